@@ -1,0 +1,41 @@
+"""Per-visitor state: the workspace that keeps one visitor's runs apart from another's."""
+
+from __future__ import annotations
+
+import secrets
+from pathlib import Path
+
+import streamlit as st
+
+from embedlab.errors import EmbedLabError
+from embedlab.runs import default_runs_dir, workspace_dir
+
+WORKSPACE_PARAM = "workspace"
+
+
+def workspace() -> str:
+    """This visitor's workspace name, kept in the URL (``?workspace=…``).
+
+    A new visitor gets a fresh random name; the URL is their key to find their runs
+    again after a restart. Runs of other workspaces are never listed.
+    """
+    if "workspace" not in st.session_state:
+        requested = st.query_params.get(WORKSPACE_PARAM, "")
+        try:
+            workspace_dir(requested)
+            name = requested
+        except EmbedLabError:
+            name = secrets.token_urlsafe(9).replace("-", "x").replace("_", "y")
+        st.session_state["workspace"] = name
+    st.query_params[WORKSPACE_PARAM] = st.session_state["workspace"]
+    return st.session_state["workspace"]
+
+
+def runs_folder() -> Path:
+    """Folder of this visitor's runs."""
+    return workspace_dir(workspace(), default_runs_dir())
+
+
+def show_error(error: EmbedLabError) -> None:
+    """Show a user-fixable problem; never a traceback."""
+    st.error(str(error), icon="⚠️")

@@ -1,0 +1,11 @@
+#!/usr/bin/env bash
+# Install what the tests need and run them all: the README's test command and CI's.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+if ! command -v chromium >/dev/null 2>&1; then
+  SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+  $SUDO apt-get update -qq
+  $SUDO apt-get install -y -qq chromium
+fi
+python3 -m pip install -q -r tests/requirements.txt
+exec python3 -m pytest tests "$@"
