@@ -55,3 +55,57 @@ def gensim_test_data() -> Path:
     import gensim
 
     return Path(gensim.__file__).parent / "test" / "test_data"
+
+
+POSITIVE_SENTENCES = [
+    "a wonderful , moving and beautiful film", "great acting and a brilliant story",
+    "funny , charming and delightful", "an excellent , touching movie", "i loved it , a joy to watch",
+    "superb performances and a smart script", "beautiful , warm and wonderful", "brilliant and great fun",
+]
+NEGATIVE_SENTENCES = [
+    "a dull , boring and awful film", "terrible acting and a stupid story", "tedious , silly and bad",
+    "an awful , lifeless movie", "i hated it , a waste of time", "poor performances and a weak script",
+    "boring , bland and dreadful", "stupid and terrible mess",
+]
+
+
+def train_tiny_run(runs_dir: Path, embedding: str = "random", encoder: str = "pooling", epochs: int = 30,
+                   name: str | None = None, vectors: WordVectors | None = None):
+    """Train a small sentiment model on 16 clear sentences and save it as a run.
+
+    Learns quickly enough (pooling encoder, 30 epochs, under 10 s) that "wonderful"
+    scores positive and "awful" negative, which tests of explore and predict rely on.
+    """
+    import pandas as pd
+
+    from embedlab.modeling import ModelConfig, build_model, build_vectorizer
+    from embedlab.runs import save_run
+
+    texts = POSITIVE_SENTENCES + NEGATIVE_SENTENCES
+    labels = np.array([1] * len(POSITIVE_SENTENCES) + [0] * len(NEGATIVE_SENTENCES))
+    config = ModelConfig(max_tokens=500, sequence_length=16, embedding=embedding, encoder=encoder,
+                         output_dim=16, units=16, dropout=0.0, learning_rate=0.02)
+    import keras
+
+    keras.utils.set_random_seed(0)
+    vectorizer = build_vectorizer(config, texts)
+    model = build_model(config, vectorizer, vectors)
+    history = model.fit(np.asarray(texts, dtype=object), labels, epochs=epochs, batch_size=8, verbose=0)
+    accuracy = float(model.evaluate(np.asarray(texts, dtype=object), labels, verbose=0)[1])
+    run_config = {
+        "name": name or f"tiny {embedding} {encoder}",
+        "model": config.to_dict(),
+        "class_names": ["negative", "positive"],
+        "dataset": {"name": "tiny sentiment", "text_column": "text", "label_column": "label",
+                    "rows": len(texts)},
+        "training": {"epochs": epochs, "batch_size": 8, "seed": 0},
+    }
+    test_split = pd.DataFrame({"text": texts, "label": labels})
+    return save_run(runs_dir, model, run_config, {k: list(map(float, v)) for k, v in history.history.items()},
+                    {"accuracy": accuracy}, test_split=test_split)
+
+
+@pytest.fixture(scope="session")
+def tiny_run(tmp_path_factory):
+    """A trained run (random embedding, pooling encoder) in its own runs folder."""
+    return train_tiny_run(tmp_path_factory.mktemp("runs"))
