@@ -1,0 +1,87 @@
+"""Model building: every embedding kind x encoder builds, takes raw strings and round-trips."""
+
+import numpy as np
+import pytest
+
+from embedlab.errors import EmbedLabError
+from embedlab.modeling import (
+    EMBEDDING_KINDS,
+    ENCODERS,
+    ModelConfig,
+    build_model,
+    build_vectorizer,
+    embedding_layer,
+    glove_matrix,
+)
+from embedlab.vectors import WordVectors
+
+TEXTS = ["a good movie", "a bad film !", "great fun", "awful and boring"]
+
+
+@pytest.fixture
+def small_vectors():
+    words = ["good", "bad", "movie", "film", "great", "fun", "awful", "a", "!", "and"]
+    rng = np.random.default_rng(0)
+    return WordVectors(words, rng.normal(size=(len(words), 6)).astype(np.float32), name="small")
+
+
+@pytest.mark.parametrize("encoder", ENCODERS)
+@pytest.mark.parametrize("embedding", EMBEDDING_KINDS)
+def test_every_combination_builds_and_reads_raw_strings(embedding, encoder, small_vectors):
+    config = ModelConfig(max_tokens=100, sequence_length=8, embedding=embedding, encoder=encoder, units=4,
+                         output_dim=5)
+    model = build_model(config, build_vectorizer(config, TEXTS), small_vectors)
+    probabilities = model(np.asarray(TEXTS, dtype=object)).numpy()
+    assert probabilities.shape == (4, 1)
+    assert np.all((probabilities >= 0) & (probabilities <= 1))
+    layer = embedding_layer(model)
+    assert layer.trainable == (embedding != "glove-frozen")
+    assert layer.output_dim == (6 if embedding.startswith("glove") else 5)
+
+
+def test_glove_rows_land_in_vocabulary_order(small_vectors):
+    vocabulary = ["", "[UNK]", "movie", "zzz-not-in-glove", "good"]
+    matrix, coverage = glove_matrix(vocabulary, small_vectors)
+    np.testing.assert_array_equal(matrix[0], 0.0)
+    np.testing.assert_array_equal(matrix[2], small_vectors["movie"])
+    np.testing.assert_array_equal(matrix[4], small_vectors["good"])
+    assert coverage == pytest.approx(2 / 3)
+
+
+def test_frozen_glove_embedding_holds_the_vectors_and_the_file_stays_small(small_vectors, tmp_path):
+    config = ModelConfig(max_tokens=100, sequence_length=8, embedding="glove-frozen", encoder="pooling")
+    vectorizer = build_vectorizer(config, TEXTS)
+    model = build_model(config, vectorizer, small_vectors)
+    weights = embedding_layer(model).get_weights()[0]
+    row = vectorizer.get_vocabulary().index("good")
+    np.testing.assert_allclose(weights[row], small_vectors["good"])
+    assert "Constant" not in str(embedding_layer(model).get_config()["embeddings_initializer"])
+
+
+@pytest.mark.parametrize(
+    "changes, message",
+    [
+        ({"embedding": "word2vec"}, "embedding 'word2vec' is not known"),
+        ({"encoder": "transformer"}, "encoder 'transformer' is not known"),
+        ({"max_tokens": 10}, "vocabulary size 10"),
+        ({"sequence_length": 1}, "sequence length 1"),
+        ({"num_classes": 1}, "at least 2 classes"),
+    ],
+)
+def test_bad_configs_say_what_to_pick(changes, message):
+    with pytest.raises(EmbedLabError, match=message):
+        ModelConfig(**changes).validate()
+
+
+def test_glove_embedding_without_vectors_is_refused():
+    config = ModelConfig(max_tokens=100, sequence_length=8, embedding="glove-frozen")
+    with pytest.raises(EmbedLabError, match="needs word vectors"):
+        build_model(config, build_vectorizer(config, TEXTS), None)
+
+
+def test_multiclass_model_outputs_a_distribution(small_vectors):
+    config = ModelConfig(max_tokens=100, sequence_length=8, encoder="gru", units=4, num_classes=3)
+    model = build_model(config, build_vectorizer(config, TEXTS), small_vectors)
+    probabilities = model(np.asarray(TEXTS, dtype=object)).numpy()
+    assert probabilities.shape == (4, 3)
+    np.testing.assert_allclose(probabilities.sum(axis=1), 1.0, rtol=1e-5)
