@@ -245,3 +245,46 @@ def _token_strings(predictor: Predictor, text: str, ids: np.ndarray, read: int) 
     if expected == [int(i) for i in ids[:read]]:
         return tokens
     return [(predictor.vocabulary[i], i != 1) for i in ids[:read]]
+
+
+# At most this many tokens are drawn; a 100,000-character text would otherwise send
+# a megabyte of HTML to the browser on every keystroke.
+MAX_DRAWN_TOKENS = 400
+_TOWARD, _AWAY = (22, 163, 74), (220, 38, 38)
+
+
+def contributions_html(explanation: Explanation) -> str:
+    """The tokens as HTML spans coloured green (toward the class) to red (away), every token escaped.
+
+    The colour strength is relative to the strongest push in this text. Words outside
+    the vocabulary are grey, struck through and carry a "?"; tokens past the model's
+    window are faded. User text only ever enters the HTML through ``html.escape``.
+    """
+    import html
+
+    read = [abs(t.contribution) for t in explanation.tokens if t.contribution is not None]
+    scale = max(read, default=0.0) or 1.0
+    spans = []
+    for token in explanation.tokens[:MAX_DRAWN_TOKENS]:
+        text = html.escape(token.token, quote=True)
+        style = "padding:1px 4px;margin:1px;border-radius:4px;display:inline-block;line-height:1.5;"
+        if token.contribution is None:
+            title = "not read: beyond the model's window"
+            style += "opacity:0.45;"
+        else:
+            title = f"{token.contribution:+.4f}"
+            red, green, blue = _TOWARD if token.contribution >= 0 else _AWAY
+            alpha = 0.8 * abs(token.contribution) / scale
+            style += f"background:rgba({red},{green},{blue},{alpha:.2f});"
+        if not token.in_vocabulary:
+            title += " · outside the vocabulary (read as [UNK])"
+            text = (
+                f'<span style="color:#6b7280;text-decoration:line-through;">{text}</span>'
+                '<span style="color:#fff;background:#9ca3af;border-radius:8px;font-size:0.65em;font-weight:700;'
+                'padding:0 5px;margin-left:3px;vertical-align:middle;">?</span>'
+            )
+        spans.append(f'<span class="embedlab-token" title="{html.escape(title)}" style="{style}">{text}</span>')
+    hidden = len(explanation.tokens) - MAX_DRAWN_TOKENS
+    if hidden > 0:
+        spans.append(f'<span style="opacity:0.6;"> … {hidden:,} more tokens, not read by the model</span>')
+    return f'<div class="embedlab-tokens" style="font-size:1.1rem;">{" ".join(spans)}</div>'

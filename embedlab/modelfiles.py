@@ -8,8 +8,8 @@ from pathlib import Path
 
 from embedlab.errors import EmbedLabError
 
-# Layer and function records whose config carries Python code ("__lambda__" is a
-# lambda serialised as an activation or other callable).
+# Layer and function records whose config carries Python code ("__lambda__" is how
+# older Keras versions name a lambda serialised as an activation or other callable).
 _CODE_CLASSES = {"Lambda", "TFOpLambda", "__lambda__"}
 # A config.json bigger than this is not a model description but a zip bomb or a data dump.
 MAX_CONFIG_BYTES = 50_000_000
@@ -116,6 +116,31 @@ def _refuse_code(config_text: str, filename: str) -> None:
                 f"{filename} contains a {class_name} layer, which runs arbitrary Python code when loaded; "
                 "EmbedLab refuses such files — rebuild the model without Lambda layers"
             )
+    if _has_bytecode(config):
+        raise EmbedLabError(
+            f"{filename} contains a Python function saved as bytecode (a lambda), which runs arbitrary code "
+            "when loaded; EmbedLab refuses such files — use named activations such as 'relu'"
+        )
+
+
+def _has_bytecode(node) -> bool:
+    """True if some record is Keras' form of a serialised lambda: ``{"value": [base64 marshal code, …]}``."""
+    import base64
+    import binascii
+
+    if isinstance(node, dict):
+        value = node.get("value")
+        if set(node) == {"value"} and isinstance(value, list) and value and isinstance(value[0], str):
+            try:
+                head = base64.b64decode(value[0][:16].encode("ascii") + b"==", validate=False)[:1]
+            except (binascii.Error, ValueError, UnicodeEncodeError):
+                head = b""
+            if head in (b"c", b"\xe3"):  # marshal's code-object tag, without and with its reference flag
+                return True
+        return any(_has_bytecode(child) for child in node.values())
+    if isinstance(node, list):
+        return any(_has_bytecode(child) for child in node)
+    return False
 
 
 def _class_names(node):

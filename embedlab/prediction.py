@@ -215,15 +215,7 @@ def read_batch_texts(data: bytes | str, filename: str = "lines.txt", text_column
     Example: ``read_batch_texts("good film\\n\\nbad film")`` → ``["good film", "bad film"]``.
     """
     if isinstance(data, bytes):
-        try:
-            data = data.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            from charset_normalizer import from_bytes
-
-            best = from_bytes(data).best()
-            if best is None:
-                raise EmbedLabError(f"{filename} is not readable text; upload a UTF-8 .txt or .csv file") from None
-            data = str(best)
+        data = _decode(data, filename)
     if filename.lower().endswith(".csv"):
         import pandas as pd
 
@@ -244,3 +236,24 @@ def read_batch_texts(data: bytes | str, filename: str = "lines.txt", text_column
     if not texts:
         raise EmbedLabError(f"{filename} has no text to score; give one text per line")
     return texts
+
+
+def _decode(data: bytes, filename: str) -> str:
+    """UTF-8 (with or without BOM); else a detected encoding when the guess is confident, else Windows-1252.
+
+    Encoding guesses on a few short lines are unreliable (a two-word Latin-1 line reads
+    as Arabic to a detector), and Windows-1252 is what most non-UTF-8 text files are.
+    """
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        pass
+    if b"\x00" in data[:4096]:
+        raise EmbedLabError(f"{filename} looks binary, not text; upload a UTF-8 .txt or .csv file")
+    if len(data) >= 2_000:
+        from charset_normalizer import from_bytes
+
+        best = from_bytes(data).best()
+        if best is not None and best.chaos < 0.1:
+            return str(best)
+    return data.decode("cp1252", errors="replace")

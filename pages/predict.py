@@ -1,4 +1,226 @@
+"""Predict: type text and watch a trained model's prediction move, with the words that drove it."""
+
+from __future__ import annotations
+
+import html
+
 import streamlit as st
+from st_keyup import st_keyup
+
+from embedlab.errors import EmbedLabError
+from embedlab.prediction import read_batch_texts
+from embedlab.runs import list_runs
+from embedlab_ui.runs import run_label, run_picker
+from embedlab_ui.session import runs_folder, show_error
+
+SOURCE_RUN, SOURCE_UPLOAD = "A run of this workspace", "A .keras file saved by EmbedLab"
+METHOD_LABELS = {"occlusion": "Occlusion", "integrated-gradients": "Integrated gradients"}
+PREDICTED = "the predicted class"
+MAX_PREDICTORS = 4  # the chosen model plus three to compare; older ones are dropped
+
+# This visitor's loaded models, keyed by model file and its modification time (a
+# retrained run is reloaded); never st.cache_resource, which every visitor would share.
+st.session_state.setdefault("predict.predictors", {})
+st.session_state.setdefault("predict.uploaded", None)  # (file_id, keras model, filename)
+st.session_state.setdefault("predict.batch", None)  # (model name, DataFrame)
+
+
+def run_predictor(run):
+    """This visitor's Predictor for ``run``, loaded once per model file version."""
+    key = (str(run.model_path), run.model_path.stat().st_mtime_ns)
+    cache = st.session_state["predict.predictors"]
+    if key not in cache:
+        from embedlab.prediction import Predictor
+
+        with st.spinner(f"Loading {run.name}…"):
+            cache[key] = Predictor.from_run(run)
+        while len(cache) > MAX_PREDICTORS:
+            cache.pop(next(iter(cache)))
+    return cache[key]
+
+
+def uploaded_predictor():
+    """A Predictor for the .keras file this visitor uploaded, or None until there is one."""
+    upload = st.file_uploader("Model file (.keras)", type=["keras"], key="predict.upload")
+    if upload is None:
+        st.session_state["predict.uploaded"] = None
+        return None
+    stored = st.session_state["predict.uploaded"]
+    if stored is None or stored[0] != upload.file_id:
+        from embedlab.modelfiles import load_embedlab_model_bytes
+
+        try:
+            with st.spinner(f"Checking and loading {upload.name}…"):
+                stored = (upload.file_id, load_embedlab_model_bytes(upload.getvalue(), upload.name), upload.name)
+        except EmbedLabError as error:
+            stored = (upload.file_id, error, upload.name)  # refuse once, not again on every keystroke
+        st.session_state["predict.uploaded"] = stored
+    _, model, filename = stored
+    if isinstance(model, EmbedLabError):
+        raise model
+    width = int(model.output_shape[-1])
+    default = "negative, positive" if width == 1 else ", ".join(f"class {i}" for i in range(width))
+    names = st.text_input(
+        "Class names, in the model's output order", value=default, key="predict.upload_classes",
+        help="A .keras file does not carry its label names; edit them if yours differ.",
+    )
+    key = ("upload", upload.file_id, names)
+    cache = st.session_state["predict.predictors"]
+    if key not in cache:
+        from embedlab.prediction import Predictor
+
+        cache[key] = Predictor(model, [name.strip() for name in names.split(",") if name.strip()], name=filename)
+        while len(cache) > MAX_PREDICTORS:
+            cache.pop(next(iter(cache)))
+    return cache[key]
+
+
+def label_badge(label: str, probability: float) -> str:
+    """The predicted label as a large badge; the label comes from a dataset, so it is escaped."""
+    return (
+        '<div style="font-size:1.6rem;font-weight:600;margin:0.2rem 0 0.6rem 0;">'
+        f'<span class="embedlab-label" data-label="{html.escape(label, quote=True)}" '
+        'style="background:#eef1ff;border-radius:8px;padding:2px 12px;">'
+        f"{html.escape(label)}</span>"
+        f' <span style="font-size:1rem;color:#6b7280;">{probability:.1%}</span></div>'
+    )
+
+
+def show_probabilities(prediction, key: str) -> None:
+    """Badge with the predicted label and a bar per class."""
+    import pandas as pd
+
+    st.html(label_badge(prediction.label, prediction.probabilities[prediction.label]))
+    table = pd.DataFrame({"class": list(prediction.probabilities), "probability": list(prediction.probabilities.values())})
+    st.dataframe(
+        table, hide_index=True, key=key, width="stretch",
+        column_config={"probability": st.column_config.ProgressColumn("probability", min_value=0.0, max_value=1.0,
+                                                                      format="percent")},
+    )
+
+
+def show_explanation(predictor, text: str) -> None:
+    """The tokens coloured by contribution, with the method and class to explain."""
+    from embedlab.explanations import contributions_html, explain
+
+    left, right = st.columns(2)
+    method = left.radio("Explain with", list(METHOD_LABELS), format_func=METHOD_LABELS.get, horizontal=True,
+                        key="predict.method",
+                        help="Occlusion: how much the probability drops when the word is deleted. Integrated "
+                             "gradients: the gradient along a path from all-padding to your words.")
+    target = right.selectbox("Colour words by their push toward", [PREDICTED, *predictor.class_names],
+                             key="predict.target")
+    explanation = explain(predictor, text, method=method, class_name=None if target == PREDICTED else target)
+    st.html(contributions_html(explanation))
+    st.caption(
+        f"Green words push the prediction toward “{explanation.class_name}”, red words push away from it; the "
+        "stronger the colour, the bigger the push (relative to the strongest word here). Grey, struck-through "
+        "words marked ? are outside the model's vocabulary: it reads them all as the same unknown token. "
+        "Hover a word for its number."
+    )
+    for note in explanation.notes:
+        st.info(note, icon="ℹ️")
+    with st.expander("Contributions as numbers"):
+        import pandas as pd
+
+        st.dataframe(
+            pd.DataFrame(
+                [(t.token, t.in_vocabulary, t.contribution) for t in explanation.tokens[:2_000]],
+                columns=["token", "in vocabulary", f"contribution to p({explanation.class_name})"],
+            ),
+            hide_index=True, width="stretch",
+        )
+
+
+def show_comparison(text: str, current_run_id: str | None) -> None:
+    """The same text scored by up to three other runs, side by side."""
+    runs = {run.run_id: run for run in list_runs(runs_folder()) if run.run_id != current_run_id}
+    if not runs:
+        return
+    st.subheader("Side by side")
+    chosen = st.multiselect("Score the same text with other runs (up to three)", list(runs),
+                            format_func=lambda run_id: run_label(runs[run_id]), max_selections=3,
+                            key="predict.compare")
+    for column, run_id in zip(st.columns(max(len(chosen), 1)), chosen):
+        with column:
+            st.text(run_label(runs[run_id]))
+            try:
+                show_probabilities(run_predictor(runs[run_id]).predict(text), key=f"predict.compare_table.{run_id}")
+            except EmbedLabError as error:
+                show_error(error)
+
+
+def show_live(predictor, run_id: str | None) -> None:
+    live = st.toggle("Update as I type", value=True, key="predict.live",
+                     help="Off: a multi-line box for long passages, scored when you press Ctrl+Enter.")
+    if live:
+        text = st_keyup("Text to score", key="predict.text", debounce=200,
+                        placeholder="Type a sentence, e.g. “a wonderful and moving film”")
+    else:
+        text = st.text_area("Text to score", key="predict.passage", height=160)
+    if not text:
+        st.info("Type some text above: the prediction and the words that drove it appear here.")
+        return
+    try:
+        prediction = predictor.predict(text)
+    except EmbedLabError as error:
+        show_error(error)
+        return
+    for warning in prediction.warnings:
+        st.warning(warning, icon="⚠️")
+    for note in prediction.notes:
+        st.info(note, icon="ℹ️")
+    show_probabilities(prediction, key="predict.probabilities")
+    st.subheader("The words that drove it")
+    try:
+        show_explanation(predictor, prediction.text)
+    except EmbedLabError as error:
+        show_error(error)
+    show_comparison(prediction.text, run_id)
+
+
+def show_batch(predictor) -> None:
+    lines = st.text_area("Paste texts, one per line", key="predict.batch_lines", height=160)
+    upload = st.file_uploader("…or upload a .txt (one text per line) or .csv (a “text” column, else the first)",
+                              type=["txt", "csv"], key="predict.batch_file")
+    if st.button("Score every text", key="predict.batch_score", type="primary"):
+        try:
+            texts = read_batch_texts(upload.getvalue(), upload.name) if upload else read_batch_texts(lines)
+            with st.spinner(f"Scoring {len(texts):,} texts…"):
+                st.session_state["predict.batch"] = (predictor.name, predictor.predict_batch(texts))
+        except EmbedLabError as error:
+            show_error(error)
+    if st.session_state["predict.batch"] is None:
+        return
+    name, table = st.session_state["predict.batch"]
+    st.caption(f"{len(table):,} texts scored by {name}")
+    st.dataframe(
+        table, hide_index=True, width="stretch", key="predict.batch_table",
+        column_config={column: st.column_config.ProgressColumn(column, min_value=0.0, max_value=1.0, format="percent")
+                       for column in table.columns if column.startswith("p(")},
+    )
+    st.download_button("Download CSV", table.to_csv(index=False).encode("utf-8"), file_name="predictions.csv",
+                       mime="text/csv", key="predict.batch_download")
+
 
 st.title("Predict")
-st.info("Coming soon: Type text and watch a trained model's sentiment change live, with the words that drove it.")
+st.caption("Type text and watch a trained model's prediction move as you type, with the words that drove it.")
+
+source = st.radio("Model", [SOURCE_RUN, SOURCE_UPLOAD], horizontal=True, key="predict.source")
+predictor, run_id = None, None
+try:
+    if source == SOURCE_RUN:
+        run = run_picker("Run", key="predict.run")
+        if run is not None:
+            predictor, run_id = run_predictor(run), run.run_id
+    else:
+        predictor = uploaded_predictor()
+except EmbedLabError as error:
+    show_error(error)
+
+if predictor is not None:
+    live_tab, batch_tab = st.tabs(["Live", "Many texts"])
+    with live_tab:
+        show_live(predictor, run_id)
+    with batch_tab:
+        show_batch(predictor)
