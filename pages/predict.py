@@ -108,7 +108,10 @@ def show_explanation(predictor, text: str) -> None:
                         key="predict.method",
                         help="Occlusion: how much the probability drops when the word is deleted. Integrated "
                              "gradients: the gradient along a path from all-padding to your words.")
-    target = right.selectbox("Colour words by their push toward", [PREDICTED, *predictor.class_names],
+    # Two classes: a fixed direction (toward the second, usually "positive") reads better
+    # than one that flips with the prediction; with more classes the predicted one leads.
+    options = list(predictor.class_names) if predictor.binary else [PREDICTED, *predictor.class_names]
+    target = right.selectbox("Colour words by their push toward", options, index=1 if predictor.binary else 0,
                              key="predict.target")
     explanation = explain(predictor, text, method=method, class_name=None if target == PREDICTED else target)
     st.html(contributions_html(explanation))
