@@ -55,3 +55,30 @@ def test_prediction_follows_typing_and_user_text_stays_text(app_server, page):
     assert tokens.locator("b").count() == 0
     assert page.locator(".embedlab-tokens script").count() == 0
     screenshot(page, "predict_html_literal")
+
+
+def test_uploaded_models_are_checked_in_the_browser(app_server, page, tmp_path):
+    from embedlab.runs import list_runs
+
+    runs = list_runs(app_server.runs_dir / WORKSPACE) or [train_tiny_run(app_server.runs_dir / WORKSPACE)]
+    junk = tmp_path / "junk.keras"
+    junk.write_bytes(b"PK\x03\x04 this is not a model")
+    page.set_viewport_size({"width": 1400, "height": 1600})
+    page.goto(f"{app_server.url}/predict?workspace={WORKSPACE}")
+    wait_until_idle(page)
+    page.get_by_text("A .keras file saved by EmbedLab").click()
+    wait_until_idle(page)
+    uploader = page.get_by_test_id("stFileUploaderDropzoneInput").first
+    uploader.set_input_files(str(junk))
+    wait_until_idle(page)
+    error = page.get_by_test_id("stAlertContentError").first
+    error.wait_for(state="visible")
+    assert "junk.keras is not a .keras model file" in error.inner_text()
+    screenshot(page, "predict_upload_refused")
+
+    uploader.set_input_files(str(runs[0].model_path))
+    wait_until_idle(page)
+    box = page.locator("input.stkeyup__input")
+    _type_slowly(page, box, "a wonderful film")
+    page.wait_for_function("() => document.querySelector('.embedlab-label')?.dataset.label === 'positive'")
+    screenshot(page, "predict_upload_scored")
