@@ -8,13 +8,13 @@ import streamlit as st
 from st_keyup import st_keyup
 
 from embedlab.errors import EmbedLabError
+from embedlab.explanations import METHOD_LABELS
 from embedlab.prediction import read_batch_texts
 from embedlab.runs import list_runs
 from embedlab_ui.runs import run_label, run_picker
 from embedlab_ui.session import runs_folder, show_error
 
 SOURCE_RUN, SOURCE_UPLOAD = "A run of this workspace", "A .keras file saved by EmbedLab"
-METHOD_LABELS = {"occlusion": "Occlusion", "integrated-gradients": "Integrated gradients"}
 PREDICTED = "the predicted class"
 MAX_PREDICTORS = 4  # the chosen model plus three to compare; older ones are dropped
 
@@ -91,7 +91,8 @@ def show_probabilities(prediction, key: str) -> None:
     import pandas as pd
 
     st.html(label_badge(prediction.label, prediction.probabilities[prediction.label]))
-    table = pd.DataFrame({"class": list(prediction.probabilities), "probability": list(prediction.probabilities.values())})
+    probabilities = prediction.probabilities
+    table = pd.DataFrame({"class": list(probabilities), "probability": list(probabilities.values())})
     st.dataframe(
         table, hide_index=True, key=key, width="stretch",
         column_config={"probability": st.column_config.ProgressColumn("probability", min_value=0.0, max_value=1.0,
