@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import numpy as np
+
+from embedlab.errors import EmbedLabError
 
 
 @dataclass
@@ -36,3 +39,41 @@ class LabelledDataset:
     @property
     def num_classes(self) -> int:
         return len(self.class_names)
+
+
+# Built-in datasets, by the name the CLI and the Data page use. Readers for uploads and
+# the two larger built-ins are filled in by the data work; the default is ready now.
+DEFAULT_DATASET = "pang-lee-200"
+BUILTIN_DATASETS = {
+    "pang-lee-200": "Pang & Lee: 200 movie-review sentences (gensim test data, offline)",
+    "rotten-tomatoes-10k": "Rotten Tomatoes: 10,605 human-rated snippets (vaderSentiment 3.3.2 source, from PyPI)",
+    "imdb": "IMDB: 50,000 reviews (Keras download; needs internet)",
+}
+
+
+def builtin_dataset(name: str = DEFAULT_DATASET, progress=None) -> LabelledDataset:
+    """One of ``BUILTIN_DATASETS`` as a LabelledDataset.
+
+    Args:
+        name: a key of ``BUILTIN_DATASETS``.
+        progress: optional ``callable(done_fraction: float, message: str)`` for slow first loads.
+    """
+    if name == "pang-lee-200":
+        return _pang_lee_200()
+    if name not in BUILTIN_DATASETS:
+        raise EmbedLabError(f"no built-in dataset '{name}'; pick one of {', '.join(BUILTIN_DATASETS)}")
+    raise NotImplementedError(name)
+
+
+def _pang_lee_200() -> LabelledDataset:
+    """The 200 labelled sentences in gensim's test data (fastText ``__label__`` form, Windows-1252 bytes)."""
+    import gensim
+
+    path = Path(gensim.__file__).parent / "test" / "test_data" / "pang_lee_polarity.cor"
+    texts, labels = [], []
+    for line in path.read_bytes().decode("cp1252").splitlines():
+        label, _, text = line.partition(" ")
+        if text.strip():
+            texts.append(text.strip())
+            labels.append(1 if label == "__label__pos" else 0)
+    return LabelledDataset(texts, np.asarray(labels), ["negative", "positive"], name=BUILTIN_DATASETS["pang-lee-200"])

@@ -30,3 +30,17 @@ def load_default_vectors() -> WordVectors:
     words = pq.read_table(root / "glove_6B_index.parquet").column(0).to_pylist()
     matrix = np.load(root / "glove_6B_50d_emb.npy", mmap_mode="r")
     return WordVectors(words, matrix, name=DEFAULT_VECTORS_NAME)
+
+
+DEFAULT_SPEC = "glove-6b-50d"
+
+
+def load_vectors(spec: str | Path | None = None) -> WordVectors:
+    """The vector set a command line or page names: ``None``/``"glove-6b-50d"`` → the default, else a file path.
+
+    Files are read in whatever format their content shows (GloVe text, word2vec text or
+    binary, TensorFlow Projector TSV) by the vector work; until then only the default loads.
+    """
+    if spec is None or str(spec) in (DEFAULT_SPEC, "default"):
+        return load_default_vectors()
+    raise NotImplementedError(f"loading vector files ({spec})")
