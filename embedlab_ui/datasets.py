@@ -17,7 +17,8 @@ def _default_dataset() -> LabelledDataset:
 
 def current_dataset() -> LabelledDataset:
     """The dataset this visitor chose on the Data page, or the built-in default until they choose."""
-    return st.session_state.get(DATASET_KEY) or _default_dataset()
+    dataset = st.session_state.get(DATASET_KEY)
+    return _default_dataset() if dataset is None else dataset
 
 
 def set_current_dataset(dataset: LabelledDataset) -> None:
