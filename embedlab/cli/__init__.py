@@ -16,6 +16,8 @@ from embedlab.errors import EmbedLabError
 
 COMMAND_MODULES = (
     "embedlab.cli.vector_commands",
+    "embedlab.cli.export_commands",
+    "embedlab.cli.dataset_commands",
     "embedlab.cli.training_commands",
     "embedlab.cli.projection_commands",
     "embedlab.cli.prediction_commands",
