@@ -60,9 +60,15 @@ def builtin_dataset(name: str = DEFAULT_DATASET, progress=None) -> LabelledDatas
     """
     if name == "pang-lee-200":
         return _pang_lee_200()
-    if name not in BUILTIN_DATASETS:
-        raise EmbedLabError(f"no built-in dataset '{name}'; pick one of {', '.join(BUILTIN_DATASETS)}")
-    raise NotImplementedError(name)
+    if name == "rotten-tomatoes-10k":
+        from embedlab.dataset_downloads import rotten_tomatoes_10k
+
+        return rotten_tomatoes_10k(progress)
+    if name == "imdb":
+        from embedlab.dataset_downloads import imdb
+
+        return imdb(progress)
+    raise EmbedLabError(f"no built-in dataset '{name}'; pick one of {', '.join(BUILTIN_DATASETS)}")
 
 
 def _pang_lee_200() -> LabelledDataset:
