@@ -177,14 +177,19 @@ def _log_odds_z(counts: np.ndarray, prior_strength: float = 0.1) -> np.ndarray:
     alpha = pooled / pooled.sum() * (prior_strength * pooled.sum()) + 0.01
     alpha_total = alpha.sum()
     z = np.zeros_like(counts)
-    for row in range(counts.shape[0]):
-        inside, outside = counts[row], pooled - counts[row]
-        n_in, n_out = inside.sum(), outside.sum()
-        odds_in = np.log((inside + alpha) / (n_in + alpha_total - inside - alpha))
-        odds_out = np.log((outside + alpha) / (n_out + alpha_total - outside - alpha))
-        variance = 1.0 / (inside + alpha) + 1.0 / (outside + alpha)
-        z[row] = (odds_in - odds_out) / np.sqrt(variance)
-    return z
+    with np.errstate(divide="ignore", invalid="ignore"):  # a class holding every word: no odds, z stays 0
+        for row in range(counts.shape[0]):
+            z[row] = _row_z(counts[row], pooled, alpha, alpha_total)
+    return np.nan_to_num(z, nan=0.0, posinf=0.0, neginf=0.0)
+
+
+def _row_z(inside: np.ndarray, pooled: np.ndarray, alpha: np.ndarray, alpha_total: float) -> np.ndarray:
+    outside = pooled - inside
+    n_in, n_out = inside.sum(), outside.sum()
+    odds_in = np.log((inside + alpha) / (n_in + alpha_total - inside - alpha))
+    odds_out = np.log((outside + alpha) / (n_out + alpha_total - outside - alpha))
+    variance = 1.0 / (inside + alpha) + 1.0 / (outside + alpha)
+    return (odds_in - odds_out) / np.sqrt(variance)
 
 
 @dataclass

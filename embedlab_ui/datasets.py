@@ -24,3 +24,25 @@ def current_dataset() -> LabelledDataset:
 def set_current_dataset(dataset: LabelledDataset) -> None:
     """Make ``dataset`` this visitor's current dataset (kept in their session only)."""
     st.session_state[DATASET_KEY] = dataset
+
+
+@st.cache_resource(show_spinner=False, max_entries=3)
+def builtin(name: str, _progress=None) -> LabelledDataset:
+    """A built-in dataset by name, read once per server and shared read-only (it is nobody's upload).
+
+    ``_progress`` (not part of the cache key) reports a first download.
+    """
+    return builtin_dataset(name, progress=_progress)
+
+
+@st.cache_data(show_spinner=False, max_entries=20)
+def dataset_stats(fingerprint: str, vectors_name: str, _dataset: LabelledDataset, _vectors):
+    """Summary, top words and vector coverage of a dataset, keyed by its content fingerprint.
+
+    Everything returned is derived numbers and words, so sharing them between visitors
+    whose data hash the same is harmless.
+    """
+    from embedlab.dataset_stats import describe, glove_coverage, tokenize_all, top_words
+
+    tokens = tokenize_all(_dataset.texts)
+    return describe(_dataset, tokens), top_words(_dataset, 10, tokens), glove_coverage(_dataset, _vectors, 20, tokens)

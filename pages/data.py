@@ -1,4 +1,182 @@
+"""Data: pick a built-in dataset or upload a labelled file, then see what is in it."""
+
+from __future__ import annotations
+
 import streamlit as st
 
+from embedlab.dataset_files import MAX_BYTES, MAX_CLASSES, MAX_ROWS, inspect_table, labelled_from_table
+from embedlab.dataset_stats import dataset_fingerprint
+from embedlab.datasets import BUILTIN_DATASETS, DEFAULT_DATASET
+from embedlab.errors import EmbedLabError
+from embedlab_ui.datasets import builtin, current_dataset, dataset_stats, set_current_dataset
+from embedlab_ui.session import show_error
+from embedlab_ui.vectors import current_vectors
+
+FORMAT_NAMES = {"csv": "CSV", "tsv": "TSV", "delimited": "delimited text", "jsonl": "JSON Lines",
+                "json": "JSON records", "fasttext": "fastText (__label__ lines)", "text": "text"}
+DELIMITER_NAMES = {",": "comma", "\t": "tab", ";": "semicolon", "|": "pipe"}
+PREVIEW_ROWS = 500
+
+# This visitor's parsed upload: (file_id, TableFile or the EmbedLabError it raised).
+st.session_state.setdefault("data.table", None)
+
+
+def load_builtin_section() -> None:
+    name = st.radio("Built-in dataset", list(BUILTIN_DATASETS), format_func=BUILTIN_DATASETS.get,
+                    index=list(BUILTIN_DATASETS).index(DEFAULT_DATASET), key="data.builtin")
+    if st.button("Load", key="data.load", type="primary"):
+        bar = st.progress(0.0, text=f"Loading {name}…")
+        try:
+            dataset = builtin(name, _progress=lambda fraction, message: bar.progress(fraction, text=message))
+        except EmbedLabError as error:
+            bar.empty()
+            show_error(error)
+            return
+        bar.empty()
+        set_current_dataset(dataset)
+        st.success(f"Now using {dataset.name}: {len(dataset):,} texts.", icon="✅")
+
+
+def parsed_upload(upload):
+    """The TableFile of this upload, parsed once per file (a refusal is remembered too)."""
+    stored = st.session_state["data.table"]
+    if stored is None or stored[0] != upload.file_id:
+        try:
+            with st.spinner(f"Reading {upload.name}…"):
+                stored = (upload.file_id, inspect_table(upload.getvalue(), upload.name))
+        except EmbedLabError as error:
+            stored = (upload.file_id, error)
+        st.session_state["data.table"] = stored
+    if isinstance(stored[1], EmbedLabError):
+        raise stored[1]
+    return stored[1]
+
+
+def upload_section() -> None:
+    upload = st.file_uploader(
+        "Labelled text file", type=["csv", "tsv", "txt", "jsonl", "json"], key="data.upload",
+        help=f"CSV/TSV with a header, JSON Lines, a JSON list of records, or fastText lines (`__label__pos text`). "
+             f"Up to {MAX_BYTES // 1024**2} MB and {MAX_ROWS:,} rows; at most {MAX_CLASSES} classes.",
+    )
+    if upload is None:
+        st.session_state["data.table"] = None
+        st.caption(f"One text and one label per row; 2 to {MAX_CLASSES} classes. Numeric ratings can be split "
+                   "into negative/positive by a threshold.")
+        return
+    table = parsed_upload(upload)
+    delimiter = f" · delimiter: {DELIMITER_NAMES.get(table.delimiter, repr(table.delimiter))}" if table.delimiter else ""
+    st.markdown(f"**Detected:** {FORMAT_NAMES.get(table.format, table.format)} · encoding: `{table.encoding}`"
+                f"{delimiter} · {len(table.frame):,} rows · {len(table.columns)} columns")
+    for note in table.notes:
+        st.info(note, icon="ℹ️")
+    columns = table.columns
+    left, right = st.columns(2)
+    text_column = left.selectbox("Text column", columns, key="data.text_column",
+                                 index=columns.index(table.text_column) if table.text_column in columns else 0)
+    label_default = table.label_column if table.label_column in columns else columns[min(1, len(columns) - 1)]
+    label_column = right.selectbox("Label column", columns, index=columns.index(label_default),
+                                   key="data.label_column")
+    threshold = None
+    if table.needs_threshold(label_column):
+        threshold = st.number_input(
+            f"“{label_column}” holds numeric ratings: above this threshold is positive, below it negative "
+            "(rows exactly at it are dropped and counted)",
+            value=table.suggested_threshold(label_column), key="data.threshold",
+        )
+    st.dataframe(table.frame.head(20), hide_index=True, width="stretch", key="data.raw_preview")
+    if st.button("Use this dataset", key="data.use", type="primary"):
+        try:
+            dataset = labelled_from_table(table, text_column, label_column, threshold)
+        except EmbedLabError as error:
+            show_error(error)
+            return
+        set_current_dataset(dataset)
+        st.success(f"Now using {dataset.name}: {len(dataset):,} texts in {dataset.num_classes} classes.", icon="✅")
+
+
+def show_dataset(dataset) -> None:
+    import pandas as pd
+    import plotly.express as px
+
+    st.header(f"Current dataset: {dataset.name}", anchor=False)
+    if dataset.dropped:
+        total = sum(dataset.dropped.values())
+        st.warning(f"{total:,} rows were left out: "
+                   + "; ".join(f"{reason}: {count:,}" for reason, count in dataset.dropped.items()), icon="⚠️")
+    for note in dataset.notes:
+        st.info(note, icon="ℹ️")
+    vectors = current_vectors()
+    with st.spinner("Counting words…"):
+        summary, words, coverage = dataset_stats(dataset_fingerprint(dataset), vectors.name, dataset, vectors)
+
+    metrics = st.columns(4)
+    metrics[0].metric("Texts", f"{summary.num_examples:,}")
+    metrics[1].metric("Classes", len(summary.class_counts))
+    metrics[2].metric("Vocabulary", f"{summary.vocabulary_size:,}", help="distinct tokens, cut as the model cuts them")
+    metrics[3].metric("Suggested sequence length", summary.suggested_sequence_length,
+                      help="95th percentile of tokens per text, rounded up to a multiple of 8 (8..512)")
+
+    preview = pd.DataFrame({"text": dataset.texts[:PREVIEW_ROWS],
+                            "label": [dataset.class_names[label] for label in dataset.labels[:PREVIEW_ROWS]]})
+    st.caption(f"First {len(preview):,} of {len(dataset):,} texts")
+    st.dataframe(preview, hide_index=True, width="stretch", key="data.preview")
+
+    balance, lengths = st.columns(2)
+    with balance:
+        st.subheader("Class balance", anchor=False)
+        counts = pd.DataFrame({"class": list(summary.class_counts), "texts": list(summary.class_counts.values())})
+        figure = px.bar(counts, x="class", y="texts", text="texts")
+        figure.update_layout(height=320, margin=dict(l=10, r=10, t=10, b=10), xaxis_type="category")
+        st.plotly_chart(figure, key="data.balance")
+    with lengths:
+        st.subheader("Text length", anchor=False)
+        edges = summary.histogram_edges
+        histogram = pd.DataFrame({"tokens": edges[:-1], "texts": summary.histogram_counts})
+        figure = px.bar(histogram, x="tokens", y="texts")
+        figure.update_traces(width=float(edges[1] - edges[0]) * 0.9 if len(edges) > 1 else 0.9)
+        figure.add_vline(x=summary.suggested_sequence_length, line_dash="dash", line_color="#d62728",
+                         annotation_text=f"suggested length {summary.suggested_sequence_length}")
+        figure.update_layout(height=320, margin=dict(l=10, r=10, t=10, b=10))
+        st.plotly_chart(figure, key="data.lengths")
+        st.caption(f"Tokens per text: mean {summary.mean_length:.1f}, 95th percentile {summary.p95_length:.0f}, "
+                   f"longest {summary.max_length:,}.")
+
+    st.subheader("Top words per class", anchor=False)
+    st.caption("Most frequent, and most telling (log-odds against the other classes, smoothed so rare words do "
+               "not win by luck). Common function words and punctuation are left out.")
+    for name, column in zip(summary.class_counts, st.columns(min(len(summary.class_counts), 4))):
+        own = words[words["class"] == name]
+        table = pd.DataFrame({
+            "most frequent": pd.Series(own[own["kind"] == "count"]["word"].tolist(), dtype=object),
+            "most telling": pd.Series(own[own["kind"] == "log-odds"]["word"].tolist(), dtype=object),
+        })
+        column.markdown(f"**{name}**" if name.replace(" ", "").isalnum() else f"`{name}`")
+        column.dataframe(table, hide_index=True, width="stretch", key=f"data.words.{name}")
+
+    st.subheader(f"Coverage by {coverage.vectors_name}", anchor=False)
+    left, middle, right = st.columns(3)
+    left.metric("Tokens with a vector", f"{coverage.token_share:.1%}")
+    middle.metric("Distinct tokens with a vector", f"{coverage.type_share:.1%}")
+    right.metric("Distinct tokens", f"{coverage.num_types:,}")
+    if coverage.missing:
+        st.caption("Most frequent tokens without a vector (the model reads each as the unknown token):")
+        st.dataframe(pd.DataFrame(coverage.missing, columns=["token", "count"]), hide_index=True,
+                     key="data.missing")
+
+
 st.title("Data")
-st.info("Coming soon: Upload a labelled text dataset, or pick a built-in one, and see what is in it.")
+st.caption("Pick a built-in dataset or upload your own labelled texts, then see what is in them.")
+
+builtin_tab, upload_tab = st.tabs(["Built-in", "Upload"])
+with builtin_tab:
+    load_builtin_section()
+with upload_tab:
+    try:
+        upload_section()
+    except EmbedLabError as error:
+        show_error(error)
+
+try:
+    show_dataset(current_dataset())
+except EmbedLabError as error:
+    show_error(error)
