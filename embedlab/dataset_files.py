@@ -30,7 +30,7 @@ MAX_CLASSES = 20
 MAX_BYTES = 200 * 1024 * 1024  # same as Streamlit's default upload limit
 MAX_ROWS = 2_000_000
 DELIMITERS = ",\t;|"
-LABEL_NAME = re.compile(r"label|sentiment|class|target|rating|score|polarity|category|stars|y$", re.IGNORECASE)
+LABEL_NAME = re.compile(r"label|sentiment|class|target|rating|score|polarity|category|stars|^y$", re.IGNORECASE)
 TEXT_NAME = re.compile(r"^(text|sentence|review|comment|content|body|document|snippet|tweet)s?$", re.IGNORECASE)
 FASTTEXT_LABEL = re.compile(r"^__label__(\S*)")
 
@@ -282,6 +282,12 @@ def _read_delimited(text: str, name: str, notes: list[str]) -> tuple[pd.DataFram
             raise _ragged(name, error) from None
     except pd.errors.EmptyDataError:
         raise EmbedLabError(f"{name} has no rows; expected a header row and at least two labelled rows") from None
+    if delimiter == "\t" and _cells_containing(frame, "\t"):
+        # An unclosed " swallowed following rows (a quoted tab is rare in a TSV): read quotes as plain characters.
+        frame = pd.read_csv(io.StringIO(text), quoting=csv.QUOTE_NONE, **options)
+        notes.append('an unclosed " glued rows together, so quote characters were read as part of the text')
+    elif merged := _cells_containing(frame, "\n" if delimiter != "\n" else "\r"):
+        notes.append(f"{merged:,} quoted texts span several lines; if rows look merged, check the quotes in the file")
     if header:
         names = [str(name).strip() if isinstance(name, str) and name.strip() else f"column {index + 1}"
                  for index, name in enumerate(frame.iloc[0])]
@@ -291,6 +297,10 @@ def _read_delimited(text: str, name: str, notes: list[str]) -> tuple[pd.DataFram
         frame.columns = [f"column {index + 1}" for index in range(frame.shape[1])]
         notes.append("no header row found; columns are named column 1, column 2, …")
     return frame, delimiter
+
+
+def _cells_containing(frame: pd.DataFrame, character: str) -> int:
+    return int(sum(frame[column].str.contains(character, regex=False, na=False).sum() for column in frame.columns))
 
 
 def _unique(names: list[str]) -> list[str]:
@@ -342,14 +352,14 @@ def _suggest_columns(frame: pd.DataFrame) -> tuple[str | None, str | None]:
     named = [column for column in others if LABEL_NAME.search(str(column))]
     if named:
         return text_column, named[0]
-    few = [(frame[column].nunique(), column) for column in others if 2 <= frame[column].nunique() <= MAX_CLASSES]
-    if few:
-        return text_column, min(few)[1]
-    # Ratings (numbers that are not all whole) before ids and other columns where every value is new.
+    # Ratings (numbers that are not all whole) first, then few-valued columns, then anything but an id
+    # (a column where every value is new).
     ratings = [column for column in others if needs_threshold(frame[column])
                and not np.all(np.isclose(pd.to_numeric(frame[column], errors="coerce").dropna() % 1, 0))]
     varied = [column for column in others if frame[column].nunique() < len(frame)]
-    return text_column, (ratings or varied or others or [None])[0]
+    few = sorted((frame[column].nunique(), column) for column in varied
+                 if 2 <= frame[column].nunique() <= MAX_CLASSES)
+    return text_column, (ratings or [column for _, column in few] or varied or others or [None])[0]
 
 
 def inspect_table(source: str | Path | bytes, filename: str | None = None) -> TableFile:
