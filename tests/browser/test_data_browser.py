@@ -1,0 +1,52 @@
+"""Data page in a real browser: an uploaded CSV with markup in its texts becomes the dataset, shown as text."""
+
+import pytest
+
+from tests.browser.conftest import screenshot, wait_until_idle
+
+pytestmark = pytest.mark.browser
+
+CSV = ("review,sentiment\n"
+       '"<script>window.__pwned = 1</script> an awful film",negative\n'
+       '"<b>bold</b> and wonderful",positive\n'
+       "a dull and boring mess,negative\n"
+       "great fun from start to end,positive\n"
+       "a moving story,positive\n")
+
+
+def _upload(page, path) -> None:
+    """Hand the file over (again if Streamlit's frontend drops one given right as the uploader appears)."""
+    for _ in range(3):
+        page.get_by_test_id("stFileUploaderDropzoneInput").first.set_input_files(str(path))
+        try:
+            page.get_by_test_id("stFileChipName").filter(has_text=path.name).wait_for(timeout=4_000)
+            break
+        except Exception:
+            wait_until_idle(page)
+    wait_until_idle(page)
+
+
+def test_upload_with_markup_is_used_and_shown_literally(app_server, page, tmp_path):
+    dialogs = []
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    path = tmp_path / "markup.csv"
+    path.write_text(CSV, encoding="utf-8")
+    page.set_viewport_size({"width": 1400, "height": 2600})
+    page.goto(f"{app_server.url}/data?workspace=databrowser")
+    wait_until_idle(page)
+    page.get_by_role("heading", name="Current dataset: Pang & Lee").wait_for()
+    screenshot(page, "data_default")
+
+    page.get_by_role("tab", name="Upload").click()
+    _upload(page, path)
+    page.get_by_text("Detected:").wait_for()
+    page.get_by_test_id("stButton").filter(has_text="Use this dataset").click()
+    wait_until_idle(page)
+    page.get_by_role("heading", name="Current dataset: markup.csv").wait_for()
+    assert "Now using markup.csv: 5 texts in 2 classes." in page.get_by_test_id("stAlertContentSuccess").inner_text()
+    # The markup stayed data: no script ran, no <b> element or script was added to the page.
+    assert page.evaluate("() => window.__pwned") is None
+    assert dialogs == []
+    assert page.locator("script", has_text="__pwned").count() == 0
+    assert page.locator("b", has_text="bold").count() == 0
+    screenshot(page, "data_uploaded_markup")
