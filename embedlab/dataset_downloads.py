@@ -26,6 +26,7 @@ import tarfile
 import urllib.error
 import urllib.parse
 import urllib.request
+import uuid
 from pathlib import Path
 
 import pandas as pd
@@ -140,7 +141,7 @@ def download(url: str, target: Path, sha256: str | None = None, progress=None, l
     The file appears under its final name only once complete and verified, so an
     interrupted download is never mistaken for a good one.
     """
-    partial = target.with_name(f".{target.name}.{os.getpid()}.part")
+    partial = target.with_name(f".{target.name}.{uuid.uuid4().hex}.part")  # two visitors never share one
     digest = hashlib.sha256()
     try:
         with _open(url) as response, partial.open("wb") as out:
@@ -173,7 +174,7 @@ def _sha256(path: Path) -> str:
 
 
 def _save_parquet(frame: pd.DataFrame, target: Path) -> None:
-    partial = target.with_name(f".{target.name}.{os.getpid()}.part")
+    partial = target.with_name(f".{target.name}.{uuid.uuid4().hex}.part")
     frame.to_parquet(partial, index=False)
     os.replace(partial, target)
 

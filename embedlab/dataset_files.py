@@ -78,6 +78,13 @@ class TableFile:
         """True when ``label_column`` holds numeric ratings that must be cut into two classes."""
         return needs_threshold(self.frame[label_column])
 
+    def is_numeric(self, column: str) -> bool:
+        """True when every value present in ``column`` is a number."""
+        values = self.frame[column].dropna()
+        if not len(values) or values.map(lambda value: isinstance(value, (bool, np.bool_))).any():
+            return False
+        return bool(pd.to_numeric(values, errors="coerce").notna().all())
+
     def suggested_threshold(self, label_column: str) -> float:
         """Midpoint of the column's range (0 for a −4..4 rating, 3 for 1..5 stars)."""
         values = pd.to_numeric(self.frame[label_column], errors="coerce").dropna()

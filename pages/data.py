@@ -77,7 +77,11 @@ def upload_section() -> None:
     label_column = right.selectbox("Label column", columns, index=columns.index(label_default),
                                    key="data.label_column")
     threshold = None
-    if table.needs_threshold(label_column):
+    split = table.needs_threshold(label_column)
+    if not split and table.is_numeric(label_column):
+        split = st.checkbox(f"Split “{label_column}” into negative/positive at a threshold", key="data.split",
+                            help="For star ratings and scores; leave off to keep each value as its own class.")
+    if split:
         threshold = st.number_input(
             f"“{label_column}” holds numeric ratings: above this threshold is positive, below it negative "
             "(rows exactly at it are dropped and counted)",

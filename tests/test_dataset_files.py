@@ -148,6 +148,13 @@ def test_every_dropped_row_is_counted_by_reason():
     }
 
 
+def test_numeric_columns_are_recognised():
+    table = inspect_table(json.dumps([{"text": "a", "stars": 1, "flag": True, "tag": "x"},
+                                      {"text": "b", "stars": 5, "flag": False, "tag": "y"}]).encode(), "s.json")
+    assert table.is_numeric("stars") and not table.needs_threshold("stars")
+    assert not table.is_numeric("flag") and not table.is_numeric("tag")
+
+
 def test_ratings_are_binarised_with_the_threshold_and_ties_dropped():
     raw = b"review,rating\nloved it,4.5\nhated it,1.5\nmeh,3\nfine,3.5\nbad,2.0\nok,\n"
     table = inspect_table(raw, "r.csv")

@@ -122,6 +122,21 @@ def test_ratings_ask_for_a_threshold_and_show_the_dropped_ties(project_root):
     assert set(_bars(at, "data.balance")) == {"negative", "positive"}
 
 
+def test_star_ratings_stay_classes_unless_split(project_root):
+    stars = b"text,stars\n" + b"".join(f"review number {i},{i % 5 + 1}\n".encode() for i in range(30))
+    at = _upload(_page(project_root), "stars.csv", stars)
+    assert at.selectbox(key="data.label_column").value == "stars"
+    assert not at.number_input  # whole numbers, few values: classes as they are
+    at.button(key="data.use").click().run()
+    assert _bars(at, "data.balance") == {"1": 6, "2": 6, "3": 6, "4": 6, "5": 6}
+    at.checkbox(key="data.split").check().run()
+    at.number_input(key="data.threshold").set_value(3.0).run()
+    at.button(key="data.use").click().run()
+    assert not at.exception and not at.error
+    assert _bars(at, "data.balance") == {"negative": 12, "positive": 12}
+    assert any("rating exactly 3" in warning.value and "6" in warning.value for warning in at.warning)
+
+
 def test_loading_builtins_reports_progress_or_a_clear_error(project_root, monkeypatch):
     monkeypatch.setattr(dataset_downloads, "IMDB_URL", "http://127.0.0.1:9/aclImdb_v1.tar.gz")
     at = _page(project_root)
