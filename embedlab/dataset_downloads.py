@@ -20,6 +20,7 @@ import io
 import json
 import os
 import re
+import socket
 import subprocess
 import sys
 import tarfile
@@ -27,6 +28,8 @@ import urllib.error
 import urllib.parse
 import urllib.request
 import uuid
+from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import TimeoutError as FutureTimeout
 from pathlib import Path
 
 import pandas as pd
@@ -84,8 +87,29 @@ def _open(url: str, accept: str | None = None):
         path = Path(urllib.request.url2pathname(parts.path))
         if path.is_dir():  # a PEP 503 index on disk keeps each page as index.html
             url = (path / "index.html").as_uri()
+    elif parts.hostname:
+        _resolve(parts.hostname, parts.port or (443 if parts.scheme == "https" else 80), parts.scheme)
     request = urllib.request.Request(url, headers={"Accept": accept} if accept else {})
     return urllib.request.urlopen(request, timeout=TIMEOUT)
+
+
+def _resolve(host: str, port: int, scheme: str) -> None:
+    """Look ``host`` up within TIMEOUT seconds: urlopen's timeout does not cover a DNS server that never answers.
+
+    Skipped behind a proxy, which resolves names itself.
+    """
+    if scheme in urllib.request.getproxies():
+        return
+    pool = ThreadPoolExecutor(max_workers=1)
+    future = pool.submit(socket.getaddrinfo, host, port)
+    try:
+        future.result(timeout=TIMEOUT)
+    except FutureTimeout:
+        raise urllib.error.URLError(f"no answer from DNS for {host} within {TIMEOUT} s") from None
+    except socket.gaierror as error:
+        raise urllib.error.URLError(error) from None
+    finally:
+        pool.shutdown(wait=False)  # a lookup that hangs is left to finish on its own
 
 
 def find_sdist(index_url: str, project: str = VADER_PROJECT, filename: str = VADER_SDIST) -> tuple[str, str | None]:

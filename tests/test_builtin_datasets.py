@@ -202,3 +202,17 @@ def test_imdb_reads_the_stanford_archive(tmp_path, monkeypatch, isolated_cache):
     assert reports[-1] == 1.0
     monkeypatch.setattr(dataset_downloads, "IMDB_URL", UNREACHABLE)
     assert len(builtin_dataset("imdb")) == 4  # from the cache now
+
+
+def test_a_dns_server_that_never_answers_fails_within_the_timeout(monkeypatch):
+    import threading
+
+    release = threading.Event()
+    monkeypatch.setattr(dataset_downloads, "TIMEOUT", 0.2)
+    monkeypatch.setattr(dataset_downloads.socket, "getaddrinfo", lambda *args: release.wait(5))
+    monkeypatch.setattr(dataset_downloads.urllib.request, "getproxies", lambda: {})
+    try:
+        with pytest.raises(EmbedLabError, match="no answer from DNS for ai.stanford.edu within 0.2 s"):
+            builtin_dataset("imdb")
+    finally:
+        release.set()
