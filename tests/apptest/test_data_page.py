@@ -153,3 +153,17 @@ def test_loading_builtins_reports_progress_or_a_clear_error(project_root, monkey
     at.button(key="data.load").click().run()
     assert not at.exception and not at.error
     assert "Now using Pang & Lee" in at.success[0].value
+
+
+def test_loading_rotten_tomatoes_from_a_hand_fetched_sdist(project_root, monkeypatch, tmp_path):
+    from tests.test_builtin_datasets import fake_vader_sdist
+
+    fake_vader_sdist(tmp_path)
+    monkeypatch.setenv("EMBEDLAB_VADER_SDIST", str(tmp_path / "vaderSentiment-3.3.2.tar.gz"))
+    at = _page(project_root)
+    at.radio(key="data.builtin").set_value("rotten-tomatoes-10k").run()
+    at.button(key="data.load").click().run()
+    assert not at.exception and not at.error
+    assert "Now using Rotten Tomatoes" in at.success[0].value
+    assert _bars(at, "data.balance") == {"negative": 2, "positive": 3}
+    assert any("rating exactly 0 (neither side of the threshold): 1" in warning.value for warning in at.warning)
