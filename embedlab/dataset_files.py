@@ -397,7 +397,8 @@ def inspect_table(source: str | Path | bytes, filename: str | None = None) -> Ta
         kind = {",": "csv", "\t": "tsv"}.get(delimiter, "delimited")
     if len(frame) > MAX_ROWS:
         raise EmbedLabError(
-            f"{name} has {len(frame):,} rows; the limit is {MAX_ROWS:,} — take a random sample of the rows and upload that"
+            f"{name} has {len(frame):,} rows; the limit is {MAX_ROWS:,} — take a random sample of the rows "
+            "and upload that"
         )
     if len(frame) == 0:
         raise EmbedLabError(f"{name} has a header but no rows; expected at least two labelled rows of text under it")

@@ -164,7 +164,8 @@ def top_words(dataset: LabelledDataset, topn: int = 10, tokens: list[list[str]] 
         by_odds = present[np.argsort(-z[row, present], kind="stable")][:topn]
         for kind, chosen in (("count", by_count), ("log-odds", by_odds)):
             for rank, column in enumerate(chosen, 1):
-                rows.append((name, kind, rank, words[column], int(matrix[row, column]), round(float(z[row, column]), 3)))
+                score = round(float(z[row, column]), 3)
+                rows.append((name, kind, rank, words[column], int(matrix[row, column]), score))
     return pd.DataFrame(rows, columns=["class", "kind", "rank", "word", "count", "log_odds_z"])
 
 

@@ -64,7 +64,9 @@ def upload_section() -> None:
                    "into negative/positive by a threshold.")
         return
     table = parsed_upload(upload)
-    delimiter = f" · delimiter: {DELIMITER_NAMES.get(table.delimiter, repr(table.delimiter))}" if table.delimiter else ""
+    delimiter = ""
+    if table.delimiter:
+        delimiter = f" · delimiter: {DELIMITER_NAMES.get(table.delimiter, repr(table.delimiter))}"
     st.markdown(f"**Detected:** {FORMAT_NAMES.get(table.format, table.format)} · encoding: `{table.encoding}`"
                 f"{delimiter} · {len(table.frame):,} rows · {len(table.columns)} columns")
     for note in table.notes:

@@ -56,7 +56,8 @@ def dataset_command(args: argparse.Namespace) -> tuple[dict, str]:
     }
     lines = [
         summary.name,
-        f"{summary.num_examples:,} examples: " + ", ".join(f"{name} {count:,}" for name, count in summary.class_counts.items()),
+        f"{summary.num_examples:,} examples: "
+        + ", ".join(f"{name} {count:,}" for name, count in summary.class_counts.items()),
     ]
     if summary.dropped:
         lines.append("dropped: " + ", ".join(f"{reason} {count:,}" for reason, count in summary.dropped.items()))

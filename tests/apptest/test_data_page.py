@@ -79,7 +79,8 @@ def test_default_page_describes_the_200_sentence_set(project_root):
 def test_uploading_a_csv_switches_the_dataset(project_root):
     at = _upload(_page(project_root), "reviews.csv", CSV)
     assert not at.exception and not at.error
-    assert "**Detected:** CSV · encoding: `utf-8` · delimiter: comma · 5 rows · 2 columns" in [m.value for m in at.markdown]
+    detected = "**Detected:** CSV · encoding: `utf-8` · delimiter: comma · 5 rows · 2 columns"
+    assert detected in [markdown.value for markdown in at.markdown]
     assert at.selectbox(key="data.text_column").value == "review"
     assert at.selectbox(key="data.label_column").value == "sentiment"
     at.button(key="data.use").click().run()
