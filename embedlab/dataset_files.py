@@ -234,7 +234,8 @@ def _read_fasttext(text: str, notes: list[str]) -> pd.DataFrame:
         labels.append(line_labels[0] if line_labels else None)
         texts.append(" ".join(rest))
     if several:
-        notes.append(f"{several:,} lines carry several __label__ tags; the first label of each line is used")
+        lines = "1 line carries" if several == 1 else f"{several:,} lines carry"
+        notes.append(f"{lines} several __label__ tags; the first label of each line is used")
     return pd.DataFrame({"label": labels, "text": texts})
 
 
@@ -294,7 +295,8 @@ def _read_delimited(text: str, name: str, notes: list[str]) -> tuple[pd.DataFram
         frame = pd.read_csv(io.StringIO(text), quoting=csv.QUOTE_NONE, **options)
         notes.append('an unclosed " glued rows together, so quote characters were read as part of the text')
     elif merged := _cells_containing(frame, "\n" if delimiter != "\n" else "\r"):
-        notes.append(f"{merged:,} quoted texts span several lines; if rows look merged, check the quotes in the file")
+        notes.append(f"{merged:,} quoted text{'s span' if merged > 1 else ' spans'} several lines; if rows look "
+                     "merged, check the quotes in the file")
     if header:
         names = [str(name).strip() if isinstance(name, str) and name.strip() else f"column {index + 1}"
                  for index, name in enumerate(frame.iloc[0])]

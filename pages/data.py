@@ -19,6 +19,7 @@ PREVIEW_ROWS = 500
 
 # This visitor's parsed upload: (file_id, TableFile or the EmbedLabError it raised).
 st.session_state.setdefault("data.table", None)
+st.session_state.setdefault("data.fingerprint", None)  # (dataset object, its content hash)
 
 
 def load_builtin_section() -> None:
@@ -100,6 +101,15 @@ def upload_section() -> None:
         st.success(f"Now using {dataset.name}: {len(dataset):,} texts in {dataset.num_classes} classes.", icon="✅")
 
 
+def fingerprint(dataset) -> str:
+    """The dataset's content hash, computed once per dataset object (hashing 50,000 reviews takes a moment)."""
+    stored = st.session_state["data.fingerprint"]
+    if stored is None or stored[0] is not dataset:  # holding the object keeps its identity unique
+        stored = (dataset, dataset_fingerprint(dataset))
+        st.session_state["data.fingerprint"] = stored
+    return stored[1]
+
+
 def show_dataset(dataset) -> None:
     import pandas as pd
     import plotly.express as px
@@ -107,13 +117,13 @@ def show_dataset(dataset) -> None:
     st.header(f"Current dataset: {dataset.name}", anchor=False)
     if dataset.dropped:
         total = sum(dataset.dropped.values())
-        st.warning(f"{total:,} rows were left out: "
+        st.warning(f"{total:,} {'row was' if total == 1 else 'rows were'} left out: "
                    + "; ".join(f"{reason}: {count:,}" for reason, count in dataset.dropped.items()), icon="⚠️")
     for note in dataset.notes:
         st.info(note, icon="ℹ️")
     vectors = current_vectors()
     with st.spinner("Counting words…"):
-        summary, words, coverage = dataset_stats(dataset_fingerprint(dataset), vectors.name, dataset, vectors)
+        summary, words, coverage = dataset_stats(fingerprint(dataset), vectors.name, dataset, vectors)
 
     metrics = st.columns(4)
     metrics[0].metric("Texts", f"{summary.num_examples:,}")

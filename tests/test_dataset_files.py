@@ -50,7 +50,7 @@ def test_fasttext_with_several_labels_takes_the_first_and_says_so():
     dataset = read_labelled_file(raw)
     assert dataset.texts == ["a fine film", "a dull film", "great"]
     assert dataset.class_names == ["neg", "pos"] and dataset.labels.tolist() == [1, 0, 1]
-    assert any("1 lines carry several __label__ tags" in note for note in dataset.notes)
+    assert any("1 line carries several __label__ tags" in note for note in dataset.notes)
 
 
 def test_a_file_without_header_gets_numbered_columns_and_a_note():
@@ -250,7 +250,7 @@ def test_quoted_multi_line_texts_are_read_and_noted():
     raw = b'text,label\n"two\nlines, with a comma",pos\nshort,neg\n'
     dataset = read_labelled_file(raw)
     assert dataset.texts == ["two\nlines, with a comma", "short"]
-    assert any("1 quoted texts span several lines" in note for note in dataset.notes)
+    assert any("1 quoted text spans several lines" in note for note in dataset.notes)
 
 
 def test_pang_lee_file_reads_like_the_builtin(gensim_test_data):

@@ -87,7 +87,7 @@ def test_uploading_a_csv_switches_the_dataset(project_root):
     assert not at.exception and not at.error
     assert "Now using reviews.csv: 4 texts in 2 classes." in at.success[0].value
     assert "reviews.csv" in at.header[0].value
-    assert any("1 rows were left out: empty text: 1" in warning.value for warning in at.warning)
+    assert any("1 row was left out: empty text: 1" in warning.value for warning in at.warning)
     assert _bars(at, "data.balance") == {"negative": 2, "positive": 2}
     preview = _preview(at)
     assert "<script>alert(1)</script> awful" in preview["text"].tolist()  # data, shown as text in a grid
