@@ -11,7 +11,7 @@ Formats, told apart by content (the file name is only used in messages):
   ``metadata.tsv`` (one word per line; a header row when it has more than one column).
 
 The common case (every line ``word`` + exactly ``d`` numbers) is parsed in bulk by
-pyarrow's C++ CSV reader; anything unusual falls back to a line-by-line parser that
+pandas' C CSV parser; anything unusual falls back to a line-by-line parser that
 names the line and what is wrong with it. Duplicate words keep their first vector, as
 gensim does.
 """
@@ -85,7 +85,7 @@ def parse_vectors(data: bytes, filename: str, metadata: bytes | None = None) -> 
 
 
 def _refuse_other_formats(data: bytes, filename: str) -> None:
-    if not data.strip():
+    if not data[:65536].strip() and not data.strip():  # look at the head first: strip() copies the file
         raise EmbedLabError(f"{filename} is empty; expected word vectors (GloVe/word2vec text or binary, Projector TSV)")
     if data[:4] == FASTTEXT_MAGIC:
         raise EmbedLabError(
@@ -157,30 +157,31 @@ def _parse_text(body: bytes, filename: str, dim: int, first_line_number: int,
 
 
 def _parse_text_bulk(body: bytes, dim: int) -> tuple[list[str] | None, np.ndarray | None]:
-    """Every line exactly ``word`` + ``dim`` numbers (optionally a trailing space): pyarrow's CSV reader."""
-    import pyarrow as pa
-    import pyarrow.csv as pacsv
+    """Every line exactly ``word`` + ``dim`` numbers (optionally a trailing space): pandas' C parser.
+
+    Measured against pyarrow's CSV reader and ``np.fromstring`` on a 400k x 50 GloVe file,
+    pandas was the fastest. With ``na_filter=False`` a row with too many or too few fields
+    makes pandas raise, and the careful parser then names the line.
+    """
+    import csv
+    import io
+
+    import pandas as pd
 
     end = body.find(b"\n")
     trailing_space = (body if end < 0 else body[:end]).rstrip(b"\r").endswith(b" ")
-    names = ["word"] + [f"v{i}" for i in range(dim)] + (["end"] if trailing_space else [])
-    types = {"word": pa.string(), **{f"v{i}": pa.float32() for i in range(dim)}}
-    if trailing_space:
-        types["end"] = pa.string()
-    table = pacsv.read_csv(
-        pa.py_buffer(body),
-        read_options=pacsv.ReadOptions(column_names=names, block_size=1 << 24),
-        parse_options=pacsv.ParseOptions(delimiter=" ", quote_char=False, escape_char=False,
-                                          double_quote=False, newlines_in_values=False),
-        convert_options=pacsv.ConvertOptions(column_types=types, null_values=[], strings_can_be_null=False,
-                                             quoted_strings_can_be_null=False),
+    columns = dim + 1 + trailing_space
+    frame = pd.read_csv(
+        io.BytesIO(body), sep=" ", header=None, names=range(columns), quoting=csv.QUOTE_NONE, engine="c",
+        dtype={0: object, **{i: np.float32 for i in range(1, dim + 1)}, **({dim + 1: object} if trailing_space else {})},
+        na_filter=False, keep_default_na=False, skip_blank_lines=True, encoding="utf-8", encoding_errors="replace",
     )
-    if trailing_space and any(table.column("end").unique().to_pylist()):
-        return None, None  # something after the last number: let the careful parser explain
-    matrix = np.empty((table.num_rows, dim), dtype=np.float32)
-    for i in range(dim):
-        matrix[:, i] = table.column(f"v{i}").to_numpy()
-    return table.column("word").to_pylist(), matrix
+    if trailing_space and not (frame[dim + 1] == "").all():
+        return None, None  # something after the last number: let the careful parser name it
+    matrix = np.empty((len(frame), dim), dtype=np.float32)  # C order, filled once (to_numpy gives F order)
+    for column in range(dim):
+        matrix[:, column] = frame[column + 1].to_numpy()
+    return frame[0].tolist(), matrix
 
 
 def _parse_text_lines(body: bytes, filename: str, dim: int, first_line_number: int,
@@ -313,6 +314,8 @@ def parse_projector_metadata(data: bytes, expected_rows: int) -> list[str]:
 
 
 def _deduplicated(words: list[str], matrix: np.ndarray, format: str) -> ParsedVectors:
+    if len(set(words)) == len(words):
+        return ParsedVectors(words, np.ascontiguousarray(matrix, dtype=np.float32), format)
     first: dict[str, int] = {}
     for index, word in enumerate(words):
         first.setdefault(word, index)
