@@ -100,7 +100,7 @@ def _refuse_other_formats(data: bytes, filename: str) -> None:
 
 
 def _word2vec_header(line: bytes) -> tuple[int, int] | None:
-    fields = line.split()
+    fields = line.split(b" ")  # "count dim": a tab-separated pair of numbers is a Projector row instead
     if len(fields) == 2 and all(field.isdigit() for field in fields):
         return int(fields[0]), int(fields[1])
     return None
@@ -151,8 +151,6 @@ def _parse_text(body: bytes, filename: str, dim: int, first_line_number: int,
         words, matrix = None, None
     if words is None or (expected_count is not None and len(words) != expected_count):
         words, matrix = _parse_text_lines(body, filename, dim, first_line_number, expected_count)
-    if not words:
-        raise EmbedLabError(f"{filename} holds no vectors: no line after the header has a word and {dim} numbers")
     return words, matrix
 
 
@@ -214,6 +212,8 @@ def _parse_text_lines(body: bytes, filename: str, dim: int, first_line_number: i
         words.append(fields[0].decode("utf-8", errors="replace"))
         numbers.extend(fields[1:])
         line_numbers.append(number)
+    if not words:
+        raise EmbedLabError(f"{filename} holds no vectors: no line after the header has a word and {dim} numbers")
     if expected_count is not None and len(words) != expected_count:
         raise EmbedLabError(
             f"{filename}: the header (line 1) says {expected_count} words, but the file holds {len(words)} "

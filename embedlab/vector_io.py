@@ -164,20 +164,34 @@ def _atomic_write(path: Path, write) -> None:
 def save_word2vec_text(vectors: WordVectors, path: str | Path) -> Path:
     """Write ``vectors`` as word2vec text (a ``count dim`` header, then ``word v1 … vd`` lines).
 
-    gensim reads it back with ``KeyedVectors.load_word2vec_format(path)``. Numbers keep
-    9 significant digits, enough to give back the same float32.
+    gensim reads it back with ``KeyedVectors.load_word2vec_format(path)`` and gets the
+    same float32 numbers. Words holding spaces (glove.840B has some) are written as they
+    are: EmbedLab reads them back, gensim would not.
     """
     path = Path(path).expanduser()
-    matrix = np.asarray(vectors.vectors, dtype=np.float32)
-    row_format = " ".join(["%.9g"] * vectors.dim)
     _check_folder(path.parent)
     with open(path, "w", encoding="utf-8", newline="\n") as handle:
         handle.write(f"{len(vectors)} {vectors.dim}\n")
-        for start in range(0, len(vectors), 10_000):
-            rows = matrix[start:start + 10_000].tolist()
-            handle.write("".join(f"{word} {row_format % tuple(row)}\n"
-                                 for word, row in zip(vectors.words[start:start + 10_000], rows)))
+        for start, rows in _formatted_rows(vectors.vectors, " "):
+            words = vectors.words[start:start + len(rows)]
+            handle.write("".join(f"{word} {row}\n" for word, row in zip(words, rows)))
     return path
+
+
+def _formatted_rows(vectors: np.ndarray, separator: str, chunk: int = 10_000):
+    """``(start, rows as text)`` per chunk: 7 significant digits, or 9 where 7 would not give back the same float32.
+
+    7 digits keep GloVe's numbers as short as the original file ("0.418", not "0.418000013").
+    """
+    short, exact = separator.join(["%.7g"] * vectors.shape[1]), separator.join(["%.9g"] * vectors.shape[1])
+    for start in range(0, vectors.shape[0], chunk):
+        block = np.asarray(vectors[start:start + chunk], dtype=np.float32)
+        values = block.tolist()
+        rows = [short % tuple(row) for row in values]
+        back = np.array(separator.join(rows).split(separator), dtype=np.float32).reshape(block.shape)
+        for row in np.flatnonzero(~((back == block) | (np.isnan(back) & np.isnan(block))).all(axis=1)):
+            rows[row] = exact % tuple(values[row])
+        yield start, rows
 
 
 def save_projector_tsv(vectors: WordVectors, folder_or_paths: str | Path | tuple[str | Path, str | Path]) -> tuple[Path, Path]:
@@ -199,11 +213,9 @@ def save_projector_tsv(vectors: WordVectors, folder_or_paths: str | Path | tuple
         vectors_path, metadata_path = folder / "vectors.tsv", folder / "metadata.tsv"
     _check_folder(vectors_path.parent)
     _check_folder(metadata_path.parent)
-    matrix = np.asarray(vectors.vectors, dtype=np.float32)
-    row_format = "\t".join(["%.9g"] * vectors.dim)
     with open(vectors_path, "w", encoding="utf-8", newline="\n") as handle:
-        for start in range(0, len(vectors), 10_000):
-            handle.write("".join(f"{row_format % tuple(row)}\n" for row in matrix[start:start + 10_000].tolist()))
+        for _, rows in _formatted_rows(vectors.vectors, "\t"):
+            handle.write("".join(f"{row}\n" for row in rows))
     clean = (word.replace("\t", " ").replace("\r", " ").replace("\n", " ") for word in vectors.words)
     metadata_path.write_text("".join(f"{word}\n" for word in clean), encoding="utf-8", newline="\n")
     return vectors_path, metadata_path
