@@ -10,8 +10,9 @@ Formats, told apart by content (the file name is only used in messages):
 - TensorFlow Projector: ``vectors.tsv`` (tab-separated numbers, no words) with its
   ``metadata.tsv`` (one word per line; a header row when it has more than one column).
 
-The common case (every line ``word`` + exactly ``d`` numbers) is parsed in bulk by
-pandas' C CSV parser; anything unusual falls back to a line-by-line parser that
+The common case (every line ``word`` + exactly ``d`` numbers) is parsed in bulk: big
+files by a compiled scan (``embedlab.vector_text_jit``, numba), small ones by pandas' C
+CSV parser; anything unusual falls back to a line-by-line parser that
 names the line and what is wrong with it. Duplicate words keep their first vector, as
 gensim does.
 """
@@ -29,6 +30,7 @@ from embedlab.errors import EmbedLabError
 FASTTEXT_MAGIC = b"\xba\x16\x4f\x2f"
 WORD_COLUMNS = ("word", "token", "label", "name")  # metadata.tsv columns that hold the word, in order of preference
 _SAMPLE_LINES = 200  # lines read to infer a GloVe file's dimension
+COMPILED_SCAN_MIN_BYTES = 4 << 20  # smaller files parse fast enough without importing numba
 
 
 @dataclass
@@ -145,12 +147,52 @@ def _infer_glove_dim(data: bytes, filename: str) -> int:
 
 def _parse_text(body: bytes, filename: str, dim: int, first_line_number: int,
                 expected_count: int | None) -> tuple[list[str], np.ndarray]:
-    try:
-        words, matrix = _parse_text_bulk(body, dim)
-    except Exception:  # noqa: BLE001 — any surprise: the careful parser finds and names the problem
-        words, matrix = None, None
+    """Fastest path first: the compiled scan (big files), else pandas, else line by line with line numbers."""
+    words, matrix, scanned = None, None, False
+    if len(body) >= COMPILED_SCAN_MIN_BYTES:
+        try:
+            words, matrix = _parse_text_compiled(body, dim)
+            scanned = True  # it ran: None means a malformed line, for the careful parser to name
+        except Exception:  # noqa: BLE001 — no numba, or it failed to compile: the pandas path is as correct
+            words, matrix = None, None
+    if words is None and not scanned:
+        try:
+            words, matrix = _parse_text_bulk(body, dim)
+        except Exception:  # noqa: BLE001 — any surprise: the careful parser finds and names the problem
+            words, matrix = None, None
     if words is None or (expected_count is not None and len(words) != expected_count):
         words, matrix = _parse_text_lines(body, filename, dim, first_line_number, expected_count)
+    return words, matrix
+
+
+def _parse_text_compiled(body: bytes, dim: int) -> tuple[list[str] | None, np.ndarray | None]:
+    """The numba scan for the common lines; odd lines (words with spaces, "nan", …) read here in Python.
+
+    Returns ``(None, None)`` when some line is malformed, so the careful parser names it.
+    """
+    from embedlab.vector_text_jit import scan_text
+
+    matrix, word_starts, word_ends, odd, rows = scan_text(body, dim)
+    words = [body[start:end].decode("utf-8", errors="replace")
+             for start, end in zip(word_starts.tolist(), word_ends.tolist())]
+    if not odd.any():
+        return words, matrix
+    keep = np.ones(rows, dtype=bool)
+    for row in np.flatnonzero(odd).tolist():
+        line = body[word_starts[row]:word_ends[row]].rstrip(b"\r").rstrip(b" ")
+        if not line.strip():
+            keep[row] = False  # only spaces: a blank line
+            continue
+        fields = line.rsplit(b" ", dim)
+        if len(fields) != dim + 1 or not fields[0]:
+            return None, None
+        try:
+            matrix[row] = [float(field) for field in fields[1:]]
+        except ValueError:
+            return None, None
+        words[row] = fields[0].decode("utf-8", errors="replace")
+    if not keep.all():
+        words, matrix = [word for word, kept in zip(words, keep.tolist()) if kept], matrix[keep]
     return words, matrix
 
 

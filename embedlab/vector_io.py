@@ -109,11 +109,13 @@ def projector_metadata_path(path: Path) -> Path | None:
 
 
 def _cache_key(sources: list[Path]) -> str:
+    """``<which file>-<which version of it>``: the first part lets a new version replace the old entry."""
+    which = hashlib.sha256("\n".join(str(source) for source in sources).encode()).hexdigest()[:16]
     parts = [f"v{CACHE_VERSION}"]
     for source in sources:
         stat = source.stat()
         parts.append(f"{source}|{stat.st_size}|{stat.st_mtime_ns}")
-    return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:40]
+    return f"{which}-{hashlib.sha256(chr(10).join(parts).encode()).hexdigest()[:24]}"
 
 
 def vector_cache_files(key: str) -> tuple[Path, Path]:
@@ -146,6 +148,11 @@ def _write_cache(key: str, words: list[str], matrix: np.ndarray, format: str, so
         _atomic_write(matrix_path, lambda handle: np.save(handle, matrix, allow_pickle=False))
         payload = {"words": words, "format": format, "source": str(source)}
         _atomic_write(words_path, lambda handle: handle.write(json.dumps(payload, ensure_ascii=False).encode()))
+        # Entries of earlier versions of the same file are stale now; a reader that still
+        # maps one keeps its pages (POSIX), so removing them is safe.
+        for old in matrix_path.parent.glob(f"{key.split('-')[0]}-*"):
+            if old not in (matrix_path, words_path) and not old.name.startswith("."):
+                old.unlink(missing_ok=True)
     except OSError:
         pass
 

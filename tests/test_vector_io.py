@@ -27,6 +27,26 @@ WORDS = ["king", "queen", "apple"]
 MATRIX = np.array([[1.0, 0.5, -0.25], [0.75, -1.5, 2.0], [0.0, 3.5, -4.0]], dtype=np.float32)
 
 
+@pytest.fixture(params=["compiled scan", "pandas"])
+def text_parser(request, monkeypatch):
+    """Run a test through the compiled (numba) scan, used for big files, and through the pandas path."""
+    import embedlab.vector_files as vector_files
+
+    calls = {"compiled": 0, "pandas": 0}
+    for name, key in (("_parse_text_compiled", "compiled"), ("_parse_text_bulk", "pandas")):
+        original = getattr(vector_files, name)
+
+        def counted(*args, original=original, key=key):
+            calls[key] += 1
+            return original(*args)
+
+        monkeypatch.setattr(vector_files, name, counted)
+    compiled = request.param == "compiled scan"
+    monkeypatch.setattr(vector_files, "COMPILED_SCAN_MIN_BYTES", 0 if compiled else 1 << 60)
+    calls["expected"] = "compiled" if compiled else "pandas"
+    return calls
+
+
 @pytest.fixture(autouse=True)
 def cache_folder(tmp_path, monkeypatch):
     folder = tmp_path / "cache"
@@ -69,18 +89,21 @@ def _assert_same(vectors: WordVectors, words=WORDS, matrix=MATRIX):
     ("misleading_name.txt", _binary()),
     ("compressed.txt.gz", gzip.compress(_text_lines().encode())),
 ])
-def test_each_format_loads_from_content(tmp_path, name, content):
+def test_each_format_loads_from_content(tmp_path, name, content, text_parser):
     _assert_same(load_vectors(_write(tmp_path, name, content), use_cache=False))
+    if isinstance(content, str):  # a text file: parsed by the path under test, with no fallback
+        assert text_parser[text_parser["expected"]] == 1
+        assert text_parser["pandas" if text_parser["expected"] == "compiled" else "compiled"] == 0
 
 
-def test_glove_of_any_dimension(tmp_path):
+def test_glove_of_any_dimension(tmp_path, text_parser):
     matrix = np.arange(12, dtype=np.float32).reshape(2, 6) / 8
     vectors = load_vectors(_write(tmp_path, "six.txt", _text_lines(["a", "b"], matrix)), use_cache=False)
     assert vectors.dim == 6
     _assert_same(vectors, ["a", "b"], matrix)
 
 
-def test_840b_style_tokens_with_spaces_and_odd_characters(tmp_path):
+def test_840b_style_tokens_with_spaces_and_odd_characters(tmp_path, text_parser):
     words = ["at&t co .", "the", ". . .", '"', "name@example.com", "1 2"]
     matrix = np.arange(18, dtype=np.float32).reshape(6, 3) / 4 - 1
     vectors = load_vectors(_write(tmp_path, "glove.840B.txt", _text_lines(words, matrix)), use_cache=False)
@@ -106,7 +129,7 @@ def test_projector_prefixed_names_pair_up(tmp_path):
     _assert_same(load_vectors(tmp_path / "run7_vectors.tsv", use_cache=False))
 
 
-def test_duplicate_words_keep_the_first_vector_as_gensim_does(tmp_path):
+def test_duplicate_words_keep_the_first_vector_as_gensim_does(tmp_path, text_parser):
     from gensim.models import KeyedVectors
 
     words = ["king", "queen", "king", "apple"]
@@ -139,7 +162,7 @@ def test_duplicate_words_keep_the_first_vector_as_gensim_does(tmp_path):
     ("fasttext.bin", b"\xba\x16\x4f\x2f" + b"\0" * 40, ["fastText model"]),
     ("vectors.tsv", "1\t2\n3\t4\n", ["Projector", "metadata.tsv"]),
 ])
-def test_malformed_files_name_the_problem(tmp_path, name, content, expected):
+def test_malformed_files_name_the_problem(tmp_path, name, content, expected, text_parser):
     with pytest.raises(EmbedLabError) as raised:
         load_vectors(_write(tmp_path, name, content), use_cache=False)
     for part in expected:
@@ -178,7 +201,7 @@ def test_missing_path_and_folder_are_refused(tmp_path):
     ("pang_lee_polarity_fasttext.vec", False, False),  # holds bytes that are not UTF-8: replaced, as gensim can
     ("EN.1-10.cbow1_wind5_hs0_neg10_size300_smpl1e-05.txt", False, False),
 ])
-def test_same_words_and_vectors_as_gensim(gensim_test_data, name, binary, no_header):
+def test_same_words_and_vectors_as_gensim(gensim_test_data, name, binary, no_header, text_parser):
     from gensim.models import KeyedVectors
 
     path = gensim_test_data / name
@@ -222,8 +245,16 @@ def test_a_changed_file_misses_the_cache(tmp_path, cache_folder):
     path.write_text(_text_lines(matrix=changed))
     os.utime(path, ns=(path.stat().st_atime_ns, path.stat().st_mtime_ns + 10_000_000))
     _assert_same(load_vectors(path), matrix=changed)
-    assert len(list((cache_folder / "vectors").glob("*.npy"))) == 2
+    assert len(list((cache_folder / "vectors").glob("*.npy"))) == 1  # the stale entry was replaced
     assert not list((cache_folder / "vectors").glob("*.tmp"))  # written atomically: no leftovers
+
+
+def test_each_file_keeps_its_own_cache_entry(tmp_path, cache_folder):
+    for name in ("a.txt", "b.txt"):
+        _write(tmp_path, name, _text_lines())
+        load_vectors(tmp_path / name)
+    assert len(list((cache_folder / "vectors").glob("*.json"))) == 2
+    _assert_same(load_vectors(tmp_path / "a.txt"))
 
 
 def test_cache_entry_holds_words_and_matrix(tmp_path):
@@ -329,3 +360,39 @@ def test_cli_export_of_a_missing_path_exits_2_with_one_line(tmp_path, capsys):
     error = capsys.readouterr().err
     assert error.startswith("error: no file at") and error.count("\n") == 1
     assert not (tmp_path / "out.txt").exists()
+
+
+# --- the compiled scan: the same numbers Python reads, in any number of pieces ----------------------
+
+def test_compiled_scan_reads_numbers_exactly_as_python_float():
+    from embedlab.vector_text_jit import scan_text
+
+    numbers = ["0.418", "-0.00066023", "1e5", "-0.5E-3", "+2", ".5", "5.", "123456789012345", "3.4028235e38",
+               "1.0000000000000000001", "1e-30", "nan", "-inf", "0", "-0"]
+    body = "".join(f"w{i} {number} 1\n" for i, number in enumerate(numbers)).encode()
+    from embedlab.vector_files import _parse_text_compiled
+
+    words, matrix = _parse_text_compiled(body, 2)
+    assert words == [f"w{i}" for i in range(len(numbers))]
+    expected = np.array([float(number) for number in numbers], dtype=np.float32)
+    np.testing.assert_array_equal(matrix[:, 0], expected)  # NaN equals NaN here
+    assert np.signbit(matrix[-1, 0])
+    _, _, _, odd, _ = scan_text(body, 2)
+    assert odd.tolist() == [number in ("1.0000000000000000001", "1e-30", "nan", "-inf", "3.4028235e38")
+                            for number in numbers]  # beyond the exact fast path: read by Python
+
+
+def test_compiled_scan_in_pieces_matches_one_piece_and_pandas():
+    from embedlab.vector_files import _parse_text_bulk
+    from embedlab.vector_text_jit import scan_text
+
+    rng = np.random.default_rng(0)
+    matrix = rng.normal(size=(3_000, 8)).astype(np.float32)
+    body = _text_lines([f"word{i}" for i in range(3_000)], matrix).encode()
+    one = scan_text(body, 8, threads=1)
+    for threads in (2, 3, 7):
+        pieces = scan_text(body, 8, threads=threads)
+        assert pieces[-1] == one[-1] == 3_000
+        for whole, split in zip(one[:-1], pieces[:-1]):
+            np.testing.assert_array_equal(whole, split)
+    np.testing.assert_array_equal(one[0], _parse_text_bulk(body, 8)[1])
