@@ -78,15 +78,25 @@ def load_vector_file(path: str | Path, *, use_cache: bool = True) -> WordVectors
     except OSError as error:
         raise EmbedLabError(f"cannot read {path} ({error.strerror}); check the file's permissions") from None
     parsed = parse_vectors(data, path.name, metadata)
+    vectors = _word_vectors(parsed.words, parsed.matrix, path.name)
     if use_cache:
-        _write_cache(key, parsed.words, parsed.matrix, parsed.format, path)
-    return WordVectors(parsed.words, parsed.matrix, name=path.name)
+        _write_cache(key, vectors.words, vectors.vectors, parsed.format, path)
+    return vectors
 
 
 def load_vectors_from_bytes(data: bytes, filename: str) -> WordVectors:
     """Vectors from an uploaded file's bytes (any supported format except a Projector TSV, which needs two files)."""
     parsed = parse_vectors(bytes(data), filename)
-    return WordVectors(parsed.words, parsed.matrix, name=filename)
+    return _word_vectors(parsed.words, parsed.matrix, filename)
+
+
+def _word_vectors(words: list[str], matrix: np.ndarray, name: str) -> WordVectors:
+    """A WordVectors keeping the first of duplicate words and its row, as gensim does."""
+    vectors = WordVectors(words, matrix, name=name)
+    if len(vectors.key_to_index) < len(words):
+        rows = list(vectors.key_to_index.values())  # first rows, in file order
+        vectors = WordVectors([words[row] for row in rows], np.asarray(matrix)[rows], name=name)
+    return vectors
 
 
 def check_vector_path(path: str | Path) -> Path:

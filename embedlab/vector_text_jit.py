@@ -1,6 +1,6 @@
 """A compiled (numba) scan of GloVe/word2vec text: ``word n1 … nd`` lines straight into a float32 matrix.
 
-Numbers go through Clinger's fast path: up to 15 significant digits and a power of ten
+Numbers go through Clinger's fast path: a mantissa up to 2**53 and a power of ten
 within ±22 are exact in float64, so one correctly rounded multiply or divide gives the
 same float64 Python's ``float()`` gives, and then the same float32 gensim stores. A line
 outside that pattern (a word with spaces, "nan", a long mantissa, a malformed line) is
@@ -65,55 +65,59 @@ def _scan_piece(buffer: np.ndarray, dim: int, start: int, end: int):
 
 @numba.njit(cache=True, nogil=True)
 def _parse_number(buffer, position, end, powers):
-    """``(value, next position, ok)`` for the number at ``position``; ok False outside the fast path."""
+    """``(value, next position, ok)`` for the number at ``position``; ok False outside the exact fast path."""
     negative = False
-    if position < end and (buffer[position] == 45 or buffer[position] == 43):  # - +
-        negative = buffer[position] == 45
+    sign = buffer[position] if position < end else 0
+    if sign == 45:  # -
+        negative = True
+        position += 1
+    elif sign == 43:  # +
         position += 1
     mantissa = 0
     digits = 0
-    significant = 0
     exponent = 0
-    seen_digit = False
-    while position < end and 48 <= buffer[position] <= 57:
-        seen_digit = True
-        if significant > 0 or buffer[position] != 48:
-            significant += 1
-        mantissa = mantissa * 10 + (buffer[position] - 48)
-        digits += 1
+    start = position
+    while position < end:
+        d = buffer[position] - 48
+        if d < 0 or d > 9:
+            break
+        mantissa = mantissa * 10 + d  # may wrap past 18 digits; such a number is refused below
         position += 1
-        if significant > 15:
-            return 0.0, position, False
-    if position < end and buffer[position] == 46:  # .
+    digits = position - start
+    if position < end and buffer[position] == 46:
         position += 1
-        while position < end and 48 <= buffer[position] <= 57:
-            seen_digit = True
-            if significant > 0 or buffer[position] != 48:
-                significant += 1
-            mantissa = mantissa * 10 + (buffer[position] - 48)
-            exponent -= 1
+        fraction_start = position
+        while position < end:
+            d = buffer[position] - 48
+            if d < 0 or d > 9:
+                break
+            mantissa = mantissa * 10 + d
             position += 1
-            if significant > 15:
-                return 0.0, position, False
-    if not seen_digit:
+        exponent = fraction_start - position
+        digits += position - fraction_start
+    if digits == 0 or digits > 18:
         return 0.0, position, False
-    if position < end and (buffer[position] == 101 or buffer[position] == 69):  # e E
+    if position < end and (buffer[position] == 101 or buffer[position] == 69):
         position += 1
         exponent_negative = False
         if position < end and (buffer[position] == 45 or buffer[position] == 43):
             exponent_negative = buffer[position] == 45
             position += 1
         written = 0
-        exponent_digits = 0
-        while position < end and 48 <= buffer[position] <= 57:
-            written = written * 10 + (buffer[position] - 48)
-            exponent_digits += 1
+        exponent_start = position
+        while position < end:
+            d = buffer[position] - 48
+            if d < 0 or d > 9:
+                break
+            written = written * 10 + d
             position += 1
             if written > 1000:
                 return 0.0, position, False
-        if exponent_digits == 0:
+        if position == exponent_start:
             return 0.0, position, False
         exponent += -written if exponent_negative else written
+    if mantissa > 9007199254740992:  # 2**53: above it the mantissa is not exact in float64
+        return 0.0, position, False
     if exponent < -22 or exponent > 22:
         if mantissa != 0:
             return 0.0, position, False
@@ -124,6 +128,7 @@ def _parse_number(buffer, position, end, powers):
     else:
         value = value * powers[exponent]
     return (-value if negative else value), position, True
+
 
 @numba.njit(cache=True, nogil=True)
 def _scan(buffer, dim, matrix, word_starts, word_ends, odd, powers):
