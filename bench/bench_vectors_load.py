@@ -8,6 +8,11 @@ Writes the default GloVe 6B 50d vectors as a GloVe text file (no header, like
 3. EmbedLab ``load_vectors(path)`` again with a warm parse cache (a memory map);
 4. the default package (``load_vectors(None)``).
 
+The EmbedLab parse of a big file runs a numba-compiled scan, one piece per core (up to 4).
+Its first use in a fresh checkout compiles it (seconds; cached in ``embedlab/__pycache__``);
+a warm-up load keeps that out of the timings. CPU seconds are printed beside wall seconds:
+they move less when other work shares the machine.
+
     nice python bench/bench_vectors_load.py              # about a minute, most of it gensim
     nice python bench/bench_vectors_load.py --repeat 3   # best of 3 for the EmbedLab timings
 """
@@ -74,7 +79,7 @@ def main() -> None:
 
     # A private cache folder: the parse timing never sees an earlier run's cache.
     os.environ["EMBEDLAB_CACHE_DIR"] = tempfile.mkdtemp(prefix="embedlab-bench-cache-")
-    load_vectors(path, use_cache=False).words[:1]  # warm imports (pyarrow) outside the timings
+    load_vectors(path, use_cache=False).words[:1]  # imports and the scan's compilation outside the timings
 
     gensim_wall, gensim_cpu, keyed = best_of(lambda: KeyedVectors.load_word2vec_format(str(path), no_header=True), 1)
     parse_wall, parse_cpu, parsed = best_of(lambda: load_vectors(path, use_cache=False), args.repeat)
