@@ -63,7 +63,7 @@ def _scan_piece(body: bytes, buffer: np.ndarray, dim: int, start: int, end: int)
     return (matrix, word_starts, word_ends, odd), rows
 
 
-@numba.njit(cache=True, nogil=True)
+@numba.njit(cache=True, nogil=True, inline="always")
 def _parse_number(buffer, position, end, powers):
     """``(value, next position, ok)`` for the number at ``position``; ok False outside the exact fast path."""
     negative = False
