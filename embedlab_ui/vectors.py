@@ -101,8 +101,14 @@ def vector_source_sidebar() -> WordVectors:
                 st.session_state[CHOICE_KEY] = choice
         except EmbedLabError as error:
             show_error(error)
-            if st.session_state.get(CHOICE_KEY) is not None:
-                st.caption("Still using the vectors loaded before.")
+            previous = st.session_state.get(CHOICE_KEY)
+            try:
+                _load(previous)
+                if previous is not None and previous["kind"] != "default":
+                    st.caption("Still using the vectors picked before.")
+            except EmbedLabError:  # the earlier pick is gone too (a deleted file)
+                st.session_state[CHOICE_KEY] = {"kind": "default"}
+                st.caption("Using the built-in GloVe instead.")
         vectors = current_vectors()
         st.caption(f"**{vectors.name}** · {len(vectors):,} words · {vectors.dim} dimensions")
     return vectors

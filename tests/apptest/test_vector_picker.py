@@ -100,4 +100,19 @@ def test_good_file_then_bad_file_keeps_the_good_one(app, tmp_path):
     at.sidebar.text_input(key="vectors.path").input(str(bad)).run()
     assert "is empty" in _errors(at)
     assert "good.vec** · 2 words" in _captions(at)
-    assert "Still using the vectors loaded before." in _captions(at)
+    assert "Still using the vectors picked before." in _captions(at)
+
+
+def test_a_picked_file_that_disappears_falls_back_to_glove_with_a_message(app, tmp_path):
+    path = tmp_path / "gone.txt"
+    path.write_text(SMALL_GLOVE)
+    at = app.run()
+    at.sidebar.radio(key="vectors.source").set_value(SERVER_FILE).run()
+    at.sidebar.text_input(key="vectors.path").input(str(path)).run()
+    assert "gone.txt** · 3 words" in _captions(at)
+    path.unlink()
+    at.run()
+    assert not at.exception
+    assert "no file at" in _errors(at)
+    assert "400,000 words" in _captions(at)
+    assert "Using the built-in GloVe instead." in _captions(at)
