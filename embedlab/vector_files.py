@@ -90,7 +90,9 @@ def parse_vectors(data: bytes, filename: str, metadata: bytes | None = None) -> 
 
 def _refuse_other_formats(data: bytes, filename: str) -> None:
     if not data[:65536].strip() and not data.strip():  # look at the head first: strip() copies the file
-        raise EmbedLabError(f"{filename} is empty; expected word vectors (GloVe/word2vec text or binary, Projector TSV)")
+        raise EmbedLabError(
+            f"{filename} is empty; expected word vectors (GloVe/word2vec text or binary, Projector TSV)"
+        )
     if data[:4] == FASTTEXT_MAGIC:
         raise EmbedLabError(
             f"{filename} is a fastText model (.bin), not a vector file; load the .vec text file fastText "
@@ -229,7 +231,8 @@ def _parse_text_bulk(body: bytes, dim: int) -> tuple[list[str] | None, np.ndarra
     columns = dim + 1 + trailing_space
     frame = pd.read_csv(
         io.BytesIO(body), sep=" ", header=None, names=range(columns), quoting=csv.QUOTE_NONE, engine="c",
-        dtype={0: object, **{i: np.float32 for i in range(1, dim + 1)}, **({dim + 1: object} if trailing_space else {})},
+        dtype={0: object, **{i: np.float32 for i in range(1, dim + 1)},
+               **({dim + 1: object} if trailing_space else {})},
         na_filter=False, keep_default_na=False, skip_blank_lines=True, encoding="utf-8", encoding_errors="replace",
     )
     if trailing_space and not (frame[dim + 1] == "").all():

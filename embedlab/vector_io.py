@@ -48,7 +48,9 @@ CACHE_VERSION = 1  # bump when the parser's output for the same file could chang
 
 
 def load_vectors(spec: str | Path | None = None, *, use_cache: bool = True) -> WordVectors:
-    """The vector set a command line or page names: ``None``/``"glove-6b-50d"``/``"default"`` → the default, else a file path.
+    """The vector set a command line or page names: the default GloVe, or a file path.
+
+    ``None``, ``"glove-6b-50d"`` and ``"default"`` name the built-in GloVe 6B 50d.
 
     Files are read in whatever format their content shows (GloVe text, word2vec text or
     binary, TensorFlow Projector ``vectors.tsv`` with ``metadata.tsv`` beside it).
@@ -110,7 +112,10 @@ def check_vector_path(path: str | Path) -> Path:
 
 
 def projector_metadata_path(path: Path) -> Path | None:
-    """The metadata.tsv beside a Projector vectors file (``x_vectors.tsv`` → ``x_metadata.tsv``, else ``metadata.tsv``)."""
+    """The metadata file beside a Projector vectors file, if any.
+
+    ``x_vectors.tsv`` pairs with ``x_metadata.tsv``; otherwise ``metadata.tsv`` in the same folder.
+    """
     if path.suffix.lower() != ".tsv":
         return None
     candidates = [path.with_name(path.name.replace("vectors", "metadata"))] if "vectors" in path.name else []
@@ -211,7 +216,8 @@ def _formatted_rows(vectors: np.ndarray, separator: str, chunk: int = 10_000):
         yield start, rows
 
 
-def save_projector_tsv(vectors: WordVectors, folder_or_paths: str | Path | tuple[str | Path, str | Path]) -> tuple[Path, Path]:
+def save_projector_tsv(vectors: WordVectors,
+                       folder_or_paths: str | Path | tuple[str | Path, str | Path]) -> tuple[Path, Path]:
     """Write TensorFlow Projector files: ``vectors.tsv`` (tab-separated numbers) and ``metadata.tsv`` (one word a line).
 
     Args:

@@ -19,7 +19,8 @@ import numpy as np
 POWERS_OF_TEN = np.array([10.0 ** k for k in range(23)], dtype=np.float64)  # all exact in float64
 
 
-def scan_text(body: bytes, dim: int, threads: int | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, int]:
+def scan_text(body: bytes, dim: int,
+              threads: int | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, int]:
     """Scan ``body`` (no header) line by line, in ``threads`` pieces at once (default: one per core, up to 4).
 
     Returns:

@@ -40,11 +40,15 @@ def export_command(args: argparse.Namespace) -> tuple[dict, str]:
     out = Path(args.out).expanduser()
     if args.format == "word2vec":
         if out.is_dir():
-            raise EmbedLabError(f"--out {out} is a folder; word2vec export writes one file, e.g. --out {out / 'vectors.txt'}")
+            raise EmbedLabError(
+                f"--out {out} is a folder; word2vec export writes one file, e.g. --out {out / 'vectors.txt'}"
+            )
         files = [save_word2vec_text(vectors, out)]
     else:
         if out.exists() and not out.is_dir():
-            raise EmbedLabError(f"--out {out} is a file; projector export writes two files into a folder — give a folder")
+            raise EmbedLabError(
+                f"--out {out} is a file; projector export writes two files into a folder — give a folder"
+            )
         files = list(save_projector_tsv(vectors, out))
     result = {"vectors": vectors.name, "format": args.format, "words": len(vectors), "dim": vectors.dim,
               "files": [str(path) for path in files]}
