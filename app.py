@@ -5,6 +5,7 @@ import streamlit as st
 st.set_page_config(page_title="EmbedLab", page_icon="🧭", layout="wide")
 
 from embedlab_ui.session import workspace  # noqa: E402  (set_page_config must come first)
+from embedlab_ui.vectors import vector_source_sidebar  # noqa: E402
 
 workspace()  # give this visitor their workspace before any page lists runs
 
@@ -16,4 +17,5 @@ pages = [
     st.Page("pages/predict.py", title="Predict", icon="💬", url_path="predict"),
 ]
 navigation = st.navigation(pages)
+vector_source_sidebar()  # every page: the visitor's word vectors (built-in GloVe until they pick another)
 navigation.run()

@@ -1,11 +1,28 @@
-"""The shared vector source: cached loading, and the sidebar picker every page shows."""
+"""The shared vector source: cached loading, and the sidebar picker every page shows.
+
+Loaded vector sets are read-only and shared by every visitor (``st.cache_resource``),
+keyed by a file's (path, size, mtime_ns) or an upload's sha256. Which set a visitor
+picked lives in their ``st.session_state`` only, so visitors never change each other's.
+"""
 
 from __future__ import annotations
 
+import hashlib
+import os
+from pathlib import Path
+
 import streamlit as st
 
-from embedlab.vector_io import load_default_vectors
+from embedlab.errors import EmbedLabError
+from embedlab.vector_io import check_vector_path, load_default_vectors, load_vector_file, load_vectors_from_bytes
 from embedlab.vectors import WordVectors
+from embedlab_ui.session import show_error
+
+VECTORS_DIR_ENV = "EMBEDLAB_VECTORS_DIR"  # folder whose vector files the server offers
+CHOICE_KEY = "vectors.choice"  # st.session_state: this visitor's loaded choice (a small dict, see _choice_*)
+BUILT_IN, SERVER_FILE, UPLOAD = "GloVe 6B 50d (built in)", "File on the server", "Upload a small file"
+UPLOAD_LIMIT_MB = 50  # a bigger file belongs on the server, loaded by path
+VECTOR_SUFFIXES = (".txt", ".vec", ".bin", ".tsv", ".w2v", ".gz")
 
 
 @st.cache_resource(show_spinner="Loading GloVe 6B 50d…")
@@ -14,6 +31,129 @@ def default_vectors() -> WordVectors:
     return load_default_vectors()
 
 
+@st.cache_resource(show_spinner="Loading the vector file…", max_entries=8)
+def _file_vectors(path: str, size: int, mtime_ns: int) -> WordVectors:
+    """A vector file, loaded once per (path, size, mtime_ns): a changed file loads again."""
+    return load_vector_file(path)
+
+
+@st.cache_resource(show_spinner="Reading the uploaded vectors…", max_entries=8)
+def _uploaded_vectors(sha256: str, filename: str, _data: bytes) -> WordVectors:
+    """Uploaded vectors, shared by content: the same bytes give the same read-only set."""
+    return load_vectors_from_bytes(_data, filename)
+
+
+def _load(choice: dict | None) -> WordVectors:
+    if choice is None or choice["kind"] == "default":
+        return default_vectors()
+    if choice["kind"] == "path":
+        path = check_vector_path(choice["path"])
+        stat = path.stat()
+        return _file_vectors(str(path), stat.st_size, stat.st_mtime_ns)
+    return _uploaded_vectors(choice["sha256"], choice["filename"], choice["data"])
+
+
 def current_vectors() -> WordVectors:
-    """The vector set this visitor picked in the sidebar (GloVe 50d by default)."""
-    return default_vectors()
+    """The vector set this visitor picked in the sidebar (GloVe 6B 50d until they pick another)."""
+    try:
+        return _load(st.session_state.get(CHOICE_KEY))
+    except EmbedLabError:
+        return default_vectors()  # the picked file went away; the sidebar says so on its next run
+
+
+def vectors_folder() -> Path | None:
+    """The folder named by EMBEDLAB_VECTORS_DIR (typed paths must stay inside it), or None."""
+    folder = os.environ.get(VECTORS_DIR_ENV, "").strip()
+    return Path(folder).expanduser().resolve() if folder else None
+
+
+def server_files(folder: Path) -> list[str]:
+    """Vector files in ``folder`` (and its sub-folders), as paths relative to it."""
+    found = []
+    for path in sorted(folder.rglob("*")):
+        if path.is_file() and path.name.lower().endswith(VECTOR_SUFFIXES) and not path.name.startswith("."):
+            if "metadata" not in path.name.lower():  # a Projector metadata.tsv goes with its vectors.tsv
+                found.append(path.relative_to(folder).as_posix())
+    return found
+
+
+def path_inside(folder: Path, typed: str) -> Path:
+    """``typed`` (relative to ``folder`` or absolute) if it resolves inside ``folder``; EmbedLabError otherwise."""
+    path = (folder / Path(typed.strip()).expanduser()).resolve()
+    if not path.is_relative_to(folder):
+        raise EmbedLabError(
+            f"{typed.strip()} is outside the vectors folder {folder}; this server only loads files inside it — "
+            "pick one from the list, or ask the admin to put the file there"
+        )
+    return path
+
+
+def vector_source_sidebar() -> WordVectors:
+    """The sidebar picker: built-in GloVe, a file on the server, or a small upload. Returns the visitor's set."""
+    with st.sidebar:
+        st.subheader("Word vectors")
+        source = st.radio("Vector source", (BUILT_IN, SERVER_FILE, UPLOAD), key="vectors.source",
+                          help="Every page uses the vectors picked here. Only you see your choice.")
+        try:
+            choice = _picked_choice(source)
+            if choice is not None:
+                _load(choice)  # fails here, with the reason, before it replaces a working choice
+                st.session_state[CHOICE_KEY] = choice
+        except EmbedLabError as error:
+            show_error(error)
+            previous = st.session_state.get(CHOICE_KEY)
+            try:
+                _load(previous)
+                if previous is not None and previous["kind"] != "default":
+                    st.caption("Still using the vectors picked before.")
+            except EmbedLabError:  # the earlier pick is gone too (a deleted file)
+                st.session_state[CHOICE_KEY] = {"kind": "default"}
+                st.caption("Using the built-in GloVe instead.")
+        vectors = current_vectors()
+        st.caption(f"**{vectors.name}** · {len(vectors):,} words · {vectors.dim} dimensions")
+    return vectors
+
+
+def _picked_choice(source: str) -> dict | None:
+    """What the widgets ask for now, or None while they ask for nothing new (an empty path box)."""
+    if source == BUILT_IN:
+        return {"kind": "default"}
+    if source == SERVER_FILE:
+        return _server_choice()
+    return _upload_choice()
+
+
+def _server_choice() -> dict | None:
+    folder = vectors_folder()
+    if folder is None:
+        typed = st.text_input("Path of a vector file on the server", key="vectors.path",
+                              placeholder="/data/glove.840B.300d.txt",
+                              help="GloVe or word2vec text, word2vec binary, or a Projector vectors.tsv "
+                                   "(with metadata.tsv beside it). Parsed once, then cached.")
+        return {"kind": "path", "path": typed.strip()} if typed.strip() else None
+    if not folder.is_dir():
+        raise EmbedLabError(f"the vectors folder {folder} ({VECTORS_DIR_ENV}) does not exist; ask the admin to fix it")
+    files = server_files(folder)
+    listed = st.selectbox("Vector file", files, index=None, key="vectors.server_file",
+                          placeholder="Pick a file" if files else "No vector files in the folder")
+    typed = st.text_input("…or type a path inside the folder", key="vectors.server_path",
+                          help=f"Relative to {folder}; paths outside it are refused.")
+    if typed.strip():
+        return {"kind": "path", "path": str(path_inside(folder, typed))}
+    if listed:
+        return {"kind": "path", "path": str(path_inside(folder, listed))}
+    return None
+
+
+def _upload_choice() -> dict | None:
+    limit = min(UPLOAD_LIMIT_MB, int(st.get_option("server.maxUploadSize")))
+    upload = st.file_uploader(f"Vector file (up to {limit} MB)", key="vectors.upload", max_upload_size=limit,
+                              help="GloVe or word2vec text, or word2vec binary. Bigger files: ask for them "
+                                   "to be put on the server and pick them as a file on the server.")
+    if upload is None:
+        return None
+    data = upload.getvalue()
+    if len(data) > limit * 1_000_000:
+        raise EmbedLabError(f"{upload.name} is {len(data) / 1e6:.0f} MB; uploads are limited to {limit} MB — "
+                            "put big files on the server and pick them as a file on the server")
+    return {"kind": "upload", "sha256": hashlib.sha256(data).hexdigest(), "filename": upload.name, "data": data}
