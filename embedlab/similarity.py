@@ -151,6 +151,46 @@ def most_similar(vectors: WordVectors, positive: Sequence[str] | str, negative: 
     return top_words(vectors, analogy_scores(vectors, query, method, exclude_inputs), topn)
 
 
+@dataclass(frozen=True)
+class AnalogyAnswer:
+    """Answers to a query, and where an expected word ranks among all candidates."""
+
+    query: AnalogyQuery
+    results: list[tuple[str, float]]
+    expected: str | None = None
+    expected_rank: int | None = None  # 1-based among all candidates; None when not ranked
+    expected_note: str | None = None  # one sentence about the expected word, for a person
+
+
+def solve_analogy(vectors: WordVectors, positive: Sequence[str] | str, negative: Sequence[str] | str = (),
+                  topn: int = 10, method: str = "cosadd", exclude_inputs: bool = True,
+                  restrict_vocab: int | None = None, expected: str | None = None) -> AnalogyAnswer:
+    """``most_similar`` plus the rank of an ``expected`` answer (for example "queen").
+
+    Example:
+        >>> solve_analogy(glove, ["king", "woman"], ["man"], topn=3, expected="queen").expected_rank
+        1
+    """
+    _check_topn(topn)
+    query = check_query(vectors, positive, negative, restrict_vocab)
+    scores = analogy_scores(vectors, query, method, exclude_inputs)
+    results = top_words(vectors, scores, topn)
+    expected = (expected or "").strip() or None
+    if expected is None:
+        return AnalogyAnswer(query, results)
+    rank = rank_of(vectors, expected, scores)
+    if expected not in vectors:
+        note = vectors.unknown_word_message(expected)
+    elif rank is not None:
+        place = f"answer #{rank}" if rank <= topn else f"not in the top {topn}: it ranks #{rank:,}"
+        note = f"'{expected}' is {place} of {int(np.isfinite(scores).sum()):,} candidates."
+    elif exclude_inputs and expected in query.positive + query.negative:
+        note = f"'{expected}' is one of the query words, which are left out of the answers."
+    else:
+        note = f"'{expected}' is not among the {query.limit:,} most frequent words searched."
+    return AnalogyAnswer(query, results, expected, rank, note)
+
+
 def neighbors(vectors: WordVectors, word: str, topn: int = 10,
               restrict_vocab: int | None = None) -> list[tuple[str, float]]:
     """The ``topn`` words with the highest cosine similarity to ``word`` (itself excluded)."""
