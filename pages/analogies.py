@@ -54,9 +54,8 @@ def analogy_figure(points: list[dict], arrows: list[tuple[str, str]]):
     return figure
 
 
-def query_inputs() -> tuple[list[str], list[str], list[tuple[str, str]], str]:
-    """The words of the query from the chosen mode; arrows for the map; the expected answer."""
-    mode = st.radio("Query", [FORM, LISTS], horizontal=True, key="analogies.mode")
+def query_inputs(mode: str) -> tuple[list[str], list[str], list[tuple[str, str]], str]:
+    """The words of the query in the chosen mode; arrows for the map; the expected answer."""
     if mode == FORM:
         st.caption("**a − b + c**: start from *a*, take away *b*, add *c*. It reads “*b* is to *a* as *c* is to ?”: "
                    "man is to king as woman is to … queen. In gensim's words: positive = [a, c], negative = [b].")
@@ -97,8 +96,9 @@ def query_options(vectors) -> dict:
 
 
 def show_analogy(vectors) -> None:
+    mode = st.radio("Query", [FORM, LISTS], horizontal=True, key="analogies.mode")
     with st.form("analogies.form", border=False):
-        positive, negative, arrows, expected = query_inputs()
+        positive, negative, arrows, expected = query_inputs(mode)
         st.form_submit_button("Solve", type="primary")
     options = query_options(vectors)
     try:
