@@ -96,13 +96,12 @@ def analogy_scores(vectors: WordVectors, query: AnalogyQuery, method: str = "cos
             mean = mean / norm
         scores = candidates @ mean.astype(np.float32)
     else:
-        rows = list(query.positive_rows + query.negative_rows)
-        shifted = (1.0 + candidates @ unit[rows].T) / 2.0
-        n_positive = len(query.positive_rows)
-        numerator = np.prod(shifted[:, :n_positive], axis=1)
-        denominator = np.prod(shifted[:, n_positive:], axis=1) + COSMUL_EPSILON
-        scores = numerator / denominator
-    scores = np.asarray(scores, dtype=np.float64)
+        # One matrix-vector product per word (as gensim does): a (N, 3) product would be strided.
+        positive = [(1.0 + candidates @ unit[row]) / 2.0 for row in query.positive_rows]
+        negative = [(1.0 + candidates @ unit[row]) / 2.0 for row in query.negative_rows]
+        scores = np.prod(positive, axis=0) / (np.prod(negative, axis=0) + COSMUL_EPSILON if negative
+                                              else np.float32(1.0 + COSMUL_EPSILON))
+    scores = np.array(scores, dtype=np.float32)  # a fresh, writable copy: inputs are masked below
     if exclude_inputs:
         inputs = [row for row in query.positive_rows + query.negative_rows if row < query.limit]
         scores[inputs] = -np.inf
