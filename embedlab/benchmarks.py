@@ -82,7 +82,10 @@ class AnalogyResult:
 
         return {"total": row(self.total), "groups": [row(group) for group in self.groups],
                 "sections": [row(section) for section in self.sections], "skipped": self.skipped,
-                "skipped_ratio": self.skipped_ratio, "restrict_vocab": self.restrict_vocab}
+                "skipped_ratio": self.skipped_ratio, "restrict_vocab": self.restrict_vocab,
+                "wrong_examples": [{"section": name, "a": a, "b": b, "c": c, "expected": expected, "answer": answer}
+                                   for name, examples in self.wrong_examples.items()
+                                   for a, b, c, expected, answer in examples]}
 
 
 @dataclass
@@ -274,6 +277,9 @@ def _answer_analogies(vectors: WordVectors, rows: np.ndarray, limit: int, canoni
 
     A chunk of questions is scored against one block of words at a time, so the block
     of scores stays in the processor's cache; each block keeps its best word per question.
+    gensim reads only its top 5 answers: were more than five case variants of the question
+    words ahead of every other word, gensim would count a question word as the answer; here
+    the best other word is taken (no such case arises with lower-case vocabularies).
     """
     unit = vectors.unit_vectors
     candidates = unit[:limit]

@@ -199,6 +199,8 @@ def show_benchmarks(vectors) -> None:
                                    title=f"Accuracy per section — {vectors.name}"), key="analogies.sections_chart")
             st.dataframe(sections, hide_index=True, width="stretch", key="analogies.sections_table",
                          column_config={"accuracy": st.column_config.NumberColumn(format="percent")})
+            with st.expander("Some wrong answers (a is to b as c is to expected; the vectors said answer)"):
+                st.dataframe(pd.DataFrame(result["wrong_examples"]), hide_index=True, width="stretch")
         if ("similarity", *key) in done:
             table = pd.DataFrame(similarity_benchmark(*key, vectors))
             long = table.melt(id_vars="name", value_vars=["pearson", "spearman"], var_name="correlation")

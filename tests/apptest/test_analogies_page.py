@@ -83,7 +83,10 @@ def test_analogy_benchmark_shows_accuracy_per_section(at):
     at.button(key="analogies.run_analogies").click().run()
     assert not at.exception and not at.error
     assert at.metric[-1].label == "Analogy accuracy"
-    sections = at.dataframe[-1].value
+    sections = at.dataframe[-2].value  # the last is the wrong answers
     assert len(sections) == 16  # 14 sections, then semantic and syntactic
     assert sections["section"].tolist()[-2:] == ["semantic", "syntactic"]
     assert len(at.get("plotly_chart")) == 2  # the analogy map and the per-section bars
+    wrong = at.dataframe[-1].value
+    assert list(wrong.columns) == ["section", "a", "b", "c", "expected", "answer"]
+    assert (wrong["answer"] != wrong["expected"]).all()
