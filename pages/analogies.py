@@ -195,8 +195,9 @@ def show_benchmarks(vectors) -> None:
                       help=f"{total['correct']:,} of {total['questions']:,} questions; "
                            f"{result['skipped']:,} skipped for unknown words")
             sections = pd.DataFrame(result["sections"] + result["groups"])
-            st.plotly_chart(px.bar(sections, x="section", y="accuracy", text_auto=".1%",
-                                   title=f"Accuracy per section — {vectors.name}"), key="analogies.sections_chart")
+            chart = px.bar(sections, x="section", y="accuracy", text_auto=".1%",
+                           title=f"Accuracy per section — {vectors.name}")
+            st.plotly_chart(chart.update_yaxes(tickformat=".0%"), key="analogies.sections_chart")
             st.dataframe(sections, hide_index=True, width="stretch", key="analogies.sections_table",
                          column_config={"accuracy": st.column_config.NumberColumn(format="percent")})
             with st.expander("Some wrong answers (a is to b as c is to expected; the vectors said answer)"):
