@@ -1,0 +1,128 @@
+"""Vector queries: exact answers on tiny vectors, clear errors, and parity with gensim on GloVe."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from embedlab.errors import EmbedLabError
+from embedlab.similarity import (
+    MAX_TOPN, analogy_map, most_similar, neighbors, similarity, solve_analogy,
+)
+from tests.gensim_reference import glove_keyed_vectors, keyed_vectors
+
+
+@pytest.mark.parametrize("method", ["cosadd", "cosmul"])
+def test_king_minus_man_plus_woman_is_queen(tiny_vectors, method):
+    results = most_similar(tiny_vectors, positive=["king", "woman"], negative=["man"], method=method)
+    assert results[0][0] == "queen"
+    assert {"king", "woman", "man"}.isdisjoint(word for word, _ in results)
+    scores = [score for _, score in results]
+    assert scores == sorted(scores, reverse=True)
+
+
+@pytest.mark.parametrize("method", ["cosadd", "cosmul"])
+def test_tiny_scores_match_gensim(tiny_vectors, method):
+    kv = keyed_vectors(tiny_vectors)
+    reference = (kv.most_similar if method == "cosadd" else kv.most_similar_cosmul)(
+        positive=["king", "woman"], negative=["man"], topn=3)
+    ours = most_similar(tiny_vectors, ["king", "woman"], ["man"], topn=3, method=method)
+    assert [word for word, _ in ours] == [word for word, _ in reference]
+    assert [score for _, score in ours] == pytest.approx([score for _, score in reference], abs=1e-5)
+
+
+def test_inputs_can_be_included_and_vocabulary_restricted(tiny_vectors):
+    included = most_similar(tiny_vectors, ["king", "woman"], ["man"], topn=6, exclude_inputs=False)
+    assert {"king", "woman", "man"} <= {word for word, _ in included}
+    restricted = most_similar(tiny_vectors, ["king", "woman"], ["man"], topn=6, restrict_vocab=2)
+    assert [word for word, _ in restricted] == ["queen"]  # king (row 0) is an input; only queen is left
+
+
+def test_neighbours_similarity_and_map(tiny_vectors):
+    assert neighbors(tiny_vectors, "king", topn=1)[0][0] == "prince"
+    king, prince = tiny_vectors["king"], tiny_vectors["prince"]
+    expected = float(king @ prince / np.linalg.norm(king) / np.linalg.norm(prince))
+    assert similarity(tiny_vectors, "king", "prince") == pytest.approx(expected, abs=1e-6)
+    assert similarity(tiny_vectors, " king ", "king") == pytest.approx(1.0, abs=1e-6)
+    points = analogy_map(tiny_vectors, ["man", "king", "woman", "queen"], neighbors_per_word=1)
+    assert {"man", "king", "woman", "queen"} <= {point["word"] for point in points}
+    assert all(np.isfinite([point["x"], point["y"]]).all() for point in points)
+
+
+@pytest.mark.parametrize("expected, rank, phrase", [
+    ("queen", 1, "answer #1"),
+    ("prince", 3, "not in the top 1: it ranks #3 of 3"),
+    ("king", None, "one of the query words"),
+    ("kinq", None, "Did you mean: king"),
+])
+def test_expected_answer_gets_its_rank(tiny_vectors, expected, rank, phrase):
+    answer = solve_analogy(tiny_vectors, ["king", "woman"], ["man"], topn=1, expected=expected)
+    assert answer.expected_rank == rank
+    assert phrase in answer.expected_note
+
+
+@pytest.mark.parametrize("positive, negative, kwargs, message", [
+    (["kinq", "woman"], ["man"], {}, "Did you mean: king"),
+    (["King", "woman"], ["man"], {}, "try 'king'"),
+    (["king", " "], ["man"], {}, "a word field is empty"),
+    (["king", "woman"], [""], {}, "a word field is empty"),
+    (["king", "king"], ["man"], {}, "'king' is given twice"),
+    (["king", "woman"], ["king"], {}, "as both positive and negative"),
+    ([], ["man"], {}, "no positive word"),
+    (["king"], [], {"topn": 0}, "topn is 0"),
+    (["king"], [], {"topn": MAX_TOPN + 1}, "topn is 1001"),
+    (["king"], [], {"topn": "3"}, "topn is '3'"),
+    (["king"], [], {"restrict_vocab": 0}, "restrict_vocab is 0"),
+    (["king"], [], {"method": "cosine"}, "unknown method 'cosine'"),
+])
+def test_bad_queries_say_what_to_fix(tiny_vectors, positive, negative, kwargs, message):
+    with pytest.raises(EmbedLabError, match=message):
+        most_similar(tiny_vectors, positive, negative, **kwargs)
+
+
+@pytest.mark.parametrize("first, second, message", [("king", "", "a word field is empty"),
+                                                     ("kinq", "queen", "Did you mean: king")])
+def test_bad_similarity_inputs(tiny_vectors, first, second, message):
+    with pytest.raises(EmbedLabError, match=message):
+        similarity(tiny_vectors, first, second)
+
+
+PARITY_WORDS = 50_000  # the most frequent GloVe words: parity holds the same, gensim answers 8x sooner
+
+
+@pytest.fixture(scope="module")
+def glove_head(glove):
+    return glove.head(PARITY_WORDS)
+
+
+@pytest.fixture(scope="module")
+def glove_questions(glove_head, gensim_test_data):
+    """500 Google analogy questions (a fixed random sample) whose words are all among the searched words."""
+    questions = []
+    for line in (gensim_test_data / "questions-words.txt").read_text().splitlines():
+        words = line.lower().split()
+        if len(words) == 4 and all(word in glove_head for word in words):
+            questions.append(words)
+    rows = np.random.default_rng(0).choice(len(questions), size=500, replace=False)
+    return [questions[row] for row in rows]
+
+
+@pytest.mark.parametrize("method", ["cosadd", "cosmul"])
+def test_top_answers_match_gensim_on_glove(glove_head, glove_questions, method):
+    kv = glove_keyed_vectors(PARITY_WORDS)
+    reference = kv.most_similar if method == "cosadd" else kv.most_similar_cosmul
+    disagreements = []
+    for a, b, c, _ in glove_questions:
+        theirs = reference(positive=[b, c], negative=[a], topn=1)[0]
+        ours = most_similar(glove_head, [b, c], [a], topn=1, method=method)[0]
+        assert ours[1] == pytest.approx(theirs[1], abs=1e-5)
+        if ours[0] != theirs[0]:
+            disagreements.append((a, b, c, ours, theirs))
+    assert disagreements == []
+
+
+def test_restricted_search_matches_gensim_on_glove(glove_head):
+    kv = glove_keyed_vectors(PARITY_WORDS)
+    theirs = kv.most_similar(positive=["paris", "germany"], negative=["france"], topn=10, restrict_vocab=5_000)
+    ours = most_similar(glove_head, ["paris", "germany"], ["france"], topn=10, restrict_vocab=5_000)
+    assert [word for word, _ in ours] == [word for word, _ in theirs]
