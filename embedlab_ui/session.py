@@ -39,3 +39,21 @@ def runs_folder() -> Path:
 def show_error(error: EmbedLabError) -> None:
     """Show a user-fixable problem; never a traceback."""
     st.error(str(error), icon="⚠️")
+
+
+def route_through_app() -> None:
+    """Make sure this page runs inside app.py's frame (navigation, workspace, vector picker).
+
+    Streamlit 1.67 keeps its old multipage mode for any app with a ``pages/`` folder until
+    the first ``st.navigation`` call in the process. So when the first request after a
+    server start is a deep link (``/predict?workspace=…``), it runs ``pages/predict.py``
+    alone: the sidebar lists file names and app.py never runs. Each page calls this first;
+    it switches that mode off and reruns, which sends the run through app.py. AppTest
+    (which resets the mode on every run) is left as it is.
+    """
+    from streamlit.runtime import Runtime
+    from streamlit.runtime.pages_manager import PagesManager
+
+    if PagesManager.uses_pages_directory and type(Runtime._instance) is Runtime:
+        PagesManager.uses_pages_directory = False
+        st.rerun()

@@ -8,8 +8,10 @@ import streamlit as st
 
 from embedlab.errors import EmbedLabError
 from embedlab.similarity import METHODS, analogy_map, neighbors, similarity, solve_analogy
-from embedlab_ui.session import show_error
+from embedlab_ui.session import route_through_app, show_error
 from embedlab_ui.vectors import current_vectors
+
+route_through_app()  # a deep link on a fresh server still gets app.py's frame
 
 FORM, LISTS = "a − b + c", "Lists of positive and negative words"
 METHOD_LABELS = {"cosadd": "3CosAdd", "cosmul": "3CosMul"}

@@ -9,8 +9,10 @@ from embedlab.dataset_stats import dataset_fingerprint
 from embedlab.datasets import BUILTIN_DATASETS, DEFAULT_DATASET
 from embedlab.errors import EmbedLabError
 from embedlab_ui.datasets import builtin, current_dataset, dataset_stats, set_current_dataset
-from embedlab_ui.session import show_error
+from embedlab_ui.session import route_through_app, show_error
 from embedlab_ui.vectors import current_vectors
+
+route_through_app()  # a deep link on a fresh server still gets app.py's frame
 
 FORMAT_NAMES = {"csv": "CSV", "tsv": "TSV", "delimited": "delimited text", "jsonl": "JSON Lines",
                 "json": "JSON records", "fasttext": "fastText (__label__ lines)", "text": "text"}

@@ -12,7 +12,9 @@ from embedlab.explanations import METHOD_LABELS
 from embedlab.prediction import read_batch_texts
 from embedlab.runs import list_runs
 from embedlab_ui.runs import run_label, run_picker
-from embedlab_ui.session import runs_folder, show_error
+from embedlab_ui.session import route_through_app, runs_folder, show_error
+
+route_through_app()  # a deep link on a fresh server still gets app.py's frame
 
 SOURCE_RUN, SOURCE_UPLOAD = "A run of this workspace", "A .keras file saved by EmbedLab"
 PREDICTED = "the predicted class"
