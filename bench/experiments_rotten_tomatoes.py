@@ -41,7 +41,7 @@ ENCODER_SETTINGS = {
     "bilstm": {"units": 64, "dropout": 0.4, "spatial_dropout": 0.2},
     "gru": {"units": 64, "dropout": 0.4, "spatial_dropout": 0.2},
     "conv1d": {"units": 128, "dropout": 0.5, "spatial_dropout": 0.2},
-    "pooling": {"units": 64, "dropout": 0.3, "spatial_dropout": 0.1},
+    "pooling": {"units": 64, "dropout": 0.3, "spatial_dropout": 0.1, "token_units": 128, "hidden_units": 64},
 }
 
 

@@ -206,10 +206,10 @@ def _callbacks_module():
             self.epoch = epoch
 
         def on_train_batch_end(self, batch, logs=None):
+            self._report(batch + 1, logs)
             if self.stop_event is not None and self.stop_event.is_set():
                 self.model.stop_training = True
                 self.stopped = True
-            self._report(batch + 1, logs)
 
         def on_epoch_end(self, epoch, logs=None):
             for key, value in (logs or {}).items():
