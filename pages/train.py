@@ -65,13 +65,24 @@ def choose_settings(dataset) -> tuple[ModelConfig, TrainingOptions, str]:
                                        "the best epoch's weights are kept either way.")
     patience = right.number_input("Patience (epochs)", 1, 50, 3, key="train.patience", disabled=not early_stopping)
     seed = right.number_input("Seed", 0, 2**31 - 1, 0, key="train.seed")
+    with st.expander("More model and training choices"):
+        a, b, c, d = st.columns(4)
+        spatial_dropout = a.slider("Spatial dropout", 0.0, 0.6, 0.0, 0.05, key="train.spatial_dropout",
+                                   help="Drops whole embedding dimensions while training; curbs overfitting.")
+        token_units = b.number_input("Token layer (ReLU units, 0 = none)", 0, 1024, 0, key="train.token_units",
+                                     help="A learned non-linear view of every word vector before the encoder; "
+                                          "lifts average pooling of frozen GloVe.")
+        hidden_units = c.number_input("Hidden layer (ReLU units, 0 = none)", 0, 1024, 0, key="train.hidden_units")
+        monitor = d.radio("Keep the epoch with the best", ["val_loss", "val_accuracy"], key="train.monitor",
+                          format_func={"val_loss": "validation loss", "val_accuracy": "validation accuracy"}.get)
     name = st.text_input("Run name", value=f"{embedding} {encoder}", key="train.name", max_chars=120)
     config = ModelConfig(max_tokens=int(max_tokens), sequence_length=int(sequence_length), embedding=embedding,
                          output_dim=int(output_dim), encoder=encoder, units=int(units), dropout=float(dropout),
-                         learning_rate=float(learning_rate))
+                         learning_rate=float(learning_rate), spatial_dropout=float(spatial_dropout),
+                         token_units=int(token_units), hidden_units=int(hidden_units))
     options = TrainingOptions(epochs=int(epochs), batch_size=int(batch_size), seed=int(seed),
                               test_split=float(test_split), validation_split=float(validation_split),
-                              early_stopping=early_stopping, patience=int(patience))
+                              early_stopping=early_stopping, patience=int(patience), monitor=monitor)
     return config, options, name
 
 

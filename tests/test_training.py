@@ -195,3 +195,27 @@ def test_a_failing_job_reports_the_error_and_frees_its_slot():
     snapshot = job.snapshot()
     assert snapshot["state"] == "failed" and isinstance(snapshot["error"], EmbedLabError)
     assert queue.running == 0
+
+
+def test_optional_layers_keep_the_model_loadable_and_explainable(tmp_path):
+    """Spatial dropout, a token layer and a hidden layer stay a simple chain that Predict can explain."""
+    from embedlab.explanations import explain
+    from embedlab.prediction import Predictor
+
+    config = tiny_config(spatial_dropout=0.2, token_units=8, hidden_units=4)
+    result = train(tiny_dataset(), config, TrainingOptions(epochs=2, batch_size=8))
+    names = [layer.name for layer in result.model.layers]
+    assert names.index("embedding") < names.index("spatial_dropout") < names.index("token_projection") \
+        < names.index("encoder") < names.index("hidden") < names.index("prediction")
+    predictor = Predictor.from_run(result.save(tmp_path))
+    for method in ("occlusion", "integrated-gradients"):
+        explanation = explain(predictor, "a wonderful film", method=method)
+        assert [token.token for token in explanation.tokens] == ["a", "wonderful", "film"]
+
+
+@pytest.mark.parametrize("changes, message", [({"token_units": -1}, "token layer size"),
+                                               ({"spatial_dropout": 1.0}, "dropout rates"),
+                                               ({"learning_rate": 0.0}, "learning rate")])
+def test_bad_optional_layers_are_refused(changes, message):
+    with pytest.raises(EmbedLabError, match=message):
+        tiny_config(**changes).validate()

@@ -36,6 +36,8 @@ def add_commands(subparsers) -> None:
     parser.add_argument("--units", type=int, default=64, help="encoder size (default: 64)")
     parser.add_argument("--dropout", type=float, default=0.2)
     parser.add_argument("--spatial-dropout", type=float, default=0.0)
+    parser.add_argument("--token-units", type=int, default=0, help="ReLU layer on every token before the encoder")
+    parser.add_argument("--hidden-units", type=int, default=0, help="ReLU layer between encoder and output")
     parser.add_argument("--learning-rate", type=float, default=1e-3)
     parser.add_argument("--epochs", type=int, default=10)
     parser.add_argument("--batch-size", type=int, default=32)
@@ -145,6 +147,7 @@ def train_command(args: argparse.Namespace) -> tuple[dict, str]:
         sequence_length=args.sequence_length or default_sequence_length(dataset.texts),
         embedding=args.embedding, output_dim=args.output_dim, encoder=args.encoder, units=args.units,
         dropout=args.dropout, spatial_dropout=args.spatial_dropout, learning_rate=args.learning_rate,
+        token_units=args.token_units, hidden_units=args.hidden_units,
     )
     options = TrainingOptions(
         epochs=args.epochs, batch_size=args.batch_size, seed=args.seed, test_split=args.test_split,

@@ -123,3 +123,23 @@ def test_compare_the_three_embedding_choices(runs_dir, project_root):
     compare = at.multiselect(key="train.compare")
     assert len(compare.value) == 3
     assert [len(table) for table in _tables(at, "embedding", "test accuracy")] == [3, 3, 3]  # series, runs, compare
+
+
+def test_stop_ends_the_training_and_keeps_a_run(runs_dir, project_root):
+    at = _small_settings(_page(project_root), encoder="lstm")
+    at.number_input(key="train.epochs").set_value(200)
+    at.toggle(key="train.early_stopping").set_value(False).run()
+    at.button(key="train.start").click().run()
+    job = at.session_state["train.jobs"][-1]
+    for _ in range(600):  # wait until the first epoch is done, so there is a best epoch to keep
+        if job.snapshot()["history"].get("val_loss"):
+            break
+        job.join(timeout=0.5)
+    at.button(key="train.stop").click().run()
+    _wait_for_jobs(at)
+    assert not at.exception and not at.error
+    snapshot = job.snapshot()
+    assert snapshot["state"] == "stopped"
+    assert len(snapshot["result"].history["loss"]) < 200 and snapshot["run"] is not None
+    assert any("stopped early by you" in caption.value for caption in at.caption)
+    assert len(_runs_table(at)) == 1
