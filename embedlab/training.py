@@ -179,8 +179,11 @@ def _callbacks_module():
     class LiveProgress(keras.callbacks.Callback):
         """Reports batches and epochs to ``progress``, and stops after a batch when ``stop_event`` is set."""
 
-        def __init__(self, epochs, batches, progress=None, stop_event=None, history=None):
+        def __init__(self, epochs, batches, progress=None, stop_event=None, history=None, every=0.1):
             super().__init__()
+            # Batch reports closer together than ``every`` seconds are skipped: reading the logs
+            # makes TensorFlow hand its numbers over, which costs time on every small batch.
+            self.every, self.last_report = every, float("-inf")
             self.epochs, self.batches = epochs, batches
             self.progress, self.stop_event = progress, stop_event
             self.history = history if history is not None else {}
@@ -206,7 +209,10 @@ def _callbacks_module():
             self.epoch = epoch
 
         def on_train_batch_end(self, batch, logs=None):
-            self._report(batch + 1, logs)
+            now = time.monotonic()
+            if now - self.last_report >= self.every or batch + 1 == self.batches:
+                self.last_report = now
+                self._report(batch + 1, logs)
             if self.stop_event is not None and self.stop_event.is_set():
                 self.model.stop_training = True
                 self.stopped = True
@@ -269,7 +275,7 @@ def run_config(dataset: LabelledDataset, config: ModelConfig, options: TrainingO
 
 def train(dataset: LabelledDataset, config: ModelConfig, training_options: TrainingOptions | None = None,
           vectors=None, progress=None, stop_event: threading.Event | None = None, name: str = "",
-          text_column: str = "text", label_column: str = "label") -> TrainingResult:
+          text_column: str = "text", label_column: str = "label", report_every: float = 0.1) -> TrainingResult:
     """Train a classifier on ``dataset`` and measure it on a held-out test split.
 
     Args:
@@ -277,7 +283,8 @@ def train(dataset: LabelledDataset, config: ModelConfig, training_options: Train
         config: the model's shape (``num_classes`` is set from the dataset).
         training_options: epochs, batch size, seed, splits, early stopping.
         vectors: word vectors, needed for the GloVe embedding kinds.
-        progress: optional ``callable(Progress)``, called after every batch and epoch.
+        progress: optional ``callable(Progress)``, called after each epoch and after batches
+            at most every ``report_every`` seconds (0: after every batch).
         stop_event: a ``threading.Event``; once set, training ends after the current
             batch and the best epoch's weights are kept.
         name: the run's name.
@@ -311,7 +318,7 @@ def train(dataset: LabelledDataset, config: ModelConfig, training_options: Train
     batches = int(np.ceil(len(split.train) / options.batch_size))
     history: dict[str, list[float]] = {}
     LiveProgress, BestWeights = _callbacks_module()
-    live = LiveProgress(options.epochs, batches, progress, stop_event, history)
+    live = LiveProgress(options.epochs, batches, progress, stop_event, history, report_every)
     best = BestWeights(monitor, options.patience if options.early_stopping else None)
     started = time.monotonic()
     model.fit(
@@ -451,6 +458,7 @@ class TrainingJob:
                 self._history = progress.history
 
     def _work(self) -> None:
+        configure_tensorflow_threads()
         if not self.queue.acquire(self, self.stop_event):
             with self._lock:
                 self._state = "cancelled"

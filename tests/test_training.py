@@ -84,7 +84,7 @@ def test_bad_options_say_what_to_pick(changes, message):
 def test_training_reports_progress_and_measures_the_held_out_rows():
     reports = []
     result = train(tiny_dataset(), tiny_config(), TrainingOptions(epochs=3, batch_size=8, early_stopping=False),
-                   progress=reports.append, name="progress")
+                   progress=reports.append, name="progress", report_every=0)
     assert len(result.history["loss"]) == len(result.history["val_loss"]) == 3
     batches = reports[-1].batches
     assert batches == int(np.ceil(result.config["dataset"]["train_rows"] / 8))
@@ -107,7 +107,8 @@ def test_stop_ends_after_the_current_batch_and_keeps_the_best_weights():
 
     dataset = tiny_dataset()
     options = TrainingOptions(epochs=20, batch_size=8, early_stopping=False, validation_split=0.25)
-    result = train(dataset, tiny_config(learning_rate=0.1), options, progress=progress, stop_event=stop)
+    result = train(dataset, tiny_config(learning_rate=0.1), options, progress=progress, stop_event=stop,
+                   report_every=0)
     assert result.stopped and result.metrics["stopped"]
     assert len(result.history["loss"]) == 4  # the stopped epoch is validated, then training ends
     assert (4, 2) not in seen and max(epoch for epoch, _ in seen) == 4

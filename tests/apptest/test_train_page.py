@@ -143,3 +143,27 @@ def test_stop_ends_the_training_and_keeps_a_run(runs_dir, project_root):
     assert len(snapshot["result"].history["loss"]) < 200 and snapshot["run"] is not None
     assert any("stopped early by you" in caption.value for caption in at.caption)
     assert len(_runs_table(at)) == 1
+
+
+def test_a_training_waits_for_a_free_slot_and_says_so(runs_dir, project_root):
+    import threading
+
+    from embedlab.training import SLOTS
+
+    someone_else = object()
+    assert SLOTS.acquire(someone_else, threading.Event())  # another visitor's training holds the slot
+    try:
+        at = _small_settings(_page(project_root))
+        at.button(key="train.start").click().run()
+        job = at.session_state["train.jobs"][-1]
+        for _ in range(100):
+            if job in SLOTS.waiting:
+                break
+            job.join(timeout=0.05)
+        at.run()
+        assert job.snapshot()["state"] == "waiting"
+        assert any("Waiting for a free slot (1 training ahead)" in info.value for info in at.info)
+    finally:
+        SLOTS.release()
+    _wait_for_jobs(at)
+    assert job.snapshot()["state"] == "done"
