@@ -131,6 +131,16 @@ def check_dataset(dataset: LabelledDataset) -> None:
         )
 
 
+def default_sequence_length(texts: list[str], percentile: float = 95, low: int = 8, high: int = 400) -> int:
+    """The 95th percentile of token counts, kept between ``low`` and ``high``."""
+    from embedlab.text import tokenize
+
+    if not texts:
+        return low
+    lengths = [len(tokenize(text)) for text in texts[:20_000]]
+    return int(min(high, max(low, np.ceil(np.percentile(lengths, percentile)))))
+
+
 @dataclass
 class Progress:
     """Where a training is: what a progress bar, a time estimate and live curves need."""

@@ -7,7 +7,13 @@ import streamlit as st
 from embedlab.errors import EmbedLabError
 from embedlab.modeling import EMBEDDING_KINDS, EMBEDDING_LABELS, ENCODER_LABELS, ENCODERS, ModelConfig
 from embedlab.runs import delete_run, list_runs, rename_run, zip_run
-from embedlab.training import TRAINING_SLOTS, TrainingJob, TrainingOptions, TrainingSeries
+from embedlab.training import (
+    TRAINING_SLOTS,
+    TrainingJob,
+    TrainingOptions,
+    TrainingSeries,
+    default_sequence_length,
+)
 from embedlab_ui import training as ui
 from embedlab_ui.datasets import current_dataset
 from embedlab_ui.runs import run_label
@@ -24,8 +30,6 @@ STATES = {"waiting": "Waiting", "running": "Training", "done": "Finished", "stop
 
 def sequence_length_default(dataset) -> int:
     """95th percentile of token counts in this visitor's dataset, computed once per dataset."""
-    from embedlab.cli.training_commands import default_sequence_length
-
     identity = (id(dataset), dataset.name, len(dataset))
     stored = st.session_state["train.stats"]
     if stored is None or stored[0] != identity:

@@ -14,6 +14,7 @@ from embedlab.training import (
     TrainingOptions,
     _callbacks_module,
     _SlotQueue,
+    default_sequence_length,
     split_dataset,
     stratified_split,
     train,
@@ -220,3 +221,9 @@ def test_optional_layers_keep_the_model_loadable_and_explainable(tmp_path):
 def test_bad_optional_layers_are_refused(changes, message):
     with pytest.raises(EmbedLabError, match=message):
         tiny_config(**changes).validate()
+
+
+def test_default_sequence_length_is_the_95th_percentile_of_token_counts():
+    texts = [" ".join(["word"] * n) for n in range(1, 101)]  # 1 to 100 tokens
+    assert default_sequence_length(texts) == 96  # numpy's 95th percentile of 1..100 is 95.05
+    assert default_sequence_length(["short"]) == 8 and default_sequence_length(["w " * 5000]) == 400

@@ -97,18 +97,6 @@ def load_data(args: argparse.Namespace):
                               label_column=args.label_column, rating_threshold=args.rating_threshold)
 
 
-def default_sequence_length(texts: list[str], percentile: float = 95, low: int = 8, high: int = 400) -> int:
-    """The 95th percentile of token counts, kept between ``low`` and ``high``."""
-    import numpy as np
-
-    from embedlab.text import tokenize
-
-    if not texts:
-        return low
-    lengths = [len(tokenize(text)) for text in texts[:20_000]]
-    return int(min(high, max(low, np.ceil(np.percentile(lengths, percentile)))))
-
-
 class TextProgress:
     """Plain-text progress on stderr: one line rewritten per batch, one kept per epoch."""
 
@@ -134,7 +122,7 @@ class TextProgress:
 
 def train_command(args: argparse.Namespace) -> tuple[dict, str]:
     from embedlab.modeling import ModelConfig
-    from embedlab.training import TrainingOptions, train
+    from embedlab.training import TrainingOptions, default_sequence_length, train
 
     dataset = load_data(args)
     vectors = None
@@ -144,7 +132,7 @@ def train_command(args: argparse.Namespace) -> tuple[dict, str]:
         vectors = load_vectors(args.vectors)
     config = ModelConfig(
         max_tokens=args.max_tokens,
-        sequence_length=args.sequence_length or default_sequence_length(dataset.texts),
+        sequence_length=args.sequence_length or default_sequence_length(list(dataset.texts)),
         embedding=args.embedding, output_dim=args.output_dim, encoder=args.encoder, units=args.units,
         dropout=args.dropout, spatial_dropout=args.spatial_dropout, learning_rate=args.learning_rate,
         token_units=args.token_units, hidden_units=args.hidden_units,
