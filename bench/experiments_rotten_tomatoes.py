@@ -40,7 +40,8 @@ ENCODER_SETTINGS = {
     "lstm": {"units": 64, "dropout": 0.4, "spatial_dropout": 0.2},
     "bilstm": {"units": 64, "dropout": 0.4, "spatial_dropout": 0.2},
     "gru": {"units": 64, "dropout": 0.4, "spatial_dropout": 0.2},
-    "conv1d": {"units": 128, "dropout": 0.5, "spatial_dropout": 0.2},
+    # Spatial dropout starves frozen 50d vectors (68%); a token layer before the filters lifts them to 75%.
+    "conv1d": {"units": 128, "dropout": 0.5, "token_units": 128, "learning_rate": 5e-4},
     # A ReLU layer on every token before averaging: frozen 50d GloVe averaged straight is a linear
     # classifier on the mean vector and stays near 70%; the token layer lifts it past 73%.
     "pooling": {"units": 64, "dropout": 0.5, "spatial_dropout": 0.2, "token_units": 512, "learning_rate": 5e-4},
