@@ -63,8 +63,9 @@ def confusion_figure(matrix: list[list[int]], class_names: list[str]):
     import plotly.graph_objects as go
 
     names = [str(name) for name in class_names]
-    figure = go.Figure(go.Heatmap(z=matrix, x=names, y=names, colorscale="Blues", text=matrix,
-                                  texttemplate="%{text}", hovertemplate="true %{y}, predicted %{x}: %{z}<extra></extra>"))
+    figure = go.Figure(go.Heatmap(
+        z=matrix, x=names, y=names, colorscale="Blues", text=matrix, texttemplate="%{text}",
+        hovertemplate="true %{y}, predicted %{x}: %{z}<extra></extra>"))
     figure.update_layout(title="Confusion matrix", height=320, margin={"l": 10, "r": 10, "t": 40, "b": 10},
                          xaxis_title="predicted", yaxis_title="true", yaxis_autorange="reversed")
     return figure

@@ -189,7 +189,8 @@ def show_results(run, place: str) -> None:
                f"{stopped} Trained in {metrics.get('seconds', 0):.0f} s.")
     left, right = st.columns(2)
     left.plotly_chart(ui.curves_figure({run.name: run.history}, "loss"), key=f"train.{place}.loss.{run.run_id}")
-    right.plotly_chart(ui.curves_figure({run.name: run.history}, "accuracy"), key=f"train.{place}.accuracy.{run.run_id}")
+    right.plotly_chart(ui.curves_figure({run.name: run.history}, "accuracy"),
+                       key=f"train.{place}.accuracy.{run.run_id}")
     left, right = st.columns(2)
     if metrics.get("confusion_matrix"):
         left.plotly_chart(ui.confusion_figure(metrics["confusion_matrix"], metrics.get("class_names", [])),
@@ -313,8 +314,8 @@ def compare_tab() -> None:
 
 
 st.title("Train")
-st.caption("Train a word-embedding classifier (raw text → vocabulary → embedding → encoder → class) on the current "
-           "dataset, watch it learn, and compare random, GloVe-frozen and GloVe-fine-tuned embeddings.")
+st.caption("Train a word-embedding classifier (raw text → vocabulary → embedding → encoder → class) on the "
+           "current dataset, watch it learn, and compare random, GloVe-frozen and GloVe-fine-tuned embeddings.")
 dataset = current_dataset()
 counts = ", ".join(f"{name}: {int((dataset.labels == i).sum()):,}" for i, name in enumerate(dataset.class_names))
 st.markdown(f"Dataset: **{dataset.name}** — {len(dataset):,} rows ({counts}). Change it on the Data page.")
