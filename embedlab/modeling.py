@@ -48,6 +48,14 @@ class ModelConfig:
     dropout: float = 0.2
     learning_rate: float = 1e-3
     num_classes: int = 2
+    # Drops whole embedding channels during training (0 = no layer); helps fine-tuned GloVe not overfit.
+    spatial_dropout: float = 0.0
+    # A ReLU layer between the encoder and the output (0 = none); lets average pooling of frozen vectors
+    # combine dimensions non-linearly instead of being a linear classifier on the mean vector.
+    hidden_units: int = 0
+    # A ReLU layer applied to every token's vector before the encoder (0 = none): frozen vectors get a
+    # learned, non-linear view (average pooling can then weigh sentiment words above filler words).
+    token_units: int = 0
 
     def validate(self) -> "ModelConfig":
         """Raise EmbedLabError if a field is out of range; return self for chaining."""
@@ -63,6 +71,16 @@ class ModelConfig:
             raise EmbedLabError(f"sequence length {self.sequence_length} is out of range; pick 4 to 2,000 tokens")
         if not 2 <= self.output_dim <= 1_024:
             raise EmbedLabError(f"embedding size {self.output_dim} is out of range; pick 2 to 1,024")
+        if not 0.0 <= self.dropout < 1.0 or not 0.0 <= self.spatial_dropout < 1.0:
+            raise EmbedLabError("dropout rates must be at least 0 and below 1; pick for example 0.2")
+        if not 1 <= self.units <= 4_096:
+            raise EmbedLabError(f"encoder size {self.units} is out of range; pick 1 to 4,096 units")
+        if not 0 <= self.token_units <= 4_096:
+            raise EmbedLabError(f"token layer size {self.token_units} is out of range; pick 0 (none) to 4,096")
+        if not 0 <= self.hidden_units <= 4_096:
+            raise EmbedLabError(f"hidden layer size {self.hidden_units} is out of range; pick 0 (none) to 4,096")
+        if not 0.0 < self.learning_rate <= 1.0:
+            raise EmbedLabError(f"learning rate {self.learning_rate} is out of range; pick a value like 0.001")
         if self.num_classes < 2:
             raise EmbedLabError("a classifier needs at least 2 classes; pick a label column with 2 or more values")
         return self
@@ -152,7 +170,13 @@ def build_model(config: ModelConfig, vectorizer, vectors: WordVectors | None = N
         name="embedding",
     )
     x = embedding(token_ids)
+    if config.spatial_dropout > 0:
+        x = keras.layers.SpatialDropout1D(config.spatial_dropout, name="spatial_dropout")(x)
+    if config.token_units > 0:
+        x = keras.layers.Dense(config.token_units, activation="relu", name="token_projection")(x)
     x = _encoder(config)(x)
+    if config.hidden_units > 0:
+        x = keras.layers.Dense(config.hidden_units, activation="relu", name="hidden")(x)
     if config.dropout > 0:
         x = keras.layers.Dropout(config.dropout, name="dropout")(x)
     if config.num_classes == 2:

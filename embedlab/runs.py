@@ -174,6 +174,20 @@ def delete_run(run: Run) -> None:
     shutil.rmtree(doomed, ignore_errors=True)
 
 
+def rename_run(run: Run, name: str) -> Run:
+    """Give a run a new display name (its folder keeps its id); config.json is replaced atomically."""
+    name = " ".join(str(name).split())
+    if not name:
+        raise EmbedLabError("a run name cannot be empty; type a few words")
+    if len(name) > 120:
+        raise EmbedLabError(f"a run name of {len(name)} characters is too long; keep it under 120")
+    config = {**run.config, "name": name}
+    temporary = run.path / ".config.json.tmp"
+    temporary.write_text(json.dumps(config, indent=2, default=_jsonable))
+    os.replace(temporary, run.path / "config.json")
+    return read_run(run.path)
+
+
 def zip_run(run: Run) -> bytes:
     """The run's folder as zip bytes, for download."""
     buffer = io.BytesIO()

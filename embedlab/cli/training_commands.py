@@ -1,5 +1,188 @@
-"""Command-line commands for trainings (filled in by the training work)."""
+"""``python -m embedlab train DATA …`` and ``python -m embedlab evaluate RUN DATA``.
+
+DATA is a built-in dataset name (``pang-lee-200``, ``rotten-tomatoes-10k``, …) or a
+CSV/TSV/text file read by ``embedlab.dataset_files.read_labelled_file``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+from embedlab.errors import EmbedLabError
+from embedlab.modeling import EMBEDDING_KINDS, ENCODERS
 
 
 def add_commands(subparsers) -> None:
-    """Register this group's commands (none yet)."""
+    """Register ``train`` and ``evaluate``."""
+    from embedlab.cli import add_json_flag
+    from embedlab.training import MONITORS
+
+    parser = subparsers.add_parser(
+        "train", help="train an embedding → encoder → Dense classifier and save it as a run",
+        description="Train a classifier on DATA (a built-in dataset name or a file) and save a run folder in --out.",
+    )
+    _add_data_arguments(parser)
+    parser.add_argument("--embedding", choices=EMBEDDING_KINDS, default="random",
+                        help="random trainable, GloVe frozen or GloVe fine-tuned (default: random)")
+    parser.add_argument("--encoder", choices=ENCODERS, default="lstm", help="(default: lstm)")
+    parser.add_argument("--vectors", default=None, help="word vectors for GloVe embeddings (default: GloVe 6B 50d)")
+    parser.add_argument("--max-tokens", type=int, default=20_000, help="vocabulary size (default: 20000)")
+    parser.add_argument("--sequence-length", type=int, default=None,
+                        help="tokens read per text (default: 95th percentile of the training texts' lengths)")
+    parser.add_argument("--output-dim", type=int, default=50, help="random embedding size (default: 50)")
+    parser.add_argument("--units", type=int, default=64, help="encoder size (default: 64)")
+    parser.add_argument("--dropout", type=float, default=0.2)
+    parser.add_argument("--spatial-dropout", type=float, default=0.0)
+    parser.add_argument("--token-units", type=int, default=0, help="ReLU layer on every token before the encoder")
+    parser.add_argument("--hidden-units", type=int, default=0, help="ReLU layer between encoder and output")
+    parser.add_argument("--learning-rate", type=float, default=1e-3)
+    parser.add_argument("--epochs", type=int, default=10)
+    parser.add_argument("--batch-size", type=int, default=32)
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--test-split", type=float, default=0.2)
+    parser.add_argument("--validation-split", type=float, default=0.1)
+    parser.add_argument("--patience", type=int, default=3, help="early stopping patience in epochs (default: 3)")
+    parser.add_argument("--no-early-stopping", action="store_true", help="run every epoch")
+    parser.add_argument("--monitor", choices=MONITORS, default="val_loss", help="what picks the best epoch")
+    parser.add_argument("--name", default="", help="the run's name")
+    parser.add_argument("--out", required=True, metavar="DIR", help="runs folder to save the run in")
+    add_json_flag(parser)
+    parser.set_defaults(handler=train_command)
+
+    parser = subparsers.add_parser(
+        "evaluate", help="test a saved run on DATA (or on its own held-out test split)",
+        description="Accuracy, precision, recall, F1, confusion matrix and AUC of RUN on DATA. "
+                    "DATA 'test-split' (the default) uses the rows the run held out.",
+    )
+    parser.add_argument("run", metavar="RUN", help="a run folder")
+    _add_data_arguments(parser, optional=True)
+    add_json_flag(parser)
+    parser.set_defaults(handler=evaluate_command)
+
+
+def _add_data_arguments(parser: argparse.ArgumentParser, optional: bool = False) -> None:
+    parser.add_argument("data", metavar="DATA", nargs="?" if optional else None,
+                        default="test-split" if optional else None,
+                        help="a built-in dataset name (pang-lee-200, rotten-tomatoes-10k, imdb) or a data file")
+    parser.add_argument("--text-column", default=None, help="column with the texts (files only)")
+    parser.add_argument("--label-column", default=None, help="column with the labels (files only)")
+    parser.add_argument("--rating-threshold", type=float, default=None,
+                        help="a numeric label column becomes positive above this value (files only)")
+
+
+def load_data(args: argparse.Namespace):
+    """The LabelledDataset named by DATA: a built-in name or a file path."""
+    from embedlab.datasets import BUILTIN_DATASETS, builtin_dataset
+
+    if args.data in BUILTIN_DATASETS:
+        try:
+            return builtin_dataset(args.data)
+        except NotImplementedError:
+            raise EmbedLabError(f"built-in dataset '{args.data}' is not available in this version; "
+                                "pick pang-lee-200 or a data file") from None
+    path = Path(args.data).expanduser()
+    if not path.is_file():
+        raise EmbedLabError(
+            f"DATA '{args.data}' is neither a built-in dataset ({', '.join(BUILTIN_DATASETS)}) nor a file; "
+            "give one of those names or the path of a CSV file"
+        )
+    try:
+        from embedlab.dataset_files import read_labelled_file
+    except ImportError:
+        raise EmbedLabError("reading data files is not available in this version; use a built-in dataset") from None
+    return read_labelled_file(path, filename=path.name, text_column=args.text_column,
+                              label_column=args.label_column, rating_threshold=args.rating_threshold)
+
+
+class TextProgress:
+    """Plain-text progress on stderr: one line rewritten per batch, one kept per epoch."""
+
+    def __init__(self, stream=sys.stderr, every: float = 0.2) -> None:
+        self.stream, self.every, self.last = stream, every, 0.0
+
+    def __call__(self, progress) -> None:
+        now = time.monotonic()
+        if progress.history is not None:
+            history = progress.history
+            scores = "  ".join(f"{key} {values[-1]:.4f}" for key, values in sorted(history.items()))
+            self.stream.write(f"\repoch {progress.epoch}/{progress.epochs}  {scores}\n")
+        elif now - self.last >= self.every or progress.batch == progress.batches:
+            bar = "#" * int(20 * progress.batch / max(1, progress.batches))
+            eta = f"  {progress.eta:.0f} s left" if progress.eta is not None else ""
+            loss = progress.logs.get("loss")
+            loss_text = f"  loss {loss:.4f}" if loss is not None else ""
+            self.stream.write(f"\repoch {progress.epoch}/{progress.epochs} [{bar:<20}] "
+                              f"batch {progress.batch}/{progress.batches}{loss_text}{eta}   ")
+            self.last = now
+        self.stream.flush()
+
+
+def train_command(args: argparse.Namespace) -> tuple[dict, str]:
+    from embedlab.modeling import ModelConfig
+    from embedlab.training import TrainingOptions, default_sequence_length, train
+
+    dataset = load_data(args)
+    vectors = None
+    if args.embedding != "random":
+        from embedlab.vector_io import load_vectors
+
+        vectors = load_vectors(args.vectors)
+    config = ModelConfig(
+        max_tokens=args.max_tokens,
+        sequence_length=args.sequence_length or default_sequence_length(list(dataset.texts)),
+        embedding=args.embedding, output_dim=args.output_dim, encoder=args.encoder, units=args.units,
+        dropout=args.dropout, spatial_dropout=args.spatial_dropout, learning_rate=args.learning_rate,
+        token_units=args.token_units, hidden_units=args.hidden_units,
+    )
+    options = TrainingOptions(
+        epochs=args.epochs, batch_size=args.batch_size, seed=args.seed, test_split=args.test_split,
+        validation_split=args.validation_split, early_stopping=not args.no_early_stopping,
+        patience=args.patience, monitor=args.monitor,
+    )
+    result = train(dataset, config, options, vectors, progress=TextProgress(), name=args.name,
+                   text_column=args.text_column or "text", label_column=args.label_column or "label")
+    run = result.save(Path(args.out).expanduser())
+    summary = {"run": str(run.path), "name": run.name, "metrics": _short_metrics(result.metrics),
+               "best_epoch": result.best_epoch, "epochs_run": len(result.history.get("loss", [])),
+               "seconds": round(result.elapsed, 2)}
+    text = (f"saved {run.path}\n"
+            f"test accuracy {result.metrics['accuracy']:.4f}  F1 {result.metrics['f1']:.4f}"
+            f"  (best epoch {result.best_epoch}, {result.elapsed:.1f} s)")
+    return summary, text
+
+
+def evaluate_command(args: argparse.Namespace) -> tuple[dict, str]:
+    from embedlab.evaluation import evaluate_run
+    from embedlab.runs import read_run
+
+    run = read_run(Path(args.run).expanduser())
+    if args.data == "test-split":
+        evaluation = evaluate_run(run)
+        source = "the run's held-out test split"
+    else:
+        dataset = load_data(args)
+        names = list(run.config.get("class_names") or [])
+        if names and list(dataset.class_names) != names:
+            raise EmbedLabError(
+                f"DATA has classes {', '.join(map(str, dataset.class_names))} but the run was trained on "
+                f"{', '.join(names)}; give data with the same labels"
+            )
+        evaluation = evaluate_run(run, list(dataset.texts), dataset.labels)
+        source = dataset.name
+    result = {"run": str(run.path), "data": source, **evaluation.to_dict()}
+    lines = [f"{run.name} on {source} ({evaluation.rows:,} rows)",
+             f"accuracy {evaluation.accuracy:.4f}  precision {evaluation.precision:.4f}  "
+             f"recall {evaluation.recall:.4f}  F1 {evaluation.f1:.4f}"
+             + (f"  AUC {evaluation.auc:.4f}" if evaluation.auc is not None else ""),
+             "confusion matrix (rows: true, columns: predicted):"]
+    width = max(len(str(name)) for name in evaluation.class_names)
+    for name, row in zip(evaluation.class_names, evaluation.confusion_matrix):
+        lines.append(f"  {str(name):>{width}}  " + "  ".join(f"{count:6d}" for count in row))
+    return result, "\n".join(lines)
+
+
+def _short_metrics(metrics: dict) -> dict:
+    return {key: metrics.get(key) for key in ("accuracy", "precision", "recall", "f1", "auc", "test_rows")}
