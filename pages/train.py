@@ -17,7 +17,9 @@ from embedlab.training import (
 from embedlab_ui import training as ui
 from embedlab_ui.datasets import current_dataset
 from embedlab_ui.runs import run_label
-from embedlab_ui.session import runs_folder, show_error
+from embedlab_ui.session import route_through_app, runs_folder, show_error
+
+route_through_app()  # a deep link on a fresh server still gets app.py's frame
 
 ui.init_state()
 st.session_state.setdefault("train.stats", None)  # (dataset identity, 95th percentile token length)

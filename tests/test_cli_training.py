@@ -76,8 +76,7 @@ def test_bad_input_is_one_line_and_exit_2(argv, message, capsys, tmp_path, monke
 
 
 def test_train_and_evaluate_a_csv_file(tmp_path, capsys):
-    """Needs ``embedlab.dataset_files`` from the data branch."""
-    pytest.importorskip("embedlab.dataset_files", reason="the CSV reader comes with the data branch")
+    """A CSV file named on the command line trains a run, and evaluate scores that run on the file."""
     from tests.conftest import NEGATIVE_SENTENCES, POSITIVE_SENTENCES
 
     rows = [(text, "pos") for text in POSITIVE_SENTENCES] + [(text, "neg") for text in NEGATIVE_SENTENCES]
