@@ -8,6 +8,10 @@ from embedlab_ui.session import workspace  # noqa: E402  (set_page_config must c
 
 workspace()  # give this visitor their workspace before any page lists runs
 
+from embedlab_ui.projection import start_warm_up  # noqa: E402
+
+start_warm_up()  # once per server process: compile the map kernels before the first visitor asks
+
 pages = [
     st.Page("pages/data.py", title="Data", icon="📄", url_path="data", default=True),
     st.Page("pages/train.py", title="Train", icon="🏋️", url_path="train"),
