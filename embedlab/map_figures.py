@@ -173,3 +173,24 @@ def axis_map(words: list[str], coords: np.ndarray, scores: np.ndarray, labelled:
 def figure_html(fig) -> bytes:
     """A standalone HTML file of the figure that works offline (plotly.js inlined, ~4 MB)."""
     return fig.to_html(include_plotlyjs=True, full_html=True).encode("utf-8")
+
+
+def readable_labels(words: list[str], coords: np.ndarray, n: int = 30, candidates: int = 1_000) -> list[str]:
+    """Up to ``n`` words to write on a map: the most frequent first, skipping any that would sit on another label.
+
+    Words are assumed frequency-ranked; a word is taken if it lies farther than 1/25
+    of the map's width from every word already taken, so labels do not pile up where
+    the stop words cluster.
+    """
+    points = np.asarray(coords, dtype=np.float64)[:, :2]
+    if len(points) == 0:
+        return []
+    spread = np.ptp(points, axis=0).max() or 1.0
+    gap = spread / 25.0
+    taken: list[int] = []
+    for i in range(min(len(words), candidates)):
+        if not taken or np.min(np.linalg.norm(points[taken] - points[i], axis=1)) > gap:
+            taken.append(i)
+            if len(taken) == n:
+                break
+    return [words[i] for i in taken]

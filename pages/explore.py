@@ -119,7 +119,9 @@ def draw_map(words, matrix, identity, params, placeholder):
 def _simple_figure(words, coords):
     from embedlab.map_figures import word_map
 
-    return word_map(words, coords, labelled=words[:LABELLED])
+    from embedlab.map_figures import readable_labels
+
+    return word_map(words, coords, labelled=readable_labels(words, coords, LABELLED))
 
 
 def colour_values(mode, words, vectors, run):
@@ -200,7 +202,7 @@ def map_view(vectors, identity, run):
     projection = draw_map(words, subset.vectors, identity, params, placeholder)
     neighbours = cached_neighbours(identity, words_key(words), subset.unit_vectors)
     values, label, categorical, extra = colour_values(colour_mode, words, vectors, run)
-    from embedlab.map_figures import word_map
+    from embedlab.map_figures import readable_labels, word_map
 
     highlight = None
     if search:
@@ -213,8 +215,9 @@ def map_view(vectors, identity, run):
             where = "is in the vocabulary but not among the mapped words" if search in vectors else \
                 f"is not in {vectors.name}"
             st.warning(f"“{search}” {where}; pick another word or map more words", icon="⚠️")
+    labelled = readable_labels(words, projection.coords, LABELLED)
     fig = word_map(words, projection.coords, neighbours, values, label, categorical,
-                   labelled=words[:LABELLED], highlight=highlight, colour_extra=extra,
+                   labelled=labelled, highlight=highlight, colour_extra=extra,
                    title=f"{vectors.name}: {len(words):,} words, {params['method'].upper()} "
                          f"{params['n_components']}D")
     with placeholder.container():
@@ -257,13 +260,15 @@ def compare_view():
     params = pick_method("explore.compare")
     both = np.vstack([comparison.first, comparison.second])
     words_both = [f"{w} (1)" for w in comparison.words] + [f"{w} (2)" for w in comparison.words]
-    projection = draw_map(words_both, both, f"{first_id}+{second_id}", params, st.empty())
+    placeholder = st.empty()
+    projection = draw_map(words_both, both, f"{first_id}+{second_id}", params, placeholder)
     count = len(comparison.words)
     coords = projection.coords[:, :2]
-    if projection.trustworthiness is not None:
-        st.caption(f"Trustworthiness at k=10: **{projection.trustworthiness:.3f}** — {TRUST_NOTE}.")
-    st.plotly_chart(moves_map(comparison.words, coords[:count], coords[count:], comparison.moved, first.name,
-                              second.name), key="explore.compare_chart")
+    with placeholder.container():  # replaces the PCA preview
+        if projection.trustworthiness is not None:
+            st.caption(f"Trustworthiness at k=10: **{projection.trustworthiness:.3f}** — {TRUST_NOTE}.")
+        st.plotly_chart(moves_map(comparison.words, coords[:count], coords[count:], comparison.moved, first.name,
+                                  second.name), key="explore.compare_chart")
     import pandas as pd
 
     moved = pd.DataFrame(comparison.most_moved(50), columns=["word", "cosine distance after alignment"])

@@ -89,11 +89,12 @@ def _writable(path: Path) -> None:
 
 
 def _write_html(path: Path, subset, projection, name: str) -> None:
-    from embedlab.map_figures import figure_html, word_map
+    from embedlab.map_figures import figure_html, readable_labels, word_map
     from embedlab.wordmaps import nearest_neighbours
 
     _writable(path)
     neighbours = nearest_neighbours(subset.unit_vectors)
-    fig = word_map(subset.words, projection.coords, neighbours, labelled=subset.words[:30],
+    labelled = readable_labels(subset.words, projection.coords)
+    fig = word_map(subset.words, projection.coords, neighbours, labelled=labelled,
                    title=f"{name}: {len(subset):,} words, {projection.method.upper()}")
     path.write_bytes(figure_html(fig))

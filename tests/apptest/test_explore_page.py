@@ -61,7 +61,7 @@ def test_a_umap_map_of_glove_words_renders_with_trust_and_search_highlights(runs
     assert "nearest:" in points["hovertext"][0]
     assert any("Trustworthiness at k=10" in caption.value for caption in at.caption)
     labels = [annotation["text"] for annotation in figure["layout"]["annotations"]]
-    assert labels[:3] == ["the", ",", "."] and len(labels) == 30
+    assert labels[0] == "the" and len(labels) == 30  # most frequent first, spread out so they stay readable
 
     at.text_input(key="explore.search").input("king").run()
     assert not at.exception
