@@ -159,7 +159,10 @@ def colour_values(mode, words, vectors, run):
 def show_selection(event, table):
     """Words inside a box or lasso: a table and a CSV download."""
     points = getattr(getattr(event, "selection", None), "points", None) or []
-    selected = list(dict.fromkeys(p.get("customdata") for p in points if isinstance(p.get("customdata"), str)))
+    # customdata holds the word (as a one-item list when plotly wraps it)
+    data = [p.get("customdata") for p in points]
+    data = [d[0] if isinstance(d, list) and d else d for d in data]
+    selected = list(dict.fromkeys(d for d in data if isinstance(d, str)))
     if not selected:
         st.caption("Draw a box or lasso on the map (toolbar, top right) to list the words inside.")
         return
