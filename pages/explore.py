@@ -137,7 +137,8 @@ def colour_values(mode, words, vectors, run):
         if scoring_run is None:
             return None, "", False, None
         st.caption(f"Each word is scored **alone** by {scoring_run.name}'s model: its probability of “positive” "
-                   "for a one-word text (0.5 = no lean).")
+                   "for a one-word text (0.5 = no lean). Words outside the model's vocabulary all read as the same "
+                   "unknown token, so they share one colour.")
         with st.spinner(f"Scoring {len(words):,} words with {scoring_run.name}…"):
             scores = run_word_scores(scoring_run, words)
         return scores, "p(positive)", False, [f"model: p(positive) {s:.2f}" for s in scores]
@@ -289,6 +290,15 @@ def axis_view(vectors, identity, run):  # noqa: ARG001 (same shape as map_view)
         return
     n = st.number_input("Most frequent words", 10, MAX_WORDS, 2_000, step=500, key="explore.axis_n")
     words = top_words(vectors, n).words
+    if run is None:  # a vector set's words: keep those the model has a row for, or they all read as [UNK]
+        known = set(learned_vectors(scoring_run).words)
+        kept = [word for word in words if word in known]
+        st.caption(f"{len(kept):,} of the {len(words):,} words are in {scoring_run.name}'s vocabulary; the others "
+                   "would all read as the same unknown token, so they are left out.")
+        words = kept
+        if len(words) < 4:
+            raise EmbedLabError(f"only {len(words)} of these words are in {scoring_run.name}'s vocabulary; a "
+                                "sentiment axis needs at least 4 — map the run's learned embedding instead")
     with st.spinner(f"Scoring {len(words):,} words with {scoring_run.name}…"):
         scores = run_word_scores(scoring_run, words)
     subset = vectors.subset(words)

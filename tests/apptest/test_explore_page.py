@@ -129,3 +129,10 @@ def test_sentiment_axis_puts_positive_words_right(runs_dir, project_root):
     trace = figure["data"][0]
     x = dict(zip(trace["customdata"], _numbers(trace["x"])))
     assert x["wonderful"] > x["awful"]
+
+    # GloVe words scored by the run: only words the model has rows for are placed, and the page says so.
+    at.radio(key="explore.source").set_value("Current vectors (sidebar)").run()
+    assert not at.exception and not at.error
+    assert any("words are in tiny" in caption.value and "left out" in caption.value for caption in at.caption)
+    trace = _figures(at)[-1]["data"][0]
+    assert "film" in trace["customdata"] and "zebra" not in trace["customdata"]
