@@ -110,8 +110,8 @@ def _scatter(points, hover, customdata, marker, name, three_d, showlegend):
 def _annotate(fig, words, coords, rows, marked, three_d):
     annotations = []
     for i in rows:
-        style = dict(text=_escape(words[i]), showarrow=False, yshift=10,
-                     font=dict(size=13 if i in marked else 11, color="#b00020" if i in marked else "#333"))
+        style = dict(text=_escape(words[i]), showarrow=False, yshift=10, bgcolor="rgba(255,255,255,0.75)",
+                     font=dict(size=14 if i in marked else 12, color="#b00020" if i in marked else "#222"))
         if three_d:
             annotations.append(dict(x=float(coords[i, 0]), y=float(coords[i, 1]), z=float(coords[i, 2]), **style))
         else:
