@@ -101,25 +101,27 @@ def pick_method(key: str) -> dict:
 def draw_map(words, matrix, identity, params, placeholder):
     """A finished map: from the cache, or a PCA preview first while UMAP runs."""
     key = (identity, words_key(words), tuple(sorted(params.items())))
-    if params["method"] == "umap":
-        from embedlab.projection import check_parameters
+    if params["method"] != "umap":
+        return cached_map(*key, matrix)
+    from embedlab.projection import check_parameters
 
-        check_parameters(len(words), "umap", params["n_components"], params["n_neighbors"], params["min_dist"],
-                         params["metric"])
+    check_parameters(len(words), "umap", params["n_components"], params["n_neighbors"], params["min_dist"],
+                     params["metric"])
+    drawn = st.session_state.setdefault("explore.drawn", set())  # maps this visitor already waited for
+    if key not in drawn:
         preview = cached_map(key[0], key[1], (("method", "pca"), ("n_components", params["n_components"]),
                                               ("metric", params["metric"])), matrix)
         with placeholder.container():
             st.caption(f"PCA preview of {len(words):,} words while UMAP runs…")
             st.plotly_chart(_simple_figure(words, preview.coords), key="explore.preview")
-        with st.spinner(f"UMAP of {len(words):,} words…"):
-            return cached_map(*key, matrix)
-    return cached_map(*key, matrix)
+    with st.spinner(f"UMAP of {len(words):,} words…"):
+        projection = cached_map(*key, matrix)
+    drawn.add(key)
+    return projection
 
 
 def _simple_figure(words, coords):
-    from embedlab.map_figures import word_map
-
-    from embedlab.map_figures import readable_labels
+    from embedlab.map_figures import readable_labels, word_map
 
     return word_map(words, coords, labelled=readable_labels(words, coords, LABELLED))
 
