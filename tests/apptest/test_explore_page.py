@@ -88,6 +88,9 @@ def test_pasted_list_warns_about_unknown_words_and_pca_3d_renders(runs_dir, proj
     assert not at.exception and not at.error
     figure = _map(at)
     assert figure["data"][0]["type"] == "scatter3d" and len(figure["data"][0]["customdata"]) == 5
+    labels = [button.proto.label for button in at.get("download_button")]
+    assert labels == ["Coordinates (CSV)", "Projector vectors.tsv", "Projector metadata.tsv",
+                      "Figure (HTML, works offline)"]
 
 
 def test_colour_by_cluster_and_by_the_models_sentiment(runs_dir, project_root):
