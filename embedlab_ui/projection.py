@@ -55,6 +55,15 @@ def cached_map(source_key: str, words_hash: str, params: tuple, _matrix: np.ndar
 
 
 @st.cache_data(max_entries=24, show_spinner=False)
+def cached_trust(source_key: str, words_hash: str, params: tuple, _matrix: np.ndarray, _coords: np.ndarray,
+                 metric: str) -> float:
+    """Trustworthiness at k=10 of the map that ``params`` made of these words (named by the keys)."""
+    from embedlab.projection import TRUST_NEIGHBORS, trustworthiness
+
+    return trustworthiness(_matrix, _coords, TRUST_NEIGHBORS, metric)
+
+
+@st.cache_data(max_entries=24, show_spinner=False)
 def cached_neighbours(source_key: str, words_hash: str, _unit: np.ndarray) -> np.ndarray:
     """Each word's 5 nearest words among the mapped ones, in the original space."""
     from embedlab.wordmaps import nearest_neighbours

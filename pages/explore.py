@@ -8,10 +8,10 @@ import streamlit as st
 from embedlab.errors import EmbedLabError
 from embedlab.projection import MAX_WORDS
 from embedlab_ui.datasets import current_dataset
-from embedlab_ui.projection import (cached_map, cached_neighbours, fingerprint, learned_vectors, run_key,
-                                    run_word_scores, start_warm_up, words_key)
-from embedlab_ui.runs import run_label, run_picker
-from embedlab_ui.session import runs_folder, show_error
+from embedlab_ui.projection import (cached_map, cached_neighbours, cached_trust, fingerprint, learned_vectors,
+                                    run_key, run_word_scores, start_warm_up, words_key)
+from embedlab_ui.runs import run_picker
+from embedlab_ui.session import show_error
 from embedlab_ui.vectors import current_vectors
 
 SOURCE_VECTORS, SOURCE_RUN = "Current vectors (sidebar)", "A run's learned embedding"
@@ -115,9 +115,21 @@ def draw_map(words, matrix, identity, params, placeholder):
             st.caption(f"PCA preview of {len(words):,} words while UMAP runs…")
             st.plotly_chart(_simple_figure(words, preview.coords), key="explore.preview")
     with st.spinner(f"UMAP of {len(words):,} words…"):
-        projection = cached_map(*key, matrix)
+        # Trustworthiness (3 s at 20,000 words) comes after the map is on screen: see trust_caption.
+        projection = cached_map(key[0], key[1], key[2] + (("trust", False),), matrix)
     drawn.add(key)
     return projection
+
+
+def trust_caption(slot, identity, words, params, matrix, projection, suffix: str = "") -> None:
+    """Fill ``slot`` (above the chart) with the map's trustworthiness, computed once per map."""
+    if len(words) <= 20:
+        slot.caption(f"Trustworthiness is not measured for {len(words)} words (k=10 needs more than 20).{suffix}")
+        return
+    with st.spinner("Measuring how far to trust the map…"):
+        score = cached_trust(identity, words_key(words), tuple(sorted(params.items())), matrix, projection.coords,
+                             params["metric"])
+    slot.caption(f"Trustworthiness at k=10: **{score:.3f}** — {TRUST_NOTE}.{suffix}")
 
 
 def _simple_figure(words, coords):
@@ -227,14 +239,15 @@ def map_view(vectors, identity, run):
                    title=f"{vectors.name}: {len(words):,} words, {params['method'].upper()} "
                          f"{params['n_components']}D")
     with placeholder.container():
-        if projection.trustworthiness is not None:
-            st.caption(f"Trustworthiness at k=10: **{projection.trustworthiness:.3f}** — {TRUST_NOTE}. "
-                       f"Drawn in {projection.seconds:.1f} s.")
-        elif projection.explained_variance is not None:
+        trust_slot = st.empty()
+        if projection.explained_variance is not None:
             st.caption("PCA: the axes hold " + " + ".join(f"{v:.1%}" for v in projection.explained_variance)
                        + " of the variance (straight projections; distances far apart are kept, local ones "
                          "blur).")
         event = st.plotly_chart(fig, key="explore.chart", on_select="rerun", selection_mode=("box", "lasso"))
+    if params["method"] == "umap":
+        trust_caption(trust_slot, identity, words, params, subset.vectors, projection,
+                      f" Drawn in {projection.seconds:.1f} s.")
     from embedlab.wordmaps import coordinates_table
 
     show_selection(event, coordinates_table(words, projection.coords))
@@ -271,10 +284,11 @@ def compare_view():
     count = len(comparison.words)
     coords = projection.coords[:, :2]
     with placeholder.container():  # replaces the PCA preview
-        if projection.trustworthiness is not None:
-            st.caption(f"Trustworthiness at k=10: **{projection.trustworthiness:.3f}** — {TRUST_NOTE}.")
+        trust_slot = st.empty()
         st.plotly_chart(moves_map(comparison.words, coords[:count], coords[count:], comparison.moved, first.name,
                                   second.name), key="explore.compare_chart")
+    if params["method"] == "umap":
+        trust_caption(trust_slot, f"{first_id}+{second_id}", words_both, params, both, projection)
     import pandas as pd
 
     moved = pd.DataFrame(comparison.most_moved(50), columns=["word", "cosine distance after alignment"])
