@@ -4,17 +4,19 @@ import streamlit as st
 
 st.set_page_config(page_title="EmbedLab", page_icon="🧭", layout="wide")
 
-from embedlab_ui.session import workspace  # noqa: E402  (set_page_config must come first)
+from embedlab_ui.projection import start_warm_up  # noqa: E402  (set_page_config must come first)
+from embedlab_ui.session import workspace  # noqa: E402
 from embedlab_ui.vectors import vector_source_sidebar  # noqa: E402
 
 workspace()  # give this visitor their workspace before any page lists runs
+start_warm_up()  # once per server process: compile the map kernels before the first visitor asks
 
 pages = [
-    st.Page("pages/data.py", title="Data", icon="📄", url_path="data", default=True),
-    st.Page("pages/train.py", title="Train", icon="🏋️", url_path="train"),
-    st.Page("pages/explore.py", title="Explore", icon="🗺️", url_path="explore"),
-    st.Page("pages/analogies.py", title="Analogies", icon="👑", url_path="analogies"),
-    st.Page("pages/predict.py", title="Predict", icon="💬", url_path="predict"),
+    st.Page("pages/data.py", title="Data", icon=":material/table_chart:", url_path="data", default=True),
+    st.Page("pages/train.py", title="Train", icon=":material/model_training:", url_path="train"),
+    st.Page("pages/explore.py", title="Explore", icon=":material/scatter_plot:", url_path="explore"),
+    st.Page("pages/analogies.py", title="Analogies", icon=":material/functions:", url_path="analogies"),
+    st.Page("pages/predict.py", title="Predict", icon=":material/chat:", url_path="predict"),
 ]
 navigation = st.navigation(pages)
 vector_source_sidebar()  # every page: the visitor's word vectors (built-in GloVe until they pick another)

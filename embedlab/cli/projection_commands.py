@@ -1,5 +1,100 @@
-"""Command-line commands for projections (filled in by the projection work)."""
+"""``python -m embedlab project``: a UMAP or PCA map of word vectors, to CSV (and HTML)."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from embedlab.errors import EmbedLabError
 
 
 def add_commands(subparsers) -> None:
-    """Register this group's commands (none yet)."""
+    """Register ``project``."""
+    from embedlab.cli import add_json_flag
+
+    parser = subparsers.add_parser(
+        "project",
+        help="map word vectors to 2D or 3D with UMAP or PCA (coordinates CSV, optional HTML figure)",
+        description="Map word vectors (a vector set, or a trained run's learned embedding) to 2D or 3D.",
+    )
+    source = parser.add_mutually_exclusive_group()
+    source.add_argument("--vectors", metavar="SPEC", default=None,
+                        help="vector set: 'glove-6b-50d' (default) or a vector file")
+    source.add_argument("--run", metavar="RUN_DIR", help="a run folder: map its learned embedding")
+    words = parser.add_mutually_exclusive_group()
+    words.add_argument("--top", type=int, default=None, metavar="N", help="the N most frequent words (default 2000)")
+    words.add_argument("--words", nargs="+", metavar="W", help="these words (unknown ones are listed and skipped)")
+    parser.add_argument("--method", choices=("umap", "pca"), default="umap")
+    parser.add_argument("--n-components", type=int, choices=(2, 3), default=2)
+    parser.add_argument("--n-neighbors", type=int, default=15, help="UMAP: neighbourhood size (default 15)")
+    parser.add_argument("--min-dist", type=float, default=0.1, help="UMAP: how tightly points pack (default 0.1)")
+    parser.add_argument("--metric", choices=("cosine", "euclidean"), default="cosine")
+    parser.add_argument("--seed", type=int, default=0, help="random seed; the same seed gives the same map")
+    parser.add_argument("--out", required=True, metavar="FILE.csv", help="where to write word,x,y(,z)")
+    parser.add_argument("--html", metavar="FILE", help="also write an interactive figure (works offline)")
+    add_json_flag(parser)
+    parser.set_defaults(handler=project_command)
+
+
+def project_command(args: argparse.Namespace) -> tuple[dict, str]:
+    from embedlab.projection import project
+    from embedlab.wordmaps import coordinates_table, pasted_words, top_words
+
+    vectors = _source(args)
+    choice = pasted_words(vectors, " ".join(args.words)) if args.words else top_words(vectors, args.top or 2_000)
+    notes = list(choice.notes)
+    if choice.unknown:
+        notes.append(f"{len(choice.unknown)} word(s) not in {vectors.name}, left out: {', '.join(choice.unknown)}")
+    subset = vectors.subset(choice.words)
+    projection = project(subset.vectors, method=args.method, n_components=args.n_components,
+                         n_neighbors=args.n_neighbors, min_dist=args.min_dist, metric=args.metric,
+                         random_state=args.seed)
+    out = Path(args.out).expanduser()
+    _writable(out)
+    coordinates_table(choice.words, projection.coords).to_csv(out, index=False)
+    if args.html:
+        _write_html(Path(args.html).expanduser(), subset, projection, vectors.name)
+    result = {
+        "source": vectors.name, "words": len(choice.words), "method": projection.method,
+        "params": projection.params, "trustworthiness": projection.trustworthiness,
+        "explained_variance": projection.explained_variance, "seconds": round(projection.seconds, 3),
+        "out": str(out), "html": args.html, "unknown": choice.unknown, "notes": notes,
+    }
+    lines = [f"{len(choice.words):,} words of {vectors.name} → {projection.method.upper()} "
+             f"{args.n_components}D in {projection.seconds:.1f} s; coordinates in {out}"]
+    if projection.trustworthiness is not None:
+        lines.append(f"trustworthiness (k=10): {projection.trustworthiness:.3f}")
+    if projection.explained_variance is not None:
+        lines.append("explained variance: " + ", ".join(f"{v:.1%}" for v in projection.explained_variance))
+    if args.html:
+        lines.append(f"figure in {args.html}")
+    lines += [f"note: {note}" for note in notes]
+    return result, "\n".join(lines)
+
+
+def _source(args):
+    if args.run:
+        from embedlab.alignment import learned_embedding
+        from embedlab.runs import read_run
+
+        return learned_embedding(read_run(Path(args.run).expanduser()))
+    from embedlab.vector_io import load_vectors
+
+    return load_vectors(args.vectors)
+
+
+def _writable(path: Path) -> None:
+    if not path.parent.exists():
+        raise EmbedLabError(f"folder {path.parent} does not exist; create it or write elsewhere")
+
+
+def _write_html(path: Path, subset, projection, name: str) -> None:
+    from embedlab.map_figures import figure_html, readable_labels, word_map
+    from embedlab.wordmaps import nearest_neighbours
+
+    _writable(path)
+    neighbours = nearest_neighbours(subset.unit_vectors)
+    labelled = readable_labels(subset.words, projection.coords)
+    fig = word_map(subset.words, projection.coords, neighbours, labelled=labelled,
+                   title=f"{name}: {len(subset):,} words, {projection.method.upper()}")
+    path.write_bytes(figure_html(fig))

@@ -1,0 +1,196 @@
+"""Plotly figures of word maps: WebGL scatter in 2D, Scatter3d in 3D, labels, highlights, moves.
+
+Labels are layout annotations (SVG text, readable and not selectable); every marker
+carries its word in ``customdata`` so a box or lasso selection maps back to words.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+QUALITATIVE = [
+    "#4C78A8", "#F58518", "#54A24B", "#E45756", "#72B7B2", "#EECA3B", "#B279A2", "#FF9DA6",
+    "#9D755D", "#BAB0AC", "#1F77B4", "#2CA02C", "#D62728", "#9467BD", "#8C564B", "#17BECF",
+]
+DIM = "rgba(150,150,150,0.35)"
+
+
+def hover_texts(words: list[str], neighbours: np.ndarray | None, extra: list[str] | None = None) -> list[str]:
+    """One hover line per word: the word, then its nearest words in the original space."""
+    texts = []
+    for i, word in enumerate(words):
+        text = f"<b>{_escape(word)}</b>"
+        if neighbours is not None:
+            text += "<br>nearest: " + ", ".join(_escape(words[j]) for j in neighbours[i])
+        if extra is not None:
+            text += f"<br>{extra[i]}"
+        texts.append(text)
+    return texts
+
+
+def _escape(word: str) -> str:
+    """Plotly renders a small HTML subset in hover text and annotations; words are shown literally."""
+    import html
+
+    return html.escape(word, quote=False)
+
+
+def word_map(words: list[str], coords: np.ndarray, neighbours: np.ndarray | None = None,
+             colour: np.ndarray | None = None, colour_label: str = "", categorical: bool = False,
+             labelled: list[str] | None = None, highlight: str | None = None, title: str = "",
+             colour_extra: list[str] | None = None):
+    """The figure of one map.
+
+    Args:
+        words, coords: the words and their ``(n, 2|3)`` coordinates.
+        neighbours: ``(n, 5)`` rows of each word's nearest words (for hover and highlight).
+        colour: one value per word (numbers → colour scale; ``categorical`` → one trace per value).
+        labelled: words to write next to their points.
+        highlight: a word to mark, with its neighbours; the rest are dimmed.
+    """
+    import plotly.graph_objects as go
+
+    coords = np.asarray(coords)
+    three_d = coords.shape[1] == 3
+    hover = hover_texts(words, neighbours, colour_extra)
+    index = {word: i for i, word in enumerate(words)}
+    marked = []
+    if highlight is not None and highlight in index:
+        row = index[highlight]
+        marked = [row] + (list(neighbours[row]) if neighbours is not None else [])
+    dimmed = bool(marked)
+    fig = go.Figure()
+    groups = _groups(words, colour, categorical)
+    for name, rows, marker_colour in groups:
+        marker = dict(size=4 if len(words) > 3000 else 6, opacity=0.25 if dimmed else 0.8)
+        if marker_colour is not None:
+            marker["color"] = marker_colour
+        elif colour is not None and not categorical:
+            marker.update(color=np.asarray(colour)[rows], colorscale="RdBu", showscale=True,
+                          colorbar=dict(title=dict(text=colour_label)))
+            if np.nanmin(colour) < 0 < np.nanmax(colour):
+                marker["cmid"] = 0.0
+        fig.add_trace(_scatter(coords[rows], [hover[i] for i in rows], [words[i] for i in rows], marker,
+                               name, three_d, showlegend=name is not None))
+    if marked:
+        sizes = [16] + [11] * (len(marked) - 1)
+        marker = dict(size=sizes, color=["#d62728"] + ["#ff7f0e"] * (len(marked) - 1), opacity=1.0,
+                      line=dict(width=1, color="black"), symbol="diamond" if three_d else "star")
+        fig.add_trace(_scatter(coords[marked], [hover[i] for i in marked], [words[i] for i in marked], marker,
+                               f"“{highlight}” and its nearest words", three_d, showlegend=True))
+    label_rows = [index[w] for w in dict.fromkeys((labelled or []) + [words[i] for i in marked]) if w in index]
+    _annotate(fig, words, coords, label_rows, set(marked), three_d)
+    _layout(fig, title, three_d, colour_label if categorical else "")
+    return fig
+
+
+def _groups(words, colour, categorical):
+    """(legend name, rows, per-trace colour) for each trace of points."""
+    everything = np.arange(len(words))
+    if colour is None or not categorical:
+        return [(None, everything, "#4C78A8" if colour is None else None)]
+    values = np.asarray(colour)
+    groups = []
+    for number, value in enumerate(dict.fromkeys(values.tolist())):
+        rows = np.flatnonzero(values == value)
+        groups.append((str(value), rows, QUALITATIVE[number % len(QUALITATIVE)]))
+    return groups
+
+
+def _scatter(points, hover, customdata, marker, name, three_d, showlegend):
+    import plotly.graph_objects as go
+
+    common = dict(mode="markers", hovertext=hover, hoverinfo="text", customdata=customdata, marker=marker,
+                  name=name or "words", showlegend=showlegend)
+    if three_d:
+        return go.Scatter3d(x=points[:, 0], y=points[:, 1], z=points[:, 2], **common)
+    return go.Scattergl(x=points[:, 0], y=points[:, 1], **common)
+
+
+def _annotate(fig, words, coords, rows, marked, three_d):
+    annotations = []
+    for i in rows:
+        style = dict(text=_escape(words[i]), showarrow=False, yshift=10, bgcolor="rgba(255,255,255,0.75)",
+                     font=dict(size=14 if i in marked else 12, color="#b00020" if i in marked else "#222"))
+        if three_d:
+            annotations.append(dict(x=float(coords[i, 0]), y=float(coords[i, 1]), z=float(coords[i, 2]), **style))
+        else:
+            annotations.append(dict(x=float(coords[i, 0]), y=float(coords[i, 1]), **style))
+    if three_d:
+        fig.update_layout(scene=dict(annotations=annotations))
+    else:
+        fig.update_layout(annotations=annotations)
+
+
+def _layout(fig, title, three_d, legend_title):
+    fig.update_layout(
+        title=dict(text=_escape(title)) if title else None, height=650, margin=dict(l=10, r=10, t=40, b=10),
+        legend=dict(title=dict(text=legend_title), itemsizing="constant"), dragmode="pan" if three_d else "zoom",
+        plot_bgcolor="white",
+    )
+    if not three_d:
+        fig.update_xaxes(showgrid=False, zeroline=False, showticklabels=False)
+        fig.update_yaxes(showgrid=False, zeroline=False, showticklabels=False, scaleanchor="x", scaleratio=1)
+
+
+def moves_map(words: list[str], first: np.ndarray, second: np.ndarray, moved: np.ndarray, first_name: str,
+              second_name: str, show_moves: int = 30):
+    """Both sources' words on one map (coordinates from one projection); the biggest moves as segments."""
+    import plotly.graph_objects as go
+
+    fig = go.Figure()
+    for points, name, colour in ((first, first_name, "#4C78A8"), (second, second_name, "#F58518")):
+        hover = [f"<b>{_escape(w)}</b> ({_escape(name)})<br>moved {m:.3f}" for w, m in zip(words, moved)]
+        fig.add_trace(go.Scattergl(x=points[:, 0], y=points[:, 1], mode="markers", name=name, customdata=words,
+                                   hovertext=hover, hoverinfo="text", marker=dict(size=5, color=colour, opacity=0.6)))
+    top = np.argsort(-moved, kind="stable")[:show_moves]
+    xs, ys = [], []
+    for i in top:
+        xs += [float(first[i, 0]), float(second[i, 0]), None]
+        ys += [float(first[i, 1]), float(second[i, 1]), None]
+    fig.add_trace(go.Scatter(x=xs, y=ys, mode="lines", name=f"the {len(top)} biggest moves",
+                             line=dict(color="#d62728", width=1.5), hoverinfo="skip"))
+    fig.update_layout(annotations=[
+        dict(x=float(second[i, 0]), y=float(second[i, 1]), text=_escape(words[i]), showarrow=False, yshift=10,
+             font=dict(size=11, color="#b00020"))
+        for i in top[:15]
+    ])
+    _layout(fig, f"{first_name} → {second_name}", False, "")
+    return fig
+
+
+def axis_map(words: list[str], coords: np.ndarray, scores: np.ndarray, labelled: list[str], class_name: str):
+    """Words placed by the model's sentiment direction (x) and the main remaining variation (y)."""
+    fig = word_map(words, coords, colour=scores, colour_label=f"p({class_name})", labelled=labelled,
+                   colour_extra=[f"p({_escape(class_name)}) alone: {s:.2f}" for s in scores])
+    fig.update_xaxes(showticklabels=True, title=dict(text=f"← less {class_name} · model's direction · "
+                                                          f"more {class_name} →"))
+    fig.update_yaxes(showticklabels=True, title=dict(text="first principal component orthogonal to it"),
+                     scaleanchor=None)
+    return fig
+
+
+def figure_html(fig) -> bytes:
+    """A standalone HTML file of the figure that works offline (plotly.js inlined, ~4 MB)."""
+    return fig.to_html(include_plotlyjs=True, full_html=True).encode("utf-8")
+
+
+def readable_labels(words: list[str], coords: np.ndarray, n: int = 30, candidates: int = 1_000) -> list[str]:
+    """Up to ``n`` words to write on a map: the most frequent first, skipping any that would sit on another label.
+
+    Words are assumed frequency-ranked; a word is taken if it lies farther than 1/25
+    of the map's width from every word already taken, so labels do not pile up where
+    the stop words cluster.
+    """
+    points = np.asarray(coords, dtype=np.float64)[:, :2]
+    if len(points) == 0:
+        return []
+    spread = np.ptp(points, axis=0).max() or 1.0
+    gap = spread / 25.0
+    taken: list[int] = []
+    for i in range(min(len(words), candidates)):
+        if not taken or np.min(np.linalg.norm(points[taken] - points[i], axis=1)) > gap:
+            taken.append(i)
+            if len(taken) == n:
+                break
+    return [words[i] for i in taken]

@@ -1,0 +1,141 @@
+"""Explore page (AppTest): a GloVe map renders, search highlights, pasted lists, bad input, two runs compared."""
+
+import json
+import shutil
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from tests.conftest import train_tiny_run
+
+PAGE = "pages/explore.py"
+WORKSPACE = "apptest"
+
+
+@pytest.fixture(scope="module")
+def two_runs(tmp_path_factory, tiny_run):
+    folder = tmp_path_factory.mktemp("explore_runs")
+    shutil.copytree(tiny_run.path, folder / WORKSPACE / tiny_run.run_id)
+    train_tiny_run(folder / WORKSPACE, encoder="conv1d", name="tiny conv")
+    return folder
+
+
+@pytest.fixture
+def runs_dir(two_runs, monkeypatch):
+    monkeypatch.setenv("EMBEDLAB_RUNS_DIR", str(two_runs))
+    return two_runs
+
+
+def _page(project_root) -> AppTest:
+    at = AppTest.from_file(str(project_root / PAGE), default_timeout=180)
+    at.session_state["workspace"] = WORKSPACE
+    return at.run()
+
+
+def _figures(at) -> list[dict]:
+    return [json.loads(chart.proto.spec) for chart in at.get("plotly_chart")]
+
+
+def _numbers(values) -> list[float]:
+    """Plotly sends numeric arrays as base64 typed arrays ({"dtype", "bdata"}); decode them."""
+    if isinstance(values, dict):
+        import base64
+
+        import numpy as np
+
+        return np.frombuffer(base64.b64decode(values["bdata"]), dtype=values["dtype"]).tolist()
+    return list(values)
+
+
+def _map(at) -> dict:
+    return next(figure for figure in _figures(at) if figure["data"][0].get("type") in ("scattergl", "scatter3d"))
+
+
+def test_a_umap_map_of_glove_words_renders_with_trust_and_search_highlights(runs_dir, project_root):
+    at = _page(project_root)
+    at.number_input(key="explore.top_n").set_value(800).run()
+    assert not at.exception and not at.error
+    figure = _map(at)
+    points = figure["data"][0]
+    assert points["type"] == "scattergl" and len(points["customdata"]) == 800
+    assert "nearest:" in points["hovertext"][0]
+    assert any("Trustworthiness at k=10" in caption.value for caption in at.caption)
+    labels = [annotation["text"] for annotation in figure["layout"]["annotations"]]
+    assert labels[0] == "the" and len(labels) == 30  # most frequent first, spread out so they stay readable
+
+    at.text_input(key="explore.search").input("king").run()
+    assert not at.exception
+    assert at.success[0].value.startswith("**king** — nearest on this map's words:")
+    figure = _map(at)
+    highlighted = figure["data"][-1]
+    assert highlighted["customdata"][0] == "king" and len(highlighted["customdata"]) == 6
+    assert figure["data"][0]["marker"]["opacity"] < 0.5  # the rest dimmed
+    assert "king" in [annotation["text"] for annotation in figure["layout"]["annotations"]]
+
+    at.text_input(key="explore.search").input("zzqx").run()
+    assert "“zzqx” is not in GloVe 6B 50d" in at.warning[0].value
+
+
+def test_pasted_list_warns_about_unknown_words_and_pca_3d_renders(runs_dir, project_root):
+    at = _page(project_root)
+    at.radio(key="explore.words_mode").set_value("A pasted list").run()
+    at.text_area(key="explore.pasted").input("king queen man woman prince zzqx qqxz").run()
+    assert "2 word(s) are not in GloVe 6B 50d and were left out: zzqx, qqxz" in at.warning[0].value
+    # 5 words cannot make a UMAP map with 15 neighbours: the page says why and what to do.
+    assert "only 5 word(s) to map but n_neighbors is 15" in at.error[0].value
+    at.radio(key="explore.method").set_value("pca").run()
+    at.radio(key="explore.dims").set_value(3).run()
+    assert not at.exception and not at.error
+    figure = _map(at)
+    assert figure["data"][0]["type"] == "scatter3d" and len(figure["data"][0]["customdata"]) == 5
+    labels = [button.proto.label for button in at.get("download_button")]
+    assert labels == ["Coordinates (CSV)", "Projector vectors.tsv", "Projector metadata.tsv",
+                      "Figure (HTML, works offline)"]
+
+
+def test_colour_by_cluster_and_by_the_models_sentiment(runs_dir, project_root):
+    at = _page(project_root)
+    at.number_input(key="explore.top_n").set_value(300).run()
+    at.radio(key="explore.method").set_value("pca").run()
+    at.selectbox(key="explore.colour").set_value("Cluster (KMeans)").run()
+    assert not at.exception
+    assert len([trace for trace in _map(at)["data"] if trace["name"].startswith("cluster")]) == 8
+    at.selectbox(key="explore.colour").set_value("Trained model's sentiment").run()
+    assert not at.exception and not at.error
+    assert _map(at)["data"][0]["marker"]["colorbar"]["title"]["text"] == "p(positive)"
+
+
+def test_compare_two_runs_lists_the_words_that_moved(runs_dir, project_root):
+    at = _page(project_root)
+    at.radio(key="explore.view").set_value("Compare two sources").run()
+    at.radio(key="explore.compare_first.source").set_value("A run's learned embedding").run()
+    at.radio(key="explore.compare_second.source").set_value("A run's learned embedding").run()
+    runs = at.selectbox(key="explore.compare_second.run").options
+    assert len(runs) == 2
+    at.selectbox(key="explore.compare_second.run").set_value(at.selectbox(key="explore.compare_second.run")
+                                                               .options[1]).run()
+    at.slider(key="explore.compare.n_neighbors").set_value(5).run()
+    assert not at.exception and not at.error
+    moved = at.dataframe[0].value
+    assert list(moved.columns) == ["word", "cosine distance after alignment"] and len(moved) > 10
+    assert moved["cosine distance after alignment"].is_monotonic_decreasing
+    figure = _figures(at)[-1]
+    assert any(trace["name"].startswith("the ") and trace["mode"] == "lines" for trace in figure["data"])
+
+
+def test_sentiment_axis_puts_positive_words_right(runs_dir, project_root):
+    at = _page(project_root)
+    at.radio(key="explore.source").set_value("A run's learned embedding").run()
+    at.radio(key="explore.view").set_value("Sentiment axis").run()
+    assert not at.exception and not at.error
+    figure = _figures(at)[-1]
+    trace = figure["data"][0]
+    x = dict(zip(trace["customdata"], _numbers(trace["x"])))
+    assert x["wonderful"] > x["awful"]
+
+    # GloVe words scored by the run: only words the model has rows for are placed, and the page says so.
+    at.radio(key="explore.source").set_value("Current vectors (sidebar)").run()
+    assert not at.exception and not at.error
+    assert any("words are in tiny" in caption.value and "left out" in caption.value for caption in at.caption)
+    trace = _figures(at)[-1]["data"][0]
+    assert "film" in trace["customdata"] and "zebra" not in trace["customdata"]

@@ -1,0 +1,53 @@
+"""Explore page in a real browser: a GloVe map, "king" found and labelled on it, two runs compared."""
+
+import pytest
+
+from tests.browser.conftest import screenshot, wait_until_idle
+from tests.conftest import train_tiny_run
+
+pytestmark = pytest.mark.browser
+
+WORKSPACE = "explorebrowser"
+SLOW = 240_000  # a first UMAP map on a loaded machine
+
+
+def test_map_search_and_compare_two_runs(app_server, page):
+    train_tiny_run(app_server.runs_dir / WORKSPACE, name="tiny pooling")
+    train_tiny_run(app_server.runs_dir / WORKSPACE, encoder="conv1d", name="tiny conv")
+    page.set_viewport_size({"width": 1400, "height": 2200})
+    page.goto(f"{app_server.url}/explore?workspace={WORKSPACE}")
+    wait_until_idle(page, SLOW)
+    plot = page.locator(".js-plotly-plot").first
+    plot.wait_for(state="visible", timeout=SLOW)
+    assert page.get_by_text("Trustworthiness at k=10").count() == 1
+    # The 30 most frequent words are written on the map as SVG text.
+    assert plot.locator(".annotation-text", has_text="the").count() >= 1
+    screenshot(page, "explore_map")
+
+    search = page.get_by_label("Find a word on the map")
+    search.fill("king")
+    search.press("Enter")
+    wait_until_idle(page, SLOW)
+    found = page.get_by_test_id("stAlertContentSuccess").first
+    found.wait_for(state="visible")
+    assert "king — nearest on this map's words: prince" in found.inner_text()
+    label = page.locator(".js-plotly-plot .annotation-text").filter(has_text="king")
+    assert label.count() >= 1  # "king" drawn on the map itself, not only listed
+    screenshot(page, "explore_search_king")
+
+    page.get_by_text("Compare two sources").click()
+    wait_until_idle(page, SLOW)
+    page.get_by_text("A run's learned embedding").nth(0).click()
+    wait_until_idle(page, SLOW)
+    page.get_by_text("A run's learned embedding").nth(1).click()
+    wait_until_idle(page, SLOW)
+    page.get_by_test_id("stSelectbox").nth(1).click()
+    page.get_by_role("option").nth(1).click()
+    wait_until_idle(page, SLOW)
+    page.get_by_text("The words that moved most").wait_for(state="visible", timeout=SLOW)
+    assert page.get_by_test_id("stAlertContentError").count() == 0
+    assert page.locator(".js-plotly-plot").count() >= 1
+    titles = [title.text_content() for title in page.locator(".js-plotly-plot .gtitle").all()]
+    assert any("(learned) → tiny" in title for title in titles), titles
+    assert page.locator(".js-plotly-plot").count() == 1  # the PCA preview was replaced, not left above
+    screenshot(page, "explore_compare_runs")

@@ -1,0 +1,53 @@
+"""``python -m embedlab project``: CSV out, JSON summary, HTML figure, clear failures."""
+
+import json
+
+import pandas as pd
+import pytest
+
+from embedlab.cli import main
+
+
+def test_umap_of_top_glove_words_writes_csv_and_offline_html(tmp_path, capsys):
+    out, html = tmp_path / "map.csv", tmp_path / "map.html"
+    assert main(["project", "--top", "300", "--method", "umap", "--n-neighbors", "10", "--seed", "1",
+                 "--out", str(out), "--html", str(html), "--json"]) == 0
+    result = json.loads(capsys.readouterr().out)
+    assert result["words"] == 300 and result["method"] == "umap" and result["params"]["n_neighbors"] == 10
+    assert 0.8 < result["trustworthiness"] <= 1.0
+    table = pd.read_csv(out, keep_default_na=False)
+    assert list(table.columns) == ["word", "x", "y"] and len(table) == 300 and table["word"][0] == "the"
+    page = html.read_text()
+    # plotly.js is inlined (megabytes), not a <script src> to a CDN: the file opens offline.
+    assert len(page) > 1_000_000 and '<script src="https://cdn.plot.ly' not in page
+
+
+def test_pca_3d_of_listed_words_names_the_unknown_ones(tmp_path, capsys):
+    out = tmp_path / "map.csv"
+    assert main(["project", "--words", "king", "queen", "man", "woman", "zzqx", "--method", "pca",
+                 "--n-components", "3", "--out", str(out)]) == 0
+    text = capsys.readouterr().out
+    assert "4 words of GloVe 6B 50d" in text and "explained variance" in text
+    assert "1 word(s) not in GloVe 6B 50d, left out: zzqx" in text
+    assert list(pd.read_csv(out).columns) == ["word", "x", "y", "z"]
+
+
+def test_a_runs_learned_embedding_can_be_mapped(tiny_run, tmp_path, capsys):
+    out = tmp_path / "learned.csv"
+    assert main(["project", "--run", str(tiny_run.path), "--top", "1000", "--n-neighbors", "5",
+                 "--out", str(out), "--json"]) == 0
+    result = json.loads(capsys.readouterr().out)
+    vocabulary_size = len(pd.read_csv(out))
+    assert result["words"] == vocabulary_size < 1000
+    assert any("only" in note and "so all" in note for note in result["notes"])  # N clamped, with a note
+
+
+@pytest.mark.parametrize("arguments, message", [
+    (["--words", "king", "queen", "man"], "only 3 word(s) to map but n_neighbors is 15"),
+    (["--words", "zzqx", "qqqz"], "none of the 2 pasted words"),
+    (["--top", "30000"], "more than the 20,000"),
+])
+def test_bad_input_is_one_clear_line(tmp_path, capsys, arguments, message):
+    assert main(["project", *arguments, "--out", str(tmp_path / "x.csv")]) == 2
+    error = capsys.readouterr().err
+    assert error.startswith("error: ") and message in error and error.count("\n") == 1

@@ -1,0 +1,200 @@
+"""Projections, trustworthiness, alignment and learned embeddings: checked against references."""
+
+import numpy as np
+import pytest
+
+from embedlab.alignment import (align, compare, learned_embedding, sentiment_axes, sentiment_direction,
+                                word_scores)
+from embedlab.errors import EmbedLabError
+from embedlab.projection import exact_knn, project, trustworthiness, unit_rows
+from embedlab.wordmaps import (class_log_odds, dataset_words, neighbourhood_words, pasted_words, projector_tsv,
+                               top_words)
+
+
+@pytest.fixture(scope="module")
+def glove_2000(glove):
+    return glove.head(2_000)
+
+
+@pytest.mark.parametrize("method, n_components", [("umap", 2), ("umap", 3), ("pca", 2), ("pca", 3)])
+def test_shape_and_trust_fields(method, n_components):
+    data = np.random.default_rng(1).normal(size=(120, 20)).astype(np.float32)
+    projection = project(data, method=method, n_components=n_components, n_epochs=30)
+    assert projection.coords.shape == (120, n_components) and projection.coords.dtype == np.float32
+    assert np.isfinite(projection.coords).all()
+    if method == "umap":
+        assert 0.0 < projection.trustworthiness <= 1.0 and projection.explained_variance is None
+    else:
+        assert projection.trustworthiness is None and len(projection.explained_variance) == n_components
+
+
+def test_same_seed_same_map_and_another_seed_another(glove):
+    data = glove.head(800).vectors
+    first = project(data, random_state=3, n_epochs=60)
+    again = project(data, random_state=3, n_epochs=60)
+    other = project(data, random_state=4, n_epochs=60)
+    np.testing.assert_array_equal(first.coords, again.coords)
+    assert first.trustworthiness == again.trustworthiness
+    assert not np.array_equal(first.coords, other.coords)
+
+
+def test_umap_of_real_glove_keeps_neighbourhoods(glove_2000):
+    projection = project(glove_2000.vectors)
+    assert projection.trustworthiness >= 0.85
+    # And the number is sklearn's own definition, computed exactly.
+    from sklearn.manifold import trustworthiness as sklearn_trustworthiness
+
+    reference = sklearn_trustworthiness(unit_rows(glove_2000.vectors), projection.coords, n_neighbors=10,
+                                        metric="cosine")
+    assert projection.trustworthiness == pytest.approx(reference, abs=1e-4)
+
+
+@pytest.mark.parametrize("metric", ["euclidean", "cosine"])
+@pytest.mark.parametrize("n_points, k", [(60, 5), (700, 10)])  # 700 > one 512-row chunk
+def test_chunked_trustworthiness_equals_sklearn(metric, n_points, k):
+    from sklearn.manifold import trustworthiness as sklearn_trustworthiness
+
+    rng = np.random.default_rng(n_points)
+    data = rng.normal(size=(n_points, 12))
+    embedded = data[:, :2] + rng.normal(scale=0.7, size=(n_points, 2))
+    ours = trustworthiness(data, embedded, k, metric)
+    assert ours == pytest.approx(sklearn_trustworthiness(data, embedded, n_neighbors=k, metric=metric), rel=1e-12)
+
+
+def test_a_perfect_map_is_fully_trustworthy():
+    data = np.random.default_rng(0).normal(size=(100, 2))
+    assert trustworthiness(data, data * 3.0, 10) == pytest.approx(1.0)
+
+
+@pytest.mark.parametrize("metric", ["cosine", "euclidean"])
+def test_exact_knn_matches_brute_force_with_self_first(metric):
+    data = unit_rows(np.random.default_rng(2).normal(size=(600, 8)).astype(np.float32))
+    if metric == "euclidean":
+        data = data * np.random.default_rng(3).uniform(0.5, 2, size=(600, 1)).astype(np.float32)
+    data[5] = data[4]  # a duplicate must not push the row itself from position 0
+    indices, distances = exact_knn(data, 7, metric)
+    assert (indices[:, 0] == np.arange(600)).all() and (distances[:, 0] == 0).all()
+    if metric == "cosine":
+        full = 1.0 - data.astype(np.float64) @ data.T.astype(np.float64)
+    else:
+        full = np.linalg.norm(data[:, None, :].astype(np.float64) - data[None, :, :], axis=2)
+    np.fill_diagonal(full, -1)
+    expected = np.sort(full, axis=1)[:, 1:7]
+    np.testing.assert_allclose(distances[:, 1:], np.maximum(expected, 0), atol=1e-5)
+    assert (np.diff(distances, axis=1) >= -1e-6).all()
+
+
+@pytest.mark.parametrize("n_points, n_neighbors, method, words", [
+    (10, 15, "umap", ["only 10 word(s)", "lower n_neighbors below 10", "add words"]),
+    (15, 15, "umap", ["only 15 word(s)", "n_neighbors is 15"]),
+    (2, 2, "pca", ["only 2 word(s)", "PCA to 2D needs at least 3"]),
+])
+def test_too_few_words_is_explained(n_points, n_neighbors, method, words):
+    data = np.random.default_rng(0).normal(size=(n_points, 5))
+    with pytest.raises(EmbedLabError) as error:
+        project(data, method=method, n_neighbors=n_neighbors)
+    for fragment in words:
+        assert fragment in str(error.value)
+
+
+@pytest.mark.parametrize("bad, fragment", [
+    ({"method": "tsne"}, "method 'tsne' is not known"),
+    ({"metric": "manhattan"}, "metric 'manhattan' is not known"),
+    ({"n_components": 4}, "pick 2 or 3"),
+    ({"min_dist": 2.0}, "min_dist 2.0 is out of range"),
+])
+def test_bad_parameters_are_refused(bad, fragment):
+    with pytest.raises(EmbedLabError, match=fragment):
+        project(np.random.default_rng(0).normal(size=(40, 5)), **bad)
+
+
+def test_align_recovers_a_known_rotation():
+    rng = np.random.default_rng(7)
+    source = rng.normal(size=(200, 16))
+    rotation, _ = np.linalg.qr(rng.normal(size=(16, 16)))
+    recovered, aligned = align(source, source @ rotation)
+    np.testing.assert_allclose(recovered, rotation, atol=1e-10)
+    np.testing.assert_allclose(aligned, source @ rotation, atol=1e-10)
+    np.testing.assert_allclose(recovered @ recovered.T, np.eye(16), atol=1e-10)
+
+
+def test_compare_finds_the_one_word_that_moved(tiny_vectors):
+    from embedlab.vectors import WordVectors
+
+    rng = np.random.default_rng(0)
+    words = [f"w{i}" for i in range(50)]
+    first = WordVectors(words, rng.normal(size=(50, 10)).astype(np.float32), name="a")
+    rotation, _ = np.linalg.qr(rng.normal(size=(10, 10)))
+    moved = first.vectors @ rotation
+    moved[7] = rng.normal(size=10)  # w7 moves; the rest only rotate
+    second = WordVectors(words, moved.astype(np.float32), name="b")
+    comparison = compare(first, second, words + ["not-there"])
+    assert comparison.words == words
+    assert comparison.most_moved(1)[0][0] == "w7"
+    assert np.median(comparison.moved) < 0.05
+    with pytest.raises(EmbedLabError, match="only 0 of the 2 words are in both"):
+        compare(first, tiny_vectors, ["w1", "king"])
+
+
+def test_learned_embedding_equals_the_layer_weights(tiny_run):
+    from embedlab.modeling import embedding_layer, vectorizer_layer
+
+    model = tiny_run.load_model()
+    learned = learned_embedding(tiny_run)
+    vocabulary = vectorizer_layer(model).get_vocabulary()
+    weights = embedding_layer(model).get_weights()[0]
+    assert vocabulary[:2] == ["", "[UNK]"]
+    assert learned.words == vocabulary[2:]
+    np.testing.assert_array_equal(learned.vectors, weights[2:])
+    assert "wonderful" in learned and learned.name.endswith("(learned)")
+
+
+def test_a_model_without_an_embedding_layer_is_refused():
+    import keras
+
+    inputs = keras.Input(shape=(4,))
+    model = keras.Model(inputs, keras.layers.Dense(1)(inputs))
+    with pytest.raises(EmbedLabError, match="no Embedding layer"):
+        learned_embedding(model)
+
+
+def test_word_scores_and_sentiment_direction_follow_the_model(tiny_run):
+    from embedlab.prediction import Predictor
+
+    predictor = Predictor.from_run(tiny_run)
+    words = ["wonderful", "beautiful", "brilliant", "great", "awful", "boring", "terrible", "dull"]
+    scores = word_scores(predictor, words)
+    assert scores[:4].min() > 0.5 > scores[4:].max()
+    learned = learned_embedding(tiny_run).subset(words)
+    direction = sentiment_direction(learned.vectors, scores)
+    coords = sentiment_axes(learned.vectors, direction)
+    assert coords.shape == (8, 2)
+    assert coords[:4, 0].mean() > coords[4:, 0].mean()  # positive words sit to the right
+
+
+def test_word_choices_explain_what_they_did(glove, tiny_vectors):
+    assert top_words(tiny_vectors, 500).notes == ["tiny has only 6 words, so all 6 are mapped (not 500)"]
+    with pytest.raises(EmbedLabError, match="more than the 20,000"):
+        top_words(glove, 25_000)
+    choice = pasted_words(tiny_vectors, "king, queen\nzebra  king qqq")
+    assert choice.words == ["king", "queen"] and choice.unknown == ["zebra", "qqq"]
+    with pytest.raises(EmbedLabError, match="none of the 2 pasted words"):
+        pasted_words(tiny_vectors, "zebra qqq")
+    near = neighbourhood_words(glove, "king", 10)
+    assert near.words[0] == "king" and "queen" in near.words and len(near.words) == 11
+    with pytest.raises(EmbedLabError, match="'kingg' is not in the vocabulary"):
+        neighbourhood_words(glove, "kingg", 10)
+    assert dataset_words(tiny_vectors, ["the king and the queen", "king apple"]).words == ["king", "queen", "apple"]
+
+
+def test_class_log_odds_leans_the_right_way():
+    texts = ["good good film", "good fun", "bad film", "bad bad awful"]
+    values = class_log_odds(texts, np.array([1, 1, 0, 0]), ["negative", "positive"], ["good", "bad", "film", "x"])
+    assert values[0] > 0 > values[1] and values[2] == pytest.approx(0.0) and values[3] == 0.0
+
+
+def test_projector_files_have_one_row_per_word(tiny_vectors):
+    vectors_tsv, metadata_tsv = projector_tsv(tiny_vectors.words, tiny_vectors.vectors)
+    rows = vectors_tsv.decode().strip().split("\n")
+    assert len(rows) == 6 and len(rows[0].split("\t")) == 3
+    assert metadata_tsv.decode().split("\n")[:6] == tiny_vectors.words
