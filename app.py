@@ -12,11 +12,13 @@ workspace()  # give this visitor their workspace before any page lists runs
 start_warm_up()  # once per server process: compile the map kernels before the first visitor asks
 
 pages = [
-    st.Page("pages/data.py", title="Data", icon=":material/table_chart:", url_path="data", default=True),
+    st.Page("pages/data.py", title="Data", icon=":material/table_chart:", url_path="data-home", default=True),
     st.Page("pages/train.py", title="Train", icon=":material/model_training:", url_path="train"),
     st.Page("pages/explore.py", title="Explore", icon=":material/scatter_plot:", url_path="explore"),
     st.Page("pages/analogies.py", title="Analogies", icon=":material/functions:", url_path="analogies"),
     st.Page("pages/predict.py", title="Predict", icon=":material/chat:", url_path="predict"),
+    # The default page lives at "/"; this hidden twin keeps "/data" links working too.
+    st.Page("pages/data.py", title="Data", icon=":material/table_chart:", url_path="data", visibility="hidden"),
 ]
 navigation = st.navigation(pages)
 vector_source_sidebar()  # every page: the visitor's word vectors (built-in GloVe until they pick another)

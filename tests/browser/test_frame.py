@@ -19,7 +19,7 @@ def test_navigation_lists_every_page_and_gives_a_workspace(app_server, page):
     screenshot(page, "frame")
 
 
-@pytest.mark.parametrize("path", ["analogies", "predict"])
+@pytest.mark.parametrize("path", ["analogies", "predict", "data"])
 def test_a_deep_link_on_a_fresh_server_gets_the_whole_frame(app_server, page, path):
     # Streamlit's old pages/ mode is on until the first st.navigation call of a process,
     # so only the first request after a start shows whether a deep link is routed through app.py.
