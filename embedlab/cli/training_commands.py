@@ -100,8 +100,9 @@ def load_data(args: argparse.Namespace):
 class TextProgress:
     """Plain-text progress on stderr: one line rewritten per batch, one kept per epoch."""
 
-    def __init__(self, stream=sys.stderr, every: float = 0.2) -> None:
-        self.stream, self.every, self.last = stream, every, 0.0
+    def __init__(self, stream=None, every: float = 0.2) -> None:
+        # sys.stderr is looked up per instance, not bound once at import (it may be swapped since).
+        self.stream, self.every, self.last = stream or sys.stderr, every, 0.0
 
     def __call__(self, progress) -> None:
         now = time.monotonic()

@@ -33,5 +33,5 @@ def test_a_deep_link_on_a_fresh_server_gets_the_whole_frame(app_server, page, pa
     assert not navigation.get_by_text("app", exact=True).is_visible()
     assert page.get_by_test_id("stSidebar").get_by_text("Word vectors").is_visible()
     assert "workspace=deeplink" in page.url
-    page.get_by_test_id("stMain").get_by_role("heading", name=path.title()).wait_for()
+    page.get_by_test_id("stMain").get_by_role("heading", name=path.title(), exact=True).wait_for()
     screenshot(page, f"deep_link_{path}")
