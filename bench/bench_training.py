@@ -80,9 +80,9 @@ def app_fit(dataset, config, options) -> tuple[float, float]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--encoders", nargs="+", default=["pooling", "lstm"])
-    parser.add_argument("--copies", type=int, default=20, help="repeats of the 200 sentences (default 20: 4,000 rows)")
+    parser.add_argument("--copies", type=int, default=40, help="repeats of the 200 sentences (default 40: 8,000 rows)")
     parser.add_argument("--epochs", type=int, default=3)
-    parser.add_argument("--repeats", type=int, default=2)
+    parser.add_argument("--repeats", type=int, default=4)
     args = parser.parse_args()
 
     dataset = bench_dataset(args.copies)

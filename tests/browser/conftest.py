@@ -120,3 +120,20 @@ def wait_until_idle(page, timeout: float = 60_000) -> None:
     """Wait until Streamlit has finished running the script for the last interaction."""
     page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]', timeout=timeout)
     page.wait_for_timeout(300)
+
+
+def upload_file(page, path) -> None:
+    """Hand ``path`` to the page's first file uploader and wait until Streamlit shows it.
+
+    A file handed over within a second of the uploader first appearing is sometimes
+    dropped by Streamlit's frontend (seen in about half the runs here); a person is
+    never that fast, so the helper hands it over again.
+    """
+    for _ in range(3):
+        page.get_by_test_id("stFileUploaderDropzoneInput").first.set_input_files(str(path))
+        try:
+            page.get_by_test_id("stFileChipName").filter(has_text=path.name).wait_for(timeout=4_000)
+            break
+        except Exception:
+            wait_until_idle(page)
+    wait_until_idle(page)

@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.browser.conftest import screenshot, wait_until_idle
+from tests.browser.conftest import screenshot, upload_file, wait_until_idle
 
 pytestmark = pytest.mark.browser
 
@@ -12,18 +12,6 @@ CSV = ("review,sentiment\n"
        "a dull and boring mess,negative\n"
        "great fun from start to end,positive\n"
        "a moving story,positive\n")
-
-
-def _upload(page, path) -> None:
-    """Hand the file over (again if Streamlit's frontend drops one given right as the uploader appears)."""
-    for _ in range(3):
-        page.get_by_test_id("stFileUploaderDropzoneInput").first.set_input_files(str(path))
-        try:
-            page.get_by_test_id("stFileChipName").filter(has_text=path.name).wait_for(timeout=4_000)
-            break
-        except Exception:
-            wait_until_idle(page)
-    wait_until_idle(page)
 
 
 def test_upload_with_markup_is_used_and_shown_literally(app_server, page, tmp_path):
@@ -38,7 +26,7 @@ def test_upload_with_markup_is_used_and_shown_literally(app_server, page, tmp_pa
     screenshot(page, "data_default")
 
     page.get_by_role("tab", name="Upload").click()
-    _upload(page, path)
+    upload_file(page, path)
     page.get_by_text("Detected:").wait_for()
     page.get_by_test_id("stButton").filter(has_text="Use this dataset").click()
     wait_until_idle(page)

@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.browser.conftest import screenshot, wait_until_idle
+from tests.browser.conftest import screenshot, upload_file, wait_until_idle
 from tests.conftest import train_tiny_run
 
 pytestmark = pytest.mark.browser
@@ -14,23 +14,6 @@ def _type_slowly(page, box, text: str) -> None:
     """Type one character at a time, as a person does, and let the debounced reruns finish."""
     box.press_sequentially(text, delay=40)
     page.wait_for_timeout(600)  # longer than the box's 200 ms debounce
-    wait_until_idle(page)
-
-
-def _upload(page, path) -> None:
-    """Give the uploader a file and wait until it lists it.
-
-    A file handed over within a second of the uploader first appearing is sometimes
-    dropped by Streamlit's frontend (seen in about half the runs here); a person is
-    never that fast, so the test hands it over again.
-    """
-    for _ in range(3):
-        page.get_by_test_id("stFileUploaderDropzoneInput").first.set_input_files(str(path))
-        try:
-            page.get_by_test_id("stFileChipName").filter(has_text=path.name).wait_for(timeout=4_000)
-            break
-        except Exception:
-            wait_until_idle(page)
     wait_until_idle(page)
 
 
@@ -85,13 +68,13 @@ def test_uploaded_models_are_checked_in_the_browser(app_server, page, tmp_path):
     wait_until_idle(page)
     page.get_by_text("A .keras file saved by EmbedLab").click()
     wait_until_idle(page)
-    _upload(page, junk)
+    upload_file(page, junk)
     error = page.get_by_test_id("stAlertContentError").first
     error.wait_for(state="visible")
     assert "junk.keras is not a .keras model file" in error.inner_text()
     screenshot(page, "predict_upload_refused")
 
-    _upload(page, runs[0].model_path)
+    upload_file(page, runs[0].model_path)
     box = page.locator("input.stkeyup__input")
     _type_slowly(page, box, "a wonderful film")
     page.wait_for_function("() => document.querySelector('.embedlab-label')?.dataset.label === 'positive'")
