@@ -1,8 +1,9 @@
-"""Train page in a real browser: live curves while training, metrics after, the run kept over a restart."""
+"""Train page in a real browser: an uploaded CSV trained on, live curves, metrics after, the run kept over a restart."""
 
 import pytest
 
-from tests.browser.conftest import screenshot, wait_until_idle
+from tests.browser.conftest import screenshot, upload_file, wait_until_idle
+from tests.conftest import NEGATIVE_SENTENCES, POSITIVE_SENTENCES
 
 pytestmark = pytest.mark.browser
 
@@ -16,12 +17,33 @@ def _set_number(page, label: str, value: int) -> None:
     wait_until_idle(page)
 
 
-def test_training_shows_live_curves_then_metrics_and_the_run_survives_a_restart(app_server, page):
+def _reviews_csv(folder):
+    """32 short reviews, half of each kind, as a person might export them from a spreadsheet."""
+    rows = [(text + ending, label) for ending in ("", " , really")
+            for texts, label in ((POSITIVE_SENTENCES, "pos"), (NEGATIVE_SENTENCES, "neg")) for text in texts]
+    path = folder / "my_reviews.csv"
+    path.write_text("review,sentiment\n" + "".join(f'"{text}",{label}\n' for text, label in rows), encoding="utf-8")
+    return path
+
+
+def test_an_uploaded_csv_trains_with_live_curves_then_metrics_and_the_run_survives_a_restart(
+        app_server, page, tmp_path):
     url = f"{app_server.url}/train?workspace={WORKSPACE}"
     page.set_viewport_size({"width": 1400, "height": 1800})
-    page.goto(url)
+    page.goto(f"{app_server.url}/?workspace={WORKSPACE}")
     wait_until_idle(page)
-    page.get_by_text("Pang & Lee").first.wait_for()
+    page.get_by_role("tab", name="Upload").click()
+    upload_file(page, _reviews_csv(tmp_path))
+    page.get_by_text("Detected:").wait_for()
+    page.get_by_test_id("stButton").filter(has_text="Use this dataset").click()
+    wait_until_idle(page)
+    page.get_by_role("heading", name="Current dataset: my_reviews.csv").wait_for()
+
+    # Same session, so the sidebar (not a new page load) takes the dataset to the Train page.
+    page.get_by_test_id("stSidebarNav").get_by_text("Train", exact=True).click()
+    wait_until_idle(page)
+    page.get_by_text("my_reviews.csv").first.wait_for()
+    assert "32 rows" in page.get_by_text("Dataset:").first.inner_text()
     _set_number(page, "Epochs", 4)
     _set_number(page, "Sequence length (tokens)", 16)
     _set_number(page, "Vocabulary size", 1000)
