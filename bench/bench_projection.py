@@ -8,13 +8,13 @@ Python process draws:
 - then a new process with the now-filled numba cache draws one map (a restarted server).
 
 Trustworthiness (k=10, cosine, EmbedLab's exact chunked version, which equals sklearn's)
-is measured for both tools' maps, outside the timed part. Wall time and CPU time
+is measured for both tools' maps, outside the timed part, and its own time is printed
+(the Explore page computes it for every UMAP map, after the map is drawn). Wall time and CPU time
 (``time.process_time``, all threads of the process) are both printed: the machine is
 shared, so wall time moves with the load; compare the ratios, taken in one run.
 
     nice python bench/bench_projection.py                  # several minutes
     nice python bench/bench_projection.py --sizes 10000    # one size
-    nice python bench/bench_projection.py --parallel       # also EmbedLab unseeded (parallel, not repeatable)
 """
 
 from __future__ import annotations
@@ -51,9 +51,6 @@ def child(tool: str, n: int, maps: int) -> dict:
         if tool == "embedlab":
             projection = project(data, trust=False)
             coords = projection.coords
-        elif tool == "embedlab-parallel":
-            projection = project(data, trust=False, random_state=None)
-            coords = projection.coords
         else:  # umap-learn's defaults, as a person would call it for cosine word maps
             coords = import_umap().UMAP(metric="cosine").fit_transform(data)
         results.append({"wall": time.perf_counter() - wall, "cpu": time.process_time() - cpu})
@@ -80,7 +77,6 @@ def in_subprocess(tool: str, n: int, maps: int, cache: str) -> dict:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 20_000])
-    parser.add_argument("--parallel", action="store_true", help="also time EmbedLab without a seed")
     parser.add_argument("--child", help=argparse.SUPPRESS)
     parser.add_argument("--n", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--maps", type=int, default=2, help=argparse.SUPPRESS)
@@ -89,7 +85,7 @@ def main() -> None:
         print(json.dumps(child(args.child, args.n, args.maps)))
         return
     print(f"load average at start: {os.getloadavg()[0]:.2f} ({os.cpu_count()} cores)")
-    tools = ["embedlab", "umap-defaults"] + (["embedlab-parallel"] if args.parallel else [])
+    tools = ["embedlab", "umap-defaults"]
     rows = {}
     for n in args.sizes:
         for tool in tools:
@@ -117,11 +113,6 @@ def main() -> None:
             print(f"  n={n:>6,} {label:<24} wall ×{theirs[key] / ours[key]:5.2f}   CPU ×{theirs[cpu_key] / ours[cpu_key]:5.2f}")
         print(f"  n={n:>6,} trustworthiness {ours_fresh['trust']:.4f} vs {theirs_fresh['trust']:.4f} "
               f"({ours_fresh['trust'] - theirs_fresh['trust']:+.4f})")
-        if ("embedlab-parallel", n) in rows:
-            parallel = rows[("embedlab-parallel", n)][0]
-            print(f"  n={n:>6,} seeded (repeatable) vs unseeded (parallel) warm map: "
-                  f"{ours_fresh['maps'][1]['wall']:.2f} s vs {parallel['maps'][1]['wall']:.2f} s wall, "
-                  f"trust {parallel['trust']:.4f}")
 
 
 if __name__ == "__main__":

@@ -108,3 +108,201 @@ def penalty(dots, squared, start, neighbors, k):
             if rank > k:
                 totals[r] += rank - k
     return totals.sum()
+
+
+# ---- UMAP's layout optimisation, repeatable on any number of cores ---------------------------
+#
+# umap-learn runs its stochastic gradient descent on one core when given a seed (threads
+# racing on the same points would make every map different). Here the points are split
+# into fixed blocks of heads; within an epoch each block moves only its own points and
+# reads every other point from a copy taken at the start of the epoch, with its own
+# random stream. Nothing depends on which thread ran which block or when, so the map is
+# the same on one core or many, and both cores of a small server work on it.
+#
+# The graph is symmetric (umap's fuzzy union), so every edge i→j has a twin j→i sampled at
+# the same epochs. umap moves both ends on each (``move_other``); moving only the head
+# with twice the step gives each point the same pull per epoch.
+
+LAYOUT_BLOCKS = 64
+
+
+@numba.njit(cache=True, nogil=True, inline="always")
+def _clip(value):
+    """umap's gradient clip at ±4."""
+    if value > 4.0:
+        return np.float32(4.0)
+    if value < -4.0:
+        return np.float32(-4.0)
+    return value
+
+
+@numba.njit(cache=True, nogil=True, inline="always")
+def _next_random(state):
+    """xorshift64* step; returns 32 random bits."""
+    x = state[0]
+    x ^= x >> np.uint64(12)
+    x ^= x << np.uint64(25)
+    x ^= x >> np.uint64(27)
+    state[0] = x
+    return (x * np.uint64(2685821657736338717)) >> np.uint64(32)
+
+
+@numba.njit(cache=True, nogil=True, parallel=True, fastmath=True)
+def optimize_layout(embedding, head, tail, block_starts, epochs_per_sample, a, b, n_epochs,
+                    negative_sample_rate, seed):
+    """umap's ``optimize_layout_euclidean`` (gamma 1, initial alpha 1, linear decay), block-parallel.
+
+    Args:
+        embedding: float32 ``(n, 2|3)`` start positions, moved in place and returned.
+        head, tail: the graph's edges, sorted by head.
+        block_starts: edge offsets of the ``len - 1`` blocks of heads.
+        epochs_per_sample: umap's ``make_epochs_per_sample`` of the edge weights.
+        a, b: umap's curve parameters for ``min_dist``.
+    """
+    n, dim = embedding.shape
+    three = dim == 3
+    a = np.float32(a)
+    b = np.float32(b)
+    one = np.float32(1.0)
+    two = np.float32(2.0)
+    pull = two * a * b
+    push = two * b
+    n_blocks = len(block_starts) - 1
+    epochs_per_negative = epochs_per_sample / negative_sample_rate
+    next_sample = epochs_per_sample.copy()
+    next_negative = epochs_per_negative.copy()
+    states = np.empty((n_blocks, 1), dtype=np.uint64)
+    for block in range(n_blocks):
+        states[block, 0] = (np.uint64(seed) * np.uint64(6364136223846793005)
+                            + np.uint64(block) * np.uint64(1442695040888963407) + np.uint64(1))
+        for _ in range(4):
+            _next_random(states[block])
+    snapshot = embedding.copy()
+    for epoch in range(n_epochs):
+        alpha = np.float32(1.0 - epoch / n_epochs)
+        snapshot[:] = embedding
+        for block in numba.prange(n_blocks):
+            state = states[block]
+            for e in range(block_starts[block], block_starts[block + 1]):
+                if next_sample[e] > epoch:
+                    continue
+                j = head[e]
+                k = tail[e]
+                x = embedding[j, 0]
+                y = embedding[j, 1]
+                z = embedding[j, 2] if three else np.float32(0.0)
+                dx = x - snapshot[k, 0]
+                dy = y - snapshot[k, 1]
+                dz = z - snapshot[k, 2] if three else np.float32(0.0)
+                d2 = dx * dx + dy * dy + dz * dz
+                if d2 > 0.0:
+                    power = d2 ** b
+                    coefficient = -pull * (power / d2) / (a * power + one)
+                    step = two * alpha
+                    x += _clip(coefficient * dx) * step
+                    y += _clip(coefficient * dy) * step
+                    if three:
+                        z += _clip(coefficient * dz) * step
+                next_sample[e] += epochs_per_sample[e]
+                n_negative = int((epoch - next_negative[e]) / epochs_per_negative[e])
+                for _ in range(n_negative):
+                    k = int((_next_random(state) * np.uint64(n)) >> np.uint64(32))
+                    dx = x - snapshot[k, 0]
+                    dy = y - snapshot[k, 1]
+                    dz = z - snapshot[k, 2] if three else np.float32(0.0)
+                    d2 = dx * dx + dy * dy + dz * dz
+                    if d2 > 0.0:
+                        coefficient = push / ((np.float32(0.001) + d2) * (a * d2 ** b + one))
+                        x += _clip(coefficient * dx) * alpha
+                        y += _clip(coefficient * dy) * alpha
+                        if three:
+                            z += _clip(coefficient * dz) * alpha
+                next_negative[e] += n_negative * epochs_per_negative[e]
+                embedding[j, 0] = x
+                embedding[j, 1] = y
+                if three:
+                    embedding[j, 2] = z
+    return embedding
+
+
+# ---- umap's fuzzy simplicial set, compiled once ----------------------------------------------
+#
+# umap-learn's ``smooth_knn_dist`` and ``compute_membership_strengths`` (BSD-3-Clause, Leland
+# McInnes) for ``local_connectivity=1``, the only setting EmbedLab uses. umap compiles its
+# copies in every new process (≈3.5 s, not cached on disk); these are cached, so a restarted
+# server's first map does not wait for them. ``tests/test_projection.py`` checks the graph equals
+# umap's own.
+
+_SMOOTH_K_TOLERANCE = 1e-5
+_MIN_K_DIST_SCALE = 1e-3
+
+
+@numba.njit(cache=True, nogil=True, parallel=True,
+            locals={"psum": numba.types.float32, "lo": numba.types.float32, "mid": numba.types.float32,
+                    "hi": numba.types.float32})
+def smooth_knn_dist(distances, k, n_iter=64):
+    """Each point's distance to its nearest neighbour (rho) and the bandwidth (sigma) that makes
+    its k fuzzy memberships sum to log2(k); umap's binary search."""
+    target = np.log2(k)
+    rho = np.zeros(distances.shape[0], dtype=np.float32)
+    result = np.zeros(distances.shape[0], dtype=np.float32)
+    mean_distances = np.mean(distances)
+    float_max = np.finfo(np.float32).max
+    for i in numba.prange(distances.shape[0]):
+        lo = 0.0
+        hi = float_max
+        mid = 1.0
+        ith_distances = distances[i]
+        non_zero = ith_distances[ith_distances > 0.0]
+        if non_zero.shape[0] >= 1:
+            rho[i] = non_zero[0]
+        for _ in range(n_iter):
+            psum = 0.0
+            for j in range(1, distances.shape[1]):
+                d = distances[i, j] - rho[i]
+                if d > 0:
+                    psum += np.exp(-(d / mid))
+                else:
+                    psum += 1.0
+            if np.fabs(psum - target) < _SMOOTH_K_TOLERANCE:
+                break
+            if psum > target:
+                hi = mid
+                mid = (lo + hi) / 2.0
+            else:
+                lo = mid
+                if hi >= float_max:
+                    mid *= 2
+                else:
+                    mid = (lo + hi) / 2.0
+        result[i] = mid
+        if rho[i] > 0.0:
+            floor = _MIN_K_DIST_SCALE * np.mean(ith_distances)
+        else:
+            floor = _MIN_K_DIST_SCALE * mean_distances
+        if result[i] < floor:
+            result[i] = floor
+    return result, rho
+
+
+@numba.njit(cache=True, nogil=True, parallel=True, locals={"val": numba.types.float32})
+def membership_strengths(knn_indices, knn_dists, sigmas, rhos):
+    """The directed fuzzy graph as (rows, cols, vals); a point's edge to itself weighs 0."""
+    n_samples, n_neighbors = knn_indices.shape
+    rows = np.zeros(knn_indices.size, dtype=np.int32)
+    cols = np.zeros(knn_indices.size, dtype=np.int32)
+    vals = np.zeros(knn_indices.size, dtype=np.float32)
+    for i in numba.prange(n_samples):
+        for j in range(n_neighbors):
+            if knn_indices[i, j] == -1:
+                continue
+            if knn_indices[i, j] == i:
+                val = 0.0
+            elif knn_dists[i, j] - rhos[i] <= 0.0 or sigmas[i] == 0.0:
+                val = 1.0
+            else:
+                val = np.exp(-((knn_dists[i, j] - rhos[i]) / sigmas[i]))
+            rows[i * n_neighbors + j] = i
+            cols[i * n_neighbors + j] = knn_indices[i, j]
+            vals[i * n_neighbors + j] = val
+    return rows, cols, vals

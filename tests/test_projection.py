@@ -38,6 +38,58 @@ def test_same_seed_same_map_and_another_seed_another(glove):
     assert not np.array_equal(first.coords, other.coords)
 
 
+@pytest.mark.parametrize("n_components", [2, 3])
+def test_the_map_is_the_same_on_one_core_as_on_two(glove, n_components):
+    import numba
+
+    data = glove.head(1_500).vectors
+    threads = numba.get_num_threads()
+    try:
+        numba.set_num_threads(1)
+        one_core = project(data, n_components=n_components, n_epochs=80, trust=False)
+        numba.set_num_threads(min(2, numba.config.NUMBA_NUM_THREADS))
+        two_cores = project(data, n_components=n_components, n_epochs=80, trust=False)
+    finally:
+        numba.set_num_threads(threads)
+    np.testing.assert_array_equal(one_core.coords, two_cores.coords)
+
+
+def test_umap_layout_keeps_neighbourhoods_as_well_as_umap_learn_on_the_same_words(glove):
+    """Our block-parallel layout against umap-learn's own fit with its default epochs, on the same
+    3,000 GloVe words and the same (exact) neighbours, so only the layouts differ."""
+    import warnings
+
+    from embedlab.projection import import_umap
+
+    data = unit_rows(glove.head(3_000).vectors)
+    ours = project(data).trustworthiness
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        reducer = import_umap().UMAP(metric="cosine", random_state=0, precomputed_knn=exact_knn(data, 15) + (None,))
+        theirs_coords = reducer.fit_transform(data)
+    theirs = trustworthiness(data, theirs_coords, 10, "cosine")
+    assert ours >= theirs - 0.01
+
+
+def test_fuzzy_graph_equals_umaps_own(glove):
+    import warnings
+
+    from embedlab.projection import fuzzy_graph, import_umap
+
+    data = unit_rows(glove.head(1_200).vectors)
+    indices, distances = exact_knn(data, 15)
+    import_umap()
+    from umap.umap_ import fuzzy_simplicial_set
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        theirs, _, _ = fuzzy_simplicial_set(data, 15, np.random.RandomState(0), "cosine", knn_indices=indices,
+                                            knn_dists=distances)
+    ours = fuzzy_graph(indices, distances)
+    assert ours.nnz == theirs.nnz
+    np.testing.assert_allclose(ours.toarray(), theirs.toarray(), rtol=1e-6, atol=1e-7)
+
+
 def test_umap_of_real_glove_keeps_neighbourhoods(glove_2000):
     projection = project(glove_2000.vectors)
     assert projection.trustworthiness >= 0.85
