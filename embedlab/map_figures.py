@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from embedlab.errors import EmbedLabError
+
 QUALITATIVE = [
     "#4C78A8", "#F58518", "#54A24B", "#E45756", "#72B7B2", "#EECA3B", "#B279A2", "#FF9DA6",
     "#9D755D", "#BAB0AC", "#1F77B4", "#2CA02C", "#D62728", "#9467BD", "#8C564B", "#17BECF",
@@ -173,6 +175,27 @@ def axis_map(words: list[str], coords: np.ndarray, scores: np.ndarray, labelled:
 def figure_html(fig) -> bytes:
     """A standalone HTML file of the figure that works offline (plotly.js inlined, ~4 MB)."""
     return fig.to_html(include_plotlyjs=True, full_html=True).encode("utf-8")
+
+
+def figure_png(fig, width: int = 1200, height: int = 900, scale: float = 2.0) -> bytes:
+    """The figure as a PNG, drawn by kaleido in a headless Chromium (a few seconds; WebGL included).
+
+    Raises EmbedLabError, saying what to install, when kaleido or a Chromium-based browser
+    is missing (kaleido looks on the PATH, or at the ``BROWSER_PATH`` variable).
+    """
+    try:
+        import kaleido  # noqa: F401  (plotly imports it lazily; fail here with our message)
+    except ImportError as error:
+        raise EmbedLabError("PNG export needs kaleido: pip install -r requirements.txt; "
+                            "or export the figure as HTML instead") from error
+    try:
+        return fig.to_image(format="png", width=width, height=height, scale=scale)
+    except Exception as error:  # plotly, kaleido and choreographer raise several types for a missing browser
+        detail = " ".join(str(error).split())[:160]
+        raise EmbedLabError(
+            "PNG export could not draw the figure: it needs Chromium or Chrome, which kaleido drives headless "
+            "(on Debian/Ubuntu `apt-get install chromium`, or set BROWSER_PATH to a Chrome binary); the HTML "
+            f"export works without one. ({type(error).__name__}: {detail})") from error
 
 
 def readable_labels(words: list[str], coords: np.ndarray, n: int = 30, candidates: int = 1_000) -> list[str]:

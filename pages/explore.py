@@ -206,8 +206,33 @@ def show_exports(words, projection, subset, fig):
                           mime="text/tab-separated-values", key="explore.export_metadata")
         d.download_button("Figure (HTML, works offline)", lambda: figure_html(fig), file_name="word_map.html",
                           mime="text/html", key="explore.export_html")
-        st.caption("vectors.tsv and metadata.tsv load into projector.tensorflow.org (“Load”). PNG: use the camera "
-                   "icon in the chart's toolbar — the browser draws it, no server-side renderer is installed.")
+        png_button(fig)
+        st.caption("vectors.tsv and metadata.tsv load into projector.tensorflow.org (“Load”). The camera icon in the "
+                   "chart's toolbar also saves a PNG of the chart as you see it, zoom included.")
+
+
+def png_button(fig) -> None:
+    """Draw the figure as a PNG on the server (kaleido + headless Chromium, a few seconds), then offer it.
+
+    The PNG is kept for this visitor only while the figure stays the same (any change of
+    words, colours or highlight makes a new figure and asks for a new PNG).
+    """
+    import hashlib
+
+    from embedlab.map_figures import figure_png
+
+    figure_id = hashlib.sha1(fig.to_json().encode("utf-8")).hexdigest()
+    left, right = st.columns([1, 3])
+    if left.button("Draw a PNG", key="explore.png_make", help="1200 × 900 at 2× scale, drawn in a headless browser"):
+        try:
+            with st.spinner("Drawing the PNG…"):
+                st.session_state["explore.png"] = (figure_id, figure_png(fig))
+        except EmbedLabError as error:
+            show_error(error)
+    stored = st.session_state.get("explore.png")
+    if stored and stored[0] == figure_id:
+        right.download_button("Figure (PNG)", stored[1], file_name="word_map.png", mime="image/png",
+                              key="explore.export_png")
 
 
 def map_view(vectors, identity, run):

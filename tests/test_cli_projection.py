@@ -51,3 +51,25 @@ def test_bad_input_is_one_clear_line(tmp_path, capsys, arguments, message):
     assert main(["project", *arguments, "--out", str(tmp_path / "x.csv")]) == 2
     error = capsys.readouterr().err
     assert error.startswith("error: ") and message in error and error.count("\n") == 1
+
+
+def test_png_figure_is_drawn_by_chromium(tmp_path, capsys):
+    out, png = tmp_path / "map.csv", tmp_path / "map.png"
+    assert main(["project", "--top", "200", "--n-neighbors", "10", "--out", str(out), "--png", str(png)]) == 0
+    assert f"image in {png}" in capsys.readouterr().out
+    from PIL import Image
+
+    with Image.open(png) as image:
+        assert image.format == "PNG" and image.size == (2400, 1800)
+        colours = image.convert("RGB").getcolors(maxcolors=1_000_000)
+    assert len(colours) > 50  # points and labels were drawn, not a blank canvas
+
+
+def test_png_without_a_browser_says_what_to_install(tmp_path, capsys, monkeypatch):
+    monkeypatch.setenv("BROWSER_PATH", str(tmp_path / "no-such-chrome"))
+    out, png = tmp_path / "map.csv", tmp_path / "map.png"
+    assert main(["project", "--words", "king", "queen", "man", "woman", "--method", "pca", "--out", str(out),
+                 "--png", str(png)]) == 2
+    error = capsys.readouterr().err
+    assert "needs Chromium or Chrome" in error and "apt-get install chromium" in error and not png.exists()
+    assert out.exists()  # the coordinates were written before the figure failed

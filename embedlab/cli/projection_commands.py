@@ -1,4 +1,4 @@
-"""``python -m embedlab project``: a UMAP or PCA map of word vectors, to CSV (and HTML)."""
+"""``python -m embedlab project``: a UMAP or PCA map of word vectors, to CSV (and HTML, PNG)."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ def add_commands(subparsers) -> None:
 
     parser = subparsers.add_parser(
         "project",
-        help="map word vectors to 2D or 3D with UMAP or PCA (coordinates CSV, optional HTML figure)",
+        help="map word vectors to 2D or 3D with UMAP or PCA (coordinates CSV, optional HTML and PNG figures)",
         description="Map word vectors (a vector set, or a trained run's learned embedding) to 2D or 3D.",
     )
     source = parser.add_mutually_exclusive_group()
@@ -32,6 +32,7 @@ def add_commands(subparsers) -> None:
     parser.add_argument("--seed", type=int, default=0, help="random seed; the same seed gives the same map")
     parser.add_argument("--out", required=True, metavar="FILE.csv", help="where to write word,x,y(,z)")
     parser.add_argument("--html", metavar="FILE", help="also write an interactive figure (works offline)")
+    parser.add_argument("--png", metavar="FILE", help="also write the figure as a PNG image (needs Chromium)")
     add_json_flag(parser)
     parser.set_defaults(handler=project_command)
 
@@ -50,15 +51,25 @@ def project_command(args: argparse.Namespace) -> tuple[dict, str]:
                          n_neighbors=args.n_neighbors, min_dist=args.min_dist, metric=args.metric,
                          random_state=args.seed)
     out = Path(args.out).expanduser()
-    _writable(out)
+    for path in (out, args.html, args.png):
+        if path:
+            _writable(Path(path).expanduser())
     coordinates_table(choice.words, projection.coords).to_csv(out, index=False)
-    if args.html:
-        _write_html(Path(args.html).expanduser(), subset, projection, vectors.name)
+    if args.html or args.png:
+        fig = _figure(subset, projection, vectors.name)
+        if args.html:
+            from embedlab.map_figures import figure_html
+
+            Path(args.html).expanduser().write_bytes(figure_html(fig))
+        if args.png:
+            from embedlab.map_figures import figure_png
+
+            Path(args.png).expanduser().write_bytes(figure_png(fig))
     result = {
         "source": vectors.name, "words": len(choice.words), "method": projection.method,
         "params": projection.params, "trustworthiness": projection.trustworthiness,
         "explained_variance": projection.explained_variance, "seconds": round(projection.seconds, 3),
-        "out": str(out), "html": args.html, "unknown": choice.unknown, "notes": notes,
+        "out": str(out), "html": args.html, "png": args.png, "unknown": choice.unknown, "notes": notes,
     }
     lines = [f"{len(choice.words):,} words of {vectors.name} → {projection.method.upper()} "
              f"{args.n_components}D in {projection.seconds:.1f} s; coordinates in {out}"]
@@ -68,6 +79,8 @@ def project_command(args: argparse.Namespace) -> tuple[dict, str]:
         lines.append("explained variance: " + ", ".join(f"{v:.1%}" for v in projection.explained_variance))
     if args.html:
         lines.append(f"figure in {args.html}")
+    if args.png:
+        lines.append(f"image in {args.png}")
     lines += [f"note: {note}" for note in notes]
     return result, "\n".join(lines)
 
@@ -88,13 +101,11 @@ def _writable(path: Path) -> None:
         raise EmbedLabError(f"folder {path.parent} does not exist; create it or write elsewhere")
 
 
-def _write_html(path: Path, subset, projection, name: str) -> None:
-    from embedlab.map_figures import figure_html, readable_labels, word_map
+def _figure(subset, projection, name: str):
+    from embedlab.map_figures import readable_labels, word_map
     from embedlab.wordmaps import nearest_neighbours
 
-    _writable(path)
     neighbours = nearest_neighbours(subset.unit_vectors)
     labelled = readable_labels(subset.words, projection.coords)
-    fig = word_map(subset.words, projection.coords, neighbours, labelled=labelled,
-                   title=f"{name}: {len(subset):,} words, {projection.method.upper()}")
-    path.write_bytes(figure_html(fig))
+    return word_map(subset.words, projection.coords, neighbours, labelled=labelled,
+                    title=f"{name}: {len(subset):,} words, {projection.method.upper()}")

@@ -91,6 +91,13 @@ def test_pasted_list_warns_about_unknown_words_and_pca_3d_renders(runs_dir, proj
     labels = [button.proto.label for button in at.get("download_button")]
     assert labels == ["Coordinates (CSV)", "Projector vectors.tsv", "Projector metadata.tsv",
                       "Figure (HTML, works offline)"]
+    # The PNG is drawn on request (Chromium, a few seconds) and then offered for download.
+    at.button(key="explore.png_make").click().run()
+    assert not at.exception and not at.error
+    assert [button.proto.label for button in at.get("download_button")][-1] == "Figure (PNG)"
+    # A different figure (another colouring) does not offer the old picture.
+    at.selectbox(key="explore.colour").set_value("Cluster (KMeans)").run()
+    assert "Figure (PNG)" not in [button.proto.label for button in at.get("download_button")]
 
 
 def test_colour_by_cluster_and_by_the_models_sentiment(runs_dir, project_root):
