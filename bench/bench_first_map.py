@@ -1,0 +1,108 @@
+"""How long a person waits for a map on the Explore page, in Chromium, on a just-started server.
+
+Three visits, each on a freshly started ``streamlit run app.py`` (numba's on-disk cache as
+this machine has it, as after a server restart):
+
+1. ``/explore`` is the very first request the server gets (nothing warmed up before it);
+2. the Data page is opened first, and Explore clicked 3 s later (what a person does);
+3. on that same server, later maps: 10,000 and 20,000 words, as the page reports and as
+   the browser sees them (request → map and its trust caption on screen).
+
+Times are from the request (or click) until the finished UMAP map's caption ("Drawn in …")
+is on screen; the PCA preview's arrival is printed too. umap-learn has no page to compare
+with; ``bench_projection.py`` compares the maps themselves with umap-learn's defaults.
+
+    nice python bench/bench_first_map.py
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, AppServer  # noqa: E402
+
+MAP_DONE = "text=/Drawn in [0-9.]+ s/"
+TIMEOUT = 180_000
+
+
+def _wait_for_map(page, started: float) -> tuple[float | None, float, str]:
+    """(seconds to the first chart, seconds to the finished map's caption, the caption)."""
+    preview = None
+    deadline = time.perf_counter() + TIMEOUT / 1000
+    while time.perf_counter() < deadline:
+        if preview is None and page.locator(".js-plotly-plot").count():
+            preview = time.perf_counter() - started
+        caption = page.locator(MAP_DONE)
+        if caption.count():
+            return preview, time.perf_counter() - started, caption.first.inner_text()
+        page.wait_for_timeout(50)
+    raise SystemExit("no finished map within 180 s")
+
+
+def _visit(browser, url: str, label: str, click_explore_after: float | None = None) -> None:
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    page = context.new_page()
+    page.set_default_timeout(TIMEOUT)
+    started = time.perf_counter()
+    if click_explore_after is None:
+        page.goto(f"{url}/explore")
+    else:
+        page.goto(url)
+        page.wait_for_timeout(click_explore_after * 1000)
+        started = time.perf_counter()
+        page.get_by_test_id("stSidebarNav").get_by_text("Explore").click()
+    preview, done, caption = _wait_for_map(page, started)
+    shown = "none seen" if preview is None else f"{preview:.1f} s"
+    print(f"{label}: first chart {shown}, finished 2,000-word map on screen {done:.1f} s "
+          f"({_drawn_in(caption)})", flush=True)
+    return page, context
+
+
+def _drawn_in(caption: str) -> str:
+    match = re.search(r"Drawn in [0-9.]+ s", caption)
+    return f"page: {match.group(0)}" if match else caption
+
+
+def _later_maps(page) -> None:
+    for n in (10_000, 20_000):
+        box = page.get_by_role("spinbutton", name="How many (most frequent first)")
+        box.fill(str(n))
+        started = time.perf_counter()
+        box.press("Enter")
+        page.wait_for_timeout(300)
+        page.locator(f"text=/UMAP of {n:,} words/").or_(page.locator(MAP_DONE)).first.wait_for(timeout=TIMEOUT)
+        page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]', timeout=TIMEOUT)
+        _, done, caption = _wait_for_map(page, started)
+        print(f"later map, {n:,} words: on screen after {done:.1f} s ({_drawn_in(caption)})", flush=True)
+
+
+def main() -> None:
+    from playwright.sync_api import sync_playwright
+
+    with tempfile.TemporaryDirectory() as folder, sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        for visit in ("first request", "after the Data page"):
+            server = AppServer(Path(folder) / "runs", Path(folder) / "streamlit.log")
+            server.start()
+            try:
+                if visit == "first request":
+                    page, context = _visit(browser, server.url, "/explore as the server's first request")
+                else:
+                    page, context = _visit(browser, server.url, "Data page, Explore clicked 3 s later",
+                                           click_explore_after=3.0)
+                    _later_maps(page)
+                context.close()
+            finally:
+                server.stop()
+        browser.close()
+
+
+if __name__ == "__main__":
+    main()
