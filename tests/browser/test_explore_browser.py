@@ -1,5 +1,7 @@
 """Explore page in a real browser: a GloVe map, "king" found and labelled on it, two runs compared."""
 
+import re
+
 import pytest
 
 from tests.browser.conftest import screenshot, wait_until_idle
@@ -23,6 +25,21 @@ def test_map_search_and_compare_two_runs(app_server, page):
     # The 30 most frequent words are written on the map as SVG text.
     assert plot.locator(".annotation-text", has_text="the").count() >= 1
     screenshot(page, "explore_map")
+
+    # A box drawn over the middle of the map lists the words inside it, ready to download.
+    plot.hover()
+    plot.locator('.modebar-btn[data-title="Box Select"]').click()
+    area = plot.locator(".nsewdrag").first.bounding_box()
+    page.mouse.move(area["x"] + area["width"] * 0.25, area["y"] + area["height"] * 0.25)
+    page.mouse.down()
+    page.mouse.move(area["x"] + area["width"] * 0.75, area["y"] + area["height"] * 0.75, steps=12)
+    page.mouse.up()
+    wait_until_idle(page, SLOW)
+    selected = page.get_by_text(re.compile(r"^[0-9,]+ words selected$"))
+    selected.wait_for(state="visible", timeout=SLOW)
+    assert 0 < int(selected.inner_text().split()[0].replace(",", "")) < 2_000
+    assert page.get_by_text("Download the selection (CSV)").count() == 1
+    screenshot(page, "explore_selection")
 
     search = page.get_by_label("Find a word on the map")
     search.fill("king")
