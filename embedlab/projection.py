@@ -164,7 +164,7 @@ def exact_knn(data: np.ndarray, k: int, metric: str = "cosine") -> tuple[np.ndar
 
     For "cosine" ``data`` must be unit rows (distance = 1 − dot product). Returns
     ``(indices int64 (n, k), distances float32 (n, k))`` sorted by distance, with each
-    row's own index at position 0 and distance 0, as umap's ``precomputed_knn`` expects.
+    row's own index at position 0 and distance 0, as umap's neighbour tables have it.
     Exact, so the result does not depend on a seed or on how many threads ran it.
     """
     n = len(data)

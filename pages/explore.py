@@ -117,7 +117,7 @@ def draw_map(words, matrix, identity, params, placeholder):
             st.caption(f"PCA preview of {len(words):,} words while UMAP runs…")
             st.plotly_chart(_simple_figure(words, preview.coords), key="explore.preview")
     with st.spinner(f"UMAP of {len(words):,} words…"):
-        # Trustworthiness (3 s at 20,000 words) comes after the map is on screen: see trust_caption.
+        # Trustworthiness (~2 s at 20,000 words) comes after the map is on screen: see trust_caption.
         projection = cached_map(key[0], key[1], key[2] + (("trust", False),), matrix)
     drawn.add(key)
     return projection
