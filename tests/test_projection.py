@@ -250,3 +250,15 @@ def test_projector_files_have_one_row_per_word(tiny_vectors):
     rows = vectors_tsv.decode().strip().split("\n")
     assert len(rows) == 6 and len(rows[0].split("\t")) == 3
     assert metadata_tsv.decode().split("\n")[:6] == tiny_vectors.words
+
+
+def test_two_visitors_drawing_maps_at_once_get_the_maps_they_would_get_alone(glove):
+    """Streamlit runs each visitor's script in its own thread; the parallel kernels must not mix them."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    sets = [glove.head(1_000).vectors, glove.vectors[1_000:2_000]]
+    alone = [project(data, n_epochs=60).coords for data in sets]
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        together = list(pool.map(lambda data: project(data, n_epochs=60).coords, sets))
+    for one, other in zip(alone, together):
+        np.testing.assert_array_equal(one, other)
