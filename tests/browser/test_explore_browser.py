@@ -39,6 +39,7 @@ def test_map_search_and_compare_two_runs(app_server, page):
     selected.wait_for(state="visible", timeout=SLOW)
     assert 0 < int(selected.inner_text().split()[0].replace(",", "")) < 2_000
     assert page.get_by_text("Download the selection (CSV)").count() == 1
+    page.wait_for_timeout(1_500)  # the table is a canvas grid; let it paint before the picture
     screenshot(page, "explore_selection")
 
     search = page.get_by_label("Find a word on the map")
