@@ -206,12 +206,11 @@ def _umap(data, n_components, n_neighbors, min_dist, metric, random_state, n_epo
 
     The steps are those of ``umap.UMAP.fit`` (fuzzy simplicial set, edges too weak for
     ``n_epochs`` dropped, spectral layout with a little noise scaled to [0, 10], the
-    ``a``/``b`` curve for ``min_dist``), calling umap's own functions; only the gradient
-    descent is ``projection_kernels.optimize_layout`` — umap's, but repeatable on two cores.
+    ``a``/``b`` curve for ``min_dist``), with umap's own code copied into ``umap_steps``
+    so that umap (and its NN-descent compile) is not imported; the gradient descent is
+    ``projection_kernels.optimize_layout`` — umap's, but repeatable on two cores.
     """
-    import_umap()
-    from umap.spectral import spectral_layout
-    from umap.umap_ import find_ab_params, make_epochs_per_sample, noisy_scale_coords
+    from embedlab.umap_steps import find_ab_params, make_epochs_per_sample, noisy_scale_coords, spectral_layout
 
     seed = int(np.random.default_rng().integers(2**31)) if random_state is None else int(random_state)
     state = np.random.RandomState(seed)
@@ -351,7 +350,7 @@ def _kernels():
 
 
 def warm_up(n_points: int = 300, dim: int = 50) -> float:
-    """Draw one small map of random points so umap is imported and every numba kernel compiled.
+    """Draw one small map of random points so every numba kernel a map needs is compiled (or loaded).
 
     Called in a background thread at server start (``embedlab_ui.projection``); with
     numba's on-disk cache this takes a few seconds, without it about half a minute.
