@@ -4,11 +4,12 @@ Speed is the point of this module. umap-learn with its defaults spends most of a
 finding neighbours with NN-descent (approximate, and ~35 s of numba compilation in a
 fresh process). For the ≤20,000 words a person looks at, the *exact* neighbours come
 cheaper from one chunked matrix product on unit vectors, and go into umap's own
-fuzzy simplicial set (``_umap``); ``default_epochs`` sets the optimisation length. umap's spectral initialisation is kept: PCA initialisation is faster
-but cost 0.013 of trustworthiness at 10,000 words (0.906 vs 0.919). umap runs its
-layout on one core when given a seed; the layout loop here (``projection_kernels.optimize_layout``)
-is umap's gradient descent split into fixed blocks of points, so it uses every core and
-still gives the same map for the same inputs and seed, on one core or many.
+fuzzy simplicial set and spectral start (copied, so umap itself is never imported:
+``umap_steps``; a PCA start is faster but cost 0.013 of trustworthiness at 10,000 words);
+``default_epochs`` sets the optimisation length. umap runs its layout
+on one core when given a seed; the layout loop here (``optimize_layout``) is umap's
+gradient descent split into fixed blocks of points, so it uses every core and still
+gives the same map for the same inputs and seed, on one core or many.
 
 Trustworthiness (Venna & Kaski; sklearn's ``trustworthiness``) needs every pairwise
 rank, which sklearn holds as two n×n matrices (6 GB at 20k points); ``trustworthiness``
@@ -173,16 +174,55 @@ def exact_knn(data: np.ndarray, k: int, metric: str = "cosine") -> tuple[np.ndar
     keys = np.empty((n, k), dtype=np.float32)
     squared = _squared_norms(data, metric)
     kernels = _kernels()
-    with _one_blas_thread():
-        for start in range(0, n, _CHUNK):
+
+    def chunks(starts):
+        for start in starts:
             rows = slice(start, min(start + _CHUNK, n))
             kernels.nearest(data[rows] @ data.T, squared, start, k, indices[rows], keys[rows])
+
+    with _one_blas_thread():
+        _in_parallel(chunks, range(0, n, _CHUNK))
     if metric == "cosine":
         distances = 1.0 + keys / 2.0  # key = −2 a·b
     else:
         distances = np.sqrt(np.maximum(keys + squared[:, None], 0.0))  # key = |b|² − 2a·b
     distances[:, 0] = 0.0
     return indices, np.maximum(distances, 0.0).astype(np.float32)
+
+
+def _in_parallel(work, items) -> list:
+    """``work(part)`` for one share of ``items`` per core, in threads; the results in order of the shares.
+
+    The kernels release the GIL, so the threads run at once. Shares interleave the items
+    (0, 2, 4, … and 1, 3, 5, …), which balances rows that grow cheaper or dearer along the
+    array. The split never changes a result: every item is worked the same way, whichever
+    thread takes it. How many shares: numba's thread count (``NUMBA_NUM_THREADS``, all cores).
+    """
+    import numba
+
+    items = list(items)
+    shares = [items[part::max(1, numba.get_num_threads())] for part in range(max(1, numba.get_num_threads()))]
+    shares = [share for share in shares if share]
+    if len(shares) <= 1:
+        return [work(items)]
+    futures = [_pool().submit(work, share) for share in shares[1:]]
+    first = work(shares[0])  # this thread takes a share too
+    return [first] + [future.result() for future in futures]
+
+
+_POOL = None
+
+
+def _pool():
+    """Worker threads shared by every map of this process (one per core)."""
+    global _POOL
+    with _IMPORT_LOCK:
+        if _POOL is None:
+            import os
+            from concurrent.futures import ThreadPoolExecutor
+
+            _POOL = ThreadPoolExecutor(max_workers=os.cpu_count() or 2, thread_name_prefix="embedlab-map")
+    return _POOL
 
 
 def _one_blas_thread():
@@ -208,7 +248,7 @@ def _umap(data, n_components, n_neighbors, min_dist, metric, random_state, n_epo
     ``n_epochs`` dropped, spectral layout with a little noise scaled to [0, 10], the
     ``a``/``b`` curve for ``min_dist``), with umap's own code copied into ``umap_steps``
     so that umap (and its NN-descent compile) is not imported; the gradient descent is
-    ``projection_kernels.optimize_layout`` — umap's, but repeatable on two cores.
+    ``optimize_layout`` — umap's, but repeatable on two cores.
     """
     from embedlab.umap_steps import find_ab_params, make_epochs_per_sample, noisy_scale_coords, spectral_layout
 
@@ -231,10 +271,34 @@ def _umap(data, n_components, n_neighbors, min_dist, metric, random_state, n_epo
     a, b = find_ab_params(1.0, min_dist)
     graph = graph.tocoo()
     epochs_per_sample = make_epochs_per_sample(graph.data, n_epochs)
+    optimize_layout(embedding, graph.row.astype(np.int64), graph.col.astype(np.int64), epochs_per_sample,
+                    float(a), float(b), int(n_epochs), seed)
+    return embedding
+
+
+def optimize_layout(embedding: np.ndarray, head: np.ndarray, tail: np.ndarray, epochs_per_sample: np.ndarray,
+                    a: float, b: float, n_epochs: int, seed: int, negative_sample_rate: float = 5.0) -> np.ndarray:
+    """umap's gradient descent (``optimize_layout_euclidean``, gamma 1, initial alpha 1), on every core.
+
+    The points are cut into ``LAYOUT_BLOCKS`` fixed blocks of heads with about equal work;
+    in each epoch every block moves its own points against a copy of the positions taken
+    at the epoch's start, with its own random stream, so the map is the same however many
+    threads share the blocks (see ``projection_kernels``). ``embedding`` is moved in place.
+    """
     kernels = _kernels()
-    kernels.optimize_layout(embedding, graph.row.astype(np.int64), graph.col.astype(np.int64),
-                            _layout_blocks(graph.row, epochs_per_sample, kernels.LAYOUT_BLOCKS), epochs_per_sample,
-                            float(a), float(b), int(n_epochs), 5.0, seed)
+    block_starts = _layout_blocks(head, epochs_per_sample, kernels.LAYOUT_BLOCKS)
+    epochs_per_negative = epochs_per_sample / negative_sample_rate
+    next_sample, next_negative = epochs_per_sample.copy(), epochs_per_negative.copy()
+    states = kernels.block_random_states(np.uint64(seed), len(block_starts) - 1)
+    snapshot = embedding.copy()
+
+    for epoch in range(n_epochs):
+        alpha = float(np.float32(1.0 - epoch / n_epochs))
+        snapshot[:] = embedding
+        _in_parallel(lambda numbers: kernels.layout_epoch(  # noqa: B023 (called before the loop moves on)
+            embedding, snapshot, head, tail, block_starts, np.asarray(numbers, dtype=np.int64), epochs_per_sample,
+            epochs_per_negative, next_sample, next_negative, states, a, b, epoch, alpha),
+            range(len(block_starts) - 1))
     return embedding
 
 
@@ -323,12 +387,22 @@ def trustworthiness(data: np.ndarray, embedded: np.ndarray, n_neighbors: int = T
     squared = np.einsum("ij,ij->i", data, data)
     embedded = np.ascontiguousarray(embedded, dtype=np.float64)
     kernels = _kernels()
-    map_neighbors = kernels.map_neighbors(embedded, k)
-    total = 0
-    with _one_blas_thread():
-        for start in range(0, n, _CHUNK):
+    map_neighbors = np.empty((n, k), dtype=np.int64)
+
+    def neighbours_of(starts):
+        for start in starts:
+            kernels.map_neighbors(embedded, k, start, min(start + _CHUNK, n), map_neighbors)
+
+    def penalties(starts):
+        total = 0
+        for start in starts:
             rows = slice(start, min(start + _CHUNK, n))
             total += int(kernels.penalty(data[rows] @ data.T, squared, start, map_neighbors[rows], k))
+        return total
+
+    _in_parallel(neighbours_of, range(0, n, _CHUNK))
+    with _one_blas_thread():
+        total = sum(_in_parallel(penalties, range(0, n, _CHUNK)))
     return float(1.0 - total * (2.0 / (n * k * (2.0 * n - 3.0 * k - 1.0))))
 
 
@@ -338,7 +412,7 @@ _KERNELS = None
 def _kernels():
     """numba kernels, compiled (or loaded from numba's cache) on first use.
 
-    Rows are independent, so ``prange`` spreads them over the cores and the results
+    Rows are independent, so ``_in_parallel`` spreads them over the cores and the results
     do not depend on the number of threads.
     """
     global _KERNELS

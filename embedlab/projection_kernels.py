@@ -2,8 +2,11 @@
 
 Imported only when a map is drawn (numba is heavy). ``cache=True`` keeps the compiled
 code on disk (``NUMBA_CACHE_DIR`` or ``__pycache__``), so only the first process ever
-pays the compilation. Every kernel treats rows independently, so ``prange`` gives the
-same answer on one core or many.
+pays the compilation. The kernels are serial and release the GIL (``nogil``): each works
+on a range of rows (or blocks of points) and ``embedlab.projection`` runs one range per
+core in threads. numba's ``parallel=True`` would do the same split, but compiling its
+parallel loops took three times as long (a brand-new install's first map waited ~20 s
+of CPU for them, against ~6 s now); the results are the same on one core or many.
 
 Order keys: for the rows ``a`` of a block and every row ``b``,
 ``key = |b|² − 2 a·b`` sorts ``b`` by Euclidean distance from ``a`` (|a|² is the same
@@ -28,14 +31,14 @@ def _insert(keys, indices, size, key, index):
     indices[position] = index
 
 
-@numba.njit(cache=True, nogil=True, parallel=True)
+@numba.njit(cache=True, nogil=True)
 def nearest(dots, squared, start, k, out_indices, out_keys):
     """For each row r of ``dots`` (= data[start + r] · every row): itself, then its k − 1 nearest rows.
 
     Writes sorted indices and order keys into ``out_indices``/``out_keys`` (the self key is 0).
     """
     n = dots.shape[1]
-    for r in numba.prange(dots.shape[0]):
+    for r in range(dots.shape[0]):
         i = start + r
         keys = np.full(k - 1, np.inf, dtype=np.float64)
         indices = np.full(k - 1, -1, dtype=np.int64)
@@ -52,12 +55,12 @@ def nearest(dots, squared, start, k, out_indices, out_keys):
             out_keys[r, m + 1] = keys[m]
 
 
-@numba.njit(cache=True, nogil=True, parallel=True)
-def map_neighbors(embedded, k):
-    """The k nearest other points of every point of a 2-D or 3-D map (exact, Euclidean)."""
+@numba.njit(cache=True, nogil=True)
+def map_neighbors(embedded, k, first, stop, result):
+    """Into ``result[i]``: the k nearest other points of points ``first``..``stop − 1`` of a 2-D or
+    3-D map (exact, Euclidean)."""
     n, dims = embedded.shape
-    result = np.empty((n, k), dtype=np.int64)
-    for i in numba.prange(n):
+    for i in range(first, stop):
         keys = np.full(k, np.inf, dtype=np.float64)
         indices = np.full(k, -1, dtype=np.int64)
         for j in range(n):
@@ -70,10 +73,9 @@ def map_neighbors(embedded, k):
             if distance < keys[k - 1]:
                 _insert(keys, indices, k, distance, j)
         result[i] = indices
-    return result
 
 
-@numba.njit(cache=True, nogil=True, parallel=True)
+@numba.njit(cache=True, nogil=True)
 def penalty(dots, squared, start, neighbors, k):
     """Σ over rows r and their map neighbours j of max(rank(j) − k, 0), rank in the original space.
 
@@ -82,7 +84,7 @@ def penalty(dots, squared, start, neighbors, k):
     """
     n = dots.shape[1]
     totals = np.zeros(dots.shape[0], dtype=np.int64)
-    for r in numba.prange(dots.shape[0]):
+    for r in range(dots.shape[0]):
         i = start + r
         thresholds = np.empty(k, dtype=np.float64)
         for m in range(k):
@@ -147,82 +149,82 @@ def _next_random(state):
     return (x * np.uint64(2685821657736338717)) >> np.uint64(32)
 
 
-@numba.njit(cache=True, nogil=True, parallel=True, fastmath=True)
-def optimize_layout(embedding, head, tail, block_starts, epochs_per_sample, a, b, n_epochs,
-                    negative_sample_rate, seed):
-    """umap's ``optimize_layout_euclidean`` (gamma 1, initial alpha 1, linear decay), block-parallel.
-
-    Args:
-        embedding: float32 ``(n, 2|3)`` start positions, moved in place and returned.
-        head, tail: the graph's edges, sorted by head.
-        block_starts: edge offsets of the ``len - 1`` blocks of heads.
-        epochs_per_sample: umap's ``make_epochs_per_sample`` of the edge weights.
-        a, b: umap's curve parameters for ``min_dist``.
-    """
-    n, dim = embedding.shape
-    three = dim == 3
-    a = np.float32(a)
-    b = np.float32(b)
-    one = np.float32(1.0)
-    two = np.float32(2.0)
-    pull = two * a * b
-    push = two * b
-    n_blocks = len(block_starts) - 1
-    epochs_per_negative = epochs_per_sample / negative_sample_rate
-    next_sample = epochs_per_sample.copy()
-    next_negative = epochs_per_negative.copy()
+@numba.njit(cache=True, nogil=True)
+def block_random_states(seed, n_blocks):
+    """One xorshift64* state per block, spread from ``seed`` (an LCG step per block, then 4 draws)."""
     states = np.empty((n_blocks, 1), dtype=np.uint64)
     for block in range(n_blocks):
         states[block, 0] = (np.uint64(seed) * np.uint64(6364136223846793005)
                             + np.uint64(block) * np.uint64(1442695040888963407) + np.uint64(1))
         for _ in range(4):
             _next_random(states[block])
-    snapshot = embedding.copy()
-    for epoch in range(n_epochs):
-        alpha = np.float32(1.0 - epoch / n_epochs)
-        snapshot[:] = embedding
-        for block in numba.prange(n_blocks):
-            state = states[block]
-            for e in range(block_starts[block], block_starts[block + 1]):
-                if next_sample[e] > epoch:
-                    continue
-                j = head[e]
-                k = tail[e]
-                x = embedding[j, 0]
-                y = embedding[j, 1]
-                z = embedding[j, 2] if three else np.float32(0.0)
+    return states
+
+
+@numba.njit(cache=True, nogil=True, fastmath=True)
+def layout_epoch(embedding, snapshot, head, tail, block_starts, blocks, epochs_per_sample, epochs_per_negative,
+                 next_sample, next_negative, states, a, b, epoch, alpha):
+    """One epoch of umap's ``optimize_layout_euclidean`` (gamma 1) for the blocks numbered in ``blocks``.
+
+    Args:
+        embedding: float32 ``(n, 2|3)`` positions; the blocks' own heads are moved in place.
+        snapshot: the positions at the start of this epoch, read for every tail and negative sample.
+        head, tail: the graph's edges, sorted by head; ``block_starts`` are the blocks' edge offsets.
+        epochs_per_sample, epochs_per_negative: umap's sampling schedule of each edge;
+            ``next_sample``/``next_negative`` are its running state, updated in place.
+        states: each block's random state (``block_random_states``).
+        a, b: umap's curve parameters for ``min_dist``; ``alpha`` the learning rate of this epoch.
+    """
+    n, dim = embedding.shape
+    three = dim == 3
+    a = np.float32(a)
+    b = np.float32(b)
+    alpha = np.float32(alpha)
+    one = np.float32(1.0)
+    two = np.float32(2.0)
+    pull = two * a * b
+    push = two * b
+    for block in blocks:
+        state = states[block]
+        for e in range(block_starts[block], block_starts[block + 1]):
+            if next_sample[e] > epoch:
+                continue
+            j = head[e]
+            k = tail[e]
+            x = embedding[j, 0]
+            y = embedding[j, 1]
+            z = embedding[j, 2] if three else np.float32(0.0)
+            dx = x - snapshot[k, 0]
+            dy = y - snapshot[k, 1]
+            dz = z - snapshot[k, 2] if three else np.float32(0.0)
+            d2 = dx * dx + dy * dy + dz * dz
+            if d2 > 0.0:
+                power = d2 ** b
+                coefficient = -pull * (power / d2) / (a * power + one)
+                step = two * alpha
+                x += _clip(coefficient * dx) * step
+                y += _clip(coefficient * dy) * step
+                if three:
+                    z += _clip(coefficient * dz) * step
+            next_sample[e] += epochs_per_sample[e]
+            n_negative = int((epoch - next_negative[e]) / epochs_per_negative[e])
+            for _ in range(n_negative):
+                k = int((_next_random(state) * np.uint64(n)) >> np.uint64(32))
                 dx = x - snapshot[k, 0]
                 dy = y - snapshot[k, 1]
                 dz = z - snapshot[k, 2] if three else np.float32(0.0)
                 d2 = dx * dx + dy * dy + dz * dz
                 if d2 > 0.0:
-                    power = d2 ** b
-                    coefficient = -pull * (power / d2) / (a * power + one)
-                    step = two * alpha
-                    x += _clip(coefficient * dx) * step
-                    y += _clip(coefficient * dy) * step
+                    coefficient = push / ((np.float32(0.001) + d2) * (a * d2 ** b + one))
+                    x += _clip(coefficient * dx) * alpha
+                    y += _clip(coefficient * dy) * alpha
                     if three:
-                        z += _clip(coefficient * dz) * step
-                next_sample[e] += epochs_per_sample[e]
-                n_negative = int((epoch - next_negative[e]) / epochs_per_negative[e])
-                for _ in range(n_negative):
-                    k = int((_next_random(state) * np.uint64(n)) >> np.uint64(32))
-                    dx = x - snapshot[k, 0]
-                    dy = y - snapshot[k, 1]
-                    dz = z - snapshot[k, 2] if three else np.float32(0.0)
-                    d2 = dx * dx + dy * dy + dz * dz
-                    if d2 > 0.0:
-                        coefficient = push / ((np.float32(0.001) + d2) * (a * d2 ** b + one))
-                        x += _clip(coefficient * dx) * alpha
-                        y += _clip(coefficient * dy) * alpha
-                        if three:
-                            z += _clip(coefficient * dz) * alpha
-                next_negative[e] += n_negative * epochs_per_negative[e]
-                embedding[j, 0] = x
-                embedding[j, 1] = y
-                if three:
-                    embedding[j, 2] = z
-    return embedding
+                        z += _clip(coefficient * dz) * alpha
+            next_negative[e] += n_negative * epochs_per_negative[e]
+            embedding[j, 0] = x
+            embedding[j, 1] = y
+            if three:
+                embedding[j, 2] = z
 
 
 # ---- umap's fuzzy simplicial set, compiled once ----------------------------------------------
@@ -237,9 +239,9 @@ _SMOOTH_K_TOLERANCE = 1e-5
 _MIN_K_DIST_SCALE = 1e-3
 
 
-@numba.njit(cache=True, nogil=True, parallel=True,
-            locals={"psum": numba.types.float32, "lo": numba.types.float32, "mid": numba.types.float32,
-                    "hi": numba.types.float32})
+# umap declares psum, lo, mid and hi float32, but inside its parallel loop numba types them
+# as float64 all the same; this serial copy leaves them float64, so its graph stays umap's.
+@numba.njit(cache=True, nogil=True)
 def smooth_knn_dist(distances, k, n_iter=64):
     """Each point's distance to its nearest neighbour (rho) and the bandwidth (sigma) that makes
     its k fuzzy memberships sum to log2(k); umap's binary search."""
@@ -248,7 +250,7 @@ def smooth_knn_dist(distances, k, n_iter=64):
     result = np.zeros(distances.shape[0], dtype=np.float32)
     mean_distances = np.mean(distances)
     float_max = np.finfo(np.float32).max
-    for i in numba.prange(distances.shape[0]):
+    for i in range(distances.shape[0]):
         lo = 0.0
         hi = float_max
         mid = 1.0
@@ -285,14 +287,14 @@ def smooth_knn_dist(distances, k, n_iter=64):
     return result, rho
 
 
-@numba.njit(cache=True, nogil=True, parallel=True, locals={"val": numba.types.float32})
+@numba.njit(cache=True, nogil=True, locals={"val": numba.types.float32})
 def membership_strengths(knn_indices, knn_dists, sigmas, rhos):
     """The directed fuzzy graph as (rows, cols, vals); a point's edge to itself weighs 0."""
     n_samples, n_neighbors = knn_indices.shape
     rows = np.zeros(knn_indices.size, dtype=np.int32)
     cols = np.zeros(knn_indices.size, dtype=np.int32)
     vals = np.zeros(knn_indices.size, dtype=np.float32)
-    for i in numba.prange(n_samples):
+    for i in range(n_samples):
         for j in range(n_neighbors):
             if knn_indices[i, j] == -1:
                 continue
