@@ -110,7 +110,10 @@ def project(vectors: np.ndarray, method: str = "umap", n_components: int = 2, n_
     import time
 
     started = time.perf_counter()
-    vectors = np.asarray(vectors, dtype=np.float32)
+    # Row order in memory: the GloVe package's matrix is Fortran-ordered, and row norms summed
+    # down its columns differ in the last bit from those of the same rows held row by row,
+    # which the layout magnifies into another map. One layout, one map.
+    vectors = np.ascontiguousarray(vectors, dtype=np.float32)
     if vectors.ndim != 2:
         raise EmbedLabError(f"expected a 2-d array of vectors (words × dimensions), got shape {vectors.shape}")
     check_parameters(len(vectors), method, n_components, n_neighbors, min_dist, metric)

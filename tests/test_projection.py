@@ -38,6 +38,16 @@ def test_same_seed_same_map_and_another_seed_another(glove):
     assert not np.array_equal(first.coords, other.coords)
 
 
+def test_the_same_words_give_the_same_map_however_their_matrix_is_laid_out(glove):
+    words = glove.words[:600]
+    fortran_ordered = glove.head(600).vectors  # a slice of the package's column-major matrix
+    row_ordered = glove.subset(words).vectors  # what the Explore page hands over
+    assert not fortran_ordered.flags["C_CONTIGUOUS"] and row_ordered.flags["C_CONTIGUOUS"]
+    for method in ("umap", "pca"):
+        np.testing.assert_array_equal(project(fortran_ordered, method=method, n_epochs=60).coords,
+                                      project(row_ordered, method=method, n_epochs=60).coords)
+
+
 @pytest.mark.parametrize("n_components", [2, 3])
 def test_the_map_is_the_same_on_one_core_as_on_two(glove, n_components):
     import numba
