@@ -1,18 +1,21 @@
 """How long a person waits for a map on the Explore page, in Chromium, on a just-started server.
 
-Three visits, each on a freshly started ``streamlit run app.py`` (numba's on-disk cache as
-this machine has it, as after a server restart):
+Visits, each on a freshly started ``streamlit run app.py``:
 
-1. ``/explore`` is the very first request the server gets (nothing warmed up before it);
+1. ``/explore`` is the very first request the server gets (nothing warmed up before it),
+   numba's on-disk cache as this machine has it (as after a server restart);
 2. the Data page is opened first, and Explore clicked 3 s later (what a person does);
 3. on that same server, later maps: 10,000 and 20,000 words, as the page reports and as
-   the browser sees them (request → map and its trust caption on screen).
+   the browser sees them (request → map and its trust caption on screen);
+4. with ``--empty-cache``, visits 1 and 2 again on servers with an empty ``NUMBA_CACHE_DIR``:
+   a brand-new install, whose first server compiles every kernel once.
 
 Times are from the request (or click) until the finished UMAP map's caption ("Drawn in …")
 is on screen; the PCA preview's arrival is printed too. umap-learn has no page to compare
 with; ``bench_projection.py`` compares the maps themselves with umap-learn's defaults.
 
     nice python bench/bench_first_map.py
+    nice python bench/bench_first_map.py --empty-cache     # also a brand-new install's first server
 """
 
 from __future__ import annotations
@@ -86,22 +89,38 @@ def _later_maps(page) -> None:
 def main() -> None:
     from playwright.sync_api import sync_playwright
 
+    import argparse
+    import os
+
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--empty-cache", action="store_true",
+                        help="also visit servers with an empty numba cache (a brand-new install)")
+    args = parser.parse_args()
+    print(f"load average at start: {os.getloadavg()[0]:.2f}", flush=True)
+    caches = ["as this machine has it"] + (["empty"] if args.empty_cache else [])
     with tempfile.TemporaryDirectory() as folder, sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        for visit in ("first request", "after the Data page"):
-            server = AppServer(Path(folder) / "runs", Path(folder) / "streamlit.log")
-            server.start()
-            try:
-                if visit == "first request":
-                    page, context = _visit(browser, server.url, "/explore as the server's first request")
-                else:
-                    page, context = _visit(browser, server.url, "Data page, Explore clicked 3 s later",
-                                           click_explore_after=3.0)
-                    _later_maps(page)
-                context.close()
-            finally:
-                server.stop()
+        for cache in caches:
+            for visit in ("first request", "after the Data page"):
+                if cache == "empty":  # each server of a brand-new install starts with nothing compiled
+                    os.environ["NUMBA_CACHE_DIR"] = tempfile.mkdtemp(dir=folder, prefix="numba-")
+                server = AppServer(Path(folder) / "runs", Path(folder) / "streamlit.log")
+                server.start()
+                try:
+                    label = f"[numba cache {cache}] "
+                    if visit == "first request":
+                        page, context = _visit(browser, server.url, label + "/explore as the server's first request")
+                    else:
+                        page, context = _visit(browser, server.url, label + "Data page, Explore clicked 3 s later",
+                                               click_explore_after=3.0)
+                        if cache != "empty":
+                            _later_maps(page)
+                    context.close()
+                finally:
+                    server.stop()
+            os.environ.pop("NUMBA_CACHE_DIR", None)
         browser.close()
+    print(f"load average at end: {os.getloadavg()[0]:.2f}")
 
 
 if __name__ == "__main__":
