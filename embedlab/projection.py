@@ -80,6 +80,11 @@ def check_parameters(n_points: int, method: str = "umap", n_components: int = 2,
     if method == "umap":
         if n_neighbors < 2:
             raise EmbedLabError(f"n_neighbors {n_neighbors} is too small; UMAP needs at least 2 (15 is usual)")
+        if n_points < n_components + 2:  # its spectral start takes n_components + 1 eigenvectors of fewer
+            raise EmbedLabError(
+                f"only {n_points} word(s) to map; a UMAP map in {n_components}D needs at least {n_components + 2} "
+                f"— add words, or pick PCA"
+            )
         if n_points <= n_neighbors:
             raise EmbedLabError(
                 f"only {n_points} word(s) to map but n_neighbors is {n_neighbors}; UMAP needs more words than "

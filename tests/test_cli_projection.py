@@ -43,7 +43,8 @@ def test_a_runs_learned_embedding_can_be_mapped(tiny_run, tmp_path, capsys):
 
 
 @pytest.mark.parametrize("arguments, message", [
-    (["--words", "king", "queen", "man"], "only 3 word(s) to map but n_neighbors is 15"),
+    (["--words", "king", "queen", "man", "woman", "prince"], "only 5 word(s) to map but n_neighbors is 15"),
+    (["--words", "king", "queen", "man", "--n-neighbors", "2"], "a UMAP map in 2D needs at least 4"),
     (["--words", "zzqx", "qqqz"], "none of the 2 pasted words"),
     (["--top", "30000"], "more than the 20,000"),
 ])

@@ -150,6 +150,9 @@ def test_exact_knn_matches_brute_force_with_self_first(metric):
     (10, 15, "umap", ["only 10 word(s)", "lower n_neighbors below 10", "add words"]),
     (15, 15, "umap", ["only 15 word(s)", "n_neighbors is 15"]),
     (2, 2, "pca", ["only 2 word(s)", "PCA to 2D needs at least 3"]),
+    # UMAP's spectral start needs more points than eigenvectors: 3 words in 2D, 4 in 3D are too few.
+    (3, 2, "umap", ["only 3 word(s)", "a UMAP map in 2D needs at least 4", "or pick PCA"]),
+    (1, 15, "umap", ["only 1 word(s)", "a UMAP map in 2D needs at least 4"]),
 ])
 def test_too_few_words_is_explained(n_points, n_neighbors, method, words):
     data = np.random.default_rng(0).normal(size=(n_points, 5))
@@ -157,6 +160,14 @@ def test_too_few_words_is_explained(n_points, n_neighbors, method, words):
         project(data, method=method, n_neighbors=n_neighbors)
     for fragment in words:
         assert fragment in str(error.value)
+
+
+def test_the_fewest_words_umap_can_map_are_mapped():
+    data = np.random.default_rng(0).normal(size=(5, 8))
+    assert project(data, n_components=2, n_neighbors=2, n_epochs=20).coords.shape == (5, 2)
+    assert project(data, n_components=3, n_neighbors=2, n_epochs=20).coords.shape == (5, 3)
+    with pytest.raises(EmbedLabError, match="a UMAP map in 3D needs at least 5"):
+        project(data[:4], n_components=3, n_neighbors=2)
 
 
 @pytest.mark.parametrize("bad, fragment", [
