@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import secrets
 from pathlib import Path
 
@@ -37,8 +38,23 @@ def runs_folder() -> Path:
 
 
 def show_error(error: EmbedLabError) -> None:
-    """Show a user-fixable problem; never a traceback."""
-    st.error(str(error), icon="⚠️")
+    """Show a user-fixable problem; never a traceback. Messages quote user input, so shown literally."""
+    st.error(literal(str(error)), icon=":material/warning:")
+
+
+_MARKDOWN_INLINE = re.compile(r"([\\`*\[\]<>$~|])")
+
+
+def literal(text: str) -> str:
+    """``text`` with Streamlit's inline Markdown switched off: what a visitor typed shows as typed.
+
+    Streamlit renders no raw HTML in Markdown, but ``*…*``, ``[…](…)``, ``<url>``, ``$…$`` and
+    ``~~…~~`` would still turn a word like ``*nsync`` or a pasted link into formatting. Only these
+    marks are escaped (messages are one line, so line-start marks like ``#`` cannot act, and an
+    underscore inside a word such as ``n_neighbors`` is not emphasis), so messages stay readable
+    as plain text in tests and logs.
+    """
+    return _MARKDOWN_INLINE.sub(r"\\\1", text)
 
 
 def route_through_app() -> None:

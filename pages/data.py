@@ -37,7 +37,7 @@ def load_builtin_section() -> None:
             return
         bar.empty()
         set_current_dataset(dataset)
-        st.success(f"Now using {dataset.name}: {len(dataset):,} texts.", icon="✅")
+        st.success(f"Now using {dataset.name}: {len(dataset):,} texts.", icon=":material/check_circle:")
 
 
 def parsed_upload(upload):
@@ -73,7 +73,7 @@ def upload_section() -> None:
     st.markdown(f"**Detected:** {FORMAT_NAMES.get(table.format, table.format)} · encoding: `{table.encoding}`"
                 f"{delimiter} · {len(table.frame):,} rows · {len(table.columns)} columns")
     for note in table.notes:
-        st.info(note, icon="ℹ️")
+        st.info(note, icon=":material/info:")
     columns = table.columns
     left, right = st.columns(2)
     text_column = left.selectbox("Text column", columns, key="data.text_column",
@@ -100,7 +100,8 @@ def upload_section() -> None:
             show_error(error)
             return
         set_current_dataset(dataset)
-        st.success(f"Now using {dataset.name}: {len(dataset):,} texts in {dataset.num_classes} classes.", icon="✅")
+        st.success(f"Now using {dataset.name}: {len(dataset):,} texts in {dataset.num_classes} classes.",
+                   icon=":material/check_circle:")
 
 
 def fingerprint(dataset) -> str:
@@ -120,9 +121,10 @@ def show_dataset(dataset) -> None:
     if dataset.dropped:
         total = sum(dataset.dropped.values())
         st.warning(f"{total:,} {'row was' if total == 1 else 'rows were'} left out: "
-                   + "; ".join(f"{reason}: {count:,}" for reason, count in dataset.dropped.items()), icon="⚠️")
+                   + "; ".join(f"{reason}: {count:,}" for reason, count in dataset.dropped.items()),
+                   icon=":material/warning:")
     for note in dataset.notes:
-        st.info(note, icon="ℹ️")
+        st.info(note, icon=":material/info:")
     vectors = current_vectors()
     with st.spinner("Counting words…"):
         summary, words, coverage = dataset_stats(fingerprint(dataset), vectors.name, dataset, vectors)

@@ -11,7 +11,7 @@ from embedlab_ui.datasets import current_dataset
 from embedlab_ui.projection import (cached_map, cached_neighbours, cached_trust, fingerprint, learned_vectors,
                                     run_key, run_word_scores, start_warm_up, words_key)
 from embedlab_ui.runs import run_picker
-from embedlab_ui.session import route_through_app, show_error
+from embedlab_ui.session import literal, route_through_app, show_error
 from embedlab_ui.vectors import current_vectors
 
 route_through_app()  # a deep link on a fresh server still gets app.py's frame
@@ -73,8 +73,9 @@ def pick_words(vectors):
                                key="explore.query_k")
         choice = neighbourhood_words(vectors, query, k)
     if choice.unknown:
-        shown = ", ".join(choice.unknown[:50]) + (" …" if len(choice.unknown) > 50 else "")
-        st.warning(f"{len(choice.unknown)} word(s) are not in {vectors.name} and were left out: {shown}", icon="⚠️")
+        shown = literal(", ".join(choice.unknown[:50])) + (" …" if len(choice.unknown) > 50 else "")
+        st.warning(f"{len(choice.unknown)} word(s) are not in {vectors.name} and were left out: {shown}",
+                   icon=":material/warning:")
     for note in choice.notes:
         st.caption(note)
     return choice.words
@@ -254,12 +255,13 @@ def map_view(vectors, identity, run):
         if search in subset:
             highlight = search
             row = subset.index(search)
-            st.success(f"**{search}** — nearest on this map's words: "
-                       + ", ".join(words[j] for j in neighbours[row]), icon="🔎")
+            st.success(f"**{literal(search)}** — nearest on this map's words: "
+                       + literal(", ".join(words[j] for j in neighbours[row])), icon=":material/search:")
         else:
             where = "is in the vocabulary but not among the mapped words" if search in vectors else \
                 f"is not in {vectors.name}"
-            st.warning(f"“{search}” {where}; pick another word or map more words", icon="⚠️")
+            st.warning(f"“{literal(search)}” {where}; pick another word or map more words",
+                       icon=":material/warning:")
     labelled = readable_labels(words, projection.coords, LABELLED)
     fig = word_map(words, projection.coords, neighbours, values, label, categorical,
                    labelled=labelled, highlight=highlight, colour_extra=extra,

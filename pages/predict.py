@@ -125,7 +125,7 @@ def show_explanation(predictor, text: str) -> None:
         "Hover a word for its number."
     )
     for note in explanation.notes:
-        st.info(note, icon="ℹ️")
+        st.info(note, icon=":material/info:")
     with st.expander("Contributions as numbers"):
         import pandas as pd
 
@@ -173,9 +173,9 @@ def show_live(predictor, run_id: str | None) -> None:
         show_error(error)
         return
     for warning in prediction.warnings:
-        st.warning(warning, icon="⚠️")
+        st.warning(warning, icon=":material/warning:")
     for note in prediction.notes:
-        st.info(note, icon="ℹ️")
+        st.info(note, icon=":material/info:")
     show_probabilities(prediction, key="predict.probabilities")
     st.subheader("The words that drove it")
     try:

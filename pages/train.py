@@ -132,14 +132,15 @@ def show_job(job, index: int) -> None:
         if ahead is None:
             st.caption("Waiting for the training before it in this series.")
         else:
-            st.info(f"Waiting for a free slot ({ahead} training{'s' if ahead != 1 else ''} ahead).", icon="⏳")
+            st.info(f"Waiting for a free slot ({ahead} training{'s' if ahead != 1 else ''} ahead).",
+                    icon=":material/hourglass_top:")
         return
     if state == "failed":
         error = snapshot["error"]
         if isinstance(error, EmbedLabError):
             show_error(error)
         else:
-            st.error(f"Training failed: {type(error).__name__}: {error}", icon="⚠️")
+            st.error(f"Training failed: {type(error).__name__}: {error}", icon=":material/warning:")
         return
     if progress is not None and state == "running":
         within = progress.batch / max(1, progress.batches)
@@ -288,7 +289,7 @@ def runs_tab() -> None:
     right.download_button("Download .zip", zip_run(run), file_name=f"{run.run_id}.zip", mime="application/zip",
                           key="train.download")
     if st.session_state["train.confirm_delete"] == run.run_id:
-        st.warning(f"Delete run “{run.name}” and its model for good?", icon="🗑️")
+        st.warning(f"Delete run “{run.name}” and its model for good?", icon=":material/delete:")
         yes, no = st.columns(2)
         if yes.button("Yes, delete it", key="train.delete_yes", type="primary"):
             delete_run(run)

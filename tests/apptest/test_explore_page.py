@@ -100,6 +100,20 @@ def test_pasted_list_warns_about_unknown_words_and_pca_3d_renders(runs_dir, proj
     assert "Figure (PNG)" not in [button.proto.label for button in at.get("download_button")]
 
 
+def test_pasted_markdown_and_html_are_shown_as_typed(runs_dir, project_root):
+    at = _page(project_root)
+    at.radio(key="explore.words_mode").set_value("A pasted list").run()
+    at.text_area(key="explore.pasted").input("king queen *nsync* [click](http://example.com) <b>bold</b>").run()
+    warning = at.warning[0].value
+    # Escaped for Streamlit's Markdown: no emphasis, no link, no tag; the words read as pasted.
+    assert r"\*nsync\*" in warning and r"\[click\](http://example.com)" in warning and r"\<b\>bold\</b\>" in warning
+    at.radio(key="explore.words_mode").set_value("Most frequent").run()
+    at.number_input(key="explore.top_n").set_value(300).run()
+    at.radio(key="explore.method").set_value("pca").run()
+    at.text_input(key="explore.search").input("[zz](http://example.com)").run()
+    assert r"“\[zz\](http://example.com)” is not in GloVe 6B 50d" in at.warning[0].value
+
+
 def test_colour_by_cluster_and_by_the_models_sentiment(runs_dir, project_root):
     at = _page(project_root)
     at.number_input(key="explore.top_n").set_value(300).run()
