@@ -15,6 +15,9 @@ QUALITATIVE = [
     "#9D755D", "#BAB0AC", "#1F77B4", "#2CA02C", "#D62728", "#9467BD", "#8C564B", "#17BECF",
 ]
 DIM = "rgba(150,150,150,0.35)"
+# Red → grey → blue: a diverging scale whose middle (no lean) stays visible on a white page,
+# where Plotly's RdBu fades to white and most of a sentiment-coloured map disappeared.
+DIVERGING = [[0.0, "#b2182b"], [0.25, "#e0826a"], [0.5, "#b4b4b4"], [0.75, "#6fa4cf"], [1.0, "#2166ac"]]
 
 
 def hover_texts(words: list[str], neighbours: np.ndarray | None, extra: list[str] | None = None) -> list[str]:
@@ -68,7 +71,7 @@ def word_map(words: list[str], coords: np.ndarray, neighbours: np.ndarray | None
         if marker_colour is not None:
             marker["color"] = marker_colour
         elif colour is not None and not categorical:
-            marker.update(color=np.asarray(colour)[rows], colorscale="RdBu", showscale=True,
+            marker.update(color=np.asarray(colour)[rows], colorscale=DIVERGING, showscale=True,
                           colorbar=dict(title=dict(text=colour_label)))
             if np.nanmin(colour) < 0 < np.nanmax(colour):
                 marker["cmid"] = 0.0
@@ -81,7 +84,7 @@ def word_map(words: list[str], coords: np.ndarray, neighbours: np.ndarray | None
         fig.add_trace(_scatter(coords[marked], [hover[i] for i in marked], [words[i] for i in marked], marker,
                                f"“{highlight}” and its nearest words", three_d, showlegend=True))
     label_rows = [index[w] for w in dict.fromkeys((labelled or []) + [words[i] for i in marked]) if w in index]
-    _annotate(fig, words, coords, label_rows, set(marked), three_d)
+    _annotate(fig, words, coords, label_rows, set(marked), three_d, marked[0] if marked else None)
     _layout(fig, title, three_d, colour_label if categorical else "")
     return fig
 
@@ -93,10 +96,17 @@ def _groups(words, colour, categorical):
         return [(None, everything, "#4C78A8" if colour is None else None)]
     values = np.asarray(colour)
     groups = []
-    for number, value in enumerate(dict.fromkeys(values.tolist())):
+    for number, value in enumerate(sorted(dict.fromkeys(values.tolist()), key=_natural_order)):
         rows = np.flatnonzero(values == value)
         groups.append((str(value), rows, QUALITATIVE[number % len(QUALITATIVE)]))
     return groups
+
+
+def _natural_order(value) -> tuple:
+    """"cluster 2" before "cluster 10": text with its numbers compared as numbers."""
+    import re
+
+    return tuple(int(part) if part.isdigit() else part for part in re.split(r"(\d+)", str(value)))
 
 
 def _scatter(points, hover, customdata, marker, name, three_d, showlegend):
@@ -109,11 +119,16 @@ def _scatter(points, hover, customdata, marker, name, three_d, showlegend):
     return go.Scattergl(x=points[:, 0], y=points[:, 1], **common)
 
 
-def _annotate(fig, words, coords, rows, marked, three_d):
+def _annotate(fig, words, coords, rows, marked, three_d, highlight_row=None):
+    """Word labels as annotations; the searched word's drawn last (on top), bold and boxed."""
     annotations = []
+    rows = [i for i in rows if i != highlight_row] + ([highlight_row] if highlight_row is not None else [])
     for i in rows:
         style = dict(text=_escape(words[i]), showarrow=False, yshift=10, bgcolor="rgba(255,255,255,0.75)",
-                     font=dict(size=14 if i in marked else 12, color="#b00020" if i in marked else "#222"))
+                     font=dict(size=12, color="#a34400" if i in marked else "#222"))
+        if i == highlight_row:
+            style.update(text=f"<b>{_escape(words[i])}</b>", bgcolor="white", bordercolor="#b00020", borderpad=2,
+                         font=dict(size=15, color="#b00020"), yshift=14)
         if three_d:
             annotations.append(dict(x=float(coords[i, 0]), y=float(coords[i, 1]), z=float(coords[i, 2]), **style))
         else:
@@ -127,7 +142,10 @@ def _annotate(fig, words, coords, rows, marked, three_d):
 def _layout(fig, title, three_d, legend_title):
     fig.update_layout(
         title=dict(text=_escape(title)) if title else None, height=650, margin=dict(l=10, r=10, t=40, b=10),
-        legend=dict(title=dict(text=legend_title), itemsizing="constant"), dragmode="pan" if three_d else "zoom",
+        # Below the plot, so it never sits on a colour bar's title at the right.
+        legend=dict(title=dict(text=legend_title), itemsizing="constant", orientation="h", x=0, y=0,
+                    yanchor="top"),
+        dragmode="pan" if three_d else "zoom",
         plot_bgcolor="white",
     )
     if not three_d:
@@ -142,7 +160,7 @@ def moves_map(words: list[str], first: np.ndarray, second: np.ndarray, moved: np
 
     fig = go.Figure()
     for points, name, colour in ((first, first_name, "#4C78A8"), (second, second_name, "#F58518")):
-        hover = [f"<b>{_escape(w)}</b> ({_escape(name)})<br>moved {m:.3f}" for w, m in zip(words, moved)]
+        hover = [f"<b>{_escape(w)}</b> ({_escape(name)})<br>moved {m:.3g}" for w, m in zip(words, moved)]
         fig.add_trace(go.Scattergl(x=points[:, 0], y=points[:, 1], mode="markers", name=name, customdata=words,
                                    hovertext=hover, hoverinfo="text", marker=dict(size=5, color=colour, opacity=0.6)))
     top = np.argsort(-moved, kind="stable")[:show_moves]

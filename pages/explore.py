@@ -81,12 +81,13 @@ def pick_words(vectors):
     return choice.words
 
 
-def pick_method(key: str) -> dict:
+def pick_method(key: str, dimensions: tuple[int, ...] = (2, 3)) -> dict:
     """UMAP/PCA, dimensions and UMAP's parameters, in umap's own words."""
     left, middle, right = st.columns(3)
     method = left.radio("Method", ["umap", "pca"], format_func=str.upper, horizontal=True, key=f"{key}.method")
-    n_components = middle.radio("Dimensions", [2, 3], format_func=lambda d: f"{d}D", horizontal=True,
-                                key=f"{key}.dims")
+    n_components = middle.radio("Dimensions", dimensions, format_func=lambda d: f"{d}D", horizontal=True,
+                                key=f"{key}.dims", help=None if len(dimensions) > 1 else
+                                "The moves are drawn as lines on a flat map, so comparisons are 2D.")
     metric = right.radio("metric", ["cosine", "euclidean"], horizontal=True, key=f"{key}.metric",
                          help="cosine: angle only (usual for word vectors); euclidean: length counts too.")
     params = {"method": method, "n_components": n_components, "metric": metric}
@@ -174,8 +175,12 @@ def colour_values(mode, words, vectors, run):
     return None, "", False, None
 
 
-def show_selection(event, table):
+def show_selection(event, table, three_d: bool):
     """Words inside a box or lasso: a table and a CSV download."""
+    if three_d:
+        st.caption("Box and lasso selection work on 2D maps (Plotly's 3D charts have none); switch to 2D to "
+                   "list the words in a region.")
+        return
     points = getattr(getattr(event, "selection", None), "points", None) or []
     # customdata holds the word (as a one-item list when plotly wraps it)
     data = [p.get("customdata") for p in points]
@@ -236,18 +241,30 @@ def png_button(fig) -> None:
                               key="explore.export_png")
 
 
+def value_or_error(pick, *args):
+    """``pick(*args)``, or None after showing its error there: the settings below it are still drawn,
+    since Streamlit forgets the values of widgets that a run does not draw."""
+    try:
+        return pick(*args)
+    except EmbedLabError as error:
+        show_error(error)
+        return None
+
+
 def map_view(vectors, identity, run):
-    words = pick_words(vectors)
+    words = value_or_error(pick_words, vectors)
     params = pick_method("explore")
     left, right = st.columns(2)
     colour_mode = left.selectbox("Colour by", [COLOUR_NONE, COLOUR_CLUSTER, COLOUR_MODEL, COLOUR_DATASET,
                                                COLOUR_LIST], key="explore.colour")
     search = right.text_input("Find a word on the map", key="explore.search", placeholder="e.g. king").strip()
+    if words is None:
+        return
+    values, label, categorical, extra = colour_values(colour_mode, words, vectors, run)  # its controls go here
     subset = vectors.subset(words)
     placeholder = st.empty()
     projection = draw_map(words, subset.vectors, identity, params, placeholder)
     neighbours = cached_neighbours(identity, words_key(words), subset.unit_vectors)
-    values, label, categorical, extra = colour_values(colour_mode, words, vectors, run)
     from embedlab.map_figures import readable_labels, word_map
 
     highlight = None
@@ -258,10 +275,9 @@ def map_view(vectors, identity, run):
             st.success(f"**{literal(search)}** — nearest on this map's words: "
                        + literal(", ".join(words[j] for j in neighbours[row])), icon=":material/search:")
         else:
-            where = "is in the vocabulary but not among the mapped words" if search in vectors else \
-                f"is not in {vectors.name}"
-            st.warning(f"“{literal(search)}” {where}; pick another word or map more words",
-                       icon=":material/warning:")
+            where = "is in the vocabulary but not among the mapped words; map more words or pick another" \
+                if search in vectors else f"is not in {vectors.name}; pick another word"
+            st.warning(f"“{literal(search)}” {where}", icon=":material/warning:")
     labelled = readable_labels(words, projection.coords, LABELLED)
     fig = word_map(words, projection.coords, neighbours, values, label, categorical,
                    labelled=labelled, highlight=highlight, colour_extra=extra,
@@ -279,7 +295,7 @@ def map_view(vectors, identity, run):
                       f" Drawn in {projection.seconds:.1f} s.")
     from embedlab.wordmaps import coordinates_table
 
-    show_selection(event, coordinates_table(words, projection.coords))
+    show_selection(event, coordinates_table(words, projection.coords), params["n_components"] == 3)
     show_exports(words, projection, subset, fig)
 
 
@@ -303,9 +319,18 @@ def compare_view():
         return
     n = st.number_input("Most frequent words of the first source", 10, MAX_WORDS // 2, 1_000, step=500,
                         key="explore.compare_n")
-    comparison = compare(first, second, top_words(first, n).words)
-    st.caption(f"{len(comparison.words):,} shared words.")
-    params = pick_method("explore.compare")
+    asked = top_words(first, n).words
+    comparison = value_or_error(compare, first, second, asked)
+    params = pick_method("explore.compare", dimensions=(2,))
+    if comparison is None:
+        return
+    st.caption(f"{len(comparison.words):,} of the {len(asked):,} most frequent words of {first.name} are also in "
+               f"{second.name}; only words both know can be compared.")
+    largest = float(comparison.moved.max())
+    if largest < 0.01:
+        st.info(f"These two sources barely differ on these words: the largest move is {largest:.2g} (cosine "
+                "distance after alignment). Each word is still drawn twice, and UMAP keeps even identical points "
+                "a little apart (min_dist), so the pairs on the map are not real moves.", icon=":material/info:")
     both = np.vstack([comparison.first, comparison.second])
     words_both = [f"{w} (1)" for w in comparison.words] + [f"{w} (2)" for w in comparison.words]
     placeholder = st.empty()
@@ -338,8 +363,9 @@ def axis_view(vectors, identity, run):  # noqa: ARG001 (same shape as map_view)
     if run is None:  # a vector set's words: keep those the model has a row for, or they all read as [UNK]
         known = set(learned_vectors(scoring_run).words)
         kept = [word for word in words if word in known]
-        st.caption(f"{len(kept):,} of the {len(words):,} words are in {scoring_run.name}'s vocabulary; the others "
-                   "would all read as the same unknown token, so they are left out.")
+        if len(kept) < len(words):
+            st.caption(f"{len(kept):,} of the {len(words):,} words are in {scoring_run.name}'s vocabulary; the "
+                       "others would all read as the same unknown token, so they are left out.")
         words = kept
         if len(words) < 4:
             raise EmbedLabError(f"only {len(words)} of these words are in {scoring_run.name}'s vocabulary; a "

@@ -70,7 +70,8 @@ def test_a_umap_map_of_glove_words_renders_with_trust_and_search_highlights(runs
     highlighted = figure["data"][-1]
     assert highlighted["customdata"][0] == "king" and len(highlighted["customdata"]) == 6
     assert figure["data"][0]["marker"]["opacity"] < 0.5  # the rest dimmed
-    assert "king" in [annotation["text"] for annotation in figure["layout"]["annotations"]]
+    # Its label is drawn last, so no neighbour's label covers it, and set apart in bold.
+    assert figure["layout"]["annotations"][-1]["text"] == "<b>king</b>"
 
     at.text_input(key="explore.search").input("zzqx").run()
     assert "“zzqx” is not in GloVe 6B 50d" in at.warning[0].value
@@ -112,6 +113,22 @@ def test_pasted_markdown_and_html_are_shown_as_typed(runs_dir, project_root):
     at.radio(key="explore.method").set_value("pca").run()
     at.text_input(key="explore.search").input("[zz](http://example.com)").run()
     assert r"“\[zz\](http://example.com)” is not in GloVe 6B 50d" in at.warning[0].value
+
+
+def test_map_settings_survive_mistyped_words(runs_dir, project_root):
+    at = _page(project_root)
+    at.radio(key="explore.method").set_value("pca").run()
+    at.radio(key="explore.dims").set_value(3).run()
+    at.radio(key="explore.metric").set_value("euclidean").run()
+    at.radio(key="explore.words_mode").set_value("Neighbourhood of a word").run()
+    for typo in ("kingg", "kinggg"):  # two runs in a row in which no map can be drawn
+        at.text_input(key="explore.query").input(typo).run()
+        assert f"'{typo}' is not in the vocabulary" in at.error[0].value
+    at.text_input(key="explore.query").input("queen").run()
+    assert not at.exception and not at.error
+    assert (at.radio(key="explore.method").value, at.radio(key="explore.dims").value,
+            at.radio(key="explore.metric").value) == ("pca", 3, "euclidean")
+    assert _map(at)["data"][0]["type"] == "scatter3d"
 
 
 def test_colour_by_cluster_and_by_the_models_sentiment(runs_dir, project_root):
