@@ -20,8 +20,8 @@ from embedlab.errors import EmbedLabError
 from embedlab.vectors import WordVectors
 
 METHODS = {
-    "cosadd": "3CosAdd: the word closest to the sum b − a + c (gensim most_similar)",
-    "cosmul": "3CosMul: the word most similar to b and c and least to a, multiplied (Levy & Goldberg 2014)",
+    "cosadd": "3CosAdd: the word closest to a − b + c (gensim most_similar)",
+    "cosmul": "3CosMul: the word most similar to a and c and least to b, multiplied (Levy & Goldberg 2014)",
 }
 MAX_TOPN = 1_000
 COSMUL_EPSILON = 1e-6  # gensim's guard against dividing by a zero product of negatives
