@@ -56,6 +56,10 @@ def pasted_words(vectors: WordVectors, text: str) -> WordChoice:
         raise EmbedLabError(f"none of the {len(asked)} pasted words is in {vectors.name}{hint}")
     unknown = [word for word in asked if word not in vectors]
     notes = []
+    in_lower_case = [word for word in unknown if word.lower() in vectors and word.lower() not in asked]
+    if in_lower_case:
+        shown = ", ".join(word.lower() for word in in_lower_case[:20]) + (" …" if len(in_lower_case) > 20 else "")
+        notes.append(f"{vectors.name} has these in lower case: {shown} — paste them that way to map them")
     if len(known) > MAX_WORDS:
         notes.append(f"{len(known):,} known words pasted; the first {MAX_WORDS:,} are mapped")
         known = known[:MAX_WORDS]

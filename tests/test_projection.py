@@ -253,6 +253,9 @@ def test_word_choices_explain_what_they_did(glove, tiny_vectors):
     assert choice.words == ["king", "queen"] and choice.unknown == ["zebra", "qqq"]
     with pytest.raises(EmbedLabError, match="none of the 2 pasted words"):
         pasted_words(tiny_vectors, "zebra qqq")
+    capitalised = pasted_words(glove, "Paris france Berlin berlin")
+    assert capitalised.words == ["france", "berlin"] and capitalised.unknown == ["Paris", "Berlin"]
+    assert capitalised.notes == ["GloVe 6B 50d has these in lower case: paris — paste them that way to map them"]
     near = neighbourhood_words(glove, "king", 10)
     assert near.words[0] == "king" and "queen" in near.words and len(near.words) == 11
     with pytest.raises(EmbedLabError, match="'kingg' is not in the vocabulary"):
