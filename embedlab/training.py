@@ -131,14 +131,16 @@ def check_dataset(dataset: LabelledDataset) -> None:
         )
 
 
-def default_sequence_length(texts: list[str], percentile: float = 95, low: int = 8, high: int = 400) -> int:
-    """The 95th percentile of token counts, kept between ``low`` and ``high``."""
+def default_sequence_length(texts: list[str]) -> int:
+    """The sequence length the Data page suggests: the 95th percentile of token counts, rounded up
+    to a multiple of 8 (``dataset_stats.suggested_sequence_length``), from the first 20,000 texts."""
+    from embedlab.dataset_stats import MIN_SEQUENCE_LENGTH, suggested_sequence_length
     from embedlab.text import tokenize
 
     if not texts:
-        return low
+        return MIN_SEQUENCE_LENGTH
     lengths = [len(tokenize(text)) for text in texts[:20_000]]
-    return int(min(high, max(low, np.ceil(np.percentile(lengths, percentile)))))
+    return suggested_sequence_length(float(np.percentile(lengths, 95)))
 
 
 @dataclass

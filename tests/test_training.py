@@ -223,7 +223,11 @@ def test_bad_optional_layers_are_refused(changes, message):
         tiny_config(**changes).validate()
 
 
-def test_default_sequence_length_is_the_95th_percentile_of_token_counts():
+def test_default_sequence_length_is_the_data_pages_suggestion():
+    from embedlab.dataset_stats import describe
+
     texts = [" ".join(["word"] * n) for n in range(1, 101)]  # 1 to 100 tokens
-    assert default_sequence_length(texts) == 96  # numpy's 95th percentile of 1..100 is 95.05
-    assert default_sequence_length(["short"]) == 8 and default_sequence_length(["w " * 5000]) == 400
+    assert default_sequence_length(texts) == 96  # numpy's 95th percentile of 1..100 is 95.05, rounded up to 8s
+    assert default_sequence_length(["short"]) == 8 and default_sequence_length(["w " * 5000]) == 512
+    pang_lee = builtin_dataset("pang-lee-200")
+    assert default_sequence_length(list(pang_lee.texts)) == describe(pang_lee).suggested_sequence_length
