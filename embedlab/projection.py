@@ -438,7 +438,7 @@ def warm_up(n_points: int = 300, dim: int = 50) -> float:
     """Draw one small map of random points so every numba kernel a map needs is compiled (or loaded).
 
     Called in a background thread at server start (``embedlab_ui.projection``); with
-    numba's on-disk cache this takes about a second, without it (a new install) about 8 s.
+    numba's on-disk cache this takes about a second, without it (a new install) about 7 s.
     Returns the seconds it took.
     """
     import time
