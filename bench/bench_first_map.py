@@ -35,16 +35,21 @@ MAP_DONE = "text=/Drawn in [0-9.]+ s/"
 TIMEOUT = 180_000
 
 
-def _wait_for_map(page, started: float) -> tuple[float | None, float, str]:
-    """(seconds to the first chart, seconds to the finished map's caption, the caption)."""
-    preview = None
+UMAP_TITLE = ".js-plotly-plot .gtitle"  # only the finished map has a title ("…, UMAP 2D"); the preview none
+
+
+def _wait_for_map(page, started: float) -> tuple[float | None, float | None, float, str]:
+    """(seconds to the first chart, to the UMAP map, to its trust caption; the caption)."""
+    preview = umap_map = None
     deadline = time.perf_counter() + TIMEOUT / 1000
     while time.perf_counter() < deadline:
         if preview is None and page.locator(".js-plotly-plot").count():
             preview = time.perf_counter() - started
+        if umap_map is None and page.locator(UMAP_TITLE).filter(has_text="UMAP").count():
+            umap_map = time.perf_counter() - started
         caption = page.locator(MAP_DONE)
         if caption.count():
-            return preview, time.perf_counter() - started, caption.first.inner_text()
+            return preview, umap_map, time.perf_counter() - started, caption.first.inner_text()
         page.wait_for_timeout(50)
     raise SystemExit("no finished map within 180 s")
 
@@ -61,11 +66,14 @@ def _visit(browser, url: str, label: str, click_explore_after: float | None = No
         page.wait_for_timeout(click_explore_after * 1000)
         started = time.perf_counter()
         page.get_by_test_id("stSidebarNav").get_by_text("Explore").click()
-    preview, done, caption = _wait_for_map(page, started)
-    shown = "none seen" if preview is None else f"{preview:.1f} s"
-    print(f"{label}: first chart {shown}, finished 2,000-word map on screen {done:.1f} s "
-          f"({_drawn_in(caption)})", flush=True)
+    preview, umap_map, done, caption = _wait_for_map(page, started)
+    print(f"{label}: first chart {_seconds(preview)}, UMAP map {_seconds(umap_map)}, with its trust caption "
+          f"{done:.1f} s ({_drawn_in(caption)})", flush=True)
     return page, context
+
+
+def _seconds(value: float | None) -> str:
+    return "none seen" if value is None else f"{value:.1f} s"
 
 
 def _drawn_in(caption: str) -> str:
@@ -82,7 +90,7 @@ def _later_maps(page) -> None:
         page.wait_for_timeout(300)
         page.locator(f"text=/UMAP of {n:,} words/").or_(page.locator(MAP_DONE)).first.wait_for(timeout=TIMEOUT)
         page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]', timeout=TIMEOUT)
-        _, done, caption = _wait_for_map(page, started)
+        _, _, done, caption = _wait_for_map(page, started)
         print(f"later map, {n:,} words: on screen after {done:.1f} s ({_drawn_in(caption)})", flush=True)
 
 
