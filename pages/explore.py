@@ -319,7 +319,10 @@ def compare_view():
         return
     n = st.number_input("Most frequent words of the first source", 10, MAX_WORDS // 2, 1_000, step=500,
                         key="explore.compare_n")
-    asked = top_words(first, n).words
+    choice = top_words(first, n)
+    for note in choice.notes:  # e.g. a run's vocabulary smaller than n
+        st.caption(note)
+    asked = choice.words
     comparison = value_or_error(compare, first, second, asked)
     params = pick_method("explore.compare", dimensions=(2,))
     if comparison is None:
@@ -359,7 +362,10 @@ def axis_view(vectors, identity, run):  # noqa: ARG001 (same shape as map_view)
     if scoring_run is None:
         return
     n = st.number_input("Most frequent words", 10, MAX_WORDS, 2_000, step=500, key="explore.axis_n")
-    words = top_words(vectors, n).words
+    choice = top_words(vectors, n)
+    for note in choice.notes:
+        st.caption(note)
+    words = choice.words
     if run is None:  # a vector set's words: keep those the model has a row for, or they all read as [UNK]
         known = set(learned_vectors(scoring_run).words)
         kept = [word for word in words if word in known]

@@ -166,6 +166,8 @@ def test_sentiment_axis_puts_positive_words_right(runs_dir, project_root):
     at.radio(key="explore.source").set_value("A run's learned embedding").run()
     at.radio(key="explore.view").set_value("Sentiment axis").run()
     assert not at.exception and not at.error
+    # The run knows fewer than the 2,000 words asked for, and the page says so.
+    assert any("so all" in caption.value and "(not 2,000)" in caption.value for caption in at.caption)
     figure = _figures(at)[-1]
     trace = figure["data"][0]
     x = dict(zip(trace["customdata"], _numbers(trace["x"])))
