@@ -217,7 +217,7 @@ def show_exports(words, projection, subset, fig):
                    "chart's toolbar also saves a PNG of the chart as you see it, zoom included.")
 
 
-def png_button(fig) -> None:
+def png_button(fig, key: str = "explore", file_stem: str = "word_map") -> None:
     """Draw the figure as a PNG on the server (kaleido + headless Chromium, a few seconds), then offer it.
 
     The PNG is kept for this visitor only while the figure stays the same (any change of
@@ -229,16 +229,29 @@ def png_button(fig) -> None:
 
     figure_id = hashlib.sha1(fig.to_json().encode("utf-8")).hexdigest()
     left, right = st.columns([1, 3])
-    if left.button("Draw a PNG", key="explore.png_make", help="1200 × 900 at 2× scale, drawn in a headless browser"):
+    if left.button("Draw a PNG", key=f"{key}.png_make", help="1200 × 900 at 2× scale, drawn in a headless browser"):
         try:
             with st.spinner("Drawing the PNG…"):
-                st.session_state["explore.png"] = (figure_id, figure_png(fig))
+                st.session_state[f"{key}.png"] = (figure_id, figure_png(fig))
         except EmbedLabError as error:
             show_error(error)
-    stored = st.session_state.get("explore.png")
+    stored = st.session_state.get(f"{key}.png")
     if stored and stored[0] == figure_id:
-        right.download_button("Figure (PNG)", stored[1], file_name="word_map.png", mime="image/png",
-                              key="explore.export_png")
+        right.download_button("Figure (PNG)", stored[1], file_name=f"{file_stem}.png", mime="image/png",
+                              key=f"{key}.export_png")
+
+
+def figure_exports(fig, table, key: str, file_stem: str) -> None:
+    """The Export expander of a chart that is not a plain map: its table as CSV, the figure as HTML and PNG."""
+    from embedlab.map_figures import figure_html
+
+    with st.expander("Export"):
+        left, right = st.columns(2)
+        left.download_button("Table (CSV)", table.to_csv(index=False).encode("utf-8"), file_name=f"{file_stem}.csv",
+                             mime="text/csv", key=f"{key}.export_csv")
+        right.download_button("Figure (HTML, works offline)", lambda: figure_html(fig), file_name=f"{file_stem}.html",
+                              mime="text/html", key=f"{key}.export_html")
+        png_button(fig, key, file_stem)
 
 
 def value_or_error(pick, *args):
@@ -340,10 +353,10 @@ def compare_view():
     projection = draw_map(words_both, both, f"{first_id}+{second_id}", params, placeholder)
     count = len(comparison.words)
     coords = projection.coords[:, :2]
+    fig = moves_map(comparison.words, coords[:count], coords[count:], comparison.moved, first.name, second.name)
     with placeholder.container():  # replaces the PCA preview
         trust_slot = st.empty()
-        st.plotly_chart(moves_map(comparison.words, coords[:count], coords[count:], comparison.moved, first.name,
-                                  second.name), key="explore.compare_chart")
+        st.plotly_chart(fig, key="explore.compare_chart")
     if params["method"] == "umap":
         trust_caption(trust_slot, f"{first_id}+{second_id}", words_both, params, both, projection)
     import pandas as pd
@@ -351,6 +364,10 @@ def compare_view():
     moved = pd.DataFrame(comparison.most_moved(50), columns=["word", "cosine distance after alignment"])
     st.write("**The words that moved most**")
     st.dataframe(moved, hide_index=True, width="stretch", key="explore.moved_table")
+    table = pd.DataFrame({"word": comparison.words, "x_first": coords[:count, 0], "y_first": coords[:count, 1],
+                          "x_second": coords[count:, 0], "y_second": coords[count:, 1],
+                          "cosine distance after alignment": comparison.moved})
+    figure_exports(fig, table, "explore.compare", "comparison")
 
 
 def axis_view(vectors, identity, run):  # noqa: ARG001 (same shape as map_view)
@@ -387,7 +404,13 @@ def axis_view(vectors, identity, run):  # noqa: ARG001 (same shape as map_view)
                "Colour: the model's p(positive) for the word alone.")
     order = np.argsort(scores)
     labelled = [words[i] for i in list(order[:15]) + list(order[-15:])]
-    st.plotly_chart(axis_map(words, coords, scores, labelled, "positive"), key="explore.axis_chart")
+    fig = axis_map(words, coords, scores, labelled, "positive")
+    st.plotly_chart(fig, key="explore.axis_chart")
+    import pandas as pd
+
+    table = pd.DataFrame({"word": words, "sentiment axis": coords[:, 0], "orthogonal axis": coords[:, 1],
+                          "p(positive) alone": scores})
+    figure_exports(fig, table, "explore.axis", "sentiment_axis")
 
 
 st.title("Explore")

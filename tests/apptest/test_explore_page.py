@@ -159,6 +159,9 @@ def test_compare_two_runs_lists_the_words_that_moved(runs_dir, project_root):
     assert moved["cosine distance after alignment"].is_monotonic_decreasing
     figure = _figures(at)[-1]
     assert any(trace["name"].startswith("the ") and trace["mode"] == "lines" for trace in figure["data"])
+    # Exported: every shared word with both positions and its move, and the figure.
+    exports = {button.proto.label: button for button in at.get("download_button")}
+    assert list(exports) == ["Table (CSV)", "Figure (HTML, works offline)"]
 
 
 def test_sentiment_axis_puts_positive_words_right(runs_dir, project_root):
@@ -172,6 +175,8 @@ def test_sentiment_axis_puts_positive_words_right(runs_dir, project_root):
     trace = figure["data"][0]
     x = dict(zip(trace["customdata"], _numbers(trace["x"])))
     assert x["wonderful"] > x["awful"]
+    assert [button.proto.label for button in at.get("download_button")] == ["Table (CSV)",
+                                                                            "Figure (HTML, works offline)"]
 
     # GloVe words scored by the run: only words the model has rows for are placed, and the page says so.
     at.radio(key="explore.source").set_value("Current vectors (sidebar)").run()
