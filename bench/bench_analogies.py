@@ -3,7 +3,7 @@
 1. ``king − man + woman`` (3CosAdd and 3CosMul, all 400,000 words): median of many calls.
 2. The Google analogy set (19,544 questions) at restrict_vocab=300,000: gensim's
    ``evaluate_word_analogies`` (one ``most_similar`` per question) against
-   ``embedlab.benchmarks.evaluate_word_analogies`` (blocks of questions × words);
+   ``embedlab.vectors.benchmarks.evaluate_word_analogies`` (blocks of questions × words);
    prints both accuracies and whether every section's counts agree.
 3. WordSim353 and SimLex999: both correlations from both.
 
@@ -43,9 +43,9 @@ def main() -> None:
 
     from gensim.models import KeyedVectors
 
-    from embedlab import benchmarks
-    from embedlab.similarity import most_similar
-    from embedlab.vector_io import load_default_vectors
+    from embedlab.vectors import benchmarks
+    from embedlab.vectors.similarity import most_similar
+    from embedlab.vectors.io import load_default_vectors
 
     print(f"load average at start: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     glove = load_default_vectors()

@@ -230,10 +230,10 @@ def build_pages(folder: Path, sizes: list[int]) -> dict:
     """For each size: the map as the Explore page makes it, in scattergl and SVG scatter HTML files."""
     import plotly.graph_objects as go
 
-    from embedlab.map_figures import figure_html, readable_labels, word_map
-    from embedlab.projection import project
-    from embedlab.vector_io import load_default_vectors
-    from embedlab.wordmaps import nearest_neighbours
+    from embedlab.maps.figures import figure_html, readable_labels, word_map
+    from embedlab.maps.projection import project
+    from embedlab.vectors.io import load_default_vectors
+    from embedlab.maps.words import nearest_neighbours
 
     vectors = load_default_vectors()
     pages = {}

@@ -49,7 +49,7 @@ def trained_lstm():
     """An LSTM of the default shape, trained briefly; returns (model, class names)."""
     import keras
 
-    from embedlab.modeling import ModelConfig, build_model, build_vectorizer
+    from embedlab.models.architecture import ModelConfig, build_model, build_vectorizer
 
     keras.utils.set_random_seed(0)
     texts, labels = generated_corpus()
@@ -81,13 +81,13 @@ def main() -> None:
     parser.add_argument("--calls", type=int, default=300, help="calls per measurement (default 300)")
     args = parser.parse_args()
 
-    from embedlab.explanations import explain
-    from embedlab.prediction import Predictor
+    from embedlab.models.explanations import explain
+    from embedlab.models.prediction import Predictor
     from embedlab.text import tokenize
 
     started = time.perf_counter()
     if args.run:
-        from embedlab.runs import read_run
+        from embedlab.models.runs import read_run
 
         run = read_run(args.run)
         model, class_names, source = run.load_model(), run.config.get("class_names"), f"run {run.path}"

@@ -40,8 +40,9 @@ def child(tool: str, n: int, maps: int) -> dict:
 
     import numpy as np
 
-    from embedlab.projection import import_umap, project, trustworthiness, unit_rows
-    from embedlab.vector_io import load_default_vectors
+    from embedlab.maps.projection import project, trustworthiness, unit_rows
+    from embedlab.maps.umap_import import import_umap
+    from embedlab.vectors.io import load_default_vectors
 
     warnings.simplefilter("ignore")
     data = np.asarray(load_default_vectors().vectors[:n])

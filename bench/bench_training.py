@@ -25,9 +25,10 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
-from embedlab.datasets import LabelledDataset, builtin_dataset  # noqa: E402
-from embedlab.modeling import ModelConfig  # noqa: E402
-from embedlab.training import TrainingJob, TrainingOptions, split_dataset  # noqa: E402
+from embedlab.data.builtins import builtin_dataset  # noqa: E402
+from embedlab.data.labelled import LabelledDataset
+from embedlab.models.architecture import ModelConfig  # noqa: E402
+from embedlab.models.training import TrainingJob, TrainingOptions, split_dataset  # noqa: E402
 
 
 def bench_dataset(copies: int) -> LabelledDataset:
@@ -39,7 +40,7 @@ def bench_dataset(copies: int) -> LabelledDataset:
 def bare_fit(dataset, config, options) -> float:
     import keras
 
-    from embedlab.modeling import build_model, build_vectorizer
+    from embedlab.models.architecture import build_model, build_vectorizer
 
     split = split_dataset(dataset, options)
     texts, labels = np.asarray(dataset.texts, dtype=object), np.asarray(dataset.labels)

@@ -34,7 +34,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 def glove_text_file() -> Path:
     """The default vectors written once as GloVe text (word and 50 numbers a line); reused afterwards."""
     from embedlab.cache import cache_dir
-    from embedlab.vector_io import load_default_vectors
+    from embedlab.vectors.io import load_default_vectors
 
     path = cache_dir("bench") / "glove.6B.50d.txt"
     if path.is_file():
@@ -71,7 +71,7 @@ def main() -> None:
 
     from gensim.models import KeyedVectors
 
-    from embedlab.vector_io import load_vectors
+    from embedlab.vectors.io import load_vectors
 
     started = time.perf_counter()
     path = glove_text_file()

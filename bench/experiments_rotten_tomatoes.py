@@ -20,14 +20,13 @@ import sys
 import time
 from pathlib import Path
 
-import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
-from embedlab.datasets import LabelledDataset  # noqa: E402
-from embedlab.modeling import EMBEDDING_KINDS, ENCODERS, ModelConfig  # noqa: E402
-from embedlab.training import TrainingOptions, train  # noqa: E402
+from embedlab.data.builtins import LabelledDataset  # noqa: E402
+from embedlab.models.architecture import EMBEDDING_KINDS, ENCODERS, ModelConfig  # noqa: E402
+from embedlab.models.training import TrainingOptions, train  # noqa: E402
 
 # Settings per encoder (the same for all three embeddings, so they compare fairly). Early
 # stopping on the validation loss restores the best epoch's weights.
@@ -45,7 +44,7 @@ ENCODER_SETTINGS = {
 
 def rotten_tomatoes(archive: Path | None = None) -> LabelledDataset:
     """The built-in set; ``archive`` names a hand-fetched vaderSentiment 3.3.2 sdist for machines without the index."""
-    from embedlab.datasets import builtin_dataset
+    from embedlab.data.builtins import builtin_dataset
 
     if archive is not None:
         os.environ["EMBEDLAB_VADER_SDIST"] = str(archive)
@@ -69,7 +68,7 @@ def main() -> None:
     parser.add_argument("--archive", type=Path, help="a hand-fetched vaderSentiment-3.3.2.tar.gz (else the package index)")
     args = parser.parse_args()
 
-    from embedlab.vector_io import load_default_vectors
+    from embedlab.vectors.io import load_default_vectors
 
     dataset = rotten_tomatoes(args.archive)
     vectors = load_default_vectors()

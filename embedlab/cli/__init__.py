@@ -32,11 +32,6 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def add_json_flag(parser: argparse.ArgumentParser) -> None:
-    """Every command takes --json for machine-readable output."""
-    parser.add_argument("--json", action="store_true", help="print the result as JSON")
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
@@ -59,12 +54,3 @@ def _jsonable(value):
     if hasattr(value, "tolist"):
         return value.tolist()
     return str(value)
-
-
-def add_vectors_flag(parser: argparse.ArgumentParser) -> None:
-    """``--vectors SPEC`` for commands that use word vectors; pass ``args.vectors`` to ``vector_io.load_vectors``."""
-    parser.add_argument(
-        "--vectors", default="glove-6b-50d", metavar="SPEC",
-        help="'glove-6b-50d' (built in, the default) or the path of a GloVe/word2vec text or binary file, "
-             "or of a Projector vectors.tsv with metadata.tsv beside it",
-    )

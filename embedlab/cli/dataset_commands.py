@@ -3,48 +3,31 @@
 from __future__ import annotations
 
 import argparse
-from pathlib import Path
+
+from embedlab.cli.options import add_data_arguments, add_json_flag, dataset_from
+from embedlab.data.builtins import BUILTIN_DATASETS
 
 
 def add_commands(subparsers) -> None:
     """Register ``dataset``."""
-    from embedlab.cli import add_json_flag
-    from embedlab.datasets import BUILTIN_DATASETS
 
     parser = subparsers.add_parser(
         "dataset",
         help="describe a built-in dataset or a labelled text file (classes, lengths, words, GloVe coverage)",
         description=f"Describe a dataset: one of {', '.join(BUILTIN_DATASETS)}, or a CSV/TSV/JSON/JSONL/fastText file.",
     )
-    parser.add_argument("source", metavar="NAME|FILE", help="a built-in dataset name or the path of a labelled file")
-    parser.add_argument("--text-column", help="column holding the texts (default: suggested)")
-    parser.add_argument("--label-column", help="column holding the labels (default: suggested)")
-    parser.add_argument("--threshold", type=float, help="binarise numeric ratings: above is positive, at it dropped")
+    add_data_arguments(parser)
     parser.add_argument("--top", type=int, default=10, help="words per class to list (default 10)")
     parser.add_argument("--no-coverage", action="store_true", help="skip GloVe coverage (no vectors loaded)")
     add_json_flag(parser)
     parser.set_defaults(handler=dataset_command)
 
 
-def load_dataset(source: str, text_column=None, label_column=None, threshold=None):
-    """A built-in dataset by name, else a labelled file by path."""
-    from embedlab.dataset_files import read_labelled_file
-    from embedlab.datasets import BUILTIN_DATASETS, builtin_dataset
-    from embedlab.errors import EmbedLabError
-
-    if source in BUILTIN_DATASETS:
-        return builtin_dataset(source)
-    if not Path(source).expanduser().is_file():
-        raise EmbedLabError(f"{source} is neither a built-in dataset ({', '.join(BUILTIN_DATASETS)}) nor a file; "
-                            "give one of those names or the path of a labelled file")
-    return read_labelled_file(source, text_column=text_column, label_column=label_column, rating_threshold=threshold)
-
-
 def dataset_command(args: argparse.Namespace) -> tuple[dict, str]:
     """Summary, top words and (unless --no-coverage) GloVe coverage of one dataset."""
-    from embedlab.dataset_stats import describe, glove_coverage, tokenize_all, top_words
+    from embedlab.data.stats import describe, glove_coverage, tokenize_all, top_words
 
-    dataset = load_dataset(args.source, args.text_column, args.label_column, args.threshold)
+    dataset = dataset_from(args)
     tokens = tokenize_all(dataset.texts)
     summary = describe(dataset, tokens)
     words = top_words(dataset, args.top, tokens)
@@ -70,7 +53,7 @@ def dataset_command(args: argparse.Namespace) -> tuple[dict, str]:
         lines.append(f"top words ({name}): {', '.join(kinds.get('count', []))}")
         lines.append(f"telling words ({name}): {', '.join(kinds.get('log-odds', []))}")
     if not args.no_coverage:
-        from embedlab.vector_io import load_default_vectors
+        from embedlab.vectors.io import load_default_vectors
 
         coverage = glove_coverage(dataset, load_default_vectors(), tokens=tokens)
         result["coverage"] = coverage.to_dict()

@@ -5,12 +5,12 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from embedlab.cli.options import add_json_flag, add_vectors_flag, vectors_from
 from embedlab.errors import EmbedLabError
 
 
 def add_commands(subparsers) -> None:
     """Register ``export``."""
-    from embedlab.cli import add_json_flag, add_vectors_flag
 
     parser = subparsers.add_parser(
         "export",
@@ -30,11 +30,11 @@ def add_commands(subparsers) -> None:
 
 def export_command(args: argparse.Namespace) -> tuple[dict, str]:
     """Load the vectors, keep the first ``--limit`` words, write them in ``--format``."""
-    from embedlab.vector_io import load_vectors, save_projector_tsv, save_word2vec_text
+    from embedlab.vectors.io import save_projector_tsv, save_word2vec_text
 
     if args.limit is not None and args.limit < 1:
         raise EmbedLabError(f"--limit {args.limit} keeps no words; give a positive number, e.g. --limit 10000")
-    vectors = load_vectors(args.vectors)
+    vectors = vectors_from(args)
     if args.limit is not None:
         vectors = vectors.head(args.limit)
     out = Path(args.out).expanduser()

@@ -5,12 +5,12 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from embedlab.cli.options import add_json_flag
 from embedlab.errors import EmbedLabError
 
 
 def add_commands(subparsers) -> None:
     """Register ``predict``."""
-    from embedlab.cli import add_json_flag
 
     parser = subparsers.add_parser(
         "predict",
@@ -30,8 +30,8 @@ def add_commands(subparsers) -> None:
 
 def load_predictor(target: str):
     """A Predictor for a run folder or a ``.keras`` file named on the command line."""
-    from embedlab.prediction import Predictor
-    from embedlab.runs import read_run
+    from embedlab.models.prediction import Predictor
+    from embedlab.models.runs import read_run
 
     path = Path(target).expanduser()
     if path.is_dir():
@@ -43,7 +43,7 @@ def load_predictor(target: str):
 
 def predict_command(args: argparse.Namespace) -> tuple[list[dict], str]:
     """Score every text; with --explain add per-token contributions."""
-    from embedlab.explanations import explain
+    from embedlab.models.explanations import explain
 
     predictor = load_predictor(args.run)
     results, lines = [], []

@@ -5,12 +5,12 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from embedlab.cli.options import add_json_flag, add_vectors_flag, vectors_from
 from embedlab.errors import EmbedLabError
 
 
 def add_commands(subparsers) -> None:
     """Register ``project``."""
-    from embedlab.cli import add_json_flag
 
     parser = subparsers.add_parser(
         "project",
@@ -18,8 +18,7 @@ def add_commands(subparsers) -> None:
         description="Map word vectors (a vector set, or a trained run's learned embedding) to 2D or 3D.",
     )
     source = parser.add_mutually_exclusive_group()
-    source.add_argument("--vectors", metavar="SPEC", default=None,
-                        help="vector set: 'glove-6b-50d' (default) or a vector file")
+    add_vectors_flag(source)
     source.add_argument("--run", metavar="RUN_DIR", help="a run folder: map its learned embedding")
     words = parser.add_mutually_exclusive_group()
     words.add_argument("--top", type=int, default=None, metavar="N", help="the N most frequent words (default 2000)")
@@ -38,8 +37,8 @@ def add_commands(subparsers) -> None:
 
 
 def project_command(args: argparse.Namespace) -> tuple[dict, str]:
-    from embedlab.projection import project
-    from embedlab.wordmaps import coordinates_table, pasted_words, top_words
+    from embedlab.maps.projection import project
+    from embedlab.maps.words import coordinates_table, pasted_words, top_words
 
     vectors = _source(args)
     choice = pasted_words(vectors, " ".join(args.words)) if args.words else top_words(vectors, args.top or 2_000)
@@ -58,11 +57,11 @@ def project_command(args: argparse.Namespace) -> tuple[dict, str]:
     if args.html or args.png:
         fig = _figure(subset, projection, vectors.name)
         if args.html:
-            from embedlab.map_figures import figure_html
+            from embedlab.maps.figures import figure_html
 
             Path(args.html).expanduser().write_bytes(figure_html(fig))
         if args.png:
-            from embedlab.map_figures import figure_png
+            from embedlab.maps.figures import figure_png
 
             Path(args.png).expanduser().write_bytes(figure_png(fig))
     result = {
@@ -87,13 +86,11 @@ def project_command(args: argparse.Namespace) -> tuple[dict, str]:
 
 def _source(args):
     if args.run:
-        from embedlab.alignment import learned_embedding
-        from embedlab.runs import read_run
+        from embedlab.models.learned import learned_embedding
+        from embedlab.models.runs import read_run
 
         return learned_embedding(read_run(Path(args.run).expanduser()))
-    from embedlab.vector_io import load_vectors
-
-    return load_vectors(args.vectors)
+    return vectors_from(args)
 
 
 def _writable(path: Path) -> None:
@@ -102,8 +99,8 @@ def _writable(path: Path) -> None:
 
 
 def _figure(subset, projection, name: str):
-    from embedlab.map_figures import readable_labels, word_map
-    from embedlab.wordmaps import nearest_neighbours
+    from embedlab.maps.figures import readable_labels, word_map
+    from embedlab.maps.words import nearest_neighbours
 
     neighbours = nearest_neighbours(subset.unit_vectors)
     labelled = readable_labels(subset.words, projection.coords)

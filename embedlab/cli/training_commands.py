@@ -1,7 +1,7 @@
 """``python -m embedlab train DATA …`` and ``python -m embedlab evaluate RUN DATA``.
 
 DATA is a built-in dataset name (``pang-lee-200``, ``rotten-tomatoes-10k``, …) or a
-CSV/TSV/text file read by ``embedlab.dataset_files.read_labelled_file``.
+CSV/TSV/text file read by ``embedlab.data.files.read_labelled_file``.
 """
 
 from __future__ import annotations
@@ -11,24 +11,24 @@ import sys
 import time
 from pathlib import Path
 
+from embedlab.cli.options import add_data_arguments, add_json_flag, add_vectors_flag, dataset_from, vectors_from
 from embedlab.errors import EmbedLabError
-from embedlab.modeling import EMBEDDING_KINDS, ENCODERS
+from embedlab.models.architecture import EMBEDDING_KINDS, ENCODERS
 
 
 def add_commands(subparsers) -> None:
     """Register ``train`` and ``evaluate``."""
-    from embedlab.cli import add_json_flag
-    from embedlab.training import MONITORS
+    from embedlab.models.training import MONITORS
 
     parser = subparsers.add_parser(
         "train", help="train an embedding → encoder → Dense classifier and save it as a run",
         description="Train a classifier on DATA (a built-in dataset name or a file) and save a run folder in --out.",
     )
-    _add_data_arguments(parser)
+    add_data_arguments(parser)
     parser.add_argument("--embedding", choices=EMBEDDING_KINDS, default="random",
                         help="random trainable, GloVe frozen or GloVe fine-tuned (default: random)")
     parser.add_argument("--encoder", choices=ENCODERS, default="lstm", help="(default: lstm)")
-    parser.add_argument("--vectors", default=None, help="word vectors for GloVe embeddings (default: GloVe 6B 50d)")
+    add_vectors_flag(parser)  # the GloVe of the GloVe embeddings
     parser.add_argument("--max-tokens", type=int, default=20_000, help="vocabulary size (default: 20000)")
     parser.add_argument("--sequence-length", type=int, default=None,
                         help="tokens read per text (default: 95th percentile of the training texts' lengths)")
@@ -58,43 +58,9 @@ def add_commands(subparsers) -> None:
                     "DATA 'test-split' (the default) uses the rows the run held out.",
     )
     parser.add_argument("run", metavar="RUN", help="a run folder")
-    _add_data_arguments(parser, optional=True)
+    add_data_arguments(parser, optional_default="test-split")
     add_json_flag(parser)
     parser.set_defaults(handler=evaluate_command)
-
-
-def _add_data_arguments(parser: argparse.ArgumentParser, optional: bool = False) -> None:
-    parser.add_argument("data", metavar="DATA", nargs="?" if optional else None,
-                        default="test-split" if optional else None,
-                        help="a built-in dataset name (pang-lee-200, rotten-tomatoes-10k, imdb) or a data file")
-    parser.add_argument("--text-column", default=None, help="column with the texts (files only)")
-    parser.add_argument("--label-column", default=None, help="column with the labels (files only)")
-    parser.add_argument("--rating-threshold", type=float, default=None,
-                        help="a numeric label column becomes positive above this value (files only)")
-
-
-def load_data(args: argparse.Namespace):
-    """The LabelledDataset named by DATA: a built-in name or a file path."""
-    from embedlab.datasets import BUILTIN_DATASETS, builtin_dataset
-
-    if args.data in BUILTIN_DATASETS:
-        try:
-            return builtin_dataset(args.data)
-        except NotImplementedError:
-            raise EmbedLabError(f"built-in dataset '{args.data}' is not available in this version; "
-                                "pick pang-lee-200 or a data file") from None
-    path = Path(args.data).expanduser()
-    if not path.is_file():
-        raise EmbedLabError(
-            f"DATA '{args.data}' is neither a built-in dataset ({', '.join(BUILTIN_DATASETS)}) nor a file; "
-            "give one of those names or the path of a CSV file"
-        )
-    try:
-        from embedlab.dataset_files import read_labelled_file
-    except ImportError:
-        raise EmbedLabError("reading data files is not available in this version; use a built-in dataset") from None
-    return read_labelled_file(path, filename=path.name, text_column=args.text_column,
-                              label_column=args.label_column, rating_threshold=args.rating_threshold)
 
 
 class TextProgress:
@@ -122,15 +88,13 @@ class TextProgress:
 
 
 def train_command(args: argparse.Namespace) -> tuple[dict, str]:
-    from embedlab.modeling import ModelConfig
-    from embedlab.training import TrainingOptions, default_sequence_length, train
+    from embedlab.models.architecture import ModelConfig
+    from embedlab.models.training import TrainingOptions, default_sequence_length, train
 
-    dataset = load_data(args)
+    dataset = dataset_from(args)
     vectors = None
     if args.embedding != "random":
-        from embedlab.vector_io import load_vectors
-
-        vectors = load_vectors(args.vectors)
+        vectors = vectors_from(args)
     config = ModelConfig(
         max_tokens=args.max_tokens,
         sequence_length=args.sequence_length or default_sequence_length(list(dataset.texts)),
@@ -156,15 +120,15 @@ def train_command(args: argparse.Namespace) -> tuple[dict, str]:
 
 
 def evaluate_command(args: argparse.Namespace) -> tuple[dict, str]:
-    from embedlab.evaluation import evaluate_run
-    from embedlab.runs import read_run
+    from embedlab.models.evaluation import evaluate_run
+    from embedlab.models.runs import read_run
 
     run = read_run(Path(args.run).expanduser())
     if args.data == "test-split":
         evaluation = evaluate_run(run)
         source = "the run's held-out test split"
     else:
-        dataset = load_data(args)
+        dataset = dataset_from(args)
         names = list(run.config.get("class_names") or [])
         if names and list(dataset.class_names) != names:
             raise EmbedLabError(

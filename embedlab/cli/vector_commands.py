@@ -5,12 +5,11 @@ from __future__ import annotations
 import argparse
 import sys
 
-from embedlab.vector_io import DEFAULT_SPEC
+from embedlab.cli.options import add_json_flag, add_vectors_flag, vectors_from
 
 
 def add_commands(subparsers) -> None:
     """Register ``analogy``, ``neighbors``, ``similarity`` and ``benchmark``."""
-    from embedlab.cli import add_json_flag
 
     parser = subparsers.add_parser(
         "analogy", help="solve an analogy: words near the positive words and away from the negative ones",
@@ -24,7 +23,7 @@ def add_commands(subparsers) -> None:
                         help="cosadd: 3CosAdd (gensim most_similar); cosmul: 3CosMul (most_similar_cosmul)")
     parser.add_argument("--include-inputs", action="store_true", help="allow the query words among the answers")
     _add_restrict_vocab(parser, default=None, what="search only the N most frequent words")
-    _add_vectors(parser)
+    add_vectors_flag(parser)
     add_json_flag(parser)
     parser.set_defaults(handler=analogy_command)
 
@@ -32,14 +31,14 @@ def add_commands(subparsers) -> None:
     parser.add_argument("word", metavar="WORD")
     parser.add_argument("--topn", type=int, default=10, help="how many neighbours (default 10)")
     _add_restrict_vocab(parser, default=None, what="search only the N most frequent words")
-    _add_vectors(parser)
+    add_vectors_flag(parser)
     add_json_flag(parser)
     parser.set_defaults(handler=neighbors_command)
 
     parser = subparsers.add_parser("similarity", help="cosine similarity of two words")
     parser.add_argument("first", metavar="WORD1")
     parser.add_argument("second", metavar="WORD2")
-    _add_vectors(parser)
+    add_vectors_flag(parser)
     add_json_flag(parser)
     parser.set_defaults(handler=similarity_command)
 
@@ -50,24 +49,13 @@ def add_commands(subparsers) -> None:
     )
     parser.add_argument("suite", choices=("analogies", "similarity"))
     _add_restrict_vocab(parser, default=300_000, what="only the N most frequent words are known (default 300000)")
-    _add_vectors(parser)
+    add_vectors_flag(parser)
     add_json_flag(parser)
     parser.set_defaults(handler=benchmark_command)
 
 
-def _add_vectors(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--vectors", default=DEFAULT_SPEC, metavar="SPEC",
-                        help=f"vector set: '{DEFAULT_SPEC}' (default) or a vector file")
-
-
 def _add_restrict_vocab(parser: argparse.ArgumentParser, default: int | None, what: str) -> None:
     parser.add_argument("--restrict-vocab", type=int, default=default, metavar="N", help=what)
-
-
-def _load(args: argparse.Namespace):
-    from embedlab.vector_io import load_vectors
-
-    return load_vectors(args.vectors)
 
 
 def _table(rows: list[tuple[str, float]], number_format: str = "{:.4f}") -> str:
@@ -78,9 +66,9 @@ def _table(rows: list[tuple[str, float]], number_format: str = "{:.4f}") -> str:
 
 def analogy_command(args: argparse.Namespace) -> tuple[dict, str]:
     """Top answers to an analogy query."""
-    from embedlab.similarity import most_similar
+    from embedlab.vectors.similarity import most_similar
 
-    vectors = _load(args)
+    vectors = vectors_from(args)
     results = most_similar(vectors, args.positive, args.negative, topn=args.topn, method=args.method,
                            exclude_inputs=not args.include_inputs, restrict_vocab=args.restrict_vocab)
     result = {"positive": args.positive, "negative": args.negative, "method": args.method,
@@ -91,9 +79,9 @@ def analogy_command(args: argparse.Namespace) -> tuple[dict, str]:
 
 def neighbors_command(args: argparse.Namespace) -> tuple[dict, str]:
     """Nearest words to one word."""
-    from embedlab.similarity import neighbors
+    from embedlab.vectors.similarity import neighbors
 
-    vectors = _load(args)
+    vectors = vectors_from(args)
     results = neighbors(vectors, args.word, topn=args.topn, restrict_vocab=args.restrict_vocab)
     result = {"word": args.word, "vectors": vectors.name, "results": [{"word": w, "score": s} for w, s in results]}
     return result, f"nearest to {args.word}  ({vectors.name})\n{_table(results)}"
@@ -101,9 +89,9 @@ def neighbors_command(args: argparse.Namespace) -> tuple[dict, str]:
 
 def similarity_command(args: argparse.Namespace) -> tuple[dict, str]:
     """Cosine similarity of two words."""
-    from embedlab.similarity import similarity
+    from embedlab.vectors.similarity import similarity
 
-    vectors = _load(args)
+    vectors = vectors_from(args)
     value = similarity(vectors, args.first, args.second)
     return ({"first": args.first, "second": args.second, "similarity": value, "vectors": vectors.name},
             f"{value:.4f}")
@@ -111,9 +99,9 @@ def similarity_command(args: argparse.Namespace) -> tuple[dict, str]:
 
 def benchmark_command(args: argparse.Namespace) -> tuple[dict, str]:
     """Analogy accuracy per section, or word-similarity correlations, as a text table."""
-    from embedlab import benchmarks
+    from embedlab.vectors import benchmarks
 
-    vectors = _load(args)
+    vectors = vectors_from(args)
     if args.suite == "similarity":
         results = benchmarks.evaluate_similarity_sets(vectors, restrict_vocab=args.restrict_vocab)
         lines = [f"{'set':<12} {'pearson':>8} {'spearman':>9} {'pairs':>6} {'unknown':>8}"]

@@ -1,9 +1,9 @@
-"""numba kernels behind ``embedlab.projection``: exact k-nearest rows and trustworthiness ranks.
+"""numba kernels behind ``embedlab.maps.projection``: exact k-nearest rows and trustworthiness ranks.
 
 Imported only when a map is drawn (numba is heavy). ``cache=True`` keeps the compiled
 code on disk (``NUMBA_CACHE_DIR`` or ``__pycache__``), so only the first process ever
 pays the compilation. The kernels are serial and release the GIL (``nogil``): each works
-on a range of rows (or blocks of points) and ``embedlab.projection`` runs one range per
+on a range of rows (or blocks of points) and ``embedlab.maps.projection`` runs one range per
 core in threads. numba's ``parallel=True`` would do the same split, but compiling its
 parallel loops took three times as long (a brand-new install's first map waited ~20 s
 of CPU for them, against ~6 s now); the results are the same on one core or many.

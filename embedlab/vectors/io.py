@@ -1,6 +1,6 @@
 """Reading and writing word-vector files: the default set, files by path or upload, a parse cache, export.
 
-Parsing itself (formats told apart by content) lives in ``embedlab.vector_files``.
+Parsing itself (formats told apart by content) lives in ``embedlab.vectors.parsing``.
 A parsed file is cached as a float32 ``.npy`` plus a words file under
 ``cache_dir("vectors")``, keyed by the file's resolved path, size and modification
 time, so loading the same unchanged file again is a memory map, not a parse.
@@ -17,8 +17,8 @@ from pathlib import Path
 import numpy as np
 
 from embedlab.errors import EmbedLabError
-from embedlab.vector_files import parse_vectors
-from embedlab.vectors import WordVectors
+from embedlab.vectors.parsing import parse_vectors
+from embedlab.vectors.word_vectors import WordVectors
 
 DEFAULT_VECTORS_NAME = "GloVe 6B 50d"
 

@@ -19,9 +19,9 @@ from pathlib import Path
 
 import numpy as np
 
-from embedlab.datasets import LabelledDataset
+from embedlab.data.labelled import LabelledDataset
 from embedlab.errors import EmbedLabError
-from embedlab.modeling import ModelConfig
+from embedlab.models.architecture import ModelConfig
 
 MONITORS = ("val_loss", "val_accuracy")
 # Trainings running at once in one server process; 2 cores fit one fit loop well.
@@ -134,7 +134,7 @@ def check_dataset(dataset: LabelledDataset) -> None:
 def default_sequence_length(texts: list[str]) -> int:
     """The sequence length the Data page suggests: the 95th percentile of token counts, rounded up
     to a multiple of 8 (``dataset_stats.suggested_sequence_length``), from the first 20,000 texts."""
-    from embedlab.dataset_stats import MIN_SEQUENCE_LENGTH, suggested_sequence_length
+    from embedlab.data.stats import MIN_SEQUENCE_LENGTH, suggested_sequence_length
     from embedlab.text import tokenize
 
     if not texts:
@@ -175,11 +175,11 @@ class TrainingResult:
     best_epoch: int | None
     stopped: bool  # True when the Stop button (stop_event) ended the training
     elapsed: float
-    evaluation: object = None  # embedlab.evaluation.Evaluation
+    evaluation: object = None  # embedlab.models.evaluation.Evaluation
 
     def save(self, directory: Path | str, name: str | None = None):
         """Save as a run in ``directory`` (atomic) and return the ``Run``."""
-        from embedlab.runs import save_run
+        from embedlab.models.runs import save_run
 
         config = {**self.config, "name": name} if name else self.config
         return save_run(directory, self.model, config, self.history, self.metrics, test_split=self.test_split)
@@ -312,8 +312,8 @@ def train(dataset: LabelledDataset, config: ModelConfig, training_options: Train
     import keras
     import pandas as pd
 
-    from embedlab.evaluation import evaluate_model
-    from embedlab.modeling import build_model, build_vectorizer
+    from embedlab.models.evaluation import evaluate_model
+    from embedlab.models.architecture import build_model, build_vectorizer
 
     options = (training_options or TrainingOptions()).validate()
     config.num_classes = dataset.num_classes

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from embedlab.errors import EmbedLabError
-from embedlab.vectors import WordVectors
+from embedlab.vectors.word_vectors import WordVectors
 
 METHODS = {
     "cosadd": "3CosAdd: the word closest to a − b + c (gensim most_similar)",

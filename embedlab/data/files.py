@@ -3,7 +3,7 @@
 Two steps, so the Data page can show what was detected before the user commits:
 ``inspect_table`` parses the bytes (format, encoding and delimiter found by content)
 and suggests a text and a label column; ``labelled_from_table`` turns the chosen
-columns into a :class:`~embedlab.datasets.LabelledDataset`, counting every row it
+columns into a :class:`~embedlab.data.labelled.LabelledDataset`, counting every row it
 leaves out. ``read_labelled_file`` does both at once (CLI, tests, built-ins).
 
 Ragged quoting (an unclosed ``"`` or a row with the wrong number of fields) is refused
@@ -23,7 +23,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from embedlab.datasets import LabelledDataset
+from embedlab.data.labelled import LabelledDataset
 from embedlab.errors import EmbedLabError
 
 MAX_CLASSES = 20

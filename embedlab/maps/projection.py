@@ -23,7 +23,6 @@ Example:
 
 from __future__ import annotations
 
-import sys
 import threading
 import warnings
 from dataclasses import dataclass, field
@@ -38,7 +37,6 @@ TRUST_NEIGHBORS = 10
 MAX_WORDS = 20_000
 # Rows per block of the n×n distance work: 512 rows × 20,000 columns × 4 bytes = 40 MB.
 _CHUNK = 512
-_IMPORT_LOCK = threading.Lock()
 _POOL_LOCK = threading.Lock()
 
 
@@ -261,7 +259,7 @@ def _umap(data, n_components, n_neighbors, min_dist, metric, random_state, n_epo
     so that umap (and its NN-descent compile) is not imported; the gradient descent is
     ``optimize_layout`` — umap's, but repeatable on two cores.
     """
-    from embedlab.umap_steps import find_ab_params, make_epochs_per_sample, noisy_scale_coords, spectral_layout
+    from embedlab.maps.umap_steps import find_ab_params, make_epochs_per_sample, noisy_scale_coords, spectral_layout
 
     seed = int(np.random.default_rng().integers(2**31)) if random_state is None else int(random_state)
     state = np.random.RandomState(seed)
@@ -345,33 +343,6 @@ def fuzzy_graph(knn_indices: np.ndarray, knn_distances: np.ndarray):
     return graph
 
 
-def import_umap():
-    """``import umap`` without pulling in TensorFlow when nothing else has (saves ~3 s per process).
-
-    umap's package ``__init__`` imports ParametricUMAP, which imports TensorFlow; EmbedLab
-    never uses ParametricUMAP, so its import is answered with ImportError (umap then
-    puts a stub in its place) unless TensorFlow is already loaded anyway.
-    """
-    with _IMPORT_LOCK:  # the warm-up thread and a visitor's map may import at the same moment
-        return _import_umap()
-
-
-def _import_umap():
-    if "umap" in sys.modules and hasattr(sys.modules["umap"], "UMAP"):
-        return sys.modules["umap"]
-    blocked = "tensorflow" not in sys.modules and "umap.parametric_umap" not in sys.modules
-    if blocked:
-        sys.modules["umap.parametric_umap"] = None
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            import umap
-    finally:
-        if blocked:
-            sys.modules.pop("umap.parametric_umap", None)
-    return umap
-
-
 def trustworthiness(data: np.ndarray, embedded: np.ndarray, n_neighbors: int = TRUST_NEIGHBORS,
                     metric: str = "euclidean") -> float:
     """sklearn's ``trustworthiness(data, embedded, n_neighbors, metric)``, exact, in O(n·chunk) memory.
@@ -428,7 +399,7 @@ def _kernels():
     """
     global _KERNELS
     if _KERNELS is None:
-        from embedlab import projection_kernels
+        from embedlab.maps import kernels as projection_kernels
 
         _KERNELS = projection_kernels
     return _KERNELS
@@ -437,7 +408,7 @@ def _kernels():
 def warm_up(n_points: int = 300, dim: int = 50) -> float:
     """Draw one small map of random points so every numba kernel a map needs is compiled (or loaded).
 
-    Called in a background thread at server start (``embedlab_ui.projection``); with
+    Called in a background thread at server start (``embedlab_ui.maps``); with
     numba's on-disk cache this takes about a second, without it (a new install) about 7 s.
     Returns the seconds it took.
     """

@@ -15,7 +15,7 @@ from dataclasses import asdict, dataclass
 import numpy as np
 
 from embedlab.errors import EmbedLabError
-from embedlab.vectors import WordVectors
+from embedlab.vectors.word_vectors import WordVectors
 
 EMBEDDING_KINDS = ("random", "glove-frozen", "glove-finetuned")
 ENCODERS = ("lstm", "bilstm", "gru", "conv1d", "pooling")

@@ -11,7 +11,7 @@ Formats, told apart by content (the file name is only used in messages):
   ``metadata.tsv`` (one word per line; a header row when it has more than one column).
 
 The common case (every line ``word`` + exactly ``d`` numbers) is parsed in bulk: big
-files by a compiled scan (``embedlab.vector_text_jit``, numba), small ones by pandas' C
+files by a compiled scan (``embedlab.vectors.text_scan``, numba), small ones by pandas' C
 CSV parser; anything unusual falls back to a line-by-line parser that
 names the line and what is wrong with it.
 """
@@ -36,7 +36,7 @@ COMPILED_SCAN_MIN_BYTES = 4 << 20  # smaller files parse fast enough without imp
 class ParsedVectors:
     """Words as the file lists them (duplicates possible), their float32 matrix, and the format found.
 
-    ``embedlab.vector_io`` turns this into a WordVectors, keeping the first of duplicate words.
+    ``embedlab.vectors.io`` turns this into a WordVectors, keeping the first of duplicate words.
     """
 
     words: list[str]
@@ -174,7 +174,7 @@ def _parse_text_compiled(body: bytes, dim: int) -> tuple[list[str] | None, np.nd
 
     Returns ``(None, None)`` when some line is malformed, so the careful parser names it.
     """
-    from embedlab.vector_text_jit import scan_text
+    from embedlab.vectors.text_scan import scan_text
 
     matrix, word_starts, word_ends, odd, rows = scan_text(body, dim)
     words = _words_at(body, word_starts, word_ends)

@@ -13,8 +13,8 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from embedlab.errors import EmbedLabError
-from embedlab.projection import MAX_WORDS
-from embedlab.vectors import WordVectors
+from embedlab.maps.projection import MAX_WORDS
+from embedlab.vectors.word_vectors import WordVectors
 
 
 @dataclass
@@ -97,7 +97,7 @@ def neighbourhood_words(vectors: WordVectors, query: str, k: int = 200) -> WordC
 
 def nearest_neighbours(unit: np.ndarray, topn: int = 5) -> np.ndarray:
     """For each row of unit vectors, the rows of its ``topn`` nearest others (cosine), nearest first."""
-    from embedlab.projection import exact_knn
+    from embedlab.maps.projection import exact_knn
 
     topn = max(1, min(topn, len(unit) - 1))
     indices, _ = exact_knn(np.ascontiguousarray(unit, dtype=np.float32), topn + 1, "cosine")
@@ -120,7 +120,7 @@ def class_log_odds(texts: list[str], labels: np.ndarray, class_names: list[str],
     ``positive`` defaults to a class called "positive", else the last class. A word
     never seen in the dataset scores 0 (no evidence either way).
     """
-    from embedlab.alignment import positive_class
+    from embedlab.data.labelled import positive_class
     from embedlab.text import tokenize
 
     positive = positive or positive_class(list(class_names))

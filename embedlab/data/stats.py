@@ -7,7 +7,6 @@ a "missing word" here is one the model really has no GloVe vector for.
 
 from __future__ import annotations
 
-import hashlib
 import math
 from collections import Counter
 from dataclasses import dataclass, field
@@ -15,7 +14,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from embedlab.datasets import LabelledDataset
+from embedlab.data.labelled import LabelledDataset
 from embedlab.text import tokenize
 
 MIN_SEQUENCE_LENGTH, MAX_SEQUENCE_LENGTH = 8, 512
@@ -30,17 +29,6 @@ once only or other our ours ourselves out over own same she should so some such 
 themselves then there these they this those through to too under until up very was we were what when where which
 while who whom why will with would you your yours yourself yourselves 's n't 're 've 'll 'd 'm also one even
 """.split())
-
-
-def dataset_fingerprint(dataset: LabelledDataset) -> str:
-    """A short hash of the texts, labels and class names: a cache key that changes when the data does."""
-    digest = hashlib.sha256()
-    for name in dataset.class_names:
-        digest.update(name.encode("utf-8") + b"\x00")
-    digest.update(np.asarray(dataset.labels, dtype=np.int64).tobytes())
-    for text in dataset.texts:
-        digest.update(text.encode("utf-8", errors="surrogatepass") + b"\x00")
-    return digest.hexdigest()[:20]
 
 
 def tokenize_all(texts: list[str]) -> list[list[str]]:

@@ -1,10 +1,10 @@
-"""Putting two embeddings in one space, and reading a trained model's embedding.
+"""Putting two embeddings in one space, and a model's sentiment direction in one.
 
 - ``align``: orthogonal Procrustes — the rotation that lays one set of vectors over
   another (Hamilton et al.'s method for comparing embeddings of the same words).
 - ``compare``: two vector sets on their shared words, aligned, with how far each word moved.
-- ``learned_embedding``: a trained model's Embedding rows as ``WordVectors``.
-- ``word_scores`` / ``sentiment_direction``: what a trained model reads in each word.
+- ``sentiment_direction`` / ``sentiment_axes``: the direction along which a trained model's
+  word scores (``embedlab.models.learned.word_scores``) grow, and positions along it.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from embedlab.errors import EmbedLabError
-from embedlab.vectors import WordVectors
+from embedlab.vectors.word_vectors import WordVectors
 
 
 def align(source: np.ndarray, target: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -93,56 +93,6 @@ def _unit(matrix: np.ndarray) -> np.ndarray:
     matrix = np.asarray(matrix, dtype=np.float64)
     norms = np.linalg.norm(matrix, axis=1, keepdims=True)
     return matrix / np.where(norms == 0, 1.0, norms)
-
-
-def learned_embedding(run_or_model, name: str | None = None) -> WordVectors:
-    """A trained model's word vectors: its vocabulary words → its Embedding rows.
-
-    The padding row ("") and the out-of-vocabulary row ("[UNK]") are left out. The
-    vocabulary of ``TextVectorization`` is frequency-ranked, so the result is too.
-
-    Args:
-        run_or_model: a ``Run`` (its model is loaded safely) or a loaded Keras model.
-        name: a name for the set; defaults to "<run name> (learned)".
-    """
-    from embedlab.modeling import embedding_layer, vectorizer_layer
-
-    model = run_or_model.load_model() if hasattr(run_or_model, "load_model") else run_or_model
-    label = name or f"{getattr(run_or_model, 'name', getattr(model, 'name', 'model'))} (learned)"
-    matrix = np.asarray(embedding_layer(model).get_weights()[0], dtype=np.float32)
-    vocabulary = [str(word) for word in vectorizer_layer(model).get_vocabulary()]
-    if len(vocabulary) != len(matrix):
-        raise EmbedLabError(
-            f"the model's vocabulary has {len(vocabulary):,} words but its Embedding layer has {len(matrix):,} rows; "
-            "expected one row per word — the model file is inconsistent"
-        )
-    keep = [i for i, word in enumerate(vocabulary) if word not in ("", "[UNK]")]
-    if not keep:
-        raise EmbedLabError("the model's vocabulary is empty apart from padding and [UNK]; it learned no words")
-    return WordVectors([vocabulary[i] for i in keep], matrix[keep], name=label)
-
-
-def positive_class(class_names: list[str]) -> str:
-    """The class a sentiment score is about: "positive" if there is one, else the last class."""
-    for name in class_names:
-        if name.strip().lower() in ("positive", "pos", "1"):
-            return name
-    return class_names[-1]
-
-
-def word_scores(predictor, words: list[str], class_name: str | None = None) -> np.ndarray:
-    """The trained model's probability of ``class_name`` for each word read alone (one batch call per 512).
-
-    0.5 for two classes means "no lean"; a word the model reads as positive on its own
-    scores near 1. ``class_name`` defaults to ``positive_class(predictor.class_names)``.
-    """
-    class_name = class_name or positive_class(list(predictor.class_names))
-    if class_name not in predictor.class_names:
-        raise EmbedLabError(
-            f"class '{class_name}' is not one of the model's classes ({', '.join(predictor.class_names)})"
-        )
-    column = list(predictor.class_names).index(class_name)
-    return predictor.predict_proba(list(words))[:, column].astype(np.float32)
 
 
 def sentiment_direction(vectors: np.ndarray, scores: np.ndarray, share: float = 0.25) -> np.ndarray:

@@ -50,7 +50,7 @@ def load_embedlab_model(path: Path | str):
             f"{path.name} could not be loaded as an EmbedLab model ({first_line[:300]}); "
             "use a .keras file saved by EmbedLab's Train page or `python -m embedlab train`"
         ) from None
-    from embedlab.modeling import embedding_layer, vectorizer_layer
+    from embedlab.models.architecture import embedding_layer, vectorizer_layer
 
     vectorizer_layer(model)
     embedding_layer(model)

@@ -68,7 +68,7 @@ def spectral_layout(data: np.ndarray, graph, dim: int, random_state: np.random.R
 
     n_pieces, _ = scipy.sparse.csgraph.connected_components(graph)
     if n_pieces > 1:
-        from embedlab.projection import import_umap
+        from embedlab.maps.umap_import import import_umap
 
         import_umap()
         from umap.spectral import spectral_layout as umaps_spectral_layout

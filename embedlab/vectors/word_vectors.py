@@ -9,6 +9,7 @@ cosine query is computed once, on first use.
 from __future__ import annotations
 
 import difflib
+import hashlib
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -75,6 +76,20 @@ class WordVectors:
         unit = vectors / norms
         unit.setflags(write=False)
         return unit
+
+    @cached_property
+    def fingerprint(self) -> str:
+        """A hash of every word and every number: this set's identity in every cache.
+
+        Never the name: two files both called ``vectors.txt`` are different sets, and a set cut
+        down with ``head`` keeps its name but not its content.
+        """
+        digest = hashlib.blake2b(digest_size=16)
+        digest.update(str(self.vectors.shape).encode())
+        for start in range(0, len(self.words), 100_000):  # bounded memory for millions of words
+            digest.update("\n".join(self.words[start:start + 100_000]).encode("utf-8", "surrogatepass") + b"\n")
+            digest.update(np.ascontiguousarray(self.vectors[start:start + 100_000]).tobytes())
+        return digest.hexdigest()
 
     def index(self, word: str) -> int:
         """Row of ``word``; raises an EmbedLabError with close suggestions when unknown."""

@@ -35,10 +35,12 @@ from pathlib import Path
 import pandas as pd
 
 from embedlab.cache import cache_dir
-from embedlab.datasets import BUILTIN_DATASETS, LabelledDataset
-from embedlab.dataset_files import TableFile, labelled_from_table
+from embedlab.data.labelled import LabelledDataset
+from embedlab.data.files import TableFile, labelled_from_table
 from embedlab.errors import EmbedLabError
 
+ROTTEN_TOMATOES_TITLE = "Rotten Tomatoes: 10,605 human-rated snippets (vaderSentiment 3.3.2 source, from PyPI)"
+IMDB_TITLE = "IMDB: 50,000 reviews (Keras download; needs internet)"
 DEFAULT_INDEX = "https://pypi.org/simple"
 VADER_PROJECT = "vadersentiment"  # the index's normalised project name
 VADER_SDIST = "vaderSentiment-3.3.2.tar.gz"
@@ -281,7 +283,7 @@ def rotten_tomatoes_10k(progress=None) -> LabelledDataset:
             _save_parquet(frame, cached)
     else:
         frame = pd.read_parquet(cached)
-    table = TableFile(frame, BUILTIN_DATASETS["rotten-tomatoes-10k"], "tsv", "utf-8", "\t", "text", "rating")
+    table = TableFile(frame, ROTTEN_TOMATOES_TITLE, "tsv", "utf-8", "\t", "text", "rating")
     dataset = labelled_from_table(table, "text", "rating", rating_threshold=0.0)
     dataset.notes = notes + [
         f"{len(frame):,} snippets, each the mean of about 20 human ratings on a −4..4 scale (Hutto & Gilbert, "
@@ -310,7 +312,7 @@ def imdb(progress=None) -> LabelledDataset:
                 ) from None
         _save_parquet(_read_imdb_archive(archive, progress), cached)
     frame = pd.read_parquet(cached)
-    table = TableFile(frame, BUILTIN_DATASETS["imdb"], "text", "utf-8", None, "text", "label")
+    table = TableFile(frame, IMDB_TITLE, "text", "utf-8", None, "text", "label")
     dataset = labelled_from_table(table, "text", "label")
     dataset.notes.append("Maas et al. (2011): train and test halves together; <br /> tags are read as spaces")
     _report(progress, 1.0, "Ready")

@@ -16,6 +16,7 @@ runs apart from another's on a shared server (see ``embedlab_ui``).
 
 from __future__ import annotations
 
+import hashlib
 import io
 import json
 import os
@@ -69,9 +70,14 @@ class Run:
     def model_path(self) -> Path:
         return self.path / MODEL_FILE
 
+    @property
+    def fingerprint(self) -> str:
+        """The sha256 of the saved model file: the run's identity in every cache (renaming changes nothing)."""
+        return model_file_fingerprint(self.model_path)
+
     def load_model(self):
         """The saved Keras model, loaded with Keras' safe mode."""
-        from embedlab.modelfiles import load_embedlab_model
+        from embedlab.models.model_files import load_embedlab_model
 
         return load_embedlab_model(self.model_path)
 
@@ -83,6 +89,24 @@ class Run:
         import pandas as pd
 
         return pd.read_csv(path, keep_default_na=False)
+
+
+_FINGERPRINTS: dict[tuple, str] = {}  # (path, size, mtime_ns) -> sha256 of the file: read-only facts
+
+
+def model_file_fingerprint(path: Path) -> str:
+    """The sha256 of a model file, read once per (path, size, modification time)."""
+    stat = path.stat()
+    key = (str(path), stat.st_size, stat.st_mtime_ns)
+    if key not in _FINGERPRINTS:
+        digest = hashlib.sha256()
+        with open(path, "rb") as file:
+            for block in iter(lambda: file.read(1 << 20), b""):
+                digest.update(block)
+        if len(_FINGERPRINTS) > 256:
+            _FINGERPRINTS.clear()
+        _FINGERPRINTS[key] = digest.hexdigest()[:20]
+    return _FINGERPRINTS[key]
 
 
 def new_run_id(name: str = "") -> str:

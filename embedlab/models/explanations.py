@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from embedlab.errors import EmbedLabError
-from embedlab.prediction import Predictor, check_text
+from embedlab.models.prediction import Predictor, check_text
 
 METHODS = ("occlusion", "integrated-gradients")
 METHOD_LABELS = {"occlusion": "Occlusion", "integrated-gradients": "Integrated gradients"}

@@ -23,7 +23,7 @@ from pathlib import Path
 import numpy as np
 
 from embedlab.errors import EmbedLabError
-from embedlab.vectors import WordVectors
+from embedlab.vectors.word_vectors import WordVectors
 
 ANALOGY_FILE = "questions-words.txt"
 PAIR_FILES = {"WordSim353": "wordsim353.tsv", "SimLex999": "simlex999.txt"}

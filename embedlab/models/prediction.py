@@ -56,7 +56,7 @@ class Predictor:
     def __init__(self, model, class_names: list[str] | None = None, name: str = "") -> None:
         import tensorflow as tf
 
-        from embedlab.modeling import embedding_layer, vectorizer_layer
+        from embedlab.models.architecture import embedding_layer, vectorizer_layer
 
         self.model = model
         self.name = name or model.name
@@ -96,7 +96,7 @@ class Predictor:
     @classmethod
     def from_file(cls, path: Path | str, class_names: list[str] | None = None) -> "Predictor":
         """A Predictor for a ``.keras`` file saved by EmbedLab (loaded in safe mode)."""
-        from embedlab.modelfiles import load_embedlab_model
+        from embedlab.models.model_files import load_embedlab_model
 
         return cls(load_embedlab_model(path), class_names, name=Path(path).name)
 
@@ -152,7 +152,7 @@ class Predictor:
 
     def token_index(self, token: str) -> int:
         """The token's row in the vocabulary; 1 (``[UNK]``) for a word outside it."""
-        from embedlab.modeling import OOV_INDEX
+        from embedlab.models.architecture import OOV_INDEX
 
         return self._index.get(token, OOV_INDEX)
 
