@@ -4,7 +4,7 @@ import streamlit as st
 
 st.set_page_config(page_title="EmbedLab", page_icon="🧭", layout="wide")
 
-from embedlab_ui.projection import start_warm_up  # noqa: E402  (set_page_config must come first)
+from embedlab_ui.maps import start_warm_up  # noqa: E402  (set_page_config must come first)
 from embedlab_ui.session import workspace  # noqa: E402
 from embedlab_ui.vectors import vector_source_sidebar  # noqa: E402
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from embedlab.datasets import DEFAULT_DATASET, LabelledDataset, builtin_dataset
+from embedlab.data.builtins import DEFAULT_DATASET, builtin_dataset
+from embedlab.data.labelled import LabelledDataset
 
 DATASET_KEY = "dataset"  # st.session_state key: this visitor's LabelledDataset
 
@@ -36,13 +37,13 @@ def builtin(name: str, _progress=None) -> LabelledDataset:
 
 
 @st.cache_data(show_spinner=False, max_entries=20)
-def dataset_stats(fingerprint: str, vectors_name: str, _dataset: LabelledDataset, _vectors):
-    """Summary, top words and vector coverage of a dataset, keyed by its content fingerprint.
+def dataset_stats(dataset_fingerprint: str, vectors_fingerprint: str, _dataset: LabelledDataset, _vectors):
+    """Summary, top words and vector coverage of a dataset, keyed by the content of the dataset and the vectors.
 
     Everything returned is derived numbers and words, so sharing them between visitors
     whose data hash the same is harmless.
     """
-    from embedlab.dataset_stats import describe, glove_coverage, tokenize_all, top_words
+    from embedlab.data.stats import describe, glove_coverage, tokenize_all, top_words
 
     tokens = tokenize_all(_dataset.texts)
     return describe(_dataset, tokens), top_words(_dataset, 10, tokens), glove_coverage(_dataset, _vectors, 20, tokens)

@@ -1,11 +1,24 @@
-"""Choosing one of this visitor's runs, on any page."""
+"""This visitor's runs: choosing one on any page, and the one cache of the models they loaded.
+
+A loaded Keras model holds a visitor's own training, so it lives in their ``st.session_state``,
+never in a cache shared by every visitor. Every page asks here: the Explore page's learned
+embedding and word scores and the Predict page's predictor of the same run share one load.
+Entries are keyed by the model file's content (``Run.fingerprint``), so a run that is trained
+again or replaced loads afresh, and a renamed one does not.
+"""
 
 from __future__ import annotations
 
+import hashlib
+
+import numpy as np
 import streamlit as st
 
-from embedlab.runs import Run, list_runs
+from embedlab.models.runs import Run, list_runs
 from embedlab_ui.session import runs_folder
+
+MODELS_KEY = "runs.models"  # st.session_state: {key: loaded thing}, oldest first
+MAX_MODELS = 4  # models kept per visitor (the chosen one plus three to compare); older ones are dropped
 
 
 def run_label(run: Run) -> str:
@@ -25,3 +38,53 @@ def run_picker(label: str, key: str, help: str | None = None) -> Run | None:
     by_id = {run.run_id: run for run in runs}
     chosen = st.selectbox(label, list(by_id), format_func=lambda run_id: run_label(by_id[run_id]), key=key, help=help)
     return by_id[chosen]
+
+
+def remembered(key: tuple, make):
+    """``make()``'s result, kept for this visitor under ``key``; the oldest models are dropped past the limit."""
+    cache = st.session_state.setdefault(MODELS_KEY, {})
+    if key not in cache:
+        cache[key] = make()
+        models = [entry for entry in cache if entry[0] == "model"]
+        for stale in models[:-MAX_MODELS]:
+            for entry in [entry for entry in cache if entry[1] == stale[1]]:
+                cache.pop(entry)
+    return cache[key]
+
+
+def run_model(run: Run):
+    """The Keras model of ``run``, loaded once for this visitor (safe mode)."""
+    return remembered(("model", run.fingerprint), run.load_model)
+
+
+def run_predictor(run: Run):
+    """A Predictor for ``run``, built on its one loaded model."""
+    from embedlab.models.prediction import Predictor
+
+    return remembered(("predictor", run.fingerprint),
+                      lambda: Predictor(run_model(run), run.config.get("class_names"), name=run.name))
+
+
+def learned_vectors(run: Run):
+    """The run's learned embedding as WordVectors, read from its one loaded model."""
+    from embedlab.models.learned import learned_embedding
+
+    return remembered(("learned", run.fingerprint),
+                      lambda: learned_embedding(run_model(run), name=f"{run.name} (learned)"))
+
+
+def run_word_scores(run: Run, words: list[str]) -> np.ndarray:
+    """The run's model's probability of the positive class for each word read alone."""
+    from embedlab.models.learned import word_scores
+
+    digest = hashlib.sha256("\n".join(words).encode("utf-8", "surrogatepass")).hexdigest()[:16]
+    return remembered(("scores", run.fingerprint, digest), lambda: word_scores(run_predictor(run), words))
+
+
+def predictor_for_upload(file_digest: str, model, class_names: list[str], filename: str):
+    """A Predictor for a .keras file this visitor uploaded, kept beside their runs' models."""
+    from embedlab.models.prediction import Predictor
+
+    remembered(("model", file_digest), lambda: model)
+    return remembered(("predictor", file_digest, tuple(class_names)),
+                      lambda: Predictor(model, class_names, name=filename))

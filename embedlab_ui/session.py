@@ -9,7 +9,8 @@ from pathlib import Path
 import streamlit as st
 
 from embedlab.errors import EmbedLabError
-from embedlab.runs import default_runs_dir, workspace_dir
+from embedlab.models.runs import default_runs_dir, workspace_dir
+from embedlab_ui.streamlit_internals import leave_old_pages_mode
 
 WORKSPACE_PARAM = "workspace"
 
@@ -60,16 +61,8 @@ def literal(text: str) -> str:
 def route_through_app() -> None:
     """Make sure this page runs inside app.py's frame (navigation, workspace, vector picker).
 
-    Streamlit 1.67 keeps its old multipage mode for any app with a ``pages/`` folder until
-    the first ``st.navigation`` call in the process. So when the first request after a
-    server start is a deep link (``/predict?workspace=…``), it runs ``pages/predict.py``
-    alone: the sidebar lists file names and app.py never runs. Each page calls this first;
-    it switches that mode off and reruns, which sends the run through app.py. AppTest
-    (which resets the mode on every run) is left as it is.
+    A deep link as a fresh server's first request would run the page alone, outside app.py
+    (see ``streamlit_internals``); each page calls this first, and it reruns through app.py.
     """
-    from streamlit.runtime import Runtime
-    from streamlit.runtime.pages_manager import PagesManager
-
-    if PagesManager.uses_pages_directory and type(Runtime._instance) is Runtime:
-        PagesManager.uses_pages_directory = False
+    if leave_old_pages_mode():
         st.rerun()

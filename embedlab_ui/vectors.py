@@ -14,8 +14,8 @@ from pathlib import Path
 import streamlit as st
 
 from embedlab.errors import EmbedLabError
-from embedlab.vector_io import check_vector_path, load_default_vectors, load_vector_file, load_vectors_from_bytes
-from embedlab.vectors import WordVectors
+from embedlab.vectors.io import check_vector_path, load_default_vectors, load_vector_file, load_vectors_from_bytes
+from embedlab.vectors.word_vectors import WordVectors
 from embedlab_ui.session import show_error
 
 VECTORS_DIR_ENV = "EMBEDLAB_VECTORS_DIR"  # folder whose vector files the server offers

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import html
 
 import streamlit as st
 
 from embedlab.errors import EmbedLabError
-from embedlab.similarity import METHODS, analogy_map, neighbors, similarity, solve_analogy
+from embedlab.vectors.similarity import METHODS, analogy_map, neighbors, similarity, solve_analogy
+from embedlab_ui import charts
 from embedlab_ui.session import route_through_app, show_error
 from embedlab_ui.vectors import current_vectors
 
@@ -28,32 +28,6 @@ def ranked_table(results: list[tuple[str, float]], score_name: str = "score"):
 
     return pd.DataFrame({"rank": range(1, len(results) + 1), "word": [word for word, _ in results],
                          score_name: [score for _, score in results]})
-
-
-def analogy_figure(points: list[dict], arrows: list[tuple[str, str]]):
-    """Words as labelled dots in a PCA plane; arrows for the two sides of the parallelogram."""
-    import plotly.graph_objects as go
-
-    by_word = {point["word"]: point for point in points}
-    figure = go.Figure()
-    for role, colour, size in (("neighbour", "#9ca3af", 7), ("query", "#4f46e5", 11)):
-        chosen = [point for point in points if point["role"] == role]
-        figure.add_trace(go.Scatter(
-            x=[point["x"] for point in chosen], y=[point["y"] for point in chosen], mode="markers+text",
-            # Plotly reads a few HTML tags in labels; vocabulary words are shown as plain text.
-            text=[html.escape(point["word"]) for point in chosen], textposition="top center",
-            marker={"color": colour, "size": size}, name="your words" if role == "query" else "neighbours",
-            hoverinfo="text",
-        ))
-    for start, end in arrows:
-        if start in by_word and end in by_word:
-            figure.add_annotation(x=by_word[end]["x"], y=by_word[end]["y"], ax=by_word[start]["x"],
-                                  ay=by_word[start]["y"], xref="x", yref="y", axref="x", ayref="y",
-                                  showarrow=True, arrowhead=3, arrowwidth=2, arrowcolor="#ef4444", text="")
-    figure.update_layout(height=460, margin={"l": 10, "r": 10, "t": 30, "b": 10},
-                         xaxis={"visible": False}, yaxis={"visible": False, "scaleanchor": "x"},
-                         legend={"orientation": "h"})
-    return figure
 
 
 def query_inputs(mode: str) -> tuple[list[str], list[str], list[tuple[str, str]], str]:
@@ -126,7 +100,7 @@ def show_analogy(vectors) -> None:
         return
     arrows = [(start, top_answer if end == "?" else end) for start, end in arrows]
     with map_column:
-        st.plotly_chart(analogy_figure(points, arrows), key="analogies.map")
+        st.plotly_chart(charts.analogy_figure(points, arrows), key="analogies.map")
         st.caption("Your words, the top answer and four neighbours of each, projected to 2-D with PCA. "
                    + ("The red arrows b → a and c → answer are the two sides of the parallelogram: the more "
                       "parallel, the cleaner the analogy." if arrows else ""))
@@ -155,9 +129,9 @@ def show_neighbours(vectors) -> None:
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
-def analogy_benchmark(name: str, size: int, restrict_vocab: int, _vectors) -> dict:
-    """Google analogy scores of one vector set, keyed by its name and size (the progress bar replays empty)."""
-    from embedlab.benchmarks import evaluate_word_analogies
+def analogy_benchmark(vectors_fingerprint: str, restrict_vocab: int, _vectors) -> dict:
+    """Google analogy scores of one vector set, keyed by its content (the progress bar replays empty)."""
+    from embedlab.vectors.benchmarks import evaluate_word_analogies
 
     bar = st.progress(0.0, "Answering the analogy questions…")
     result = evaluate_word_analogies(_vectors, restrict_vocab=restrict_vocab,
@@ -167,22 +141,21 @@ def analogy_benchmark(name: str, size: int, restrict_vocab: int, _vectors) -> di
 
 
 @st.cache_data(show_spinner="Scoring WordSim353 and SimLex999…", max_entries=16)
-def similarity_benchmark(name: str, size: int, restrict_vocab: int, _vectors) -> list[dict]:
-    """WordSim353 and SimLex999 correlations of one vector set, keyed by its name and size."""
-    from embedlab.benchmarks import evaluate_similarity_sets
+def similarity_benchmark(vectors_fingerprint: str, restrict_vocab: int, _vectors) -> list[dict]:
+    """WordSim353 and SimLex999 correlations of one vector set, keyed by its content."""
+    from embedlab.vectors.benchmarks import evaluate_similarity_sets
 
     return [result.to_dict() for result in evaluate_similarity_sets(_vectors, restrict_vocab=restrict_vocab)]
 
 
 def show_benchmarks(vectors) -> None:
     import pandas as pd
-    import plotly.express as px
 
     st.caption("Google's 19,544 analogy questions and two sets of human similarity judgements, scored with "
                "gensim's rules (questions with a word outside the searched vocabulary are skipped).")
     restrict_vocab = int(st.number_input("Known words (the N most frequent)", min_value=1, value=300_000,
                                          step=10_000, key="analogies.benchmark_restrict"))
-    key = (vectors.name, len(vectors), restrict_vocab)
+    key = (vectors.fingerprint, restrict_vocab)
     done = st.session_state["analogies.benchmarked"]
     left, right = st.columns(2)
     if left.button("Score analogies", type="primary", key="analogies.run_analogies"):
@@ -197,19 +170,14 @@ def show_benchmarks(vectors) -> None:
                       help=f"{total['correct']:,} of {total['questions']:,} questions; "
                            f"{result['skipped']:,} skipped for unknown words")
             sections = pd.DataFrame(result["sections"] + result["groups"])
-            chart = px.bar(sections, x="section", y="accuracy", text_auto=".1%",
-                           title=f"Accuracy per section — {vectors.name}")
-            st.plotly_chart(chart.update_yaxes(tickformat=".0%"), key="analogies.sections_chart")
+            st.plotly_chart(charts.section_accuracy_figure(sections, vectors.name), key="analogies.sections_chart")
             st.dataframe(sections, hide_index=True, width="stretch", key="analogies.sections_table",
                          column_config={"accuracy": st.column_config.NumberColumn(format="percent")})
             with st.expander("Some wrong answers (a is to b as c is to expected; the vectors said answer)"):
                 st.dataframe(pd.DataFrame(result["wrong_examples"]), hide_index=True, width="stretch")
         if ("similarity", *key) in done:
             table = pd.DataFrame(similarity_benchmark(*key, vectors))
-            long = table.melt(id_vars="name", value_vars=["pearson", "spearman"], var_name="correlation")
-            st.plotly_chart(px.bar(long, x="name", y="value", color="correlation", barmode="group",
-                                   title=f"Correlation with human judgements — {vectors.name}"),
-                            key="analogies.similarity_chart")
+            st.plotly_chart(charts.correlation_figure(table, vectors.name), key="analogies.similarity_chart")
             st.dataframe(table, hide_index=True, width="stretch", key="analogies.similarity_table")
     except EmbedLabError as error:
         show_error(error)

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import streamlit as st
 
-from embedlab.dataset_files import MAX_BYTES, MAX_CLASSES, MAX_ROWS, inspect_table, labelled_from_table
-from embedlab.dataset_stats import dataset_fingerprint
-from embedlab.datasets import BUILTIN_DATASETS, DEFAULT_DATASET
+from embedlab.data.files import MAX_BYTES, MAX_CLASSES, MAX_ROWS, inspect_table, labelled_from_table
+from embedlab.data.builtins import BUILTIN_DATASETS, DEFAULT_DATASET
 from embedlab.errors import EmbedLabError
+from embedlab_ui import charts
 from embedlab_ui.datasets import builtin, current_dataset, dataset_stats, set_current_dataset
 from embedlab_ui.session import route_through_app, show_error
 from embedlab_ui.vectors import current_vectors
@@ -21,7 +21,6 @@ PREVIEW_ROWS = 500
 
 # This visitor's parsed upload: (file_id, TableFile or the EmbedLabError it raised).
 st.session_state.setdefault("data.table", None)
-st.session_state.setdefault("data.fingerprint", None)  # (dataset object, its content hash)
 
 
 def load_builtin_section() -> None:
@@ -104,18 +103,8 @@ def upload_section() -> None:
                    icon=":material/check_circle:")
 
 
-def fingerprint(dataset) -> str:
-    """The dataset's content hash, computed once per dataset object (hashing 50,000 reviews takes a moment)."""
-    stored = st.session_state["data.fingerprint"]
-    if stored is None or stored[0] is not dataset:  # holding the object keeps its identity unique
-        stored = (dataset, dataset_fingerprint(dataset))
-        st.session_state["data.fingerprint"] = stored
-    return stored[1]
-
-
 def show_dataset(dataset) -> None:
     import pandas as pd
-    import plotly.express as px
 
     st.header(f"Current dataset: {dataset.name}", anchor=False)
     if dataset.dropped:
@@ -127,7 +116,7 @@ def show_dataset(dataset) -> None:
         st.info(note, icon=":material/info:")
     vectors = current_vectors()
     with st.spinner("Counting words…"):
-        summary, words, coverage = dataset_stats(fingerprint(dataset), vectors.name, dataset, vectors)
+        summary, words, coverage = dataset_stats(dataset.fingerprint, vectors.fingerprint, dataset, vectors)
 
     metrics = st.columns(4)
     metrics[0].metric("Texts", f"{summary.num_examples:,}")
@@ -144,20 +133,11 @@ def show_dataset(dataset) -> None:
     balance, lengths = st.columns(2)
     with balance:
         st.subheader("Class balance", anchor=False)
-        counts = pd.DataFrame({"class": list(summary.class_counts), "texts": list(summary.class_counts.values())})
-        figure = px.bar(counts, x="class", y="texts", text="texts")
-        figure.update_layout(height=320, margin=dict(l=10, r=10, t=10, b=10), xaxis_type="category")
-        st.plotly_chart(figure, key="data.balance")
+        st.plotly_chart(charts.class_balance_figure(summary.class_counts), key="data.balance")
     with lengths:
         st.subheader("Text length", anchor=False)
-        edges = summary.histogram_edges
-        histogram = pd.DataFrame({"tokens": edges[:-1], "texts": summary.histogram_counts})
-        figure = px.bar(histogram, x="tokens", y="texts")
-        figure.update_traces(width=float(edges[1] - edges[0]) * 0.9 if len(edges) > 1 else 0.9)
-        figure.add_vline(x=summary.suggested_sequence_length, line_dash="dash", line_color="#d62728",
-                         annotation_text=f"suggested length {summary.suggested_sequence_length}")
-        figure.update_layout(height=320, margin=dict(l=10, r=10, t=10, b=10))
-        st.plotly_chart(figure, key="data.lengths")
+        st.plotly_chart(charts.text_length_figure(summary.histogram_edges, summary.histogram_counts,
+                                                  summary.suggested_sequence_length), key="data.lengths")
         st.caption(f"Tokens per text: mean {summary.mean_length:.1f}, 95th percentile {summary.p95_length:.0f}, "
                    f"longest {summary.max_length:,}.")
 

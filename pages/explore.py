@@ -6,11 +6,10 @@ import numpy as np
 import streamlit as st
 
 from embedlab.errors import EmbedLabError
-from embedlab.projection import MAX_WORDS
+from embedlab.maps.projection import MAX_WORDS
 from embedlab_ui.datasets import current_dataset
-from embedlab_ui.projection import (cached_map, cached_neighbours, cached_trust, fingerprint, learned_vectors,
-                                    run_key, run_word_scores, start_warm_up, words_key)
-from embedlab_ui.runs import run_picker
+from embedlab_ui.maps import cached_map, cached_neighbours, cached_trust, start_warm_up, words_key
+from embedlab_ui.runs import learned_vectors, run_picker, run_word_scores
 from embedlab_ui.session import literal, route_through_app, show_error
 from embedlab_ui.vectors import current_vectors
 
@@ -36,17 +35,18 @@ def pick_source(key: str, label: str = "Source"):
     source = st.radio(label, [SOURCE_VECTORS, SOURCE_RUN], horizontal=True, key=f"{key}.source")
     if source == SOURCE_VECTORS:
         vectors = current_vectors()
-        return vectors, f"vectors:{fingerprint(vectors)}", None
+        return vectors, vectors.fingerprint, None
     run = run_picker("Run", key=f"{key}.run")
     if run is None:
         return None, None, None
     with st.spinner(f"Reading the embedding of {run.name}…"):
-        return learned_vectors(run), run_key(run), run
+        vectors = learned_vectors(run)
+        return vectors, vectors.fingerprint, run
 
 
 def pick_words(vectors):
     """The words to map, chosen with the word widgets; warnings and notes shown here."""
-    from embedlab.wordmaps import dataset_words, neighbourhood_words, pasted_words, top_words
+    from embedlab.maps.words import dataset_words, neighbourhood_words, pasted_words, top_words
 
     mode = st.radio("Which words", [WORDS_TOP, WORDS_DATASET, WORDS_PASTED, WORDS_NEIGHBOURHOOD], horizontal=True,
                     key="explore.words_mode")
@@ -107,7 +107,7 @@ def draw_map(words, matrix, identity, params, placeholder):
     key = (identity, words_key(words), tuple(sorted(params.items())))
     if params["method"] != "umap":
         return cached_map(*key, matrix)
-    from embedlab.projection import check_parameters
+    from embedlab.maps.projection import check_parameters
 
     check_parameters(len(words), "umap", params["n_components"], params["n_neighbors"], params["min_dist"],
                      params["metric"])
@@ -137,7 +137,7 @@ def trust_caption(slot, identity, words, params, matrix, projection, suffix: str
 
 
 def _simple_figure(words, coords):
-    from embedlab.map_figures import readable_labels, word_map
+    from embedlab.maps.figures import readable_labels, word_map
 
     return word_map(words, coords, labelled=readable_labels(words, coords, LABELLED))
 
@@ -145,7 +145,7 @@ def _simple_figure(words, coords):
 def colour_values(mode, words, vectors, run):
     """(values, label, categorical, hover lines) for the chosen colouring; None values for none."""
     if mode == COLOUR_CLUSTER:
-        from embedlab.wordmaps import clusters
+        from embedlab.maps.words import clusters
 
         n = st.slider("Clusters", 2, 20, 8, key="explore.clusters")
         labels = clusters(vectors.subset(words).vectors, n)
@@ -161,7 +161,7 @@ def colour_values(mode, words, vectors, run):
             scores = run_word_scores(scoring_run, words)
         return scores, "p(positive)", False, [f"model: p(positive) {s:.2f}" for s in scores]
     if mode == COLOUR_DATASET:
-        from embedlab.wordmaps import class_log_odds
+        from embedlab.maps.words import class_log_odds
 
         dataset = current_dataset()
         values = class_log_odds(dataset.texts, dataset.labels, dataset.class_names, words)
@@ -197,8 +197,8 @@ def show_selection(event, table, three_d: bool):
 
 
 def show_exports(words, projection, subset, fig):
-    from embedlab.map_figures import figure_html
-    from embedlab.wordmaps import coordinates_table, projector_tsv
+    from embedlab.maps.figures import figure_html
+    from embedlab.maps.words import coordinates_table, projector_tsv
 
     with st.expander("Export"):
         table = coordinates_table(words, projection.coords)
@@ -225,7 +225,7 @@ def png_button(fig, key: str = "explore", file_stem: str = "word_map") -> None:
     """
     import hashlib
 
-    from embedlab.map_figures import figure_png
+    from embedlab.maps.figures import figure_png
 
     figure_id = hashlib.sha1(fig.to_json().encode("utf-8")).hexdigest()
     left, right = st.columns([1, 3])
@@ -243,7 +243,7 @@ def png_button(fig, key: str = "explore", file_stem: str = "word_map") -> None:
 
 def figure_exports(fig, table, key: str, file_stem: str) -> None:
     """The Export expander of a chart that is not a plain map: its table as CSV, the figure as HTML and PNG."""
-    from embedlab.map_figures import figure_html
+    from embedlab.maps.figures import figure_html
 
     with st.expander("Export"):
         left, right = st.columns(2)
@@ -278,7 +278,7 @@ def map_view(vectors, identity, run):
     placeholder = st.empty()
     projection = draw_map(words, subset.vectors, identity, params, placeholder)
     neighbours = cached_neighbours(identity, words_key(words), subset.unit_vectors)
-    from embedlab.map_figures import readable_labels, word_map
+    from embedlab.maps.figures import readable_labels, word_map
 
     highlight = None
     if search:
@@ -306,16 +306,16 @@ def map_view(vectors, identity, run):
     if params["method"] == "umap":
         trust_caption(trust_slot, identity, words, params, subset.vectors, projection,
                       f" Drawn in {projection.seconds:.1f} s.")
-    from embedlab.wordmaps import coordinates_table
+    from embedlab.maps.words import coordinates_table
 
     show_selection(event, coordinates_table(words, projection.coords), params["n_components"] == 3)
     show_exports(words, projection, subset, fig)
 
 
 def compare_view():
-    from embedlab.alignment import compare
-    from embedlab.map_figures import moves_map
-    from embedlab.wordmaps import top_words
+    from embedlab.maps.alignment import compare
+    from embedlab.maps.figures import moves_map
+    from embedlab.maps.words import top_words
 
     st.caption("Two sources on the same words (the words both know), the first rotated onto the second by "
                "orthogonal Procrustes, then ONE map of both: each word appears twice, and the biggest moves are "
@@ -371,9 +371,9 @@ def compare_view():
 
 
 def axis_view(vectors, identity, run):  # noqa: ARG001 (same shape as map_view)
-    from embedlab.alignment import sentiment_axes, sentiment_direction
-    from embedlab.map_figures import axis_map
-    from embedlab.wordmaps import top_words
+    from embedlab.maps.alignment import sentiment_axes, sentiment_direction
+    from embedlab.maps.figures import axis_map
+    from embedlab.maps.words import top_words
 
     scoring_run = run if run is not None else run_picker("Run whose model reads the words", "explore.axis_run")
     if scoring_run is None:

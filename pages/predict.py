@@ -2,43 +2,32 @@
 
 from __future__ import annotations
 
+import hashlib
 import html
 
 import streamlit as st
 from st_keyup import st_keyup
 
 from embedlab.errors import EmbedLabError
-from embedlab.explanations import METHOD_LABELS
-from embedlab.prediction import read_batch_texts
-from embedlab.runs import list_runs
-from embedlab_ui.runs import run_label, run_picker
+from embedlab.models.explanations import METHOD_LABELS
+from embedlab.models.prediction import read_batch_texts
+from embedlab.models.runs import list_runs
+from embedlab_ui.runs import predictor_for_upload, run_label, run_picker, run_predictor
 from embedlab_ui.session import route_through_app, runs_folder, show_error
 
 route_through_app()  # a deep link on a fresh server still gets app.py's frame
 
 SOURCE_RUN, SOURCE_UPLOAD = "A run of this workspace", "A .keras file saved by EmbedLab"
 PREDICTED = "the predicted class"
-MAX_PREDICTORS = 4  # the chosen model plus three to compare; older ones are dropped
 
-# This visitor's loaded models, keyed by model file and its modification time (a
-# retrained run is reloaded); never st.cache_resource, which every visitor would share.
-st.session_state.setdefault("predict.predictors", {})
-st.session_state.setdefault("predict.uploaded", None)  # (file_id, keras model, filename)
+st.session_state.setdefault("predict.uploaded", None)  # (file_id, sha256, keras model or error, filename)
 st.session_state.setdefault("predict.batch", None)  # (model name, DataFrame)
 
 
-def run_predictor(run):
-    """This visitor's Predictor for ``run``, loaded once per model file version."""
-    key = (str(run.model_path), run.model_path.stat().st_mtime_ns)
-    cache = st.session_state["predict.predictors"]
-    if key not in cache:
-        from embedlab.prediction import Predictor
-
-        with st.spinner(f"Loading {run.name}…"):
-            cache[key] = Predictor.from_run(run)
-        while len(cache) > MAX_PREDICTORS:
-            cache.pop(next(iter(cache)))
-    return cache[key]
+def loaded_predictor(run):
+    """This visitor's Predictor for ``run`` (one load per model file, shared with the other pages)."""
+    with st.spinner(f"Loading {run.name}…"):
+        return run_predictor(run)
 
 
 def uploaded_predictor():
@@ -49,15 +38,17 @@ def uploaded_predictor():
         return None
     stored = st.session_state["predict.uploaded"]
     if stored is None or stored[0] != upload.file_id:
-        from embedlab.modelfiles import load_embedlab_model_bytes
+        from embedlab.models.model_files import load_embedlab_model_bytes
 
+        data = upload.getvalue()
+        digest = hashlib.sha256(data).hexdigest()[:20]
         try:
             with st.spinner(f"Checking and loading {upload.name}…"):
-                stored = (upload.file_id, load_embedlab_model_bytes(upload.getvalue(), upload.name), upload.name)
+                stored = (upload.file_id, digest, load_embedlab_model_bytes(data, upload.name), upload.name)
         except EmbedLabError as error:
-            stored = (upload.file_id, error, upload.name)  # refuse once, not again on every keystroke
+            stored = (upload.file_id, digest, error, upload.name)  # refuse once, not again on every keystroke
         st.session_state["predict.uploaded"] = stored
-    _, model, filename = stored
+    _, digest, model, filename = stored
     if isinstance(model, EmbedLabError):
         raise model
     width = int(model.output_shape[-1])
@@ -66,15 +57,8 @@ def uploaded_predictor():
         "Class names, in the model's output order", value=default, key="predict.upload_classes",
         help="A .keras file does not carry its label names; edit them if yours differ.",
     )
-    key = ("upload", upload.file_id, names)
-    cache = st.session_state["predict.predictors"]
-    if key not in cache:
-        from embedlab.prediction import Predictor
-
-        cache[key] = Predictor(model, [name.strip() for name in names.split(",") if name.strip()], name=filename)
-        while len(cache) > MAX_PREDICTORS:
-            cache.pop(next(iter(cache)))
-    return cache[key]
+    return predictor_for_upload(f"upload:{digest}", model, [name.strip() for name in names.split(",") if name.strip()],
+                                filename)
 
 
 def label_badge(label: str, probability: float) -> str:
@@ -104,7 +88,7 @@ def show_probabilities(prediction, key: str) -> None:
 
 def show_explanation(predictor, text: str) -> None:
     """The tokens coloured by contribution, with the method and class to explain."""
-    from embedlab.explanations import contributions_html, explain
+    from embedlab.models.explanations import contributions_html, explain
 
     left, right = st.columns(2)
     method = left.radio("Explain with", list(METHOD_LABELS), format_func=METHOD_LABELS.get, horizontal=True,
@@ -151,7 +135,7 @@ def show_comparison(text: str, current_run_id: str | None) -> None:
         with column:
             st.text(run_label(runs[run_id]))
             try:
-                show_probabilities(run_predictor(runs[run_id]).predict(text), key=f"predict.compare_table.{run_id}")
+                show_probabilities(loaded_predictor(runs[run_id]).predict(text), key=f"predict.compare_table.{run_id}")
             except EmbedLabError as error:
                 show_error(error)
 
@@ -218,7 +202,7 @@ try:
     if source == SOURCE_RUN:
         run = run_picker("Run", key="predict.run")
         if run is not None:
-            predictor, run_id = run_predictor(run), run.run_id
+            predictor, run_id = loaded_predictor(run), run.run_id
     else:
         predictor = uploaded_predictor()
 except EmbedLabError as error:

@@ -5,15 +5,16 @@ from __future__ import annotations
 import streamlit as st
 
 from embedlab.errors import EmbedLabError
-from embedlab.modeling import EMBEDDING_KINDS, EMBEDDING_LABELS, ENCODER_LABELS, ENCODERS, ModelConfig
-from embedlab.runs import delete_run, list_runs, rename_run, zip_run
-from embedlab.training import (
+from embedlab.models.architecture import EMBEDDING_KINDS, EMBEDDING_LABELS, ENCODER_LABELS, ENCODERS, ModelConfig
+from embedlab.models.runs import delete_run, list_runs, rename_run, zip_run
+from embedlab.models.training import (
     TRAINING_SLOTS,
     TrainingJob,
     TrainingOptions,
     TrainingSeries,
     default_sequence_length,
 )
+from embedlab_ui import charts
 from embedlab_ui import training as ui
 from embedlab_ui.datasets import current_dataset
 from embedlab_ui.runs import run_label
@@ -157,8 +158,8 @@ def show_job(job, index: int) -> None:
         live_accuracy = None
     if history or live:
         left, right = st.columns(2)
-        left.plotly_chart(ui.curves_figure({job.name: history}, "loss", live), key=f"train.live_loss.{index}")
-        right.plotly_chart(ui.curves_figure({job.name: history}, "accuracy", live_accuracy),
+        left.plotly_chart(charts.curves_figure({job.name: history}, "loss", live), key=f"train.live_loss.{index}")
+        right.plotly_chart(charts.curves_figure({job.name: history}, "accuracy", live_accuracy),
                            key=f"train.live_accuracy.{index}")
 
 
@@ -191,15 +192,15 @@ def show_results(run, place: str) -> None:
                f"best epoch {metrics.get('best_epoch')} of {metrics.get('epochs_run')} run, its weights kept."
                f"{stopped} Trained in {metrics.get('seconds', 0):.0f} s.")
     left, right = st.columns(2)
-    left.plotly_chart(ui.curves_figure({run.name: run.history}, "loss"), key=f"train.{place}.loss.{run.run_id}")
-    right.plotly_chart(ui.curves_figure({run.name: run.history}, "accuracy"),
+    left.plotly_chart(charts.curves_figure({run.name: run.history}, "loss"), key=f"train.{place}.loss.{run.run_id}")
+    right.plotly_chart(charts.curves_figure({run.name: run.history}, "accuracy"),
                        key=f"train.{place}.accuracy.{run.run_id}")
     left, right = st.columns(2)
     if metrics.get("confusion_matrix"):
-        left.plotly_chart(ui.confusion_figure(metrics["confusion_matrix"], metrics.get("class_names", [])),
+        left.plotly_chart(charts.confusion_figure(metrics["confusion_matrix"], metrics.get("class_names", [])),
                           key=f"train.{place}.confusion.{run.run_id}")
     if metrics.get("roc"):
-        right.plotly_chart(ui.roc_figure(metrics["roc"]), key=f"train.{place}.roc.{run.run_id}")
+        right.plotly_chart(charts.roc_figure(metrics["roc"]), key=f"train.{place}.roc.{run.run_id}")
     if metrics.get("per_class"):
         st.dataframe(metrics["per_class"], hide_index=True, key=f"train.{place}.per_class.{run.run_id}")
     if metrics.get("worst"):
@@ -216,8 +217,8 @@ def show_comparison(runs, key: str) -> None:
         label = run.name if run.name not in histories else f"{run.name} ({run.run_id[-6:]})"
         histories[label] = run.history
     left, right = st.columns(2)
-    left.plotly_chart(ui.curves_figure(histories, "loss", height=420), key=f"{key}.loss")
-    right.plotly_chart(ui.curves_figure(histories, "accuracy", height=420), key=f"{key}.accuracy")
+    left.plotly_chart(charts.curves_figure(histories, "loss", height=420), key=f"{key}.loss")
+    right.plotly_chart(charts.curves_figure(histories, "accuracy", height=420), key=f"{key}.accuracy")
     st.dataframe(ui.metrics_table(runs), hide_index=True, width="stretch", key=f"{key}.table",
                  column_config={"test accuracy": st.column_config.NumberColumn(format="percent")})
 

@@ -13,7 +13,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
-from embedlab.vectors import WordVectors  # noqa: E402
+from embedlab.vectors.word_vectors import WordVectors  # noqa: E402
 
 
 @pytest.fixture(scope="session")
@@ -45,7 +45,7 @@ def tiny_vectors() -> WordVectors:
 @pytest.fixture(scope="session")
 def glove() -> WordVectors:
     """The real GloVe 6B 50d vectors (memory-mapped; ready in well under a second)."""
-    from embedlab.vector_io import load_default_vectors
+    from embedlab.vectors.io import load_default_vectors
 
     return load_default_vectors()
 
@@ -78,8 +78,8 @@ def train_tiny_run(runs_dir: Path, embedding: str = "random", encoder: str = "po
     """
     import pandas as pd
 
-    from embedlab.modeling import ModelConfig, build_model, build_vectorizer
-    from embedlab.runs import save_run
+    from embedlab.models.architecture import ModelConfig, build_model, build_vectorizer
+    from embedlab.models.runs import save_run
 
     texts = POSITIVE_SENTENCES + NEGATIVE_SENTENCES
     labels = np.array([1] * len(POSITIVE_SENTENCES) + [0] * len(NEGATIVE_SENTENCES))

@@ -6,7 +6,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from embedlab.vectors import WordVectors
+from embedlab.vectors.word_vectors import WordVectors
 
 
 def keyed_vectors(vectors: WordVectors):
@@ -21,7 +21,7 @@ def keyed_vectors(vectors: WordVectors):
 @lru_cache(maxsize=2)
 def glove_keyed_vectors(words: int | None = None):
     """GloVe 6B 50d (or its ``words`` most frequent words) as gensim KeyedVectors, built once per process."""
-    from embedlab.vector_io import load_default_vectors
+    from embedlab.vectors.io import load_default_vectors
 
     glove = load_default_vectors()
     return keyed_vectors(glove if words is None else glove.head(words))

@@ -5,11 +5,11 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from embedlab.benchmarks import (
+from embedlab.vectors.benchmarks import (
     evaluate_similarity_sets, evaluate_word_analogies, evaluate_word_pairs, read_analogy_questions,
 )
 from embedlab.errors import EmbedLabError
-from embedlab.vectors import WordVectors
+from embedlab.vectors.word_vectors import WordVectors
 from tests.gensim_reference import glove_keyed_vectors, keyed_vectors
 
 TINY_ANALOGIES = """\

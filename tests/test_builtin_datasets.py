@@ -13,9 +13,9 @@ import tarfile
 import numpy as np
 import pytest
 
-from embedlab import dataset_downloads
-from embedlab.dataset_downloads import VADER_ENV, VADER_SDIST, find_sdist, package_index_url
-from embedlab.datasets import BUILTIN_DATASETS, DEFAULT_DATASET, builtin_dataset
+from embedlab.data import downloads as dataset_downloads
+from embedlab.data.downloads import VADER_ENV, VADER_SDIST, find_sdist, package_index_url
+from embedlab.data.builtins import BUILTIN_DATASETS, DEFAULT_DATASET, builtin_dataset
 from embedlab.errors import EmbedLabError
 
 UNREACHABLE = "http://127.0.0.1:9/"

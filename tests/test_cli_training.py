@@ -5,7 +5,7 @@ import json
 import pytest
 
 from embedlab.cli import main
-from embedlab.runs import list_runs, read_run
+from embedlab.models.runs import list_runs, read_run
 
 pytestmark = pytest.mark.slow
 

@@ -5,9 +5,9 @@ import json
 import numpy as np
 import pytest
 
-from embedlab import dataset_files
+from embedlab.data import files as dataset_files
 from embedlab.cli import main
-from embedlab.dataset_files import (
+from embedlab.data.files import (
     MAX_CLASSES, inspect_table, labelled_from_table, order_class_names, read_labelled_file,
 )
 from embedlab.errors import EmbedLabError

@@ -3,10 +3,11 @@
 import numpy as np
 import pytest
 
-from embedlab.dataset_stats import (
-    dataset_fingerprint, describe, glove_coverage, suggested_sequence_length, tokenize_all, top_words,
+from embedlab.data.stats import (
+    describe, glove_coverage, suggested_sequence_length, tokenize_all, top_words,
 )
-from embedlab.datasets import LabelledDataset, builtin_dataset
+from embedlab.data.builtins import builtin_dataset
+from embedlab.data.labelled import LabelledDataset
 from embedlab.text import tokenize
 
 
@@ -81,11 +82,11 @@ def test_coverage_with_known_answers(tiny_vectors):
 
 def test_fingerprint_follows_the_content():
     same = _dataset(list(zip(SENTIMENT.texts, SENTIMENT.labels.tolist())))
-    assert dataset_fingerprint(same) == dataset_fingerprint(SENTIMENT)
+    assert same.fingerprint == SENTIMENT.fingerprint
     flipped = _dataset(list(zip(SENTIMENT.texts, (1 - SENTIMENT.labels).tolist())))
-    assert dataset_fingerprint(flipped) != dataset_fingerprint(SENTIMENT)
+    assert flipped.fingerprint != SENTIMENT.fingerprint
     renamed = _dataset(list(zip(SENTIMENT.texts, SENTIMENT.labels.tolist())), ("bad", "good"))
-    assert dataset_fingerprint(renamed) != dataset_fingerprint(SENTIMENT)
+    assert renamed.fingerprint != SENTIMENT.fingerprint
 
 
 def test_pang_lee_with_real_glove(glove):

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from embedlab.errors import EmbedLabError
-from embedlab.evaluation import Evaluation, evaluate_predictions, evaluate_run, worst_mistakes
+from embedlab.models.evaluation import Evaluation, evaluate_predictions, evaluate_run, worst_mistakes
 
 NAMES = ["negative", "positive"]
 

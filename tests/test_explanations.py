@@ -4,9 +4,9 @@ import numpy as np
 import pytest
 
 from embedlab.errors import EmbedLabError
-from embedlab.explanations import COMPLETENESS_TOLERANCE, contributions_html, explain
-from embedlab.modeling import ENCODERS, ModelConfig, build_model, build_vectorizer
-from embedlab.prediction import Predictor
+from embedlab.models.explanations import COMPLETENESS_TOLERANCE, contributions_html, explain
+from embedlab.models.architecture import ENCODERS, ModelConfig, build_model, build_vectorizer
+from embedlab.models.prediction import Predictor
 from tests.conftest import NEGATIVE_SENTENCES, POSITIVE_SENTENCES
 
 

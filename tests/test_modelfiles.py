@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from embedlab.errors import EmbedLabError
-from embedlab.modelfiles import load_embedlab_model, load_embedlab_model_bytes
+from embedlab.models.model_files import load_embedlab_model, load_embedlab_model_bytes
 
 
 def _lambda_model(path):

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from embedlab.errors import EmbedLabError
-from embedlab.modeling import (
+from embedlab.models.architecture import (
     EMBEDDING_KINDS,
     ENCODERS,
     ModelConfig,
@@ -13,7 +13,7 @@ from embedlab.modeling import (
     embedding_layer,
     glove_matrix,
 )
-from embedlab.vectors import WordVectors
+from embedlab.vectors.word_vectors import WordVectors
 
 TEXTS = ["a good movie", "a bad film !", "great fun", "awful and boring"]
 

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from embedlab.errors import EmbedLabError
-from embedlab.prediction import MAX_CHARACTERS, Predictor, check_text, read_batch_texts
+from embedlab.models.prediction import MAX_CHARACTERS, Predictor, check_text, read_batch_texts
 from tests.conftest import NEGATIVE_SENTENCES, POSITIVE_SENTENCES
 
 TEXTS = ["a wonderful and beautiful film", "a boring and awful film", "zzz unknownword", "great fun , i loved it !"]
@@ -20,8 +20,8 @@ def lstm_model_and_run(tmp_path_factory):
     """A briefly trained LSTM kept in memory, and the run it was saved as."""
     import keras
 
-    from embedlab.modeling import ModelConfig, build_model, build_vectorizer
-    from embedlab.runs import save_run
+    from embedlab.models.architecture import ModelConfig, build_model, build_vectorizer
+    from embedlab.models.runs import save_run
 
     keras.utils.set_random_seed(1)
     texts = POSITIVE_SENTENCES + NEGATIVE_SENTENCES
@@ -67,7 +67,7 @@ def test_batches_larger_than_one_chunk_match_one_by_one(predictor):
 
 
 def test_softmax_models_give_one_column_per_class():
-    from embedlab.modeling import ModelConfig, build_model, build_vectorizer
+    from embedlab.models.architecture import ModelConfig, build_model, build_vectorizer
 
     config = ModelConfig(max_tokens=100, sequence_length=8, encoder="pooling", num_classes=3, output_dim=4)
     model = build_model(config, build_vectorizer(config, TEXTS))

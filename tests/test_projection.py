@@ -3,11 +3,11 @@
 import numpy as np
 import pytest
 
-from embedlab.alignment import (align, compare, learned_embedding, sentiment_axes, sentiment_direction,
-                                word_scores)
+from embedlab.maps.alignment import align, compare, sentiment_axes, sentiment_direction
+from embedlab.models.learned import learned_embedding, word_scores
 from embedlab.errors import EmbedLabError
-from embedlab.projection import exact_knn, project, trustworthiness, unit_rows
-from embedlab.wordmaps import (class_log_odds, dataset_words, neighbourhood_words, pasted_words, projector_tsv,
+from embedlab.maps.projection import exact_knn, project, trustworthiness, unit_rows
+from embedlab.maps.words import (class_log_odds, dataset_words, neighbourhood_words, pasted_words, projector_tsv,
                                top_words)
 
 
@@ -69,7 +69,7 @@ def test_umap_layout_keeps_neighbourhoods_as_well_as_umap_learn_on_the_same_word
     3,000 GloVe words and the same (exact) neighbours, so only the layouts differ."""
     import warnings
 
-    from embedlab.projection import import_umap
+    from embedlab.maps.umap_import import import_umap
 
     data = unit_rows(glove.head(3_000).vectors)
     ours = project(data).trustworthiness
@@ -84,7 +84,8 @@ def test_umap_layout_keeps_neighbourhoods_as_well_as_umap_learn_on_the_same_word
 def test_fuzzy_graph_equals_umaps_own(glove):
     import warnings
 
-    from embedlab.projection import fuzzy_graph, import_umap
+    from embedlab.maps.projection import fuzzy_graph
+    from embedlab.maps.umap_import import import_umap
 
     data = unit_rows(glove.head(1_200).vectors)
     indices, distances = exact_knn(data, 15)
@@ -192,7 +193,7 @@ def test_align_recovers_a_known_rotation():
 
 
 def test_compare_finds_the_one_word_that_moved(tiny_vectors):
-    from embedlab.vectors import WordVectors
+    from embedlab.vectors.word_vectors import WordVectors
 
     rng = np.random.default_rng(0)
     words = [f"w{i}" for i in range(50)]
@@ -210,7 +211,7 @@ def test_compare_finds_the_one_word_that_moved(tiny_vectors):
 
 
 def test_learned_embedding_equals_the_layer_weights(tiny_run):
-    from embedlab.modeling import embedding_layer, vectorizer_layer
+    from embedlab.models.architecture import embedding_layer, vectorizer_layer
 
     model = tiny_run.load_model()
     learned = learned_embedding(tiny_run)
@@ -232,7 +233,7 @@ def test_a_model_without_an_embedding_layer_is_refused():
 
 
 def test_word_scores_and_sentiment_direction_follow_the_model(tiny_run):
-    from embedlab.prediction import Predictor
+    from embedlab.models.prediction import Predictor
 
     predictor = Predictor.from_run(tiny_run)
     words = ["wonderful", "beautiful", "brilliant", "great", "awful", "boring", "terrible", "dull"]

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from embedlab.errors import EmbedLabError
-from embedlab.runs import delete_run, list_runs, read_run, save_run, workspace_dir, zip_run
+from embedlab.models.runs import delete_run, list_runs, read_run, save_run, workspace_dir, zip_run
 
 
 class _ExplodingModel:

@@ -20,7 +20,7 @@ GOLDEN = Path(__file__).resolve().parent / "golden"
 
 @pytest.mark.parametrize("name", sorted(MAPS))
 def test_a_seeded_map_is_bit_identical_to_the_recorded_one(glove, name):
-    from embedlab.projection import project
+    from embedlab.maps.projection import project
 
     recorded = np.load(GOLDEN / f"map_{name}.npy")
     coords = project(glove.vectors[MAP_WORDS], random_state=0, **MAPS[name]).coords
@@ -30,7 +30,7 @@ def test_a_seeded_map_is_bit_identical_to_the_recorded_one(glove, name):
 
 
 def test_benchmark_scores_are_the_recorded_ones(glove):
-    from embedlab.benchmarks import evaluate_similarity_sets, evaluate_word_analogies
+    from embedlab.vectors.benchmarks import evaluate_similarity_sets, evaluate_word_analogies
 
     recorded = json.loads((GOLDEN / "benchmarks.json").read_text())
     analogies = evaluate_word_analogies(glove, restrict_vocab=ANALOGY_RESTRICT_VOCAB).to_dict()
@@ -43,8 +43,8 @@ def test_benchmark_scores_are_the_recorded_ones(glove):
 def test_a_run_saved_before_still_loads_and_predicts_the_same(tmp_path):
     import shutil
 
-    from embedlab.prediction import Predictor
-    from embedlab.runs import read_run
+    from embedlab.models.prediction import Predictor
+    from embedlab.models.runs import read_run
 
     folder = shutil.copytree(GOLDEN / "run", tmp_path / "run")  # loading must not need to write beside it
     predictor = Predictor.from_run(read_run(folder))

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from embedlab.errors import EmbedLabError
-from embedlab.similarity import (
+from embedlab.vectors.similarity import (
     MAX_TOPN, analogy_map, most_similar, neighbors, similarity, solve_analogy,
 )
 from tests.gensim_reference import glove_keyed_vectors, keyed_vectors

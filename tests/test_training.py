@@ -5,11 +5,12 @@ import threading
 import numpy as np
 import pytest
 
-from embedlab.datasets import LabelledDataset, builtin_dataset
+from embedlab.data.builtins import builtin_dataset
+from embedlab.data.labelled import LabelledDataset
 from embedlab.errors import EmbedLabError
-from embedlab.modeling import ModelConfig
-from embedlab.runs import list_runs, read_run
-from embedlab.training import (
+from embedlab.models.architecture import ModelConfig
+from embedlab.models.runs import list_runs, read_run
+from embedlab.models.training import (
     TrainingJob,
     TrainingOptions,
     _callbacks_module,
@@ -201,8 +202,8 @@ def test_a_failing_job_reports_the_error_and_frees_its_slot():
 
 def test_optional_layers_keep_the_model_loadable_and_explainable(tmp_path):
     """Spatial dropout, a token layer and a hidden layer stay a simple chain that Predict can explain."""
-    from embedlab.explanations import explain
-    from embedlab.prediction import Predictor
+    from embedlab.models.explanations import explain
+    from embedlab.models.prediction import Predictor
 
     config = tiny_config(spatial_dropout=0.2, token_units=8, hidden_units=4)
     result = train(tiny_dataset(), config, TrainingOptions(epochs=2, batch_size=8))
@@ -224,7 +225,7 @@ def test_bad_optional_layers_are_refused(changes, message):
 
 
 def test_default_sequence_length_is_the_data_pages_suggestion():
-    from embedlab.dataset_stats import describe
+    from embedlab.data.stats import describe
 
     texts = [" ".join(["word"] * n) for n in range(1, 101)]  # 1 to 100 tokens
     assert default_sequence_length(texts) == 96  # numpy's 95th percentile of 1..100 is 95.05, rounded up to 8s

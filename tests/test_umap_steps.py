@@ -1,4 +1,4 @@
-"""umap's steps copied into embedlab.umap_steps give exactly what umap's own functions give."""
+"""umap's steps copied into embedlab.maps.umap_steps give exactly what umap's own functions give."""
 
 import subprocess
 import sys
@@ -7,8 +7,9 @@ import warnings
 import numpy as np
 import pytest
 
-from embedlab import umap_steps
-from embedlab.projection import exact_knn, fuzzy_graph, import_umap, unit_rows
+from embedlab.maps import umap_steps
+from embedlab.maps.projection import exact_knn, fuzzy_graph, unit_rows
+from embedlab.maps.umap_import import import_umap
 
 
 @pytest.fixture(scope="module")
@@ -69,7 +70,7 @@ def test_a_graph_in_pieces_gets_umaps_own_placement_of_the_pieces(glove, umap_mo
 def test_a_map_never_imports_umap_or_its_neighbour_search():
     """Importing umap compiles pynndescent's trees (~10 s on a fresh install); a map needs none of it."""
     script = ("import sys, numpy as np\n"
-              "from embedlab.projection import project\n"
+              "from embedlab.maps.projection import project\n"
               "data = np.random.default_rng(0).normal(size=(400, 20)).astype(np.float32)\n"
               "for dims in (2, 3):\n"
               "    project(data, n_components=dims, n_epochs=20)\n"

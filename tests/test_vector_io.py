@@ -13,7 +13,7 @@ import pytest
 
 from embedlab.cli import main as cli_main
 from embedlab.errors import EmbedLabError
-from embedlab.vector_io import (
+from embedlab.vectors.io import (
     load_default_vectors,
     load_vectors,
     load_vectors_from_bytes,
@@ -21,7 +21,7 @@ from embedlab.vector_io import (
     save_word2vec_text,
     vector_cache_files,
 )
-from embedlab.vectors import WordVectors
+from embedlab.vectors.word_vectors import WordVectors
 
 WORDS = ["king", "queen", "apple"]
 MATRIX = np.array([[1.0, 0.5, -0.25], [0.75, -1.5, 2.0], [0.0, 3.5, -4.0]], dtype=np.float32)
@@ -30,7 +30,7 @@ MATRIX = np.array([[1.0, 0.5, -0.25], [0.75, -1.5, 2.0], [0.0, 3.5, -4.0]], dtyp
 @pytest.fixture(params=["compiled scan", "pandas"])
 def text_parser(request, monkeypatch):
     """Run a test through the compiled (numba) scan, used for big files, and through the pandas path."""
-    import embedlab.vector_files as vector_files
+    import embedlab.vectors.parsing as vector_files
 
     calls = {"compiled": 0, "pandas": 0}
     for name, key in (("_parse_text_compiled", "compiled"), ("_parse_text_bulk", "pandas")):
@@ -230,7 +230,7 @@ def test_second_load_comes_from_the_cache_without_parsing(tmp_path, monkeypatch)
     def no_parse(*args, **kwargs):
         raise AssertionError("parsed again")
 
-    monkeypatch.setattr("embedlab.vector_io.parse_vectors", no_parse)
+    monkeypatch.setattr("embedlab.vectors.io.parse_vectors", no_parse)
     second = load_vectors(path)
     _assert_same(second)
     assert isinstance(second.vectors, np.memmap)  # memory-mapped from the cache's .npy
@@ -258,7 +258,7 @@ def test_each_file_keeps_its_own_cache_entry(tmp_path, cache_folder):
 
 
 def test_cache_entry_holds_words_and_matrix(tmp_path):
-    from embedlab.vector_io import _cache_key
+    from embedlab.vectors.io import _cache_key
 
     path = tmp_path / "w2v.bin"
     path.write_bytes(_binary())
@@ -365,12 +365,12 @@ def test_cli_export_of_a_missing_path_exits_2_with_one_line(tmp_path, capsys):
 # --- the compiled scan: the same numbers Python reads, in any number of pieces ----------------------
 
 def test_compiled_scan_reads_numbers_exactly_as_python_float():
-    from embedlab.vector_text_jit import scan_text
+    from embedlab.vectors.text_scan import scan_text
 
     numbers = ["0.418", "-0.00066023", "1e5", "-0.5E-3", "+2", ".5", "5.", "123456789012345", "3.4028235e38",
                "1.0000000000000000001", "1e-30", "nan", "-inf", "0", "-0"]
     body = "".join(f"w{i} {number} 1\n" for i, number in enumerate(numbers)).encode()
-    from embedlab.vector_files import _parse_text_compiled
+    from embedlab.vectors.parsing import _parse_text_compiled
 
     words, matrix = _parse_text_compiled(body, 2)
     assert words == [f"w{i}" for i in range(len(numbers))]
@@ -383,8 +383,8 @@ def test_compiled_scan_reads_numbers_exactly_as_python_float():
 
 
 def test_compiled_scan_in_pieces_matches_one_piece_and_pandas():
-    from embedlab.vector_files import _parse_text_bulk
-    from embedlab.vector_text_jit import scan_text
+    from embedlab.vectors.parsing import _parse_text_bulk
+    from embedlab.vectors.text_scan import scan_text
 
     rng = np.random.default_rng(0)
     matrix = rng.normal(size=(3_000, 8)).astype(np.float32)

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from embedlab import dataset_downloads
+from embedlab.data import downloads as dataset_downloads
 from embedlab_ui.datasets import DATASET_KEY, builtin
 
 PAGE = "pages/data.py"

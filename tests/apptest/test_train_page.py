@@ -148,7 +148,7 @@ def test_stop_ends_the_training_and_keeps_a_run(runs_dir, project_root):
 def test_a_training_waits_for_a_free_slot_and_says_so(runs_dir, project_root):
     import threading
 
-    from embedlab.training import SLOTS
+    from embedlab.models.training import SLOTS
 
     someone_else = object()
     assert SLOTS.acquire(someone_else, threading.Event())  # another visitor's training holds the slot

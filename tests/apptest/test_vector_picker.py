@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import runpy
-
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from embedlab_ui.streamlit_internals import apptest_runs_app_py
 from embedlab_ui.vectors import BUILT_IN, SERVER_FILE
 
 SMALL_GLOVE = "cat 0.1 0.2 0.3\ndog 0.2 0.1 0.3\nfish 0.9 0.8 0.7\n"
@@ -14,18 +13,12 @@ SMALL_GLOVE = "cat 0.1 0.2 0.3\ndog 0.2 0.1 0.3\nfish 0.9 0.8 0.7\n"
 
 @pytest.fixture
 def app(project_root, tmp_path, monkeypatch) -> AppTest:
-    # AppTest forgets before every run that app.py calls st.navigation and, because a pages/
-    # folder exists, runs the last page's script alone (Streamlit's old pages/ mode), without
-    # app.py and so without the sidebar. A real server forgets nothing: after the first run it
-    # always executes app.py. Do the same here.
-    from streamlit.runtime.scriptrunner import script_runner
-
-    monkeypatch.setattr(script_runner, "_mpa_v1", lambda path: runpy.run_path(path, run_name="__main__"))
     monkeypatch.setenv("EMBEDLAB_CACHE_DIR", str(tmp_path / "cache"))
     monkeypatch.delenv("EMBEDLAB_VECTORS_DIR", raising=False)
     at = AppTest.from_file(str(project_root / "app.py"), default_timeout=60)
     at.session_state["workspace"] = "apptest"
-    return at
+    with apptest_runs_app_py():  # the sidebar lives in app.py, which AppTest would otherwise skip
+        yield at
 
 
 def _captions(at: AppTest) -> str:

@@ -26,11 +26,11 @@ PREDICTION_TEXTS = ["a wonderful , moving film", "terrible and boring", "", "the
 
 
 def main() -> None:
-    from embedlab.benchmarks import evaluate_similarity_sets, evaluate_word_analogies
-    from embedlab.prediction import Predictor
-    from embedlab.projection import project
-    from embedlab.runs import read_run
-    from embedlab.vector_io import load_default_vectors
+    from embedlab.vectors.benchmarks import evaluate_similarity_sets, evaluate_word_analogies
+    from embedlab.models.prediction import Predictor
+    from embedlab.maps.projection import project
+    from embedlab.models.runs import read_run
+    from embedlab.vectors.io import load_default_vectors
 
     glove = load_default_vectors()
     matrix = glove.vectors[MAP_WORDS]

@@ -1,0 +1,136 @@
+"""Every Plotly figure the pages draw, except word maps (``embedlab.maps.figures``, which the CLI draws too).
+
+Figures are built from plain numbers and tables, so each can be made and checked without a page.
+Words a visitor chose are shown as plain text: Plotly reads a few HTML tags in labels, so labels
+are escaped.
+"""
+
+from __future__ import annotations
+
+import html
+
+CURVE_COLOURS = ["#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b", "#e377c2", "#17becf"]
+MARGIN = {"l": 10, "r": 10, "t": 10, "b": 10}
+
+
+def class_balance_figure(class_counts: dict[str, int]):
+    """Texts per class, one bar each."""
+    import plotly.graph_objects as go
+
+    names = [str(name) for name in class_counts]
+    figure = go.Figure(go.Bar(x=names, y=list(class_counts.values()), text=list(class_counts.values()),
+                              hovertemplate="%{x}: %{y:,} texts<extra></extra>"))
+    figure.update_layout(height=320, margin=MARGIN, xaxis_type="category", xaxis_title="class", yaxis_title="texts")
+    return figure
+
+
+def text_length_figure(edges, counts, suggested_length: int):
+    """Histogram of tokens per text, with the suggested sequence length marked."""
+    import plotly.graph_objects as go
+
+    edges = list(edges)
+    width = float(edges[1] - edges[0]) * 0.9 if len(edges) > 1 else 0.9
+    figure = go.Figure(go.Bar(x=edges[:-1], y=list(counts), width=width,
+                              hovertemplate="%{x} tokens: %{y:,} texts<extra></extra>"))
+    figure.add_vline(x=suggested_length, line_dash="dash", line_color="#d62728",
+                     annotation_text=f"suggested length {suggested_length}")
+    figure.update_layout(height=320, margin=MARGIN, xaxis_title="tokens", yaxis_title="texts")
+    return figure
+
+
+def analogy_figure(points: list[dict], arrows: list[tuple[str, str]]):
+    """Words as labelled dots in a PCA plane; arrows for the two sides of the parallelogram."""
+    import plotly.graph_objects as go
+
+    by_word = {point["word"]: point for point in points}
+    figure = go.Figure()
+    for role, colour, size in (("neighbour", "#9ca3af", 7), ("query", "#4f46e5", 11)):
+        chosen = [point for point in points if point["role"] == role]
+        figure.add_trace(go.Scatter(
+            x=[point["x"] for point in chosen], y=[point["y"] for point in chosen], mode="markers+text",
+            # Plotly reads a few HTML tags in labels; vocabulary words are shown as plain text.
+            text=[html.escape(point["word"]) for point in chosen], textposition="top center",
+            marker={"color": colour, "size": size}, name="your words" if role == "query" else "neighbours",
+            hoverinfo="text",
+        ))
+    for start, end in arrows:
+        if start in by_word and end in by_word:
+            figure.add_annotation(x=by_word[end]["x"], y=by_word[end]["y"], ax=by_word[start]["x"],
+                                  ay=by_word[start]["y"], xref="x", yref="y", axref="x", ayref="y",
+                                  showarrow=True, arrowhead=3, arrowwidth=2, arrowcolor="#ef4444", text="")
+    figure.update_layout(height=460, margin={"l": 10, "r": 10, "t": 30, "b": 10},
+                         xaxis={"visible": False}, yaxis={"visible": False, "scaleanchor": "x"},
+                         legend={"orientation": "h"})
+    return figure
+
+
+def section_accuracy_figure(sections, vectors_name: str):
+    """Analogy accuracy per section (a table with ``section`` and ``accuracy`` columns)."""
+    import plotly.express as px
+
+    chart = px.bar(sections, x="section", y="accuracy", text_auto=".1%",
+                   title=f"Accuracy per section — {html.escape(vectors_name)}")
+    return chart.update_yaxes(tickformat=".0%")
+
+
+def correlation_figure(table, vectors_name: str):
+    """Pearson and Spearman correlation with human judgements, per word-pair set."""
+    import plotly.express as px
+
+    long = table.melt(id_vars="name", value_vars=["pearson", "spearman"], var_name="correlation")
+    return px.bar(long, x="name", y="value", color="correlation", barmode="group",
+                  title=f"Correlation with human judgements — {html.escape(vectors_name)}")
+
+
+def curves_figure(histories: dict[str, dict], metric: str, live: dict | None = None, height: int = 320):
+    """One Plotly chart of ``metric`` per epoch: train (solid) and validation (dashed) for each history.
+
+    Args:
+        histories: ``{label: {"loss": [...], "val_loss": [...], ...}}``.
+        metric: ``loss`` or ``accuracy``.
+        live: ``{label: (fractional_epoch, value)}``, the running value of the epoch in progress.
+    """
+    import plotly.graph_objects as go
+
+    figure = go.Figure()
+    for index, (label, history) in enumerate(histories.items()):
+        colour = CURVE_COLOURS[index % len(CURVE_COLOURS)]
+        prefix = f"{label} · " if len(histories) > 1 else ""
+        train = list(history.get(metric, []))
+        epochs = list(range(1, len(train) + 1))
+        if live and label in live and live[label][1] is not None:
+            epochs.append(live[label][0])
+            train.append(live[label][1])
+        figure.add_trace(go.Scatter(x=epochs, y=train, mode="lines+markers", name=f"{prefix}train",
+                                    line={"color": colour}))
+        validation = history.get(f"val_{metric}", [])
+        if validation:
+            figure.add_trace(go.Scatter(x=list(range(1, len(validation) + 1)), y=validation, mode="lines+markers",
+                                        name=f"{prefix}validation", line={"color": colour, "dash": "dash"}))
+    figure.update_layout(title=metric, height=height, margin={"l": 10, "r": 10, "t": 40, "b": 10},
+                         xaxis_title="epoch", yaxis_title=metric, legend={"orientation": "h", "y": -0.25})
+    return figure
+
+
+def confusion_figure(matrix: list[list[int]], class_names: list[str]):
+    import plotly.graph_objects as go
+
+    names = [str(name) for name in class_names]
+    figure = go.Figure(go.Heatmap(
+        z=matrix, x=names, y=names, colorscale="Blues", text=matrix, texttemplate="%{text}",
+        hovertemplate="true %{y}, predicted %{x}: %{z}<extra></extra>"))
+    figure.update_layout(title="Confusion matrix", height=320, margin={"l": 10, "r": 10, "t": 40, "b": 10},
+                         xaxis_title="predicted", yaxis_title="true", yaxis_autorange="reversed")
+    return figure
+
+
+def roc_figure(roc: dict):
+    import plotly.graph_objects as go
+
+    figure = go.Figure()
+    figure.add_trace(go.Scatter(x=roc["fpr"], y=roc["tpr"], mode="lines", name=f"AUC {roc['auc']:.3f}"))
+    figure.add_trace(go.Scatter(x=[0, 1], y=[0, 1], mode="lines", name="chance", line={"dash": "dot", "color": "grey"}))
+    figure.update_layout(title="ROC curve (test split)", height=320, margin={"l": 10, "r": 10, "t": 40, "b": 10},
+                         xaxis_title="false positive rate", yaxis_title="true positive rate",
+                         legend={"orientation": "h", "y": -0.25})
+    return figure
