@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import streamlit as st
 
-from embedlab.data.files import MAX_BYTES, MAX_CLASSES, MAX_ROWS, inspect_table, labelled_from_table
 from embedlab.data.builtins import BUILTIN_DATASETS, DEFAULT_DATASET
+from embedlab.data.files import labelled_from_table
+from embedlab.data.tables import MAX_BYTES, MAX_CLASSES, MAX_ROWS, inspect_table
 from embedlab.errors import EmbedLabError
 from embedlab_ui import charts
 from embedlab_ui.datasets import builtin, current_dataset, dataset_stats, set_current_dataset

@@ -5,11 +5,10 @@ import json
 import numpy as np
 import pytest
 
-from embedlab.data import files as dataset_files
 from embedlab.cli import main
-from embedlab.data.files import (
-    MAX_CLASSES, inspect_table, labelled_from_table, order_class_names, read_labelled_file,
-)
+from embedlab.data import tables as dataset_tables
+from embedlab.data.files import labelled_from_table, order_class_names, read_labelled_file
+from embedlab.data.tables import MAX_CLASSES, inspect_table
 from embedlab.errors import EmbedLabError
 
 ROWS = [("a fine and moving film", "pos"), ("a dull mess", "neg"), ("great fun", "pos"), ("awful", "neg")]
@@ -225,15 +224,15 @@ def test_many_distinct_labels_are_refused_with_a_hint():
 
 def test_files_over_the_limits_are_refused(monkeypatch, tmp_path):
     raw = _delimited(",")
-    monkeypatch.setattr(dataset_files, "MAX_BYTES", 20)
+    monkeypatch.setattr(dataset_tables, "MAX_BYTES", 20)
     with pytest.raises(EmbedLabError, match="the limit is .* MB .*sample"):
         read_labelled_file(raw)
     path = tmp_path / "big.csv"
     path.write_bytes(raw)
     with pytest.raises(EmbedLabError, match="big.csv is .* MB; the limit"):
         read_labelled_file(path)
-    monkeypatch.setattr(dataset_files, "MAX_BYTES", 10**9)
-    monkeypatch.setattr(dataset_files, "MAX_ROWS", 3)
+    monkeypatch.setattr(dataset_tables, "MAX_BYTES", 10**9)
+    monkeypatch.setattr(dataset_tables, "MAX_ROWS", 3)
     with pytest.raises(EmbedLabError, match="has 4 rows; the limit is 3"):
         read_labelled_file(raw)
 

@@ -35,8 +35,9 @@ from pathlib import Path
 import pandas as pd
 
 from embedlab.cache import cache_dir
+from embedlab.data.files import labelled_from_table
 from embedlab.data.labelled import LabelledDataset
-from embedlab.data.files import TableFile, labelled_from_table
+from embedlab.data.tables import TableFile
 from embedlab.errors import EmbedLabError
 
 ROTTEN_TOMATOES_TITLE = "Rotten Tomatoes: 10,605 human-rated snippets (vaderSentiment 3.3.2 source, from PyPI)"
