@@ -41,7 +41,8 @@ def dataset_stats(dataset_fingerprint: str, vectors_fingerprint: str, _dataset: 
     """Summary, top words and vector coverage of a dataset, keyed by the content of the dataset and the vectors.
 
     Everything returned is derived numbers and words, so sharing them between visitors
-    whose data hash the same is harmless.
+    whose data hash the same is harmless. Names inside the results (the dataset's, the
+    vectors') are those of whoever computed them first: show the visitor's own names instead.
     """
     from embedlab.data.stats import describe, glove_coverage, tokenize_all, top_words
 

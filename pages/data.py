@@ -154,7 +154,8 @@ def show_dataset(dataset) -> None:
         column.markdown(f"**{name}**" if name.replace(" ", "").isalnum() else f"`{name}`")
         column.dataframe(table, hide_index=True, width="stretch", key=f"data.words.{name}")
 
-    st.subheader(f"Coverage by {coverage.vectors_name}", anchor=False)
+    # This visitor's name for the set: the cached coverage may come from another visitor's identical file.
+    st.subheader(f"Coverage by {vectors.name}", anchor=False)
     left, middle, right = st.columns(3)
     left.metric("Tokens with a vector", f"{coverage.token_share:.1%}")
     middle.metric("Distinct tokens with a vector", f"{coverage.type_share:.1%}")

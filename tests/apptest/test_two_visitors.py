@@ -64,23 +64,33 @@ def vector_folder(tmp_path, glove) -> Path:
 
 
 @pytest.fixture
-def visitors(project_root, tmp_path, monkeypatch, vector_folder) -> list[AppTest]:
-    """Two sessions of the app, each with its own ``vec.txt`` picked in the sidebar."""
+def app_env(tmp_path, monkeypatch, vector_folder):
+    """The server's settings: a parse cache of its own and the folder holding both files."""
     monkeypatch.setenv("EMBEDLAB_CACHE_DIR", str(tmp_path / "cache"))
     monkeypatch.setenv("EMBEDLAB_VECTORS_DIR", str(vector_folder))
     with apptest_runs_app_py():  # the sidebar lives in app.py
-        sessions = []
-        for name in FILES:
-            at = AppTest.from_file(str(project_root / "app.py"), default_timeout=120)
-            at.session_state["workspace"] = "apptest"
-            at.run()
-            at.sidebar.radio(key="vectors.source").set_value(SERVER_FILE).run()
-            at.sidebar.selectbox(key="vectors.server_file").select(name).run()
-            assert not at.exception and not at.sidebar.error
-            captions = "\n".join(caption.value for caption in at.sidebar.caption)
-            assert f"vec.txt** · {WORDS:,} words · 50 dimensions" in captions  # same name, same size
-            sessions.append(at)
-        yield sessions
+        yield
+
+
+def _visitor(project_root: Path, file: str) -> AppTest:
+    """A new session of the app with ``file`` (relative to the vectors folder) picked in the sidebar."""
+    at = AppTest.from_file(str(project_root / "app.py"), default_timeout=120)
+    at.session_state["workspace"] = "apptest"
+    at.run()
+    at.sidebar.radio(key="vectors.source").set_value(SERVER_FILE).run()
+    at.sidebar.selectbox(key="vectors.server_file").select(file).run()
+    assert not at.exception and not at.sidebar.error
+    return at
+
+
+@pytest.fixture
+def visitors(project_root, app_env) -> list[AppTest]:
+    """Two sessions of the app, each with its own ``vec.txt`` picked in the sidebar."""
+    sessions = [_visitor(project_root, name) for name in FILES]
+    for at in sessions:
+        captions = "\n".join(caption.value for caption in at.sidebar.caption)
+        assert f"vec.txt** · {WORDS:,} words · 50 dimensions" in captions  # same name, same size
+    return sessions
 
 
 @pytest.fixture
@@ -135,3 +145,14 @@ def test_each_visitor_sees_the_benchmark_scores_of_their_own_file(visitors, own_
         sections.append(expected_sections)
     assert not similarity[0].equals(similarity[1])
     assert not sections[0].equals(sections[1])
+
+
+def test_a_visitor_sees_their_own_file_name_when_another_visitor_has_the_same_content(project_root, app_env,
+                                                                                     vector_folder):
+    (vector_folder / "copy.txt").write_bytes((vector_folder / FILES[0]).read_bytes())
+    first, second = _visitor(project_root, FILES[0]), _visitor(project_root, "copy.txt")
+    assert _coverage_shown(first)[:2] == _coverage_shown(second)[:2]  # one content, one cached result
+    assert [header.value for header in first.subheader if header.value.startswith("Coverage by")] == [
+        "Coverage by vec.txt"]
+    assert [header.value for header in second.subheader if header.value.startswith("Coverage by")] == [
+        "Coverage by copy.txt"]
