@@ -87,7 +87,7 @@ def test_bad_similarity_inputs(tiny_vectors, first, second, message):
         similarity(tiny_vectors, first, second)
 
 
-PARITY_WORDS = 50_000  # the most frequent GloVe words: parity holds the same, gensim answers 8x sooner
+PARITY_WORDS = 50_000  # the most frequent GloVe words: the same formulas on an eighth of the vocabulary
 
 
 @pytest.fixture(scope="module")
