@@ -1,6 +1,6 @@
 """Benchmark: the app's training loop against a bare ``model.fit`` on the same model, data and epochs.
 
-The app's loop is ``TrainingJob`` (a background thread that queues for a slot) running
+The app's loop is a ``Job`` from ``embedlab.models.jobs`` (a background thread that queues for a slot) running
 ``train``'s fit with the live-progress and best-weights callbacks, while a poller reads
 ``snapshot()`` four times a second as the page does. The peer is ``model.fit(verbose=0)``
 on a model built from the same config, the same training and validation rows, the same
@@ -28,7 +28,9 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 from embedlab.data.builtins import builtin_dataset  # noqa: E402
 from embedlab.data.labelled import LabelledDataset
 from embedlab.models.architecture import ModelConfig  # noqa: E402
-from embedlab.models.training import TrainingJob, TrainingOptions, split_dataset  # noqa: E402
+from embedlab.models.jobs import TrainingSpec, new_job  # noqa: E402
+from embedlab.models.splits import split_dataset  # noqa: E402
+from embedlab.models.training_options import TrainingOptions  # noqa: E402
 
 
 def bench_dataset(copies: int) -> LabelledDataset:
@@ -55,13 +57,13 @@ def bare_fit(dataset, config, options) -> float:
 
 def app_fit(dataset, config, options) -> tuple[float, float]:
     """(fit seconds inside the job, whole job seconds) with a poller reading snapshots like the page."""
-    job = TrainingJob(dataset, config, options, name="bench")
+    job = new_job(TrainingSpec(dataset, config, options, name="bench"))
     done = threading.Event()
     polls = []
 
     def poll():
         while not done.is_set():
-            polls.append(job.snapshot()["progress"])
+            polls.append(job.snapshot().progress)
             time.sleep(0.25)
 
     poller = threading.Thread(target=poll, daemon=True)
@@ -72,10 +74,10 @@ def app_fit(dataset, config, options) -> tuple[float, float]:
     total = time.perf_counter() - started
     done.set()
     poller.join()
-    snapshot = job.snapshot()
-    if snapshot["state"] != "done":
-        raise RuntimeError(f"the job ended {snapshot['state']}: {snapshot['error']}")
-    return snapshot["result"].elapsed, total
+    status = job.snapshot()
+    if status.state != "done":
+        raise RuntimeError(f"the job ended {status.state}: {status.failure}")
+    return status.result.elapsed, total
 
 
 def main() -> None:

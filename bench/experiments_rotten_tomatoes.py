@@ -26,7 +26,8 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
 from embedlab.data.builtins import LabelledDataset  # noqa: E402
 from embedlab.models.architecture import EMBEDDING_KINDS, ENCODERS, ModelConfig  # noqa: E402
-from embedlab.models.training import TrainingOptions, train  # noqa: E402
+from embedlab.models.training import train  # noqa: E402
+from embedlab.models.training_options import TrainingOptions  # noqa: E402
 
 # Settings per encoder (the same for all three embeddings, so they compare fairly). Early
 # stopping on the validation loss restores the best epoch's weights.

@@ -1,4 +1,6 @@
-"""Training: stratified disjoint splits, live progress, Stop keeps the best weights, jobs and their queue."""
+"""Training: stratified disjoint splits, live progress, Stop keeps the best weights, a saved run predicts alike.
+
+Jobs and their queue are in test_jobs.py."""
 
 import threading
 
@@ -10,16 +12,10 @@ from embedlab.data.labelled import LabelledDataset
 from embedlab.errors import EmbedLabError
 from embedlab.models.architecture import ModelConfig
 from embedlab.models.runs import list_runs, read_run
-from embedlab.models.training import (
-    TrainingJob,
-    TrainingOptions,
-    _callbacks_module,
-    _SlotQueue,
-    default_sequence_length,
-    split_dataset,
-    stratified_split,
-    train,
-)
+from embedlab.models.callbacks import keras_callbacks
+from embedlab.models.splits import default_sequence_length, split_dataset, stratified_split
+from embedlab.models.training import train
+from embedlab.models.training_options import TrainingOptions
 from tests.conftest import NEGATIVE_SENTENCES, POSITIVE_SENTENCES
 
 
@@ -134,7 +130,7 @@ class _FakeModel:
 
 
 def test_best_weights_stop_after_patience_and_restore_the_best_epoch():
-    _, BestWeights = _callbacks_module()
+    _, BestWeights = keras_callbacks()
     callback = BestWeights("val_loss", patience=2)
     model = _FakeModel()
     callback.set_model(model)
@@ -159,45 +155,6 @@ def test_saved_run_predicts_like_the_trained_model(tmp_path):
     texts = np.asarray(["a wonderful film", "an awful film", *table["text"]], dtype=object)
     np.testing.assert_allclose(loaded.load_model().predict(texts, verbose=0), result.model.predict(texts, verbose=0),
                                atol=1e-6)
-
-
-def test_a_job_waits_for_a_free_slot_then_trains_and_saves(tmp_path):
-    queue = _SlotQueue(1)
-    blocker = object()
-    assert queue.acquire(blocker, threading.Event())  # someone else is training
-    job = TrainingJob(tiny_dataset(), tiny_config(), TrainingOptions(epochs=2, batch_size=8), save_to=tmp_path,
-                      name="queued", queue=queue).start()
-    for _ in range(100):
-        if job.snapshot()["started"] and queue.ahead_of(job) == 1:
-            break
-        threading.Event().wait(0.05)
-    snapshot = job.snapshot()
-    assert snapshot["state"] == "waiting" and snapshot["ahead"] == 1
-    queue.release()
-    job.join(timeout=300)
-    snapshot = job.snapshot()
-    assert snapshot["state"] == "done" and snapshot["error"] is None
-    assert len(snapshot["history"]["loss"]) == 2
-    assert snapshot["run"].name == "queued" and list_runs(tmp_path)[0].run_id == snapshot["run"].run_id
-
-
-def test_stopping_a_waiting_job_cancels_it():
-    queue = _SlotQueue(1)
-    assert queue.acquire(object(), threading.Event())
-    job = TrainingJob(tiny_dataset(), tiny_config(), TrainingOptions(epochs=1), queue=queue).start()
-    job.stop()
-    job.join(timeout=30)
-    assert job.snapshot()["state"] == "cancelled" and queue.waiting == []
-
-
-def test_a_failing_job_reports_the_error_and_frees_its_slot():
-    queue = _SlotQueue(1)
-    bad = LabelledDataset(["a", "b", "c"], np.array([0, 0, 0]), ["x", "y"])
-    job = TrainingJob(bad, tiny_config(), TrainingOptions(epochs=1), queue=queue).start()
-    job.join(timeout=60)
-    snapshot = job.snapshot()
-    assert snapshot["state"] == "failed" and isinstance(snapshot["error"], EmbedLabError)
-    assert queue.running == 0
 
 
 def test_optional_layers_keep_the_model_loadable_and_explainable(tmp_path):

@@ -18,7 +18,7 @@ from embedlab.models.architecture import EMBEDDING_KINDS, ENCODERS
 
 def add_commands(subparsers) -> None:
     """Register ``train`` and ``evaluate``."""
-    from embedlab.models.training import MONITORS
+    from embedlab.models.training_options import MONITORS
 
     parser = subparsers.add_parser(
         "train", help="train an embedding → encoder → Dense classifier and save it as a run",
@@ -89,7 +89,9 @@ class TextProgress:
 
 def train_command(args: argparse.Namespace) -> tuple[dict, str]:
     from embedlab.models.architecture import ModelConfig
-    from embedlab.models.training import TrainingOptions, default_sequence_length, train
+    from embedlab.models.splits import default_sequence_length
+    from embedlab.models.training import train
+    from embedlab.models.training_options import TrainingOptions
 
     dataset = dataset_from(args)
     vectors = None

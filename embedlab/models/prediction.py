@@ -1,10 +1,11 @@
 """Scoring text with a trained EmbedLab model, fast enough to follow typing.
 
-``keras.Model.predict`` costs about 50 ms per call in fixed overhead (it builds a
-data pipeline every time), far too slow for a prediction that follows each
-keystroke. ``Predictor`` calls the model once through a ``tf.function`` traced with
-a fixed input signature, so one sentence takes about a millisecond. TensorFlow is
-imported inside the functions: importing this module is cheap.
+``keras.Model.predict`` pays a fixed overhead on every call (it builds a data
+pipeline each time), far too slow for a prediction that follows each keystroke.
+``Predictor`` calls the model through a ``tf.function`` traced once with a fixed input
+signature, so a sentence costs little more than the model's own arithmetic
+(``bench/bench_predict.py`` measures both). TensorFlow is imported inside the
+functions: importing this module is cheap.
 """
 
 from __future__ import annotations
