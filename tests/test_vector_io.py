@@ -30,19 +30,19 @@ MATRIX = np.array([[1.0, 0.5, -0.25], [0.75, -1.5, 2.0], [0.0, 3.5, -4.0]], dtyp
 @pytest.fixture(params=["compiled scan", "pandas"])
 def text_parser(request, monkeypatch):
     """Run a test through the compiled (numba) scan, used for big files, and through the pandas path."""
-    import embedlab.vectors.parsing as vector_files
+    import embedlab.vectors.text_parsing as text_parsing
 
     calls = {"compiled": 0, "pandas": 0}
-    for name, key in (("_parse_text_compiled", "compiled"), ("_parse_text_bulk", "pandas")):
-        original = getattr(vector_files, name)
+    for name, key in (("parse_text_compiled", "compiled"), ("parse_text_bulk", "pandas")):
+        original = getattr(text_parsing, name)
 
         def counted(*args, original=original, key=key):
             calls[key] += 1
             return original(*args)
 
-        monkeypatch.setattr(vector_files, name, counted)
+        monkeypatch.setattr(text_parsing, name, counted)
     compiled = request.param == "compiled scan"
-    monkeypatch.setattr(vector_files, "COMPILED_SCAN_MIN_BYTES", 0 if compiled else 1 << 60)
+    monkeypatch.setattr(text_parsing, "COMPILED_SCAN_MIN_BYTES", 0 if compiled else 1 << 60)
     calls["expected"] = "compiled" if compiled else "pandas"
     return calls
 
@@ -370,9 +370,9 @@ def test_compiled_scan_reads_numbers_exactly_as_python_float():
     numbers = ["0.418", "-0.00066023", "1e5", "-0.5E-3", "+2", ".5", "5.", "123456789012345", "3.4028235e38",
                "1.0000000000000000001", "1e-30", "nan", "-inf", "0", "-0"]
     body = "".join(f"w{i} {number} 1\n" for i, number in enumerate(numbers)).encode()
-    from embedlab.vectors.parsing import _parse_text_compiled
+    from embedlab.vectors.text_parsing import parse_text_compiled
 
-    words, matrix = _parse_text_compiled(body, 2)
+    words, matrix = parse_text_compiled(body, 2)
     assert words == [f"w{i}" for i in range(len(numbers))]
     expected = np.array([float(number) for number in numbers], dtype=np.float32)
     np.testing.assert_array_equal(matrix[:, 0], expected)  # NaN equals NaN here
@@ -383,7 +383,7 @@ def test_compiled_scan_reads_numbers_exactly_as_python_float():
 
 
 def test_compiled_scan_in_pieces_matches_one_piece_and_pandas():
-    from embedlab.vectors.parsing import _parse_text_bulk
+    from embedlab.vectors.text_parsing import parse_text_bulk
     from embedlab.vectors.text_scan import scan_text
 
     rng = np.random.default_rng(0)
@@ -395,4 +395,4 @@ def test_compiled_scan_in_pieces_matches_one_piece_and_pandas():
         assert pieces[-1] == one[-1] == 3_000
         for whole, split in zip(one[:-1], pieces[:-1]):
             np.testing.assert_array_equal(whole, split)
-    np.testing.assert_array_equal(one[0], _parse_text_bulk(body, 8)[1])
+    np.testing.assert_array_equal(one[0], parse_text_bulk(body, 8)[1])
