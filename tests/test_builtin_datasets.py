@@ -14,8 +14,10 @@ import numpy as np
 import pytest
 
 from embedlab.data import downloads as dataset_downloads
-from embedlab.data.downloads import VADER_ENV, VADER_SDIST, find_sdist, package_index_url
+from embedlab.data import fetching
 from embedlab.data.builtins import BUILTIN_DATASETS, DEFAULT_DATASET, builtin_dataset
+from embedlab.data.downloads import VADER_ENV, VADER_SDIST, find_sdist
+from embedlab.data.fetching import package_index_url
 from embedlab.errors import EmbedLabError
 
 UNREACHABLE = "http://127.0.0.1:9/"
@@ -208,9 +210,9 @@ def test_a_dns_server_that_never_answers_fails_within_the_timeout(monkeypatch):
     import threading
 
     release = threading.Event()
-    monkeypatch.setattr(dataset_downloads, "TIMEOUT", 0.2)
-    monkeypatch.setattr(dataset_downloads.socket, "getaddrinfo", lambda *args: release.wait(5))
-    monkeypatch.setattr(dataset_downloads.urllib.request, "getproxies", lambda: {})
+    monkeypatch.setattr(fetching, "TIMEOUT", 0.2)
+    monkeypatch.setattr(fetching.socket, "getaddrinfo", lambda *args: release.wait(5))
+    monkeypatch.setattr(fetching.urllib.request, "getproxies", lambda: {})
     try:
         with pytest.raises(EmbedLabError, match="no answer from DNS for ai.stanford.edu within 0.2 s"):
             builtin_dataset("imdb")

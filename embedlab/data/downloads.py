@@ -15,26 +15,27 @@ instant and need no network.
 
 from __future__ import annotations
 
-import hashlib
 import io
-import json
 import os
 import re
-import socket
-import subprocess
-import sys
 import tarfile
 import urllib.error
 import urllib.parse
-import urllib.request
-import uuid
-from concurrent.futures import ThreadPoolExecutor
-from concurrent.futures import TimeoutError as FutureTimeout
 from pathlib import Path
 
 import pandas as pd
 
 from embedlab.cache import cache_dir
+from embedlab.data.fetching import (
+    download,
+    error_reason,
+    index_files,
+    open_url,
+    package_index_url,
+    report,
+    save_parquet,
+    sha256_of,
+)
 from embedlab.data.files import labelled_from_table
 from embedlab.data.labelled import LabelledDataset
 from embedlab.data.tables import TableFile
@@ -42,7 +43,6 @@ from embedlab.errors import EmbedLabError
 
 ROTTEN_TOMATOES_TITLE = "Rotten Tomatoes: 10,605 human-rated snippets (vaderSentiment 3.3.2 source, from PyPI)"
 IMDB_TITLE = "IMDB: 50,000 reviews (Keras download; needs internet)"
-DEFAULT_INDEX = "https://pypi.org/simple"
 VADER_PROJECT = "vadersentiment"  # the index's normalised project name
 VADER_SDIST = "vaderSentiment-3.3.2.tar.gz"
 VADER_SHA256 = "5d7c06e027fc8b99238edb0d53d970cf97066ef97654009890b83703849632f9"  # PyPI's published hash
@@ -56,63 +56,8 @@ IMDB_ARCHIVE = "aclImdb_v1.tar.gz"
 IMDB_CACHE = "imdb.parquet"
 IMDB_MEMBER = re.compile(r"aclImdb/(train|test)/(pos|neg)/\d+_\d+\.txt$")
 
-TIMEOUT = 10  # seconds to wait for a server before giving up; a blocked network fails fast
-CHUNK = 256 * 1024
 
-
-def _report(progress, fraction: float, message: str) -> None:
-    if progress is not None:
-        progress(min(max(fraction, 0.0), 1.0), message)
-
-
-# ---------------------------------------------------------------- package index
-
-
-def package_index_url() -> str:
-    """The index pip installs from: ``$PIP_INDEX_URL``, else ``index-url`` in ``pip config``, else PyPI."""
-    if os.environ.get("PIP_INDEX_URL"):
-        return os.environ["PIP_INDEX_URL"].split()[0]
-    try:
-        listing = subprocess.run([sys.executable, "-m", "pip", "config", "list"], capture_output=True, text=True,
-                                 timeout=30).stdout
-    except (OSError, subprocess.SubprocessError):
-        listing = ""
-    for line in listing.splitlines():
-        key, _, value = line.partition("=")
-        if key.strip().endswith(".index-url") and value.strip():
-            return value.strip().strip("'\"").split()[0]
-    return DEFAULT_INDEX
-
-
-def _open(url: str, accept: str | None = None):
-    parts = urllib.parse.urlsplit(url)
-    if parts.scheme == "file":
-        path = Path(urllib.request.url2pathname(parts.path))
-        if path.is_dir():  # a PEP 503 index on disk keeps each page as index.html
-            url = (path / "index.html").as_uri()
-    elif parts.hostname:
-        _resolve(parts.hostname, parts.port or (443 if parts.scheme == "https" else 80), parts.scheme)
-    request = urllib.request.Request(url, headers={"Accept": accept} if accept else {})
-    return urllib.request.urlopen(request, timeout=TIMEOUT)
-
-
-def _resolve(host: str, port: int, scheme: str) -> None:
-    """Look ``host`` up within TIMEOUT seconds: urlopen's timeout does not cover a DNS server that never answers.
-
-    Skipped behind a proxy, which resolves names itself.
-    """
-    if scheme in urllib.request.getproxies():
-        return
-    pool = ThreadPoolExecutor(max_workers=1)
-    future = pool.submit(socket.getaddrinfo, host, port)
-    try:
-        future.result(timeout=TIMEOUT)
-    except FutureTimeout:
-        raise urllib.error.URLError(f"no answer from DNS for {host} within {TIMEOUT} s") from None
-    except socket.gaierror as error:
-        raise urllib.error.URLError(error) from None
-    finally:
-        pool.shutdown(wait=False)  # a lookup that hangs is left to finish on its own
+# ---------------------------------------------------------------- Rotten Tomatoes
 
 
 def find_sdist(index_url: str, project: str = VADER_PROJECT, filename: str = VADER_SDIST) -> tuple[str, str | None]:
@@ -124,32 +69,16 @@ def find_sdist(index_url: str, project: str = VADER_PROJECT, filename: str = VAD
     page_url = index_url.rstrip("/") + f"/{project}/"
     accept = "application/vnd.pypi.simple.v1+json, application/vnd.pypi.simple.v1+html;q=0.2, text/html;q=0.1"
     try:
-        with _open(page_url, accept) as response:
+        with open_url(page_url, accept) as response:
             content_type = response.headers.get("Content-Type", "")
             body = response.read().decode("utf-8", errors="replace")
     except (urllib.error.URLError, OSError, ValueError) as error:
-        raise _manual_fetch_error(f"the package index {index_url} could not be reached ({_reason(error)})") from None
-    for name, url, sha256 in _index_files(body, content_type):
+        raise _manual_fetch_error(
+            f"the package index {index_url} could not be reached ({error_reason(error)})") from None
+    for name, url, sha256 in index_files(body, content_type):
         if name == filename:
             return urllib.parse.urljoin(page_url, url.split("#")[0]), sha256
     raise _manual_fetch_error(f"the package index {index_url} does not list {filename}")
-
-
-def _index_files(body: str, content_type: str):
-    """(filename, url, sha256 or None) for each file on a simple-index project page."""
-    if "json" in content_type or body.lstrip().startswith("{"):
-        for entry in json.loads(body).get("files", []):
-            yield entry["filename"], entry["url"], entry.get("hashes", {}).get("sha256")
-        return
-    for href, text in re.findall(r'<a\s[^>]*href="([^"]+)"[^>]*>\s*([^<]+?)\s*</a>', body, flags=re.IGNORECASE):
-        href = href.replace("&amp;", "&")
-        digest = re.search(r"#sha256=([0-9a-fA-F]{64})", href)
-        yield text, href, digest.group(1).lower() if digest else None
-
-
-def _reason(error: Exception) -> str:
-    reason = getattr(error, "reason", None) or error
-    return str(reason).strip() or type(error).__name__
 
 
 def _manual_fetch_error(what: str) -> EmbedLabError:
@@ -161,54 +90,6 @@ def _manual_fetch_error(what: str) -> EmbedLabError:
     )
 
 
-def download(url: str, target: Path, sha256: str | None = None, progress=None, label: str = "Downloading",
-             span: tuple[float, float] = (0.0, 0.9)) -> Path:
-    """Fetch ``url`` into ``target`` in chunks, reporting progress, checking ``sha256`` when given.
-
-    The file appears under its final name only once complete and verified, so an
-    interrupted download is never mistaken for a good one.
-    """
-    partial = target.with_name(f".{target.name}.{uuid.uuid4().hex}.part")  # two visitors never share one
-    digest = hashlib.sha256()
-    try:
-        with _open(url) as response, partial.open("wb") as out:
-            total = int(response.headers.get("Content-Length") or 0)
-            done = 0
-            while chunk := response.read(CHUNK):
-                out.write(chunk)
-                digest.update(chunk)
-                done += len(chunk)
-                share = done / total if total else 0.0
-                size = f"{done / 1e6:,.1f} of {total / 1e6:,.1f} MB" if total else f"{done / 1e6:,.1f} MB"
-                _report(progress, span[0] + share * (span[1] - span[0]), f"{label}: {size}")
-    except BaseException:
-        partial.unlink(missing_ok=True)
-        raise
-    if sha256 and digest.hexdigest() != sha256.lower():
-        partial.unlink(missing_ok=True)
-        raise EmbedLabError(f"the file downloaded from {url} has sha256 {digest.hexdigest()}, expected {sha256}; "
-                            "it was deleted — try again, or fetch it by hand")
-    os.replace(partial, target)
-    return target
-
-
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as file:
-        while chunk := file.read(CHUNK):
-            digest.update(chunk)
-    return digest.hexdigest()
-
-
-def _save_parquet(frame: pd.DataFrame, target: Path) -> None:
-    partial = target.with_name(f".{target.name}.{uuid.uuid4().hex}.part")
-    frame.to_parquet(partial, index=False)
-    os.replace(partial, target)
-
-
-# ---------------------------------------------------------------- Rotten Tomatoes
-
-
 def vader_sdist(progress=None) -> tuple[Path, list[str]]:
     """The vaderSentiment 3.3.2 sdist: from ``$EMBEDLAB_VADER_SDIST``, the cache folder, or the package index."""
     notes: list[str] = []
@@ -218,19 +99,19 @@ def vader_sdist(progress=None) -> tuple[Path, list[str]]:
         if not path.is_file():
             raise EmbedLabError(f"{VADER_ENV} is set to {path}, but there is no file there; expected the path of "
                                 f"{VADER_SDIST} — fix the path or unset {VADER_ENV} to download it")
-        if _sha256(path) != VADER_SHA256:
+        if sha256_of(path) != VADER_SHA256:
             notes.append(f"{path.name} from {VADER_ENV} is not the file published on PyPI (its sha256 differs)")
         return path, notes
     cached = cache_dir("datasets") / VADER_SDIST
-    if cached.is_file() and _sha256(cached) == VADER_SHA256:
+    if cached.is_file() and sha256_of(cached) == VADER_SHA256:
         return cached, notes
     index = package_index_url()
-    _report(progress, 0.0, f"Looking up {VADER_SDIST} on {index}")
+    report(progress, 0.0, f"Looking up {VADER_SDIST} on {index}")
     url, sha256 = find_sdist(index)
     try:
         download(url, cached, sha256 or VADER_SHA256, progress, f"Downloading {VADER_SDIST}")
     except (urllib.error.URLError, OSError) as error:
-        raise _manual_fetch_error(f"downloading {url} failed ({_reason(error)})") from None
+        raise _manual_fetch_error(f"downloading {url} failed ({error_reason(error)})") from None
     return cached, notes
 
 
@@ -278,10 +159,10 @@ def rotten_tomatoes_10k(progress=None) -> LabelledDataset:
     notes: list[str] = []
     if not cached.is_file() or os.environ.get(VADER_ENV):
         sdist, notes = vader_sdist(progress)
-        _report(progress, 0.92, f"Reading {SNIPPETS_FILE}")
+        report(progress, 0.92, f"Reading {SNIPPETS_FILE}")
         frame = parse_snippets(snippets_from_sdist(sdist))
         if not os.environ.get(VADER_ENV):  # a hand-made file is read every time, never cached as the real one
-            _save_parquet(frame, cached)
+            save_parquet(frame, cached)
     else:
         frame = pd.read_parquet(cached)
     table = TableFile(frame, ROTTEN_TOMATOES_TITLE, "tsv", "utf-8", "\t", "text", "rating")
@@ -290,7 +171,7 @@ def rotten_tomatoes_10k(progress=None) -> LabelledDataset:
         f"{len(frame):,} snippets, each the mean of about 20 human ratings on a −4..4 scale (Hutto & Gilbert, "
         "ICWSM 2014); above 0 is positive, below 0 negative"
     ]
-    _report(progress, 1.0, "Ready")
+    report(progress, 1.0, "Ready")
     return dataset
 
 
@@ -308,15 +189,15 @@ def imdb(progress=None) -> LabelledDataset:
             except (urllib.error.URLError, OSError, ValueError) as error:
                 raise EmbedLabError(
                     f"the IMDB set needs internet access to download {IMDB_URL}; this server cannot reach it "
-                    f"({_reason(error)}) — use the Rotten Tomatoes set or upload your own, or put "
+                    f"({error_reason(error)}) — use the Rotten Tomatoes set or upload your own, or put "
                     f"{IMDB_ARCHIVE} into {cache_dir('datasets')} by hand"
                 ) from None
-        _save_parquet(_read_imdb_archive(archive, progress), cached)
+        save_parquet(_read_imdb_archive(archive, progress), cached)
     frame = pd.read_parquet(cached)
     table = TableFile(frame, IMDB_TITLE, "text", "utf-8", None, "text", "label")
     dataset = labelled_from_table(table, "text", "label")
     dataset.notes.append("Maas et al. (2011): train and test halves together; <br /> tags are read as spaces")
-    _report(progress, 1.0, "Ready")
+    report(progress, 1.0, "Ready")
     return dataset
 
 
@@ -330,7 +211,7 @@ def _read_imdb_archive(archive: Path, progress=None) -> pd.DataFrame:
                     text = stream.extractfile(member).read().decode("utf-8", errors="replace")
                     rows.append((text, "positive" if match.group(2) == "pos" else "negative", match.group(1)))
                     if len(rows) % 2_000 == 0:
-                        _report(progress, 0.7 + 0.3 * len(rows) / 50_000, f"Reading reviews: {len(rows):,}")
+                        report(progress, 0.7 + 0.3 * len(rows) / 50_000, f"Reading reviews: {len(rows):,}")
     except (tarfile.TarError, OSError, EOFError) as error:
         archive.unlink(missing_ok=True)
         raise EmbedLabError(f"{archive.name} is damaged ({error}); it was deleted — load the dataset again") from None
