@@ -112,6 +112,20 @@ def curves_figure(histories: dict[str, dict], metric: str, live: dict | None = N
     return figure
 
 
+def live_curves_figures(label: str, history: dict, progress=None) -> tuple:
+    """Loss and accuracy of one training under way: its finished epochs, and where the running epoch is now.
+
+    ``progress`` (an ``embedlab.models.callbacks.Progress``, or None) adds the running
+    epoch's train loss and accuracy at the share of the epoch done, so the curves move
+    between epoch ends.
+    """
+    live = {"loss": None, "accuracy": None}
+    if progress is not None and progress.logs and progress.batch < progress.batches:
+        at = progress.epoch - 1 + progress.batch / max(1, progress.batches)
+        live = {metric: {label: (at, progress.logs.get(metric))} for metric in live}
+    return tuple(curves_figure({label: history}, metric, live[metric]) for metric in ("loss", "accuracy"))
+
+
 def confusion_figure(matrix: list[list[int]], class_names: list[str]):
     import plotly.graph_objects as go
 

@@ -1,32 +1,198 @@
-"""Train page glue: this visitor's training jobs, and the table that compares their runs.
+"""Train page glue: this visitor's training jobs, and how a job in progress and a finished run are shown.
 
 Jobs live in ``st.session_state`` (they hold the visitor's data and model); the
-process-wide queue in ``embedlab.models.training`` decides when each runs.
+process-wide queue behind ``embedlab.models.jobs`` decides when each runs. The page
+reads its widgets and makes one call here per action; everything it draws from a job
+comes from the job's ``snapshot()``, so a job running in another process would look the same.
 """
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import streamlit as st
 
-JOBS_KEY = "train.jobs"  # list of TrainingJob, oldest first; the page shows the newest ones
+from embedlab.data.labelled import LabelledDataset
+from embedlab.models.architecture import EMBEDDING_KINDS, EMBEDDING_LABELS, ENCODER_LABELS, ModelConfig
+from embedlab.models.jobs import Job, TrainingSpec, submit, submit_series
+from embedlab.models.runs import Run
+from embedlab.models.training_options import TrainingOptions
+from embedlab_ui import charts
+from embedlab_ui.session import literal, runs_folder
+
+JOBS_KEY = "train.jobs"  # list of Job, oldest first; the page shows the newest ones
 SERIES_KEY = "train.series"  # the TrainingSeries of "Compare the three embedding choices", or None
+KEPT_JOBS = 8  # unfinished jobs kept when new ones start; finished ones are dropped (their runs are on disk)
+STATE_LABELS = {"waiting": "Waiting", "running": "Training", "done": "Finished",
+                "stopped": "Stopped (best weights kept)", "cancelled": "Cancelled", "failed": "Failed"}
+PERCENT = {"test accuracy": st.column_config.NumberColumn(format="percent")}
+
 
 def init_state() -> None:
     st.session_state.setdefault(JOBS_KEY, [])
     st.session_state.setdefault(SERIES_KEY, None)
 
 
-def add_jobs(jobs) -> None:
-    """Keep this visitor's new jobs; older finished ones beyond the last few are dropped (their runs are on disk)."""
-    kept = [job for job in st.session_state[JOBS_KEY] if not job.finished][-8:]
+@st.cache_data(show_spinner=False, max_entries=20)
+def _sequence_length(dataset_fingerprint: str, _dataset: LabelledDataset) -> int:
+    from embedlab.models.splits import default_sequence_length
+
+    return default_sequence_length(list(_dataset.texts))
+
+
+def sequence_length_default(dataset: LabelledDataset) -> int:
+    """95th percentile of token counts in ``dataset``, computed once per dataset content."""
+    return _sequence_length(dataset.fingerprint, dataset)
+
+
+def _vectors_for(embedding: str):
+    if embedding == "random":
+        return None
+    from embedlab_ui.vectors import current_vectors
+
+    return current_vectors()
+
+
+def _spec(dataset, config: ModelConfig, options: TrainingOptions, name: str) -> TrainingSpec:
+    return TrainingSpec(dataset, config.validate(), options.validate(), _vectors_for(config.embedding),
+                        save_to=runs_folder(), name=name)
+
+
+def start_training(dataset: LabelledDataset, config: ModelConfig, options: TrainingOptions, name: str) -> None:
+    """Queue one training of this visitor's dataset; EmbedLabError if a setting is out of range."""
+    spec = _spec(dataset, config, options, name)
+    st.session_state[SERIES_KEY] = None
+    _keep_jobs([submit(spec)])
+
+
+def start_series(dataset: LabelledDataset, config: ModelConfig, options: TrainingOptions) -> None:
+    """Random vs GloVe frozen vs GloVe fine-tuned, same encoder, same split, one after another."""
+    specs = [_spec(dataset, replace(config, embedding=embedding), options,
+                   f"{EMBEDDING_LABELS[embedding]} · {ENCODER_LABELS[config.encoder]}")
+             for embedding in EMBEDDING_KINDS]
+    series = submit_series(specs)
+    st.session_state[SERIES_KEY] = series
+    _keep_jobs(series.jobs)
+
+
+def _keep_jobs(jobs: list[Job]) -> None:
+    kept = [job for job in st.session_state[JOBS_KEY] if not job.finished][-KEPT_JOBS:]
     st.session_state[JOBS_KEY] = kept + list(jobs)
 
 
-def active_jobs() -> list:
+def active_jobs() -> list[Job]:
     return [job for job in st.session_state.get(JOBS_KEY, []) if not job.finished]
 
 
-def metrics_table(runs) -> "pd.DataFrame":  # noqa: F821
+def stop_all() -> None:
+    """Stop this visitor's running job and cancel the ones still waiting; the best weights are saved."""
+    for job in active_jobs():
+        job.stop()
+
+
+def show_job(job: Job, index: int) -> None:
+    """One job's state: queue place, progress bars, time left, live curves."""
+    status = job.snapshot()
+    st.markdown(f"**{literal(job.name)}** — {STATE_LABELS[status.state]}")
+    if status.state == "waiting":
+        if status.ahead is None:
+            st.caption("Waiting for the training before it in this series.")
+        else:
+            st.info(f"Waiting for a free slot ({status.ahead} training{'s' if status.ahead != 1 else ''} ahead).",
+                    icon=":material/hourglass_top:")
+        return
+    if status.state == "failed":
+        st.error(literal(status.failure), icon=":material/warning:")
+        return
+    progress = status.progress if status.state == "running" else None
+    if progress is not None:
+        st.progress(progress.batch / max(1, progress.batches),
+                    text=f"Epoch {progress.epoch}/{progress.epochs}: batch {progress.batch}/{progress.batches}")
+        left = f" · about {progress.eta:.0f} s left" if progress.eta is not None else ""
+        st.progress(progress.fraction, text=f"All epochs: {progress.fraction:.0%} · {progress.elapsed:.0f} s{left}")
+    if status.history or (progress is not None and progress.logs):
+        loss, accuracy = charts.live_curves_figures(job.name, status.history, progress)
+        left, right = st.columns(2)
+        left.plotly_chart(loss, key=f"train.live_loss.{index}")
+        right.plotly_chart(accuracy, key=f"train.live_accuracy.{index}")
+
+
+def live_panel() -> None:
+    """Polled once a second while a job is active; a full rerun when every job has finished."""
+    jobs = active_jobs()
+    if not jobs:
+        st.rerun()  # show the results outside the fragment
+    if st.button("Stop", key="train.stop", help="Ends after the current batch; the best epoch's weights are kept "
+                                                "and the run is saved."):
+        stop_all()
+    for index, job in enumerate(jobs):
+        show_job(job, index)
+
+
+def show_latest() -> None:
+    """After training: failed or cancelled jobs, then the series compared, or the newest run's results."""
+    finished = [job for job in st.session_state[JOBS_KEY] if job.finished]
+    for job in finished[-3:]:
+        if job.snapshot().state in ("failed", "cancelled"):
+            show_job(job, 0)
+    series = st.session_state[SERIES_KEY]
+    if series is not None:
+        runs = series.runs()
+        if runs:
+            st.subheader("The three embedding choices, same split")
+            show_comparison(runs, key="train.series_compare")
+    elif finished and (run := finished[-1].snapshot().run) is not None:
+        st.subheader(f"Results: {literal(run.name)}")
+        show_results(run, "latest")
+
+
+def show_results(run: Run, place: str) -> None:
+    """A finished run: metrics, curves, confusion matrix, ROC, most confident mistakes."""
+    metrics, key = run.metrics, f"train.{place}"
+    columns = st.columns(5)
+    for column, (label, name) in zip(columns, [("Test accuracy", "accuracy"), ("Precision", "precision"),
+                                               ("Recall", "recall"), ("F1", "f1"), ("AUC", "auc")]):
+        value = metrics.get(name)
+        column.metric(label, "—" if value is None else f"{value:.1%}" if name == "accuracy" else f"{value:.3f}")
+    stopped = " It was stopped early by you." if metrics.get("stopped") else ""
+    st.caption(f"On {metrics.get('test_rows', 0):,} held-out test rows ({metrics.get('average', '')} averages); "
+               f"best epoch {metrics.get('best_epoch')} of {metrics.get('epochs_run')} run, its weights kept."
+               f"{stopped} Trained in {metrics.get('seconds', 0):.0f} s.")
+    left, right = st.columns(2)
+    left.plotly_chart(charts.curves_figure({run.name: run.history}, "loss"), key=f"{key}.loss.{run.run_id}")
+    right.plotly_chart(charts.curves_figure({run.name: run.history}, "accuracy"), key=f"{key}.accuracy.{run.run_id}")
+    left, right = st.columns(2)
+    if metrics.get("confusion_matrix"):
+        left.plotly_chart(charts.confusion_figure(metrics["confusion_matrix"], metrics.get("class_names", [])),
+                          key=f"{key}.confusion.{run.run_id}")
+    if metrics.get("roc"):
+        right.plotly_chart(charts.roc_figure(metrics["roc"]), key=f"{key}.roc.{run.run_id}")
+    if metrics.get("per_class"):
+        st.dataframe(metrics["per_class"], hide_index=True, key=f"{key}.per_class.{run.run_id}")
+    if metrics.get("worst"):
+        st.markdown("**Most confident mistakes** (test split)")
+        st.dataframe(metrics["worst"], hide_index=True, width="stretch", key=f"{key}.worst.{run.run_id}",
+                     column_config={"confidence": st.column_config.ProgressColumn(
+                         "confidence", min_value=0.0, max_value=1.0, format="percent")})
+
+
+def show_comparison(runs: list[Run], key: str) -> None:
+    """Curves of several runs in one chart, and their metrics in one table."""
+    histories = {}
+    for run in runs:
+        label = run.name if run.name not in histories else f"{run.name} ({run.run_id[-6:]})"
+        histories[label] = run.history
+    left, right = st.columns(2)
+    left.plotly_chart(charts.curves_figure(histories, "loss", height=420), key=f"{key}.loss")
+    right.plotly_chart(charts.curves_figure(histories, "accuracy", height=420), key=f"{key}.accuracy")
+    show_metrics_table(runs, key=f"{key}.table")
+
+
+def show_metrics_table(runs: list[Run], key: str) -> None:
+    st.dataframe(metrics_table(runs), hide_index=True, width="stretch", key=key, column_config=PERCENT)
+
+
+def metrics_table(runs: list[Run]) -> "pd.DataFrame":  # noqa: F821
     """One row per run: what it was and how it scored on its test split."""
     import pandas as pd
 

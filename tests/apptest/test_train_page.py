@@ -69,7 +69,7 @@ def test_train_a_tiny_run_then_see_metrics_and_the_run_listed(runs_dir, project_
     job = at.session_state["train.jobs"][-1]
     _wait_for_jobs(at)
     assert not at.exception and not at.error
-    assert job.snapshot()["state"] == "done"
+    assert job.snapshot().state == "done"
     labels = [metric.label for metric in at.metric]
     assert labels[:5] == ["Test accuracy", "Precision", "Recall", "F1", "AUC"]
     assert at.metric[0].value.endswith("%")
@@ -113,11 +113,11 @@ def test_compare_the_three_embedding_choices(runs_dir, project_root):
     series.join(timeout=600)
     _wait_for_jobs(at)
     assert not at.exception and not at.error
-    assert [job.snapshot()["state"] for job in series.jobs] == ["done", "done", "done"]
+    assert [job.snapshot().state for job in series.jobs] == ["done", "done", "done"]
     table = _tables(at, "embedding", "test accuracy")[0]
     assert table["embedding"].tolist() == ["random", "glove-frozen", "glove-finetuned"]
     # Same split for all three: the saved test rows are identical.
-    splits = [job.run.test_split() for job in series.jobs]
+    splits = [run.test_split() for run in series.runs()]
     assert splits[0]["text"].tolist() == splits[1]["text"].tolist() == splits[2]["text"].tolist()
 
     compare = at.multiselect(key="train.compare")
@@ -132,15 +132,15 @@ def test_stop_ends_the_training_and_keeps_a_run(runs_dir, project_root):
     at.button(key="train.start").click().run()
     job = at.session_state["train.jobs"][-1]
     for _ in range(600):  # wait until the first epoch is done, so there is a best epoch to keep
-        if job.snapshot()["history"].get("val_loss"):
+        if job.snapshot().history.get("val_loss"):
             break
         job.join(timeout=0.5)
     at.button(key="train.stop").click().run()
     _wait_for_jobs(at)
     assert not at.exception and not at.error
-    snapshot = job.snapshot()
-    assert snapshot["state"] == "stopped"
-    assert len(snapshot["result"].history["loss"]) < 200 and snapshot["run"] is not None
+    status = job.snapshot()
+    assert status.state == "stopped"
+    assert len(status.run.history["loss"]) < 200 and status.run.metrics["stopped"]
     assert any("stopped early by you" in caption.value for caption in at.caption)
     assert len(_runs_table(at)) == 1
 
@@ -148,7 +148,7 @@ def test_stop_ends_the_training_and_keeps_a_run(runs_dir, project_root):
 def test_a_training_waits_for_a_free_slot_and_says_so(runs_dir, project_root):
     import threading
 
-    from embedlab.models.training import SLOTS
+    from embedlab.models.jobs import SLOTS
 
     someone_else = object()
     assert SLOTS.acquire(someone_else, threading.Event())  # another visitor's training holds the slot
@@ -161,9 +161,9 @@ def test_a_training_waits_for_a_free_slot_and_says_so(runs_dir, project_root):
                 break
             job.join(timeout=0.05)
         at.run()
-        assert job.snapshot()["state"] == "waiting"
+        assert job.snapshot().state == "waiting"
         assert any("Waiting for a free slot (1 training ahead)" in info.value for info in at.info)
     finally:
         SLOTS.release()
     _wait_for_jobs(at)
-    assert job.snapshot()["state"] == "done"
+    assert job.snapshot().state == "done"
