@@ -1,4 +1,4 @@
-"""``python -m embedlab analogy|neighbors|similarity|benchmark``: text, JSON and one-line errors."""
+"""``python -m embedlab analogy|neighbors|similarity|benchmark|export``: text, JSON and one-line errors."""
 
 from __future__ import annotations
 
@@ -66,3 +66,36 @@ def test_bad_input_is_one_line_and_exit_code_2(capsys, argv, message):
     code, out, err = _run(capsys, *argv)
     assert code == 2 and out == ""
     assert err.startswith("error: ") and message in err and err.count("\n") == 1
+
+
+# --- export: one writer for the Explore page's downloads and the command ---------------------------
+
+def test_the_pages_projector_download_is_the_commands_files_byte_for_byte(tmp_path, capsys, glove):
+    """The Explore page's download is ``projector_tsv`` of the mapped words; same words, same bytes as ``export``."""
+    from embedlab.vectors.io import projector_tsv
+
+    words = glove.words[:300]  # what the page's "Most frequent: 300" maps
+    page_vectors, page_metadata = projector_tsv(glove.subset(words))
+    code, _, _ = _run(capsys, "export", "--format", "projector", "--limit", "300", "--out", str(tmp_path))
+    assert code == 0
+    assert (tmp_path / "vectors.tsv").read_bytes() == page_vectors
+    assert (tmp_path / "metadata.tsv").read_bytes() == page_metadata
+
+
+def test_projector_numbers_give_back_every_float32_exactly(tmp_path):
+    """Shortest of 7 significant digits, else 9: GloVe's numbers stay short, random float32 come back unchanged."""
+    import numpy as np
+
+    from embedlab.vectors.io import load_vectors, projector_tsv
+    from embedlab.vectors.word_vectors import WordVectors
+
+    matrix = np.random.default_rng(0).normal(size=(200, 9)).astype(np.float32)
+    matrix[0] = [0.418, 1e-30, 3.4e38, -0.5, 0.25, 1.0, 0.0, 2.5, -3.0]  # short in 7 digits; random rows need 9
+    words = [f"w{i}" for i in range(199)] + ["tab\tword"]
+    vectors_tsv, metadata_tsv = projector_tsv(WordVectors(words, matrix))
+    (tmp_path / "vectors.tsv").write_bytes(vectors_tsv)
+    (tmp_path / "metadata.tsv").write_bytes(metadata_tsv)
+    assert vectors_tsv.split(b"\n")[0] == b"0.418\t1e-30\t3.4e+38\t-0.5\t0.25\t1\t0\t2.5\t-3"
+    reloaded = load_vectors(tmp_path / "vectors.tsv", use_cache=False)
+    assert reloaded.words == words[:-1] + ["tab word"]
+    np.testing.assert_array_equal(reloaded.vectors, matrix)

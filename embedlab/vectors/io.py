@@ -216,6 +216,14 @@ def _formatted_rows(vectors: np.ndarray, separator: str, chunk: int = 10_000):
         yield start, rows
 
 
+def projector_tsv(vectors: WordVectors) -> tuple[bytes, bytes]:
+    """TensorFlow Projector files as bytes, for a download: ``vectors.tsv`` and ``metadata.tsv``.
+
+    The same bytes ``save_projector_tsv`` writes to disk.
+    """
+    return "".join(_projector_rows(vectors)).encode("utf-8"), _projector_metadata(vectors.words).encode("utf-8")
+
+
 def save_projector_tsv(vectors: WordVectors,
                        folder_or_paths: str | Path | tuple[str | Path, str | Path]) -> tuple[Path, Path]:
     """Write TensorFlow Projector files: ``vectors.tsv`` (tab-separated numbers) and ``metadata.tsv`` (one word a line).
@@ -225,8 +233,7 @@ def save_projector_tsv(vectors: WordVectors,
         folder_or_paths: a folder (gets ``vectors.tsv`` and ``metadata.tsv``) or a pair of file paths.
 
     Returns:
-        ``(vectors_path, metadata_path)``. Tabs and newlines inside words become spaces,
-        since the Projector reads them as column and row breaks.
+        ``(vectors_path, metadata_path)``.
     """
     if isinstance(folder_or_paths, (tuple, list)):
         vectors_path, metadata_path = (Path(p).expanduser() for p in folder_or_paths)
@@ -237,11 +244,25 @@ def save_projector_tsv(vectors: WordVectors,
     _check_folder(vectors_path.parent)
     _check_folder(metadata_path.parent)
     with open(vectors_path, "w", encoding="utf-8", newline="\n") as handle:
-        for _, rows in _formatted_rows(vectors.vectors, "\t"):
-            handle.write("".join(f"{row}\n" for row in rows))
-    clean = (word.replace("\t", " ").replace("\r", " ").replace("\n", " ") for word in vectors.words)
-    metadata_path.write_text("".join(f"{word}\n" for word in clean), encoding="utf-8", newline="\n")
+        for rows in _projector_rows(vectors):
+            handle.write(rows)
+    metadata_path.write_text(_projector_metadata(vectors.words), encoding="utf-8", newline="\n")
     return vectors_path, metadata_path
+
+
+def _projector_rows(vectors: WordVectors):
+    """``vectors.tsv`` in chunks of text: one line of tab-separated numbers per word, exact float32."""
+    for _, rows in _formatted_rows(vectors.vectors, "\t"):
+        yield "".join(f"{row}\n" for row in rows)
+
+
+def _projector_metadata(words: list[str]) -> str:
+    """``metadata.tsv``: one word a line, no header (a one-column metadata file must not have one).
+
+    Tabs and line breaks inside words become spaces, since the Projector reads them as column and row breaks.
+    """
+    clean = (word.replace("\t", " ").replace("\r", " ").replace("\n", " ") for word in words)
+    return "".join(f"{word}\n" for word in clean)
 
 
 def _check_folder(folder: Path) -> None:
