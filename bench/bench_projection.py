@@ -40,7 +40,8 @@ def child(tool: str, n: int, maps: int) -> dict:
 
     import numpy as np
 
-    from embedlab.maps.projection import project, trustworthiness, unit_rows
+    from embedlab.maps.neighbours import trustworthiness, unit_rows
+    from embedlab.maps.projection import project
     from embedlab.maps.umap_import import import_umap
     from embedlab.vectors.io import load_default_vectors
 

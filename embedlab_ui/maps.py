@@ -44,7 +44,7 @@ def cached_map(source_key: str, words_hash: str, params: tuple, _matrix: np.ndar
 def cached_trust(source_key: str, words_hash: str, params: tuple, _matrix: np.ndarray, _coords: np.ndarray,
                  metric: str) -> float:
     """Trustworthiness at k=10 of the map that ``params`` made of these words (named by the keys)."""
-    from embedlab.maps.projection import TRUST_NEIGHBORS, trustworthiness
+    from embedlab.maps.neighbours import TRUST_NEIGHBORS, trustworthiness
 
     return trustworthiness(_matrix, _coords, TRUST_NEIGHBORS, metric)
 
@@ -52,6 +52,6 @@ def cached_trust(source_key: str, words_hash: str, params: tuple, _matrix: np.nd
 @st.cache_data(max_entries=24, show_spinner=False)
 def cached_neighbours(source_key: str, words_hash: str, _unit: np.ndarray) -> np.ndarray:
     """Each word's 5 nearest words among the mapped ones, in the original space."""
-    from embedlab.maps.words import nearest_neighbours
+    from embedlab.maps.neighbours import nearest_neighbours
 
     return nearest_neighbours(_unit, 5)

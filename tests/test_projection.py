@@ -6,7 +6,8 @@ import pytest
 from embedlab.maps.alignment import align, compare, sentiment_axes, sentiment_direction
 from embedlab.models.learned import learned_embedding, word_scores
 from embedlab.errors import EmbedLabError
-from embedlab.maps.projection import exact_knn, project, trustworthiness, unit_rows
+from embedlab.maps.neighbours import exact_knn, trustworthiness, unit_rows
+from embedlab.maps.projection import project
 from embedlab.maps.words import (class_log_odds, dataset_words, neighbourhood_words, pasted_words, projector_tsv,
                                top_words)
 
@@ -84,7 +85,7 @@ def test_umap_layout_keeps_neighbourhoods_as_well_as_umap_learn_on_the_same_word
 def test_fuzzy_graph_equals_umaps_own(glove):
     import warnings
 
-    from embedlab.maps.projection import fuzzy_graph
+    from embedlab.maps.layout import fuzzy_graph
     from embedlab.maps.umap_import import import_umap
 
     data = unit_rows(glove.head(1_200).vectors)

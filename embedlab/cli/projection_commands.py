@@ -100,7 +100,7 @@ def _writable(path: Path) -> None:
 
 def _figure(subset, projection, name: str):
     from embedlab.maps.figures import readable_labels, word_map
-    from embedlab.maps.words import nearest_neighbours
+    from embedlab.maps.neighbours import nearest_neighbours
 
     neighbours = nearest_neighbours(subset.unit_vectors)
     labelled = readable_labels(subset.words, projection.coords)

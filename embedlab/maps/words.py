@@ -1,4 +1,4 @@
-"""What goes on a word map besides coordinates: which words, their neighbours, their colours, exports.
+"""What goes on a word map besides coordinates: which words, their colours, exports.
 
 Used by the Explore page and ``python -m embedlab project``; no Streamlit here.
 """
@@ -93,15 +93,6 @@ def neighbourhood_words(vectors: WordVectors, query: str, k: int = 200) -> WordC
     nearest = np.argpartition(-similarities, k)[: k + 1]
     nearest = nearest[np.argsort(-similarities[nearest], kind="stable")]
     return WordChoice([vectors.words[i] for i in nearest], [f"'{query}' and its {k} nearest words (cosine)"])
-
-
-def nearest_neighbours(unit: np.ndarray, topn: int = 5) -> np.ndarray:
-    """For each row of unit vectors, the rows of its ``topn`` nearest others (cosine), nearest first."""
-    from embedlab.maps.projection import exact_knn
-
-    topn = max(1, min(topn, len(unit) - 1))
-    indices, _ = exact_knn(np.ascontiguousarray(unit, dtype=np.float32), topn + 1, "cosine")
-    return indices[:, 1:]
 
 
 def clusters(vectors: np.ndarray, n_clusters: int = 8, seed: int = 0) -> np.ndarray:
