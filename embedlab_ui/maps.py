@@ -1,8 +1,9 @@
-"""Streamlit glue for maps: the numba warm-up at server start, and cached maps.
+"""Streamlit glue for maps: the numba warm-up at server start, cached maps with a preview, exports, selections.
 
 Finished maps are derived, read-only values, so they live in ``st.cache_data`` keyed by
-the source's content fingerprint, a hash of the word list and the parameters. A visitor's
-loaded models and word scores stay in their ``st.session_state`` (``embedlab_ui.runs``).
+the source's content fingerprint, a hash of the word list and the parameters (never a
+name). A visitor's loaded models and word scores stay in their ``st.session_state``
+(``embedlab_ui.runs``).
 """
 
 from __future__ import annotations
@@ -10,8 +11,15 @@ from __future__ import annotations
 import hashlib
 import threading
 
-import numpy as np
 import streamlit as st
+
+from embedlab.errors import EmbedLabError
+from embedlab.maps.pipeline import NEIGHBOURS_SHOWN, MapParams, WordMap
+from embedlab.vectors.word_vectors import WordVectors
+from embedlab_ui.session import show_error
+
+TRUST_NOTE = ("of each word's 10 nearest neighbours on the map, how many are truly near it in the original space, "
+              "with far-off intruders penalised more (1.0 = every map neighbourhood is real; above 0.9 is good)")
 
 
 @st.cache_resource(show_spinner=False)
@@ -19,7 +27,7 @@ def start_warm_up() -> threading.Thread:
     """Compile (or load from numba's cache) every kernel a map needs, once per server process.
 
     Runs in a daemon thread so the server answers at once; the first visitor who asks for
-    a map then finds umap imported and numba compiled.
+    a map then finds numba compiled.
     """
     from embedlab.maps.projection import warm_up
 
@@ -29,29 +37,171 @@ def start_warm_up() -> threading.Thread:
 
 
 def words_key(words: list[str]) -> str:
+    """A short hash of the word list, for cache keys."""
     return hashlib.sha1("\n".join(words).encode("utf-8", "surrogatepass")).hexdigest()[:16]
 
 
+def map_settings(key: str, dimensions: tuple[int, ...] = (2, 3)) -> MapParams:
+    """UMAP/PCA, dimensions and UMAP's parameters, in umap's own words."""
+    left, middle, right = st.columns(3)
+    method = left.radio("Method", ["umap", "pca"], format_func=str.upper, horizontal=True, key=f"{key}.method")
+    n_components = middle.radio("Dimensions", dimensions, format_func=lambda d: f"{d}D", horizontal=True,
+                                key=f"{key}.dims", help=None if len(dimensions) > 1 else
+                                "The moves are drawn as lines on a flat map, so comparisons are 2D.")
+    metric = right.radio("metric", ["cosine", "euclidean"], horizontal=True, key=f"{key}.metric",
+                         help="cosine: angle only (usual for word vectors); euclidean: length counts too.")
+    if method != "umap":
+        return MapParams(method, n_components, metric=metric)
+    a, b, c = st.columns(3)
+    n_neighbors = a.slider("n_neighbors", 2, 100, 15, key=f"{key}.n_neighbors",
+                           help="Small: fine local detail. Large: more of the global shape.")
+    min_dist = b.slider("min_dist", 0.0, 0.99, 0.1, step=0.01, key=f"{key}.min_dist",
+                        help="How tightly points may pack together.")
+    seed = c.number_input("random seed", 0, 2**31 - 1, 0, key=f"{key}.seed",
+                          help="The same seed and settings always draw the same map.")
+    return MapParams(method, n_components, n_neighbors, min_dist, metric, int(seed))
+
+
 @st.cache_data(max_entries=24, show_spinner=False)
-def cached_map(source_key: str, words_hash: str, params: tuple, _matrix: np.ndarray):
-    """A Projection of ``_matrix`` (not hashed: ``source_key`` + ``words_hash`` name it)."""
-    from embedlab.maps.projection import project
+def _cached_map(source: str, words_hash: str, params: tuple, topn: int, _vectors: WordVectors, _words: list[str],
+                _params: MapParams) -> WordMap:
+    """The map of ``_words`` of ``_vectors`` with ``_params`` (not hashed: the three keys before ``topn`` name them)."""
+    from embedlab.maps.pipeline import build_map
 
-    return project(_matrix, **dict(params))
+    return build_map(_vectors, _words, _params, trust=False, topn=topn)
 
 
 @st.cache_data(max_entries=24, show_spinner=False)
-def cached_trust(source_key: str, words_hash: str, params: tuple, _matrix: np.ndarray, _coords: np.ndarray,
-                 metric: str) -> float:
+def _cached_trust(source: str, words_hash: str, params: tuple, _vectors: WordVectors,
+                  _word_map: WordMap) -> float | None:
     """Trustworthiness at k=10 of the map that ``params`` made of these words (named by the keys)."""
-    from embedlab.maps.neighbours import TRUST_NEIGHBORS, trustworthiness
+    from embedlab.maps.pipeline import map_trust
 
-    return trustworthiness(_matrix, _coords, TRUST_NEIGHBORS, metric)
+    return map_trust(_vectors, _word_map)
 
 
-@st.cache_data(max_entries=24, show_spinner=False)
-def cached_neighbours(source_key: str, words_hash: str, _unit: np.ndarray) -> np.ndarray:
-    """Each word's 5 nearest words among the mapped ones, in the original space."""
-    from embedlab.maps.neighbours import nearest_neighbours
+def cached_map(vectors: WordVectors, words: list[str], params: MapParams, topn: int = NEIGHBOURS_SHOWN) -> WordMap:
+    """``build_map`` of these words, through the cache shared by every visitor."""
+    return _cached_map(vectors.fingerprint, words_key(words), params.key(), topn, vectors, words, params)
 
-    return nearest_neighbours(_unit, 5)
+
+def map_with_preview(vectors: WordVectors, words: list[str], params: MapParams, placeholder, key: str,
+                     topn: int = NEIGHBOURS_SHOWN) -> WordMap:
+    """A finished map: from the cache, or a PCA preview in ``placeholder`` first while UMAP runs.
+
+    A visitor sees the preview only the first time they wait for a map; trustworthiness
+    comes later (``trust_caption``), once the map is on screen.
+    """
+    if params.method != "umap":
+        return cached_map(vectors, words, params, topn)
+    params.check(len(words))
+    drawn = st.session_state.setdefault(f"{key}.drawn", set())  # maps this visitor already waited for
+    identity = (vectors.fingerprint, words_key(words), params.key(), topn)
+    if identity not in drawn:
+        preview = cached_map(vectors, words, params.preview(), topn=0)
+        with placeholder.container():
+            st.caption(f"PCA preview of {len(words):,} words while UMAP runs…")
+            st.plotly_chart(preview.figure(), key=f"{key}.preview")
+    with st.spinner(f"UMAP of {len(words):,} words…"):
+        word_map = cached_map(vectors, words, params, topn)
+    drawn.add(identity)
+    return word_map
+
+
+def trust_caption(slot, vectors: WordVectors, word_map: WordMap, suffix: str = "") -> None:
+    """Fill ``slot`` (above the chart) with a UMAP map's trustworthiness, computed once per map."""
+    if word_map.projection.method != "umap":
+        return
+    count = len(word_map.words)
+    if count <= 20:
+        slot.caption(f"Trustworthiness is not measured for {count} words (k=10 needs more than 20).{suffix}")
+        return
+    with st.spinner("Measuring how far to trust the map…"):
+        made_by = (word_map.projection.method,) + tuple(sorted(word_map.projection.params.items()))
+        score = _cached_trust(vectors.fingerprint, words_key(word_map.words), made_by, vectors, word_map)
+    slot.caption(f"Trustworthiness at k=10: **{score:.3f}** — {TRUST_NOTE}.{suffix}")
+
+
+def map_exports(vectors: WordVectors, word_map: WordMap, fig, key: str) -> None:
+    """The Export expander of a word map: coordinates, TensorFlow Projector files, the figure."""
+    from embedlab.maps.figures import figure_html
+    from embedlab.vectors.io import projector_tsv
+
+    def projector_file(which: int):
+        return lambda: projector_tsv(vectors.subset(word_map.words))[which]
+
+    with st.expander("Export"):
+        a, b, c, d = st.columns(4)
+        a.download_button("Coordinates (CSV)", lambda: word_map.table().to_csv(index=False).encode("utf-8"),
+                          file_name="coordinates.csv", mime="text/csv", key=f"{key}.export_csv")
+        b.download_button("Projector vectors.tsv", projector_file(0), file_name="vectors.tsv",
+                          mime="text/tab-separated-values", key=f"{key}.export_vectors")
+        c.download_button("Projector metadata.tsv", projector_file(1), file_name="metadata.tsv",
+                          mime="text/tab-separated-values", key=f"{key}.export_metadata")
+        d.download_button("Figure (HTML, works offline)", lambda: figure_html(fig), file_name="word_map.html",
+                          mime="text/html", key=f"{key}.export_html")
+        png_button(fig, key)
+        st.caption("vectors.tsv and metadata.tsv load into projector.tensorflow.org (“Load”). The camera icon in "
+                   "the chart's toolbar also saves a PNG of the chart as you see it, zoom included.")
+
+
+def figure_exports(fig, table, key: str, file_stem: str) -> None:
+    """The Export expander of a chart that is not a plain map: its table as CSV, the figure as HTML and PNG."""
+    from embedlab.maps.figures import figure_html
+
+    with st.expander("Export"):
+        left, right = st.columns(2)
+        left.download_button("Table (CSV)", lambda: table.to_csv(index=False).encode("utf-8"),
+                             file_name=f"{file_stem}.csv", mime="text/csv", key=f"{key}.export_csv")
+        right.download_button("Figure (HTML, works offline)", lambda: figure_html(fig), file_name=f"{file_stem}.html",
+                              mime="text/html", key=f"{key}.export_html")
+        png_button(fig, key, file_stem)
+
+
+def png_button(fig, key: str, file_stem: str = "word_map") -> None:
+    """Draw the figure as a PNG on the server (kaleido + headless Chromium), then offer it.
+
+    The PNG is kept for this visitor only while the figure stays the same (any change of
+    words, colours or highlight makes a new figure and asks for a new PNG).
+    """
+    from embedlab.maps.figures import figure_png
+
+    figure_id = hashlib.sha1(fig.to_json().encode("utf-8")).hexdigest()
+    left, right = st.columns([1, 3])
+    if left.button("Draw a PNG", key=f"{key}.png_make", help="1200 × 900 at 2× scale, drawn in a headless browser"):
+        try:
+            with st.spinner("Drawing the PNG…"):
+                st.session_state[f"{key}.png"] = (figure_id, figure_png(fig))
+        except EmbedLabError as error:
+            show_error(error)
+    stored = st.session_state.get(f"{key}.png")
+    if stored and stored[0] == figure_id:
+        right.download_button("Figure (PNG)", stored[1], file_name=f"{file_stem}.png", mime="image/png",
+                              key=f"{key}.export_png")
+
+
+def selected_words(event) -> list[str]:
+    """The words inside a box or lasso drawn on a map (``st.plotly_chart(on_select="rerun")``'s event)."""
+    points = getattr(getattr(event, "selection", None), "points", None) or []
+    # customdata holds the word (as a one-item list when plotly wraps it)
+    data = [point.get("customdata") for point in points]
+    data = [item[0] if isinstance(item, list) and item else item for item in data]
+    return list(dict.fromkeys(item for item in data if isinstance(item, str)))
+
+
+def show_selection(event, word_map: WordMap, key: str) -> None:
+    """Words inside a box or lasso: a table and a CSV download."""
+    if word_map.coords.shape[1] == 3:
+        st.caption("Box and lasso selection work on 2D maps (Plotly's 3D charts have none); switch to 2D to "
+                   "list the words in a region.")
+        return
+    selected = selected_words(event)
+    if not selected:
+        st.caption("Draw a box or lasso on the map (toolbar, top right) to list the words inside.")
+        return
+    table = word_map.table()
+    chosen = table[table["word"].isin(selected)]
+    st.write(f"**{len(chosen):,} words selected**")
+    st.dataframe(chosen, hide_index=True, width="stretch", height=240, key=f"{key}.selection_table")
+    st.download_button("Download the selection (CSV)", chosen.to_csv(index=False).encode("utf-8"),
+                       file_name="selected_words.csv", mime="text/csv", key=f"{key}.selection_download")

@@ -20,6 +20,22 @@ def test_umap_of_top_glove_words_writes_csv_and_offline_html(tmp_path, capsys):
     page = html.read_text()
     # plotly.js is inlined (megabytes), not a <script src> to a CDN: the file opens offline.
     assert len(page) > 1_000_000 and '<script src="https://cdn.plot.ly' not in page
+    assert "GloVe 6B 50d: 300 words, UMAP 2D" in page  # the Explore page's title for the same map
+
+
+def test_the_command_writes_the_map_the_explore_page_draws(tmp_path, glove):
+    """One pipeline: the same words and settings give the page's coordinates, to the last bit."""
+    import numpy as np
+
+    from embedlab.maps.pipeline import MapParams, build_map
+
+    out = tmp_path / "map.csv"
+    assert main(["project", "--top", "200", "--n-neighbors", "8", "--min-dist", "0.3", "--metric", "euclidean",
+                 "--seed", "4", "--out", str(out)]) == 0
+    written = pd.read_csv(out, keep_default_na=False)
+    drawn = build_map(glove, glove.words[:200], MapParams("umap", 2, 8, 0.3, "euclidean", 4), trust=False)
+    assert written["word"].tolist() == drawn.words
+    np.testing.assert_array_equal(written[["x", "y"]].to_numpy(dtype=np.float32), drawn.coords)
 
 
 def test_pca_3d_of_listed_words_names_the_unknown_ones(tmp_path, capsys):
@@ -28,7 +44,7 @@ def test_pca_3d_of_listed_words_names_the_unknown_ones(tmp_path, capsys):
                  "--n-components", "3", "--out", str(out)]) == 0
     text = capsys.readouterr().out
     assert "4 words of GloVe 6B 50d" in text and "explained variance" in text
-    assert "1 word(s) not in GloVe 6B 50d, left out: zzqx" in text
+    assert "note: 1 word(s) are not in GloVe 6B 50d and were left out: zzqx" in text
     assert list(pd.read_csv(out).columns) == ["word", "x", "y", "z"]
 
 

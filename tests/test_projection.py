@@ -3,13 +3,15 @@
 import numpy as np
 import pytest
 
-from embedlab.maps.alignment import align, compare, sentiment_axes, sentiment_direction
-from embedlab.models.learned import learned_embedding, word_scores
 from embedlab.errors import EmbedLabError
-from embedlab.maps.neighbours import exact_knn, trustworthiness, unit_rows
+from embedlab.maps.alignment import align, compare
+from embedlab.maps.colouring import class_log_odds
+from embedlab.maps.neighbours import exact_knn, nearest_neighbours, trustworthiness, unit_rows
+from embedlab.maps.pipeline import MapParams, build_map, map_trust
 from embedlab.maps.projection import project
-from embedlab.maps.words import (class_log_odds, dataset_words, neighbourhood_words, pasted_words, projector_tsv,
-                               top_words)
+from embedlab.maps.sentiment_axis import sentiment_axes, sentiment_axis, sentiment_direction, words_the_model_knows
+from embedlab.maps.words import dataset_words, neighbourhood_words, pasted_words, top_words
+from embedlab.models.learned import learned_embedding, word_scores
 
 
 @pytest.fixture(scope="module")
@@ -207,6 +209,16 @@ def test_compare_finds_the_one_word_that_moved(tiny_vectors):
     assert comparison.words == words
     assert comparison.most_moved(1)[0][0] == "w7"
     assert np.median(comparison.moved) < 0.05
+    # One map of both: each word twice; the figure, the moves and the table read from its coordinates.
+    both = comparison.stacked()
+    assert both.words[:2] == ["w0 (1)", "w1 (1)"] and both.words[50] == "w0 (2)" and both.name == "a + b"
+    coords = np.arange(200, dtype=np.float32).reshape(100, 2)
+    table = comparison.table(coords)
+    assert table.columns.tolist() == ["word", "x_first", "y_first", "x_second", "y_second",
+                                      "cosine distance after alignment"]
+    assert table.iloc[1].tolist()[:5] == ["w1", 2.0, 3.0, 102.0, 103.0]
+    assert comparison.moved_table(3)["word"].tolist()[0] == "w7"
+    assert comparison.figure(coords).layout.title.text == "a → b"
     with pytest.raises(EmbedLabError, match="only 0 of the 2 words are in both"):
         compare(first, tiny_vectors, ["w1", "king"])
 
@@ -246,6 +258,21 @@ def test_word_scores_and_sentiment_direction_follow_the_model(tiny_run):
     assert coords.shape == (8, 2)
     assert coords[:4, 0].mean() > coords[4:, 0].mean()  # positive words sit to the right
 
+    axis = sentiment_axis(learned_embedding(tiny_run), words, scores)
+    np.testing.assert_array_equal(axis.coords, coords)
+    assert axis.table().columns.tolist() == ["word", "sentiment axis", "orthogonal axis", "p(positive) alone"]
+    assert len(axis.figure().layout.annotations) == 8  # the 15 most extreme of each end, here every word
+
+
+def test_a_sentiment_axis_keeps_the_words_the_model_knows(tiny_run, glove):
+    learned = learned_embedding(tiny_run)
+    choice = words_the_model_knows(["wonderful", "zebra", "awful", "film", "boring"], learned, "tiny")
+    assert choice.words == ["wonderful", "awful", "film", "boring"]
+    assert choice.notes == ["4 of the 5 words are in tiny's vocabulary; the others would all read as the same "
+                            "unknown token, so they are left out."]
+    with pytest.raises(EmbedLabError, match="only 1 of these words are in tiny's vocabulary"):
+        words_the_model_knows(["wonderful", "zebra"], learned, "tiny")
+
 
 def test_word_choices_explain_what_they_did(glove, tiny_vectors):
     assert top_words(tiny_vectors, 500).notes == ["tiny has only 6 words, so all 6 are mapped (not 500)"]
@@ -255,6 +282,10 @@ def test_word_choices_explain_what_they_did(glove, tiny_vectors):
     assert choice.words == ["king", "queen"] and choice.unknown == ["zebra", "qqq"]
     with pytest.raises(EmbedLabError, match="none of the 2 pasted words"):
         pasted_words(tiny_vectors, "zebra qqq")
+    assert choice.unknown_message("tiny") == "2 word(s) are not in tiny and were left out: zebra, qqq"
+    assert choice.unknown_message("tiny", limit=1) == "2 word(s) are not in tiny and were left out: zebra …"
+    assert choice.unknown_message("tiny", limit=None).endswith(": zebra, qqq")
+    assert top_words(tiny_vectors, 3).unknown_message("tiny") is None
     capitalised = pasted_words(glove, "Paris france Berlin berlin")
     assert capitalised.words == ["france", "berlin"] and capitalised.unknown == ["Paris", "Berlin"]
     assert capitalised.notes == ["GloVe 6B 50d has these in lower case: paris — paste them that way to map them"]
@@ -271,11 +302,66 @@ def test_class_log_odds_leans_the_right_way():
     assert values[0] > 0 > values[1] and values[2] == pytest.approx(0.0) and values[3] == 0.0
 
 
-def test_projector_files_have_one_row_per_word(tiny_vectors):
-    vectors_tsv, metadata_tsv = projector_tsv(tiny_vectors.words, tiny_vectors.vectors)
-    rows = vectors_tsv.decode().strip().split("\n")
-    assert len(rows) == 6 and len(rows[0].split("\t")) == 3
-    assert metadata_tsv.decode().split("\n")[:6] == tiny_vectors.words
+def test_colourings_say_what_their_colour_means():
+    from embedlab.maps.colouring import cluster_colouring, list_colouring, log_odds_colouring, score_colouring
+
+    texts = ["good good film", "good fun", "bad film", "bad bad awful"]
+    # "positive" is the first class here: the note names the class the values lean towards, not the last one.
+    leaning = log_odds_colouring(texts, np.array([0, 0, 1, 1]), ["positive", "negative"], ["good", "bad"], "reviews")
+    assert leaning.values[0] > 0 > leaning.values[1] and "“positive” texts" in leaning.note
+    assert leaning.hover[0].startswith("dataset log-odds +") and not leaning.categorical
+    marked = list_colouring(["good", "bad", "film"], "good,  film")
+    assert marked.values.tolist() == ["in the list", "other", "in the list"] and marked.categorical
+    scored = score_colouring(np.array([0.9, 0.2]), "tiny run")
+    assert scored.label == "p(positive)" and scored.hover == ["model: p(positive) 0.90", "model: p(positive) 0.20"]
+    assert "tiny run's model" in scored.note
+    points = np.vstack([np.random.default_rng(0).normal(loc, 0.1, size=(20, 4)) for loc in (-5, 5)])
+    clustered = cluster_colouring(points, 2)
+    assert sorted(set(clustered.values)) == ["cluster 1", "cluster 2"]
+    assert len(set(clustered.values[:20])) == 1 and clustered.values[0] != clustered.values[-1]
+
+
+def test_build_map_is_project_of_the_words_with_neighbours_labels_and_title(glove):
+    """The one pipeline of the Explore page and ``python -m embedlab project``."""
+    words = glove.words[:400]
+    params = MapParams(n_neighbors=10, random_state=2)
+    word_map = build_map(glove, words, params)
+    expected = project(glove.subset(words).vectors, n_neighbors=10, random_state=2)
+    np.testing.assert_array_equal(word_map.coords, expected.coords)
+    assert word_map.projection.trustworthiness == expected.trustworthiness
+    # Drawn first and measured later (as the page does), the map gets the same score.
+    later = build_map(glove, words, params, trust=False)
+    assert later.projection.trustworthiness is None and map_trust(glove, later) == expected.trustworthiness
+    np.testing.assert_array_equal(word_map.neighbours, nearest_neighbours(glove.subset(words).unit_vectors, 5))
+    assert word_map.title == "GloVe 6B 50d: 400 words, UMAP 2D"
+    assert word_map.labelled[0] == "the" and len(word_map.labelled) == 30
+    assert word_map.table().columns.tolist() == ["word", "x", "y"] and word_map.table()["word"].tolist() == words
+
+
+def test_a_word_map_finds_words_and_says_why_one_is_missing(glove):
+    from embedlab.maps.colouring import list_colouring
+
+    words = glove.words[:300]
+    word_map = build_map(glove, words, MapParams("pca", 3))
+    assert word_map.title.endswith("PCA 3D") and word_map.coords.shape == (300, 3)
+    row = words.index("year")
+    assert word_map.nearest("year", glove) == [words[j] for j in word_map.neighbours[row]]
+    with pytest.raises(EmbedLabError, match="“king” is in the vocabulary but not among the mapped words"):
+        word_map.nearest("king", glove)
+    with pytest.raises(EmbedLabError, match="“zzqx” is not in GloVe 6B 50d"):
+        word_map.nearest("zzqx", glove)
+    figure = word_map.figure(list_colouring(words, "the year"), highlight="year")
+    assert [trace.name for trace in figure.data][:2] == ["in the list", "other"]
+    assert list(figure.data[-1].customdata)[0] == "year" and len(figure.data[-1].customdata) == 6
+    assert build_map(glove, words, MapParams("pca"), topn=0).neighbours is None
+
+
+def test_map_params_name_the_map_they_draw():
+    assert MapParams("pca", n_neighbors=5, random_state=9).key() == MapParams("pca").key()
+    assert MapParams(n_neighbors=5).key() != MapParams().key()
+    assert MapParams(n_components=3, metric="euclidean").preview() == MapParams("pca", 3, metric="euclidean")
+    with pytest.raises(EmbedLabError, match="only 10 word\\(s\\) to map but n_neighbors is 15"):
+        MapParams().check(10)
 
 
 def test_two_visitors_drawing_maps_at_once_get_the_maps_they_would_get_alone(glove):

@@ -37,25 +37,25 @@ def add_commands(subparsers) -> None:
 
 
 def project_command(args: argparse.Namespace) -> tuple[dict, str]:
-    from embedlab.maps.projection import project
-    from embedlab.maps.words import coordinates_table, pasted_words, top_words
+    """Choose the words, build the map (``embedlab.maps.pipeline``, as the Explore page does), write the files."""
+    from embedlab.maps.pipeline import MapParams, build_map
+    from embedlab.maps.words import pasted_words, top_words
 
     vectors = _source(args)
     choice = pasted_words(vectors, " ".join(args.words)) if args.words else top_words(vectors, args.top or 2_000)
     notes = list(choice.notes)
     if choice.unknown:
-        notes.append(f"{len(choice.unknown)} word(s) not in {vectors.name}, left out: {', '.join(choice.unknown)}")
-    subset = vectors.subset(choice.words)
-    projection = project(subset.vectors, method=args.method, n_components=args.n_components,
-                         n_neighbors=args.n_neighbors, min_dist=args.min_dist, metric=args.metric,
-                         random_state=args.seed)
+        notes.append(choice.unknown_message(vectors.name, limit=None))
+    params = MapParams(args.method, args.n_components, args.n_neighbors, args.min_dist, args.metric, args.seed)
     out = Path(args.out).expanduser()
     for path in (out, args.html, args.png):
         if path:
             _writable(Path(path).expanduser())
-    coordinates_table(choice.words, projection.coords).to_csv(out, index=False)
+    word_map = build_map(vectors, choice.words, params)
+    projection = word_map.projection
+    word_map.table().to_csv(out, index=False)
     if args.html or args.png:
-        fig = _figure(subset, projection, vectors.name)
+        fig = word_map.figure()
         if args.html:
             from embedlab.maps.figures import figure_html
 
@@ -70,8 +70,8 @@ def project_command(args: argparse.Namespace) -> tuple[dict, str]:
         "explained_variance": projection.explained_variance, "seconds": round(projection.seconds, 3),
         "out": str(out), "html": args.html, "png": args.png, "unknown": choice.unknown, "notes": notes,
     }
-    lines = [f"{len(choice.words):,} words of {vectors.name} → {projection.method.upper()} "
-             f"{args.n_components}D in {projection.seconds:.1f} s; coordinates in {out}"]
+    lines = [f"{len(choice.words):,} words of {vectors.name} → {params.describe()} in {projection.seconds:.1f} s; "
+             f"coordinates in {out}"]
     if projection.trustworthiness is not None:
         lines.append(f"trustworthiness (k=10): {projection.trustworthiness:.3f}")
     if projection.explained_variance is not None:
@@ -97,12 +97,3 @@ def _writable(path: Path) -> None:
     if not path.parent.exists():
         raise EmbedLabError(f"folder {path.parent} does not exist; create it or write elsewhere")
 
-
-def _figure(subset, projection, name: str):
-    from embedlab.maps.figures import readable_labels, word_map
-    from embedlab.maps.neighbours import nearest_neighbours
-
-    neighbours = nearest_neighbours(subset.unit_vectors)
-    labelled = readable_labels(subset.words, projection.coords)
-    return word_map(subset.words, projection.coords, neighbours, labelled=labelled,
-                    title=f"{name}: {len(subset):,} words, {projection.method.upper()}")

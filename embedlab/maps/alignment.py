@@ -1,10 +1,10 @@
-"""Putting two embeddings in one space, and a model's sentiment direction in one.
+"""Putting two embeddings in one space, to see which words moved between them.
 
 - ``align``: orthogonal Procrustes — the rotation that lays one set of vectors over
   another (Hamilton et al.'s method for comparing embeddings of the same words).
-- ``compare``: two vector sets on their shared words, aligned, with how far each word moved.
-- ``sentiment_direction`` / ``sentiment_axes``: the direction along which a trained model's
-  word scores (``embedlab.models.learned.word_scores``) grow, and positions along it.
+- ``compare``: two vector sets on their shared words, aligned, with how far each word moved;
+  the ``Comparison`` gives the vectors to map (each word twice), and the figure and tables
+  of that map.
 """
 
 from __future__ import annotations
@@ -15,6 +15,8 @@ import numpy as np
 
 from embedlab.errors import EmbedLabError
 from embedlab.vectors.word_vectors import WordVectors
+
+MOVED = "cosine distance after alignment"
 
 
 def align(source: np.ndarray, target: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -61,11 +63,42 @@ class Comparison:
     first: np.ndarray
     second: np.ndarray
     moved: np.ndarray
+    first_name: str = "first"
+    second_name: str = "second"
 
     def most_moved(self, n: int = 20) -> list[tuple[str, float]]:
         """The ``n`` words that moved most, largest first."""
         order = np.argsort(-self.moved, kind="stable")[:n]
         return [(self.words[i], float(self.moved[i])) for i in order]
+
+    def stacked(self) -> WordVectors:
+        """Both sets as one, to draw in one map: each word twice, as "word (1)" and "word (2)"."""
+        words = [f"{word} (1)" for word in self.words] + [f"{word} (2)" for word in self.words]
+        return WordVectors(words, np.vstack([self.first, self.second]),
+                           name=f"{self.first_name} + {self.second_name}")
+
+    def figure(self, coords: np.ndarray):
+        """Both sets' words on the map of ``stacked()`` (coordinates ``coords``); the biggest moves as lines."""
+        from embedlab.maps.figures import moves_map
+
+        count = len(self.words)
+        return moves_map(self.words, coords[:count, :2], coords[count:, :2], self.moved, self.first_name,
+                         self.second_name)
+
+    def table(self, coords: np.ndarray):
+        """Every shared word with both positions on the map of ``stacked()`` and its move."""
+        import pandas as pd
+
+        count = len(self.words)
+        return pd.DataFrame({"word": self.words, "x_first": coords[:count, 0], "y_first": coords[:count, 1],
+                             "x_second": coords[count:, 0], "y_second": coords[count:, 1],
+                             MOVED: self.moved})
+
+    def moved_table(self, n: int = 50):
+        """The ``n`` words that moved most, as a DataFrame (word, move), largest first."""
+        import pandas as pd
+
+        return pd.DataFrame(self.most_moved(n), columns=["word", MOVED])
 
 
 def compare(first: WordVectors, second: WordVectors, words: list[str]) -> Comparison:
@@ -79,46 +112,19 @@ def compare(first: WordVectors, second: WordVectors, words: list[str]) -> Compar
             f"only {len(shared)} of the {len(words):,} words are in both {first.name} and {second.name}; "
             "comparing needs at least 3 shared words — pick more words or sources with a common vocabulary"
         )
-    a = _unit(first.subset(shared).vectors)
-    b = _unit(second.subset(shared).vectors)
+    a = unit_rows_float64(first.subset(shared).vectors)
+    b = unit_rows_float64(second.subset(shared).vectors)
     a, b = _same_width(a, b)
     _, aligned = align(a, b)
     moved = 1.0 - np.sum(aligned * b, axis=1) / np.maximum(
         np.linalg.norm(aligned, axis=1) * np.linalg.norm(b, axis=1), 1e-12
     )
-    return Comparison(shared, aligned.astype(np.float32), b.astype(np.float32), np.clip(moved, 0.0, 2.0))
+    return Comparison(shared, aligned.astype(np.float32), b.astype(np.float32), np.clip(moved, 0.0, 2.0),
+                      first.name, second.name)
 
 
-def _unit(matrix: np.ndarray) -> np.ndarray:
+def unit_rows_float64(matrix: np.ndarray) -> np.ndarray:
+    """Rows scaled to length 1, in float64 (zero rows stay zero)."""
     matrix = np.asarray(matrix, dtype=np.float64)
     norms = np.linalg.norm(matrix, axis=1, keepdims=True)
     return matrix / np.where(norms == 0, 1.0, norms)
-
-
-def sentiment_direction(vectors: np.ndarray, scores: np.ndarray, share: float = 0.25) -> np.ndarray:
-    """The unit direction from the words a model scores lowest to those it scores highest.
-
-    The difference of the mean unit vectors of the top and bottom ``share`` of words by
-    score: the axis along which the model's reading of single words changes most plainly.
-    """
-    vectors = _unit(vectors)
-    if len(vectors) < 4:
-        raise EmbedLabError("a sentiment direction needs at least 4 words with scores; add words")
-    order = np.argsort(scores, kind="stable")
-    count = max(1, int(len(order) * share))
-    direction = vectors[order[-count:]].mean(axis=0) - vectors[order[:count]].mean(axis=0)
-    norm = np.linalg.norm(direction)
-    if norm == 0:
-        raise EmbedLabError("the model scores every word the same, so there is no direction to show")
-    return direction / norm
-
-
-def sentiment_axes(vectors: np.ndarray, direction: np.ndarray) -> np.ndarray:
-    """``(n, 2)`` coordinates: x along ``direction``; y the first principal component orthogonal to it."""
-    vectors = _unit(vectors)
-    x = vectors @ direction
-    rest = vectors - np.outer(x, direction)
-    rest = rest - rest.mean(axis=0)
-    _, _, components = np.linalg.svd(rest, full_matrices=False)
-    y = rest @ components[0]
-    return np.column_stack([x, y]).astype(np.float32)

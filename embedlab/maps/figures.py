@@ -191,12 +191,12 @@ def axis_map(words: list[str], coords: np.ndarray, scores: np.ndarray, labelled:
 
 
 def figure_html(fig) -> bytes:
-    """A standalone HTML file of the figure that works offline (plotly.js inlined, ~4 MB)."""
+    """A standalone HTML file of the figure that works offline (plotly.js inlined, so megabytes, not kilobytes)."""
     return fig.to_html(include_plotlyjs=True, full_html=True).encode("utf-8")
 
 
 def figure_png(fig, width: int = 1200, height: int = 900, scale: float = 2.0) -> bytes:
-    """The figure as a PNG, drawn by kaleido in a headless Chromium (a few seconds; WebGL included).
+    """The figure as a PNG, drawn by kaleido in a headless Chromium (slow: it starts a browser; WebGL included).
 
     Raises EmbedLabError, saying what to install, when kaleido or a Chromium-based browser
     is missing (kaleido looks on the PATH, or at the ``BROWSER_PATH`` variable).

@@ -13,7 +13,7 @@ _IMPORT_LOCK = threading.Lock()
 
 
 def import_umap():
-    """``import umap`` without pulling in TensorFlow when nothing else has (saves ~3 s per process).
+    """``import umap`` without pulling in TensorFlow when nothing else has (its import is slow and unused here).
 
     umap's package ``__init__`` imports ParametricUMAP, which imports TensorFlow; EmbedLab
     never uses ParametricUMAP, so its import is answered with ImportError (umap then

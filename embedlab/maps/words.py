@@ -1,11 +1,11 @@
-"""What goes on a word map besides coordinates: which words, their colours, exports.
+"""Which words go on a map: the most frequent, a pasted list, a dataset's own, a word's neighbourhood.
 
-Used by the Explore page and ``python -m embedlab project``; no Streamlit here.
+Each choice says what a reader should know about how it was made (clamped counts, unknown
+words, words known only in lower case). Used by the Explore page and ``python -m embedlab project``.
 """
 
 from __future__ import annotations
 
-import io
 import re
 from collections import Counter
 from dataclasses import dataclass, field
@@ -24,6 +24,15 @@ class WordChoice:
     words: list[str]
     notes: list[str] = field(default_factory=list)
     unknown: list[str] = field(default_factory=list)
+
+    def unknown_message(self, source_name: str, limit: int | None = 50) -> str | None:
+        """One line naming the words left out for having no vector (the first ``limit`` of them); None if none."""
+        if not self.unknown:
+            return None
+        shown = self.unknown if limit is None else self.unknown[:limit]
+        more = " …" if len(shown) < len(self.unknown) else ""
+        return (f"{len(self.unknown)} word(s) are not in {source_name} and were left out: "
+                f"{', '.join(shown)}{more}")
 
 
 def top_words(vectors: WordVectors, n: int) -> WordChoice:
@@ -93,58 +102,3 @@ def neighbourhood_words(vectors: WordVectors, query: str, k: int = 200) -> WordC
     nearest = np.argpartition(-similarities, k)[: k + 1]
     nearest = nearest[np.argsort(-similarities[nearest], kind="stable")]
     return WordChoice([vectors.words[i] for i in nearest], [f"'{query}' and its {k} nearest words (cosine)"])
-
-
-def clusters(vectors: np.ndarray, n_clusters: int = 8, seed: int = 0) -> np.ndarray:
-    """KMeans cluster of each word on its unit vector (cosine-like), seeded."""
-    from sklearn.cluster import KMeans
-
-    n_clusters = max(1, min(int(n_clusters), len(vectors)))
-    unit = vectors / np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-12)
-    return KMeans(n_clusters=n_clusters, n_init=3, random_state=seed).fit_predict(unit)
-
-
-def class_log_odds(texts: list[str], labels: np.ndarray, class_names: list[str], words: list[str],
-                   positive: str | None = None) -> np.ndarray:
-    """log((count in positive texts + 1) / (count in other texts + 1)), per word, counts normalised by size.
-
-    ``positive`` defaults to a class called "positive", else the last class. A word
-    never seen in the dataset scores 0 (no evidence either way).
-    """
-    from embedlab.data.labelled import positive_class
-    from embedlab.text import tokenize
-
-    positive = positive or positive_class(list(class_names))
-    target = list(class_names).index(positive)
-    wanted = set(words)
-    inside, outside = Counter(), Counter()
-    for text, label in zip(texts, labels):
-        counter = inside if int(label) == target else outside
-        counter.update(token for token in tokenize(text) if token in wanted)
-    total_in = max(sum(inside.values()), 1)
-    total_out = max(sum(outside.values()), 1)
-    scale = total_out / total_in  # make the two classes' totals comparable
-    return np.array(
-        [np.log((inside[w] * scale + 1.0) / (outside[w] + 1.0)) for w in words], dtype=np.float32
-    )
-
-
-def coordinates_table(words: list[str], coords: np.ndarray, extra: dict | None = None):
-    """A DataFrame: word, x, y(, z), then any extra columns."""
-    import pandas as pd
-
-    table = pd.DataFrame({"word": words})
-    for axis, name in enumerate("xyz"[: coords.shape[1]]):
-        table[name] = coords[:, axis]
-    for column, values in (extra or {}).items():
-        table[column] = values
-    return table
-
-
-def projector_tsv(words: list[str], vectors: np.ndarray) -> tuple[bytes, bytes]:
-    """TensorFlow Projector files: vectors.tsv (one row of numbers per word) and metadata.tsv (the words)."""
-    buffer = io.StringIO()
-    np.savetxt(buffer, np.asarray(vectors, dtype=np.float32), delimiter="\t", fmt="%.6g")
-    # One word per line, no header (a single-column metadata file must not have one).
-    metadata = "\n".join(word.replace("\t", " ").replace("\n", " ") for word in words) + "\n"
-    return buffer.getvalue().encode("utf-8"), metadata.encode("utf-8")
