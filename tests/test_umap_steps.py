@@ -1,4 +1,5 @@
-"""Our UMAP steps (embedlab.maps.umap_steps) and fuzzy-set kernels (embedlab.maps.kernels) give what umap's own do.
+"""Our UMAP steps (embedlab.maps.umap_steps) and fuzzy-set kernels (embedlab.maps.fuzzy_set_kernels)
+give what umap's own do.
 
 Compared bit for bit: a map must start from the graph, curve and start that umap-learn would give it.
 """
@@ -10,7 +11,7 @@ import warnings
 import numpy as np
 import pytest
 
-from embedlab.maps import kernels, umap_steps
+from embedlab.maps import fuzzy_set_kernels, umap_steps
 from embedlab.maps.layout import fuzzy_graph
 from embedlab.maps.neighbours import exact_knn, unit_rows
 from embedlab.maps.umap_import import import_umap
@@ -96,11 +97,11 @@ def _knn_table(glove, name):
 
 def test_the_graph_a_map_uses_is_umaps_bit_for_bit(glove, umap_module):
     indices, distances = _knn_table(glove, "glove cosine")
-    sigmas, rhos = kernels.smooth_knn_dist(distances, 15.0)
+    sigmas, rhos = fuzzy_set_kernels.smooth_knn_dist(distances, 15.0)
     their_sigmas, their_rhos = umap_module.umap_.smooth_knn_dist(distances, 15.0)
     np.testing.assert_array_equal(sigmas, their_sigmas)
     np.testing.assert_array_equal(rhos, their_rhos)
-    ours = kernels.membership_strengths(indices, distances, sigmas, rhos)
+    ours = fuzzy_set_kernels.membership_strengths(indices, distances, sigmas, rhos)
     theirs = umap_module.umap_.compute_membership_strengths(indices, distances, their_sigmas, their_rhos)
     for mine, their in zip(ours, theirs[:3]):
         assert mine.dtype == their.dtype
@@ -116,7 +117,7 @@ def test_the_graph_a_map_uses_is_umaps_bit_for_bit(glove, umap_module):
 def test_rho_and_sigma_equal_umaps(glove, umap_module, table, local_connectivity):
     _, distances = _knn_table(glove, table)
     k = float(distances.shape[1])
-    sigmas, rhos = kernels.smooth_knn_dist(distances, k, 64, local_connectivity)
+    sigmas, rhos = fuzzy_set_kernels.smooth_knn_dist(distances, k, 64, local_connectivity)
     their_sigmas, their_rhos = umap_module.umap_.smooth_knn_dist(distances, k, local_connectivity=local_connectivity)
     np.testing.assert_array_equal(rhos, their_rhos)
     # Where sigma sits on its floor (a share of a mean distance), umap's parallel loop sums
@@ -136,7 +137,7 @@ def test_membership_strengths_equal_umaps(glove, umap_module, table):
     indices[7, 3] = -1  # a neighbour the search did not find is left out
     sigmas, rhos = umap_module.umap_.smooth_knn_dist(distances, float(distances.shape[1]))
     sigmas[11] = 0.0  # a point without a scale is joined fully to its neighbours
-    ours = kernels.membership_strengths(indices, distances, sigmas, rhos)
+    ours = fuzzy_set_kernels.membership_strengths(indices, distances, sigmas, rhos)
     theirs = umap_module.umap_.compute_membership_strengths(indices, distances, sigmas, rhos)
     for mine, their in zip(ours, theirs[:3]):
         assert mine.dtype == their.dtype

@@ -51,12 +51,13 @@ def fuzzy_graph(knn_indices: np.ndarray, knn_distances: np.ndarray):
     fuzzy union) of a k-nearest-neighbour table, as a scipy sparse matrix."""
     import scipy.sparse
 
-    from embedlab.maps import kernels
+    from embedlab.maps import fuzzy_set_kernels
 
     knn_distances = np.ascontiguousarray(knn_distances, dtype=np.float32)
     n, k = knn_indices.shape
-    sigmas, rhos = kernels.smooth_knn_dist(knn_distances, float(k))
-    rows, cols, vals = kernels.membership_strengths(np.ascontiguousarray(knn_indices), knn_distances, sigmas, rhos)
+    sigmas, rhos = fuzzy_set_kernels.smooth_knn_dist(knn_distances, float(k))
+    rows, cols, vals = fuzzy_set_kernels.membership_strengths(np.ascontiguousarray(knn_indices), knn_distances,
+                                                              sigmas, rhos)
     directed = scipy.sparse.coo_matrix((vals, (rows, cols)), shape=(n, n))
     directed.eliminate_zeros()
     transpose = directed.transpose()
@@ -72,9 +73,9 @@ def optimize_layout(embedding: np.ndarray, head: np.ndarray, tail: np.ndarray, e
     The points are cut into ``LAYOUT_BLOCKS`` fixed blocks of heads with about equal work;
     in each epoch every block moves its own points against a copy of the positions taken
     at the epoch's start, with its own random stream, so the map is the same however many
-    threads share the blocks (see ``embedlab.maps.kernels``). ``embedding`` is moved in place.
+    threads share the blocks (see ``embedlab.maps.layout_kernels``). ``embedding`` is moved in place.
     """
-    from embedlab.maps import kernels
+    from embedlab.maps import layout_kernels as kernels
 
     block_starts = _layout_blocks(head, epochs_per_sample, kernels.LAYOUT_BLOCKS)
     epochs_per_negative = epochs_per_sample / negative_sample_rate

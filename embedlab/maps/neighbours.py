@@ -38,7 +38,7 @@ def exact_knn(data: np.ndarray, k: int, metric: str = "cosine") -> tuple[np.ndar
     ``(indices int64 (n, k), distances float32 (n, k))`` sorted by distance, with each
     row's own index at position 0 and distance 0, as umap's neighbour tables have it.
     """
-    from embedlab.maps import kernels
+    from embedlab.maps import neighbour_kernels as kernels
 
     n = len(data)
     data = np.ascontiguousarray(data, dtype=np.float32)
@@ -89,7 +89,7 @@ def trustworthiness(data: np.ndarray, embedded: np.ndarray, n_neighbors: int = T
         n_neighbors: k, the neighbourhood size (10 here throughout).
         metric: distance in the original space, "euclidean" or "cosine".
     """
-    from embedlab.maps import kernels
+    from embedlab.maps import neighbour_kernels as kernels
 
     n = len(data)
     k = int(n_neighbors)

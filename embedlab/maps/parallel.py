@@ -1,6 +1,6 @@
 """Running a map's numba kernels on every core, with results that never depend on how many.
 
-The kernels in ``embedlab.maps.kernels`` are serial and release the GIL, so Python threads
+The kernels in ``embedlab.maps.*_kernels`` are serial and release the GIL, so Python threads
 run them at once: ``in_parallel`` hands one share of the work to each thread. The matrix
 products beside them are thin (inner size = the vector dimension) and memory-bound, so
 ``one_blas_thread`` keeps BLAS from competing with those threads for the same cores.
