@@ -9,9 +9,11 @@ products beside them are thin (inner size = the vector dimension) and memory-bou
 from __future__ import annotations
 
 import threading
+from contextlib import contextmanager
 
 _POOL = None
 _POOL_LOCK = threading.Lock()
+_BLAS_LOCK = threading.RLock()  # held while BLAS is limited to one thread (re-entrant: blocks may nest)
 
 
 def in_parallel(work, items) -> list:
@@ -29,7 +31,10 @@ def in_parallel(work, items) -> list:
     shares = [share for share in (items[part::threads] for part in range(threads)) if share]
     if len(shares) <= 1:
         return [work(items)]
-    futures = [_pool().submit(work, share) for share in shares[1:]]
+    try:
+        futures = [_pool().submit(work, share) for share in shares[1:]]
+    except RuntimeError:  # the interpreter is shutting down (a daemon warm-up still running): finish here
+        return [work(share) for share in shares]
     first = work(shares[0])  # this thread takes a share too
     return [first] + [future.result() for future in futures]
 
@@ -46,13 +51,23 @@ def _pool():
     return _POOL
 
 
+@contextmanager
 def one_blas_thread():
-    """A context in which BLAS runs on one thread.
+    """A context in which BLAS runs on one thread; maps drawn at the same time take turns in it.
 
     The products of a map are thin and memory-bound, and umap's ARPACK spectral start is
-    small: on a busy machine a second BLAS thread only fights the kernels' threads for the
-    cores and made both several times slower.
+    small: a second BLAS thread only fights the kernels' threads for the cores. It would
+    also change results: a matrix product split over two BLAS threads rounds differently
+    in the last bit, and the layout magnifies that into another map.
+
+    BLAS's thread count is one setting for the whole process, and threadpoolctl lets only
+    one thread at a time change it (another thread's limit is silently ignored until the
+    first one's ``with`` block ends). So two visitors' maps, drawn in two script threads,
+    would each be computed with whatever count the other left. They take turns here
+    instead; each turn is short (the products and the spectral start, not the layout),
+    and each already keeps both cores busy through ``in_parallel``.
     """
     from threadpoolctl import threadpool_limits
 
-    return threadpool_limits(1, user_api="blas")
+    with _BLAS_LOCK, threadpool_limits(1, user_api="blas"):
+        yield
