@@ -8,13 +8,14 @@ name). A visitor's loaded models and word scores stay in their ``st.session_stat
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import threading
 
 import streamlit as st
 
 from embedlab.errors import EmbedLabError
-from embedlab.maps.pipeline import NEIGHBOURS_SHOWN, MapParams, WordMap
+from embedlab.maps.pipeline import NEIGHBOURS_SHOWN, MapParams, WordMap, map_title
 from embedlab.vectors.word_vectors import WordVectors
 from embedlab_ui.session import show_error
 
@@ -81,8 +82,13 @@ def _cached_trust(source: str, words_hash: str, params: tuple, _vectors: WordVec
 
 
 def cached_map(vectors: WordVectors, words: list[str], params: MapParams, topn: int = NEIGHBOURS_SHOWN) -> WordMap:
-    """``build_map`` of these words, through the cache shared by every visitor."""
-    return _cached_map(vectors.fingerprint, words_key(words), params.key(), topn, vectors, words, params)
+    """``build_map`` of these words, through the cache shared by every visitor.
+
+    The cache is keyed by content, so a visitor whose vectors hold the same numbers under
+    another name gets the map another visitor drew; the title is this visitor's own.
+    """
+    word_map = _cached_map(vectors.fingerprint, words_key(words), params.key(), topn, vectors, words, params)
+    return dataclasses.replace(word_map, title=map_title(vectors.name, len(words), params))
 
 
 def map_with_preview(vectors: WordVectors, words: list[str], params: MapParams, placeholder, key: str,

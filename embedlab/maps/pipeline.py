@@ -137,8 +137,12 @@ def build_map(vectors: WordVectors, words: list[str], params: MapParams = MapPar
     projection = project(subset.vectors, **params.arguments(), trust=trust)
     neighbours = nearest_neighbours(subset.unit_vectors, topn) if topn > 0 else None
     labelled = readable_labels(subset.words, projection.coords, LABELLED)
-    title = f"{vectors.name}: {len(words):,} words, {params.describe()}"
-    return WordMap(subset.words, projection, neighbours, labelled, title)
+    return WordMap(subset.words, projection, neighbours, labelled, map_title(vectors.name, len(words), params))
+
+
+def map_title(source_name: str, n_words: int, params: MapParams) -> str:
+    """"<source>: <n> words, UMAP 2D": what a map is of and how it was drawn."""
+    return f"{source_name}: {n_words:,} words, {params.describe()}"
 
 
 def map_trust(vectors: WordVectors, word_map: WordMap) -> float | None:

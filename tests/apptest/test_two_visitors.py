@@ -156,3 +156,20 @@ def test_a_visitor_sees_their_own_file_name_when_another_visitor_has_the_same_co
         "Coverage by vec.txt"]
     assert [header.value for header in second.subheader if header.value.startswith("Coverage by")] == [
         "Coverage by copy.txt"]
+
+
+def test_a_map_shared_by_content_carries_each_visitors_own_name(glove):
+    """Maps are cached by content; two visitors with the same numbers under two names each see their own name."""
+    from embedlab.maps.pipeline import MapParams
+    from embedlab.vectors.word_vectors import WordVectors
+    from embedlab_ui.maps import cached_map
+
+    first = WordVectors(glove.words[:300], glove.vectors[:300], name="alice-vectors.txt")
+    second = WordVectors(glove.words[:300], glove.vectors[:300].copy(), name="bob-vectors.txt")
+    words = glove.words[100:200]
+
+    mine, theirs = (cached_map(vectors, words, MapParams("pca")) for vectors in (first, second))
+
+    assert first.fingerprint == second.fingerprint  # one entry in the shared cache
+    assert (mine.coords == theirs.coords).all()
+    assert mine.title.startswith("alice-vectors.txt:") and theirs.title.startswith("bob-vectors.txt:")
