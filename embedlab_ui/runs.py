@@ -9,8 +9,6 @@ again or replaced loads afresh, and a renamed one does not.
 
 from __future__ import annotations
 
-import hashlib
-
 import numpy as np
 import streamlit as st
 
@@ -77,8 +75,9 @@ def run_word_scores(run: Run, words: list[str]) -> np.ndarray:
     """The run's model's probability of the positive class for each word read alone."""
     from embedlab.models.learned import word_scores
 
-    digest = hashlib.sha256("\n".join(words).encode("utf-8", "surrogatepass")).hexdigest()[:16]
-    return remembered(("scores", run.fingerprint, digest), lambda: word_scores(run_predictor(run), words))
+    from embedlab_ui.maps import words_key
+
+    return remembered(("scores", run.fingerprint, words_key(words)), lambda: word_scores(run_predictor(run), words))
 
 
 def predictor_for_upload(file_digest: str, model, class_names: list[str], filename: str):

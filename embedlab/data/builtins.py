@@ -6,15 +6,14 @@ from pathlib import Path
 
 import numpy as np
 
-from embedlab.data.downloads import IMDB_TITLE, ROTTEN_TOMATOES_TITLE
 from embedlab.data.labelled import LabelledDataset
 from embedlab.errors import EmbedLabError
 
 DEFAULT_DATASET = "pang-lee-200"
 BUILTIN_DATASETS = {
     "pang-lee-200": "Pang & Lee: 200 movie-review sentences (gensim test data, offline)",
-    "rotten-tomatoes-10k": ROTTEN_TOMATOES_TITLE,
-    "imdb": IMDB_TITLE,
+    "rotten-tomatoes-10k": "Rotten Tomatoes: 10,605 human-rated snippets (vaderSentiment 3.3.2 source, from PyPI)",
+    "imdb": "IMDB: 50,000 reviews (Keras download; needs internet)",
 }
 
 
@@ -30,11 +29,11 @@ def builtin_dataset(name: str = DEFAULT_DATASET, progress=None) -> LabelledDatas
     if name == "rotten-tomatoes-10k":
         from embedlab.data.downloads import rotten_tomatoes_10k
 
-        return rotten_tomatoes_10k(progress)
+        return rotten_tomatoes_10k(progress, title=BUILTIN_DATASETS[name])
     if name == "imdb":
         from embedlab.data.downloads import imdb
 
-        return imdb(progress)
+        return imdb(progress, title=BUILTIN_DATASETS[name])
     raise EmbedLabError(f"no built-in dataset '{name}'; pick one of {', '.join(BUILTIN_DATASETS)}")
 
 

@@ -41,8 +41,6 @@ from embedlab.data.labelled import LabelledDataset
 from embedlab.data.tables import TableFile
 from embedlab.errors import EmbedLabError
 
-ROTTEN_TOMATOES_TITLE = "Rotten Tomatoes: 10,605 human-rated snippets (vaderSentiment 3.3.2 source, from PyPI)"
-IMDB_TITLE = "IMDB: 50,000 reviews (Keras download; needs internet)"
 VADER_PROJECT = "vadersentiment"  # the index's normalised project name
 VADER_SDIST = "vaderSentiment-3.3.2.tar.gz"
 VADER_SHA256 = "5d7c06e027fc8b99238edb0d53d970cf97066ef97654009890b83703849632f9"  # PyPI's published hash
@@ -153,7 +151,7 @@ def parse_snippets(raw: bytes) -> pd.DataFrame:
     return frame
 
 
-def rotten_tomatoes_10k(progress=None) -> LabelledDataset:
+def rotten_tomatoes_10k(progress=None, title: str = "Rotten Tomatoes 10k") -> LabelledDataset:
     """The Rotten Tomatoes snippets: rating > 0 positive, < 0 negative, exactly 0 dropped and counted."""
     cached = cache_dir("datasets") / ROTTEN_CACHE
     notes: list[str] = []
@@ -165,7 +163,7 @@ def rotten_tomatoes_10k(progress=None) -> LabelledDataset:
             save_parquet(frame, cached)
     else:
         frame = pd.read_parquet(cached)
-    table = TableFile(frame, ROTTEN_TOMATOES_TITLE, "tsv", "utf-8", "\t", "text", "rating")
+    table = TableFile(frame, title, "tsv", "utf-8", "\t", "text", "rating")
     dataset = labelled_from_table(table, "text", "rating", rating_threshold=0.0)
     dataset.notes = notes + [
         f"{len(frame):,} snippets, each the mean of about 20 human ratings on a −4..4 scale (Hutto & Gilbert, "
@@ -178,7 +176,7 @@ def rotten_tomatoes_10k(progress=None) -> LabelledDataset:
 # ---------------------------------------------------------------- IMDB
 
 
-def imdb(progress=None) -> LabelledDataset:
+def imdb(progress=None, title: str = "IMDB") -> LabelledDataset:
     """The 50,000 IMDB reviews (train and test together; the trainer makes its own split)."""
     cached = cache_dir("datasets") / IMDB_CACHE
     if not cached.is_file():
@@ -194,7 +192,7 @@ def imdb(progress=None) -> LabelledDataset:
                 ) from None
         save_parquet(_read_imdb_archive(archive, progress), cached)
     frame = pd.read_parquet(cached)
-    table = TableFile(frame, IMDB_TITLE, "text", "utf-8", None, "text", "label")
+    table = TableFile(frame, title, "text", "utf-8", None, "text", "label")
     dataset = labelled_from_table(table, "text", "label")
     dataset.notes.append("Maas et al. (2011): train and test halves together; <br /> tags are read as spaces")
     report(progress, 1.0, "Ready")
