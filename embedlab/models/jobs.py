@@ -58,6 +58,15 @@ class TrainingSpec:
     vectors: object = None  # WordVectors for the GloVe embeddings
     save_to: Path | str | None = None
     name: str = ""
+    # A study cell names its rows: training (and validation) rows are drawn from ``train_rows``,
+    # the test set is exactly ``test_rows``. None: ``train`` splits the whole dataset itself.
+    train_rows: tuple[int, ...] | None = None
+    test_rows: tuple[int, ...] | None = None
+
+    def train_arguments(self) -> dict:
+        """Keyword arguments for ``train`` beyond dataset, config, options and vectors."""
+        rows = {} if self.train_rows is None else {"train_rows": self.train_rows, "test_rows": self.test_rows}
+        return {"name": self.name, **rows}
 
 
 @dataclass(frozen=True)
@@ -76,6 +85,7 @@ class JobStatus:
     run: Run | None = None  # the saved run, once done or stopped (when the spec names a folder)
     error: BaseException | None = None
     result: TrainingResult | None = None  # the in-memory model; only backends in this process have it
+    metrics: dict | None = None  # test metrics once done or stopped, from every backend (see TrainingResult.metrics)
 
     @property
     def finished(self) -> bool:
@@ -200,6 +210,7 @@ class ThreadJob(Job):
                 state=self._state, ahead=self.queue.ahead_of(self) if queued else None, progress=self._progress,
                 history={key: list(values) for key, values in self._history.items()},
                 run=self._run, error=self._error, result=self._result,
+                metrics=self._result.metrics if self._result is not None else None,
             )
 
     def _on_progress(self, progress: Progress) -> None:
@@ -220,7 +231,7 @@ class ThreadJob(Job):
             configure_tensorflow_threads()
             spec = self.spec
             result = train(spec.dataset, spec.config, spec.options, spec.vectors, self._on_progress,
-                           self.stop_event, name=spec.name)
+                           self.stop_event, **spec.train_arguments())
             run = result.save(spec.save_to) if spec.save_to is not None else None
             with self._lock:
                 self._result, self._run = result, run
