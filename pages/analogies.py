@@ -7,7 +7,7 @@ import streamlit as st
 
 from embedlab.errors import EmbedLabError
 from embedlab.vectors.similarity import METHODS, analogy_map, neighbors, similarity, solve_analogy
-from embedlab_ui import charts
+from embedlab_ui import vector_charts
 from embedlab_ui.session import route_through_app, show_error
 from embedlab_ui.vectors import current_vectors
 
@@ -100,7 +100,7 @@ def show_analogy(vectors) -> None:
         return
     arrows = [(start, top_answer if end == "?" else end) for start, end in arrows]
     with map_column:
-        st.plotly_chart(charts.analogy_figure(points, arrows), key="analogies.map")
+        st.plotly_chart(vector_charts.analogy_figure(points, arrows), key="analogies.map")
         st.caption("Your words, the top answer and four neighbours of each, projected to 2-D with PCA. "
                    + ("The red arrows b → a and c → answer are the two sides of the parallelogram: the more "
                       "parallel, the cleaner the analogy." if arrows else ""))
@@ -170,14 +170,14 @@ def show_benchmarks(vectors) -> None:
                       help=f"{total['correct']:,} of {total['questions']:,} questions; "
                            f"{result['skipped']:,} skipped for unknown words")
             sections = pd.DataFrame(result["sections"] + result["groups"])
-            st.plotly_chart(charts.section_accuracy_figure(sections, vectors.name), key="analogies.sections_chart")
+            st.plotly_chart(vector_charts.section_accuracy_figure(sections, vectors.name), key="analogies.sections_chart")
             st.dataframe(sections, hide_index=True, width="stretch", key="analogies.sections_table",
                          column_config={"accuracy": st.column_config.NumberColumn(format="percent")})
             with st.expander("Some wrong answers (a is to b as c is to expected; the vectors said answer)"):
                 st.dataframe(pd.DataFrame(result["wrong_examples"]), hide_index=True, width="stretch")
         if ("similarity", *key) in done:
             table = pd.DataFrame(similarity_benchmark(*key, vectors))
-            st.plotly_chart(charts.correlation_figure(table, vectors.name), key="analogies.similarity_chart")
+            st.plotly_chart(vector_charts.correlation_figure(table, vectors.name), key="analogies.similarity_chart")
             st.dataframe(table, hide_index=True, width="stretch", key="analogies.similarity_table")
     except EmbedLabError as error:
         show_error(error)
