@@ -1,0 +1,111 @@
+"""The job contract every backend implements: what a training is (``TrainingSpec``), where it is (``JobStatus``).
+
+Kept apart from ``jobs`` (which picks a backend) so each backend module can build on
+the contract without importing the module that imports it.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from embedlab.data.labelled import LabelledDataset
+from embedlab.errors import EmbedLabError
+from embedlab.models.architecture import ModelConfig
+from embedlab.models.callbacks import Progress
+from embedlab.models.runs import Run
+from embedlab.models.training import TrainingResult
+from embedlab.models.training_options import TrainingOptions
+
+STATES = ("waiting", "running", "done", "stopped", "cancelled", "failed")
+FINISHED_STATES = frozenset({"done", "stopped", "cancelled", "failed"})
+
+
+@dataclass
+class TrainingSpec:
+    """Everything one training needs: what a backend ships to wherever it trains.
+
+    Args:
+        dataset, config, options, vectors: as for ``train``.
+        save_to: a runs folder; the finished run is saved there (``JobStatus.run``).
+        name: the run's name.
+    """
+
+    dataset: LabelledDataset
+    config: ModelConfig
+    options: TrainingOptions
+    vectors: object = None  # WordVectors for the GloVe embeddings
+    save_to: Path | str | None = None
+    name: str = ""
+    # A study cell names its rows: training (and validation) rows are drawn from ``train_rows``,
+    # the test set is exactly ``test_rows``. None: ``train`` splits the whole dataset itself.
+    train_rows: tuple[int, ...] | None = None
+    test_rows: tuple[int, ...] | None = None
+
+    def train_arguments(self) -> dict:
+        """Keyword arguments for ``train`` beyond dataset, config, options and vectors."""
+        rows = {} if self.train_rows is None else {"train_rows": self.train_rows, "test_rows": self.test_rows}
+        return {"name": self.name, **rows}
+
+
+@dataclass(frozen=True)
+class JobStatus:
+    """A consistent picture of one job, safe to read from any thread.
+
+    ``state`` goes ``waiting`` (queued for a slot) → ``running`` → one of ``done``,
+    ``stopped`` (by ``stop()``; the best weights are kept and the run is saved),
+    ``cancelled`` (stopped before it started) or ``failed`` (``error`` says why).
+    """
+
+    state: str
+    ahead: int | None = None  # trainings that start before this one; None while not in the queue
+    progress: Progress | None = None
+    history: dict = field(default_factory=dict)  # per-epoch metrics so far
+    run: Run | None = None  # the saved run, once done or stopped (when the spec names a folder)
+    error: BaseException | None = None
+    result: TrainingResult | None = None  # the in-memory model; only backends in this process have it
+    metrics: dict | None = None  # test metrics once done or stopped, from every backend (see TrainingResult.metrics)
+
+    @property
+    def finished(self) -> bool:
+        return self.state in FINISHED_STATES
+
+    @property
+    def failure(self) -> str | None:
+        """Why the job failed, as one line for a person; None unless it failed."""
+        if self.error is None:
+            return None
+        if isinstance(self.error, EmbedLabError):
+            return str(self.error)
+        return f"training failed: {type(self.error).__name__}: {self.error}"
+
+
+class Job(ABC):
+    """One training, wherever it runs. Made waiting; ``start()`` queues it; ``stop()`` may come at any time."""
+
+    spec: TrainingSpec
+
+    @property
+    def name(self) -> str:
+        return self.spec.name
+
+    @abstractmethod
+    def start(self) -> "Job":
+        """Queue the training and return at once."""
+
+    @abstractmethod
+    def stop(self) -> None:
+        """End after the current batch, keeping the best weights; a job not yet running is cancelled."""
+
+    @abstractmethod
+    def join(self, timeout: float | None = None) -> None:
+        """Wait until the job has finished, or ``timeout`` seconds."""
+
+    @abstractmethod
+    def snapshot(self) -> JobStatus:
+        """Where the job is now."""
+
+    @property
+    def finished(self) -> bool:
+        return self.snapshot().finished
