@@ -3,7 +3,9 @@
 The formulas are gensim 4.4's ``KeyedVectors.most_similar`` and
 ``most_similar_cosmul``, computed on ``WordVectors.unit_vectors`` (normalised once per
 vector set). Words are checked first, so a typo, an empty field or a word given twice
-gets a message that says how to fix it instead of a ``KeyError``.
+gets a message that says how to fix it instead of a ``KeyError``. A word missing as typed
+("Teacher") but known in lower case ("teacher") is looked up lower-cased, and the query
+says so in ``notes`` (GloVe's and word2vec's common vocabularies are lower-case).
 
     >>> most_similar(glove, positive=["king", "woman"], negative=["man"], topn=1)
     [('queen', 0.8523...)]
@@ -36,6 +38,28 @@ class AnalogyQuery:
     positive_rows: tuple[int, ...]
     negative_rows: tuple[int, ...]
     limit: int  # only the first `limit` (most frequent) words are candidates
+    notes: tuple[str, ...] = ()  # for a person: words looked up in lower case
+
+
+def lookup(vectors: WordVectors, word: str) -> tuple[str, str | None]:
+    """The word to use for ``word``, and a note when it is not the word as typed.
+
+    A word missing as typed but known in lower case is looked up lower-cased ("Teacher" →
+    "teacher"); any other unknown word raises EmbedLabError with close spellings.
+
+    Example:
+        >>> lookup(glove, "Teacher")  # doctest: +SKIP
+        ('teacher', "'Teacher' is not in GloVe 6B 50d; its lower-case form 'teacher' was used.")
+    """
+    word = str(word).strip()
+    if word in vectors or not word:
+        vectors.index(word)  # the empty field's message
+        return word, None
+    lowered = word.lower()
+    if lowered in vectors:
+        return lowered, f"'{word}' is not in {vectors.name}; its lower-case form '{lowered}' was used."
+    vectors.index(word)  # raises, with close spellings
+    return word, None
 
 
 def check_query(vectors: WordVectors, positive: Sequence[str] | str, negative: Sequence[str] | str = (),
@@ -52,8 +76,9 @@ def check_query(vectors: WordVectors, positive: Sequence[str] | str, negative: S
         An AnalogyQuery; raises EmbedLabError for an empty field, an unknown word, a word
         given twice, no positive word or a restrict_vocab below 1.
     """
-    positive = _as_words(positive)
-    negative = _as_words(negative)
+    notes: list[str] = []
+    positive = _looked_up(vectors, _as_words(positive), notes)
+    negative = _looked_up(vectors, _as_words(negative), notes)
     if not positive:
         raise EmbedLabError("no positive word given; an analogy or neighbour query needs at least one, "
                             "for example positive=['king', 'woman'], negative=['man']")
@@ -71,7 +96,18 @@ def check_query(vectors: WordVectors, positive: Sequence[str] | str, negative: S
     positive_rows = tuple(vectors.index(word) for word in positive)
     negative_rows = tuple(vectors.index(word) for word in negative)
     return AnalogyQuery(tuple(positive), tuple(negative), positive_rows, negative_rows,
-                        _limit(vectors, restrict_vocab))
+                        _limit(vectors, restrict_vocab), tuple(notes))
+
+
+def _looked_up(vectors: WordVectors, words: list[str], notes: list[str]) -> list[str]:
+    """``words`` with any known only in lower case lowered, a note added for each; others unchanged."""
+    used = []
+    for word in words:
+        if word and word not in vectors and word.lower() in vectors:
+            word, note = lookup(vectors, word)
+            notes.append(note)
+        used.append(word)
+    return used
 
 
 def analogy_scores(vectors: WordVectors, query: AnalogyQuery, method: str = "cosadd",
@@ -177,6 +213,8 @@ def solve_analogy(vectors: WordVectors, positive: Sequence[str] | str, negative:
     expected = (expected or "").strip() or None
     if expected is None:
         return AnalogyAnswer(query, results)
+    if expected not in vectors and expected.lower() in vectors:
+        expected = expected.lower()
     rank = rank_of(vectors, expected, scores)
     if expected not in vectors:
         note = vectors.unknown_word_message(expected)
@@ -198,7 +236,7 @@ def neighbors(vectors: WordVectors, word: str, topn: int = 10,
 
 def similarity(vectors: WordVectors, first: str, second: str) -> float:
     """Cosine similarity of two words (gensim ``KeyedVectors.similarity``)."""
-    rows = [vectors.index(_check_word(vectors, word)) for word in (first, second)]
+    rows = [vectors.index(_check_word(vectors, word)) for word in (first, second)]  # lower-cased if need be
     unit = vectors.unit_vectors
     return float(unit[rows[0]] @ unit[rows[1]])
 
@@ -245,11 +283,8 @@ def _as_words(words: Sequence[str] | str | None) -> list[str]:
 
 
 def _check_word(vectors: WordVectors, word: str) -> str:
-    word = str(word).strip()
-    if not word:
-        raise EmbedLabError(vectors.unknown_word_message(word))
-    vectors.index(word)
-    return word
+    """The word to use: as typed, or lower-cased when only that is known (see ``lookup``)."""
+    return lookup(vectors, word)[0]
 
 
 def _check_topn(topn: int) -> None:
