@@ -137,3 +137,15 @@ def test_glove_word_similarity_matches_gensim(glove, gensim_test_data):
         pearson, spearman, oov = kv.evaluate_word_pairs(str(gensim_test_data / filename))
         ours = results[name]
         assert (ours.pearson, ours.spearman, ours.oov_ratio) == pytest.approx((pearson[0], spearman[0], oov), abs=1e-6)
+
+
+def test_skipped_questions_are_counted_named_and_agree_with_the_progress_bar(tiny_vectors, tmp_path):
+    path = tmp_path / "questions.txt"
+    path.write_text(TINY_ANALOGIES)
+    messages = []
+    result = evaluate_word_analogies(tiny_vectors, path, progress=lambda done, message: messages.append(message))
+    assert result.counts_sentence() == ("5 questions, 1 skipped because a word is missing from the first 6 words; "
+                                        "4 scored")
+    assert messages[-1] == "4 of 4 analogy questions answered (1 of 5 skipped because a word is missing)"
+    assert result.skipped_examples == [{"section": "royals", "a": "man", "b": "king", "c": "woman",
+                                        "expected": "unicorn", "missing": "unicorn"}]

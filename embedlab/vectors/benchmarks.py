@@ -58,6 +58,7 @@ class AnalogyResult:
     skipped: int  # questions with a word outside the searched vocabulary
     restrict_vocab: int
     wrong_examples: dict[str, list[tuple[str, str, str, str, str]]] = field(default_factory=dict)
+    skipped_examples: list[dict] = field(default_factory=list)  # a few skipped questions and their missing words
 
     @property
     def groups(self) -> list[AnalogySection]:
@@ -68,6 +69,14 @@ class AnalogyResult:
             group.correct += section.correct
             group.incorrect += section.incorrect
         return [semantic, syntactic]
+
+    def counts_sentence(self) -> str:
+        """What was scored, in words: "19,544 questions, 58 skipped because a word is missing from the first …"."""
+        asked = self.total.questions + self.skipped
+        if not self.skipped:
+            return f"{asked:,} questions, all scored"
+        return (f"{asked:,} questions, {self.skipped:,} skipped because a word is missing from the first "
+                f"{self.restrict_vocab:,} words; {self.total.questions:,} scored")
 
     @property
     def skipped_ratio(self) -> float:
@@ -140,7 +149,8 @@ def read_analogy_questions(path: str | Path, case_insensitive: bool = True) -> l
 def evaluate_word_analogies(vectors: WordVectors, path: str | Path | None = None,
                             restrict_vocab: int = DEFAULT_RESTRICT_VOCAB, case_insensitive: bool = True,
                             progress: Progress | None = None, chunk_size: int = 2048,
-                            block_size: int = 2048, examples_per_section: int = 5) -> AnalogyResult:
+                            block_size: int = 2048, examples_per_section: int = 5,
+                            examples_skipped: int = 20) -> AnalogyResult:
     """Accuracy on an analogy set, exactly as gensim's ``evaluate_word_analogies`` counts it.
 
     Args:
@@ -153,6 +163,7 @@ def evaluate_word_analogies(vectors: WordVectors, path: str | Path | None = None
         chunk_size: questions scored together (one matrix product per block of words).
         block_size: words per block; chunk_size × block_size scores (16 MB) stay in cache.
         examples_per_section: wrong answers kept per section, to show.
+        examples_skipped: skipped questions kept (the first ones), to show which words were missing.
 
     Returns:
         An AnalogyResult.
@@ -162,17 +173,19 @@ def evaluate_word_analogies(vectors: WordVectors, path: str | Path | None = None
     known, canonical = _known_words(vectors, limit, case_insensitive)
     sections = read_analogy_questions(path, case_insensitive)
 
-    rows, section_ids, skipped = [], [], 0
-    for section_id, (_, questions) in enumerate(sections):
+    rows, section_ids, skipped, skipped_examples = [], [], 0, []
+    for section_id, (section_name, questions) in enumerate(sections):
         for question in questions:
             if all(word in known for word in question):
                 rows.append([known[word] for word in question])
                 section_ids.append(section_id)
             else:
                 skipped += 1
+                if len(skipped_examples) < examples_skipped:
+                    skipped_examples.append(_skipped_example(section_name, question, known, case_insensitive))
     rows = np.asarray(rows, dtype=np.int64).reshape(-1, 4)
     section_ids = np.asarray(section_ids, dtype=np.int64)
-    answers = _answer_analogies(vectors, rows, limit, canonical, progress, chunk_size, block_size)
+    answers = _answer_analogies(vectors, rows, limit, canonical, progress, chunk_size, block_size, skipped)
     correct = canonical[answers] == rows[:, 3]
 
     result_sections = []
@@ -184,7 +197,19 @@ def evaluate_word_analogies(vectors: WordVectors, path: str | Path | None = None
         wrong = np.flatnonzero(in_section & ~correct)[:examples_per_section]
         wrong_examples[name] = [(*(vectors.words[row] for row in rows[i]), vectors.words[answers[i]]) for i in wrong]
     total = AnalogySection("Total accuracy", int(correct.sum()), int((~correct).sum()))
-    return AnalogyResult(result_sections, total, skipped, limit, wrong_examples)
+    return AnalogyResult(result_sections, total, skipped, limit, wrong_examples, skipped_examples)
+
+
+def _skipped_example(section: str, question: tuple, known: dict, case_insensitive: bool) -> dict:
+    """One skipped question for a person: its words and which of them are missing.
+
+    Case-insensitive questions were upper-cased to compare; they are lower-cased to read.
+    """
+    shown = str.lower if case_insensitive else str
+    words = [shown(word) for word in question]
+    missing = ", ".join(dict.fromkeys(shown(word) for word in question if word not in known))
+    return {"section": section, "a": words[0], "b": words[1], "c": words[2], "expected": words[3],
+            "missing": missing}
 
 
 def evaluate_word_pairs(vectors: WordVectors, path: str | Path, restrict_vocab: int = DEFAULT_RESTRICT_VOCAB,
@@ -272,7 +297,7 @@ def _known_words(vectors: WordVectors, limit: int, case_insensitive: bool) -> tu
 
 
 def _answer_analogies(vectors: WordVectors, rows: np.ndarray, limit: int, canonical: np.ndarray,
-                      progress: Progress | None, chunk_size: int, block_size: int) -> np.ndarray:
+                      progress: Progress | None, chunk_size: int, block_size: int, skipped: int = 0) -> np.ndarray:
     """Row of the answer to each question (a, b, c, expected): best b − a + c, none of a, b, c.
 
     A chunk of questions is scored against one block of words at a time, so the block
@@ -290,6 +315,8 @@ def _answer_analogies(vectors: WordVectors, rows: np.ndarray, limit: int, canoni
         variants.setdefault(int(canonical[row]), []).append(int(row))
     answers = np.empty(len(rows), dtype=np.int64)
     total = len(rows)
+    # The count matches the page's caption: questions asked = answered + skipped.
+    skipped_note = f" ({skipped:,} of {total + skipped:,} skipped because a word is missing)" if skipped else ""
     buffer = np.empty((min(chunk_size, max(total, 1)), min(block_size, limit)), dtype=np.float32)
     for start in range(0, total, chunk_size):
         chunk = rows[start:start + chunk_size]
@@ -315,7 +342,7 @@ def _answer_analogies(vectors: WordVectors, rows: np.ndarray, limit: int, canoni
         answers[start:start + len(chunk)] = best_rows
         if progress is not None:
             done = start + len(chunk)
-            progress(done / total, f"{done:,} of {total:,} analogy questions answered")
+            progress(done / total, f"{done:,} of {total:,} analogy questions answered{skipped_note}")
     if progress is not None and total == 0:
         progress(1.0, "no analogy question has all its words in the vocabulary")
     return answers
