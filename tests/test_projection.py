@@ -334,7 +334,7 @@ def test_build_map_is_project_of_the_words_with_neighbours_labels_and_title(glov
     assert later.projection.trustworthiness is None and map_trust(glove, later) == expected.trustworthiness
     np.testing.assert_array_equal(word_map.neighbours, nearest_neighbours(glove.subset(words).unit_vectors, 5))
     assert word_map.title == "GloVe 6B 50d: 400 words, UMAP 2D"
-    assert word_map.labelled[0] == "the" and len(word_map.labelled) == 30
+    assert word_map.labelled[0] == "first" and len(word_map.labelled) == 30  # telling words: no "the", ","
     assert word_map.table().columns.tolist() == ["word", "x", "y"] and word_map.table()["word"].tolist() == words
 
 

@@ -71,6 +71,14 @@ class Comparison:
         order = np.argsort(-self.moved, kind="stable")[:n]
         return [(self.words[i], float(self.moved[i])) for i in order]
 
+    def move_summary(self, shown: int = 10) -> str:
+        """How large the moves are, in numbers: the median and the largest, and the smallest of the ``shown`` biggest."""
+        order = np.sort(self.moved)[::-1]
+        shown = min(shown, len(order))
+        return (f"Moves ({MOVED}; 0 = same place, 1 = unrelated): median {np.median(self.moved):.3f}, "
+                f"largest {order[0]:.3f}; the {shown} biggest, drawn and named, are {order[shown - 1]:.3f} "
+                "or more.")
+
     def stacked(self) -> WordVectors:
         """Both sets as one, to draw in one map: each word twice, as "word (1)" and "word (2)"."""
         words = [f"{word} (1)" for word in self.words] + [f"{word} (2)" for word in self.words]
@@ -83,7 +91,7 @@ class Comparison:
 
         count = len(self.words)
         return moves_map(self.words, coords[:count, :2], coords[count:, :2], self.moved, self.first_name,
-                         self.second_name)
+                         self.second_name, summary=self.move_summary())
 
     def table(self, coords: np.ndarray):
         """Every shared word with both positions on the map of ``stacked()`` and its move."""

@@ -23,6 +23,7 @@ class Colouring:
         categorical: True for labels.
         hover: one extra hover line per word, or None.
         note: a sentence for the reader on what the colour means ("" for none).
+        range: (low, middle, high) of a numeric scale centred on "no lean"; None fits it to the values.
     """
 
     values: np.ndarray
@@ -30,6 +31,30 @@ class Colouring:
     categorical: bool = False
     hover: list[str] | None = None
     note: str = ""
+    range: tuple[float, float, float] | None = None
+
+
+def centred_range(values: np.ndarray, centre: float) -> tuple[float, float, float]:
+    """(low, centre, high): the smallest range symmetric around ``centre`` that holds every value.
+
+    A model's single-word scores often stay within a few hundredths of 0.5; a scale fitted
+    to them (rather than 0..1) shows their differences, and a symmetric one keeps "no lean"
+    at the scale's neutral middle. The half-width is rounded up to twice a round tick step
+    (1, 1.5, 2, 2.5, 3, 4, 5, 6 or 8 times a power of ten), so the colour bar's five ticks read plainly.
+
+    Example:
+        >>> centred_range(np.array([0.46, 0.52, 0.535]), 0.5)
+        (0.46, 0.5, 0.54)
+    """
+    values = np.asarray(values, dtype=np.float64)
+    finite = values[np.isfinite(values)]
+    half = float(np.abs(finite - centre).max()) if len(finite) else 0.0
+    if half <= 0:
+        half = 0.01
+    power = 10.0 ** np.floor(np.log10(half / 2.0))
+    step = next(power * nice for nice in (1.0, 1.5, 2.0, 2.5, 3.0, 4.0, 5.0, 6.0, 8.0, 10.0) if power * nice >= half / 2.0 * (1 - 1e-9))
+    digits = max(0, 2 - int(np.floor(np.log10(step))))
+    return float(round(centre - 2 * step, digits)), centre, float(round(centre + 2 * step, digits))
 
 
 def cluster_colouring(vectors: np.ndarray, n_clusters: int = 8, seed: int = 0) -> Colouring:
@@ -41,11 +66,14 @@ def cluster_colouring(vectors: np.ndarray, n_clusters: int = 8, seed: int = 0) -
 def score_colouring(scores: np.ndarray, model_name: str, class_name: str = "positive") -> Colouring:
     """A model's probability of ``class_name`` for each word read alone."""
     scores = np.asarray(scores)
+    low, _, high = span = centred_range(scores, 0.5)
     return Colouring(
         scores, f"p({class_name})", hover=[f"model: p({class_name}) {s:.2f}" for s in scores],
         note=f"Each word is scored **alone** by {model_name}'s model: its probability of “{class_name}” for a "
-             "one-word text (0.5 = no lean). Words outside the model's vocabulary all read as the same unknown "
-             "token, so they share one colour.")
+             f"one-word text. The colours run from {low:g} (red) through 0.5 (grey, no lean) to {high:g} (blue): "
+             "the range of these words' scores, kept symmetric around 0.5. Words outside the model's vocabulary "
+             "all read as the same unknown token, so they share one colour.",
+        range=span)
 
 
 def log_odds_colouring(texts: list[str], labels: np.ndarray, class_names: list[str], words: list[str],
@@ -55,10 +83,13 @@ def log_odds_colouring(texts: list[str], labels: np.ndarray, class_names: list[s
 
     positive = positive_class(list(class_names))
     values = class_log_odds(texts, labels, class_names, words, positive)
+    low, _, high = span = centred_range(values, 0.0)
     return Colouring(
         values, "log-odds", hover=[f"dataset log-odds {v:+.2f}" for v in values],
         note=f"Log-odds of each word's count in “{positive}” texts vs the rest of **{dataset_name}** (sizes "
-             "balanced, +1 smoothing; 0 = no lean or unseen).")
+             f"balanced, +1 smoothing; 0 = no lean or unseen). The colours run from {low:g} to {high:g}, "
+             "symmetric around 0.",
+        range=span)
 
 
 def list_colouring(words: list[str], text: str) -> Colouring:

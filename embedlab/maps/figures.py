@@ -2,6 +2,9 @@
 
 Labels are layout annotations (SVG text, readable and not selectable); every marker
 carries its word in ``customdata`` so a box or lasso selection maps back to words.
+A 2D map is framed on the bulk of its points (``embedlab.maps.labels.frame``); a note
+under the title counts the outliers left outside. Numeric colours use a diverging scale
+centred on the value that means "no lean", over a range the colour bar spells out.
 """
 
 from __future__ import annotations
@@ -9,6 +12,7 @@ from __future__ import annotations
 import numpy as np
 
 from embedlab.errors import EmbedLabError
+from embedlab.maps.labels import frame, readable_labels  # noqa: F401  (readable_labels: the pipeline's import)
 
 QUALITATIVE = [
     "#4C78A8", "#F58518", "#54A24B", "#E45756", "#72B7B2", "#EECA3B", "#B279A2", "#FF9DA6",
@@ -43,7 +47,7 @@ def _escape(word: str) -> str:
 def word_map(words: list[str], coords: np.ndarray, neighbours: np.ndarray | None = None,
              colour: np.ndarray | None = None, colour_label: str = "", categorical: bool = False,
              labelled: list[str] | None = None, highlight: str | None = None, title: str = "",
-             colour_extra: list[str] | None = None):
+             colour_extra: list[str] | None = None, colour_range: tuple[float, float, float] | None = None):
     """The figure of one map.
 
     Args:
@@ -52,6 +56,7 @@ def word_map(words: list[str], coords: np.ndarray, neighbours: np.ndarray | None
         colour: one value per word (numbers → colour scale; ``categorical`` → one trace per value).
         labelled: words to write next to their points.
         highlight: a word to mark, with its neighbours; the rest are dimmed.
+        colour_range: (low, middle, high) of a numeric colour scale; None fits it to the values.
     """
     import plotly.graph_objects as go
 
@@ -72,8 +77,10 @@ def word_map(words: list[str], coords: np.ndarray, neighbours: np.ndarray | None
             marker["color"] = marker_colour
         elif colour is not None and not categorical:
             marker.update(color=np.asarray(colour)[rows], colorscale=DIVERGING, showscale=True,
-                          colorbar=dict(title=dict(text=colour_label)))
-            if np.nanmin(colour) < 0 < np.nanmax(colour):
+                          colorbar=colour_bar(colour_label, colour_range))
+            if colour_range is not None:
+                marker.update(cmin=colour_range[0], cmid=colour_range[1], cmax=colour_range[2])
+            elif np.nanmin(colour) < 0 < np.nanmax(colour):
                 marker["cmid"] = 0.0
         fig.add_trace(_scatter(coords[rows], [hover[i] for i in rows], [words[i] for i in rows], marker,
                                name, three_d, showlegend=name is not None))
@@ -86,7 +93,30 @@ def word_map(words: list[str], coords: np.ndarray, neighbours: np.ndarray | None
     label_rows = [index[w] for w in dict.fromkeys((labelled or []) + [words[i] for i in marked]) if w in index]
     _annotate(fig, words, coords, label_rows, set(marked), three_d, marked[0] if marked else None)
     _layout(fig, title, three_d, colour_label if categorical else "")
+    if not three_d and len(coords):
+        _frame_bulk(fig, coords)
     return fig
+
+
+def _frame_bulk(fig, coords) -> None:
+    """Axis ranges on the bulk of the points; the outliers stay in the figure and are counted under the title."""
+    map_frame = frame(coords)
+    fig.update_xaxes(range=list(map_frame.x))
+    fig.update_yaxes(range=list(map_frame.y))
+    if map_frame.n_outside:
+        fig.update_layout(title=dict(subtitle=dict(text=map_frame.note())), margin=dict(t=64))
+
+
+def colour_bar(label: str, colour_range: tuple[float, float, float] | None) -> dict:
+    """A colour bar titled ``label``; with a range, five ticks from low to high that say the numbers."""
+    bar = dict(title=dict(text=label))
+    if colour_range is None:
+        return bar
+    low, _, high = colour_range
+    step = (high - low) / 4.0
+    decimals = max(2, -int(np.floor(np.log10(step)))) if step > 0 else 2
+    ticks = [low + step * i for i in range(5)]
+    return dict(bar, tickvals=ticks, ticktext=[f"{tick:.{decimals}f}" for tick in ticks])
 
 
 def _groups(words, colour, categorical):
@@ -154,8 +184,12 @@ def _layout(fig, title, three_d, legend_title):
 
 
 def moves_map(words: list[str], first: np.ndarray, second: np.ndarray, moved: np.ndarray, first_name: str,
-              second_name: str, show_moves: int = 30):
-    """Both sources' words on one map (coordinates from one projection); the biggest moves as segments."""
+              second_name: str, show_moves: int = 10, summary: str = ""):
+    """Both sources' words on one map (coordinates from one projection); the biggest moves as labelled segments.
+
+    Only the ``show_moves`` biggest moves are drawn and named, so their labels stay readable;
+    ``summary`` (how large the moves are) goes under the title.
+    """
     import plotly.graph_objects as go
 
     fig = go.Figure()
@@ -172,17 +206,22 @@ def moves_map(words: list[str], first: np.ndarray, second: np.ndarray, moved: np
                              line=dict(color="#d62728", width=1.5), hoverinfo="skip"))
     fig.update_layout(annotations=[
         dict(x=float(second[i, 0]), y=float(second[i, 1]), text=_escape(words[i]), showarrow=False, yshift=10,
-             font=dict(size=11, color="#b00020"))
-        for i in top[:15]
+             bgcolor="rgba(255,255,255,0.75)", font=dict(size=12, color="#b00020"))
+        for i in top
     ])
     _layout(fig, f"{first_name} → {second_name}", False, "")
+    if summary:
+        fig.update_layout(title=dict(subtitle=dict(text=_escape(summary))), margin=dict(t=64))
     return fig
 
 
 def axis_map(words: list[str], coords: np.ndarray, scores: np.ndarray, labelled: list[str], class_name: str):
     """Words placed by the model's sentiment direction (x) and the main remaining variation (y)."""
+    from embedlab.maps.colouring import centred_range
+
     fig = word_map(words, coords, colour=scores, colour_label=f"p({class_name})", labelled=labelled,
-                   colour_extra=[f"p({_escape(class_name)}) alone: {s:.2f}" for s in scores])
+                   colour_extra=[f"p({_escape(class_name)}) alone: {s:.2f}" for s in scores],
+                   colour_range=centred_range(scores, 0.5))
     fig.update_xaxes(showticklabels=True, title=dict(text=f"← less {class_name} · model's direction · "
                                                           f"more {class_name} →"))
     fig.update_yaxes(showticklabels=True, title=dict(text="first principal component orthogonal to it"),
@@ -214,24 +253,3 @@ def figure_png(fig, width: int = 1200, height: int = 900, scale: float = 2.0) ->
             "PNG export could not draw the figure: it needs Chromium or Chrome, which kaleido drives headless "
             "(on Debian/Ubuntu `apt-get install chromium`, or set BROWSER_PATH to a Chrome binary); the HTML "
             f"export works without one. ({type(error).__name__}: {detail})") from error
-
-
-def readable_labels(words: list[str], coords: np.ndarray, n: int = 30, candidates: int = 1_000) -> list[str]:
-    """Up to ``n`` words to write on a map: the most frequent first, skipping any that would sit on another label.
-
-    Words are assumed frequency-ranked; a word is taken if it lies farther than 1/25
-    of the map's width from every word already taken, so labels do not pile up where
-    the stop words cluster.
-    """
-    points = np.asarray(coords, dtype=np.float64)[:, :2]
-    if len(points) == 0:
-        return []
-    spread = np.ptp(points, axis=0).max() or 1.0
-    gap = spread / 25.0
-    taken: list[int] = []
-    for i in range(min(len(words), candidates)):
-        if not taken or np.min(np.linalg.norm(points[taken] - points[i], axis=1)) > gap:
-            taken.append(i)
-            if len(taken) == n:
-                break
-    return [words[i] for i in taken]

@@ -112,7 +112,7 @@ class WordMap:
                             title=self.title)
         return word_map(self.words, self.coords, self.neighbours, colouring.values, colouring.label,
                         colouring.categorical, labelled=self.labelled, highlight=highlight, title=self.title,
-                        colour_extra=colouring.hover)
+                        colour_extra=colouring.hover, colour_range=colouring.range)
 
 
 def build_map(vectors: WordVectors, words: list[str], params: MapParams = MapParams(), *, trust: bool = True,
