@@ -1,0 +1,142 @@
+"""Ray scenarios, run by tests/test_ray_backend.py inside a network namespace that has only loopback.
+
+Ray advertises the machine's outside address unless it has no other; inside
+``unshare -n`` it has none, so the head, the workers and this driver all talk over
+127.0.0.1. Writes ``report.json`` into the folder given on the command line; the tests
+read it and assert. Usage: ``unshare -n bash -c 'ip link set lo up; python -m tests.ray_scenarios OUT'``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ADDRESS = "127.0.0.1:6399"
+
+
+def sh(*command: str, env=None, timeout: float = 600) -> subprocess.CompletedProcess:
+    return subprocess.run(list(command), capture_output=True, text=True, timeout=timeout, env=env)
+
+
+def wait_until(condition, seconds: float) -> bool:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.1)
+    return False
+
+
+def non_loopback_connections() -> list[str]:
+    """Every inet socket on this network namespace whose far end is not a loopback address."""
+    import psutil
+
+    found = []
+    for connection in psutil.net_connections(kind="inet"):
+        far = connection.raddr
+        if far and not (far.ip.startswith("127.") or far.ip in ("::1", "::ffff:127.0.0.1")):
+            found.append(f"{far.ip}:{far.port} (pid {connection.pid})")
+    return found
+
+
+def scenarios(out: Path) -> dict:
+    from embedlab.data.builtins import builtin_dataset
+    from embedlab.models.architecture import ModelConfig
+    from embedlab.models.jobs import TrainingSpec, submit
+    from embedlab.models.runs import list_runs
+    from embedlab.models.training_options import TrainingOptions
+
+    report: dict = {"seconds": {}}
+    clock = time.monotonic()
+
+    def lap(step: str) -> None:
+        nonlocal clock
+        report["seconds"][step] = round(time.monotonic() - clock, 1)
+        clock = time.monotonic()
+
+    env = {**os.environ, "EMBEDLAB_EXECUTOR": "ray", "EMBEDLAB_RAY_ADDRESS": ADDRESS}
+    cli_out = out / "cli-runs"
+    command = sh(sys.executable, "-m", "embedlab", "train", "pang-lee-200", "--encoder", "pooling", "--epochs", "1",
+                 "--out", str(cli_out), "--json", env=env)
+    report["cli"] = {"exit": command.returncode, "stdout": command.stdout[-2000:], "stderr": command.stderr[-2000:]}
+    if command.returncode == 0:
+        run_path = json.loads(command.stdout)["run"]
+        predict = sh(sys.executable, "-m", "embedlab", "predict", run_path, "a wonderful film", "--json", env=env)
+        report["cli"]["predict_exit"] = predict.returncode
+    lap("cli")
+    report["ray_list_actors"] = sh("ray", "list", "actors", "--address", ADDRESS, "--limit", "100").stdout[-4000:]
+
+    os.environ.update({"EMBEDLAB_EXECUTOR": "ray", "EMBEDLAB_RAY_ADDRESS": ADDRESS})
+    dataset = builtin_dataset("pang-lee-200")
+    config = ModelConfig(encoder="pooling", max_tokens=2000, sequence_length=32)
+    runs = out / "job-runs"
+
+    job = submit(TrainingSpec(dataset, config, TrainingOptions(epochs=1, batch_size=16), save_to=runs, name="ray one"))
+    seen_progress = []
+    while not job.finished:
+        status = job.snapshot()
+        if status.progress is not None:
+            seen_progress.append(status.progress.fraction)
+        time.sleep(0.1)
+    status = job.snapshot()
+    report["one_epoch"] = {"state": status.state, "failure": status.failure, "progress_reports": len(seen_progress),
+                           "run_loads": status.run is not None and status.run.load_model() is not None,
+                           "epochs": len(status.history.get("loss", []))}
+    lap("one_epoch")
+
+    stopped = submit(TrainingSpec(dataset, config, TrainingOptions(epochs=300, batch_size=4), save_to=runs,
+                                  name="ray stopped"))
+    wait_until(lambda: stopped.snapshot().progress is not None and stopped.snapshot().progress.epoch >= 2, 300)
+    asked = time.monotonic()
+    stopped.stop()
+    stopped.join(timeout=120)
+    status = stopped.snapshot()
+    report["stopped"] = {"state": status.state, "epochs": len(status.history.get("loss", [])),
+                         "seconds_to_stop": round(time.monotonic() - asked, 2),
+                         "run_saved": status.run is not None}
+    lap("stopped")
+
+    killed_runs = out / "killed-runs"
+    killed = submit(TrainingSpec(dataset, config, TrainingOptions(epochs=300, batch_size=4), save_to=killed_runs,
+                                 name="ray killed"))
+    wait_until(lambda: killed.snapshot().progress is not None, 300)
+    import ray
+
+    os.kill(ray.get(killed.actor.pid.remote()), signal.SIGKILL)
+    killed.join(timeout=120)
+    status = killed.snapshot()
+    report["killed"] = {"state": status.state, "failure": status.failure,
+                        "runs_listed": len(list_runs(killed_runs)) if killed_runs.exists() else 0}
+    lap("killed")
+    report["non_loopback"] = non_loopback_connections()
+    return report
+
+
+def main() -> None:
+    out = Path(sys.argv[1])
+    out.mkdir(parents=True, exist_ok=True)
+    clock = time.monotonic()
+    started = sh("ray", "start", "--head", "--port", ADDRESS.split(":")[1], "--node-ip-address", "127.0.0.1",
+                 "--num-cpus", "2", "--disable-usage-stats", "--dashboard-host", "127.0.0.1")
+    report = {"ray_start": started.returncode, "ray_start_output": started.stderr[-1500:],
+              "ray_start_seconds": round(time.monotonic() - clock, 1)}
+    try:
+        if started.returncode == 0:
+            report.update(scenarios(out))
+    except Exception as error:  # reported, so the test shows what went wrong
+        import traceback
+
+        report["error"] = traceback.format_exc()[-3000:]
+    finally:
+        report["non_loopback_at_end"] = non_loopback_connections()
+        sh("ray", "stop", "--force")
+        (out / "report.json").write_text(json.dumps(report, indent=2, default=str))
+
+
+if __name__ == "__main__":
+    main()
