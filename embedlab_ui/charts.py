@@ -8,18 +8,26 @@ are escaped.
 
 from __future__ import annotations
 
+import html
+
+from embedlab_ui.numbers import COUNT_D3, PERCENT_D3, SCORE_D3, score
+
 CURVE_COLOURS = ["#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b", "#e377c2", "#17becf"]
 MARGIN = {"l": 10, "r": 10, "t": 10, "b": 10}
+# Plotly's toolbar floats over the top of a chart; a top margin this tall keeps it off labels drawn at the top.
+TOOLBAR_MARGIN = {"l": 10, "r": 10, "t": 36, "b": 10}
 
 
 def class_balance_figure(class_counts: dict[str, int]):
     """Texts per class, one bar each."""
     import plotly.graph_objects as go
 
-    names = [str(name) for name in class_counts]
+    names = [html.escape(str(name)) for name in class_counts]
     figure = go.Figure(go.Bar(x=names, y=list(class_counts.values()), text=list(class_counts.values()),
-                              hovertemplate="%{x}: %{y:,} texts<extra></extra>"))
-    figure.update_layout(height=320, margin=MARGIN, xaxis_type="category", xaxis_title="class", yaxis_title="texts")
+                              texttemplate=f"%{{text:{COUNT_D3}}}",
+                              hovertemplate=f"%{{x}}: %{{y:{COUNT_D3}}} texts<extra></extra>"))
+    figure.update_layout(height=320, margin=MARGIN, xaxis_type="category", xaxis_title="class", yaxis_title="texts",
+                         yaxis_tickformat=COUNT_D3)
     return figure
 
 
@@ -30,41 +38,69 @@ def text_length_figure(edges, counts, suggested_length: int):
     edges = list(edges)
     width = float(edges[1] - edges[0]) * 0.9 if len(edges) > 1 else 0.9
     figure = go.Figure(go.Bar(x=edges[:-1], y=list(counts), width=width,
-                              hovertemplate="%{x} tokens: %{y:,} texts<extra></extra>"))
+                              hovertemplate=f"%{{x}} tokens: %{{y:{COUNT_D3}}} texts<extra></extra>"))
+    # The label sits inside the plot's top edge, below the toolbar's margin, on the side of the
+    # line that has room: to the left when the line is in the right third of the axis.
+    right_third = len(edges) > 1 and suggested_length > edges[0] + (edges[-1] - edges[0]) * 2 / 3
     figure.add_vline(x=suggested_length, line_dash="dash", line_color="#d62728",
-                     annotation_text=f"suggested length {suggested_length}")
-    figure.update_layout(height=320, margin=MARGIN, xaxis_title="tokens", yaxis_title="texts")
+                     annotation_text=f"suggested length {suggested_length:,}",
+                     annotation_position="top left" if right_third else "top right")
+    figure.update_layout(height=320, margin=TOOLBAR_MARGIN, xaxis_title="tokens", yaxis_title="texts",
+                         yaxis_tickformat=COUNT_D3)
     return figure
 
 
-def curves_figure(histories: dict[str, dict], metric: str, live: dict | None = None, height: int = 320):
+def curves_figure(histories: dict[str, dict], metric: str, live: dict | None = None, height: int = 320,
+                  epochs: int | None = None):
     """One Plotly chart of ``metric`` per epoch: train (solid) and validation (dashed) for each history.
 
     Args:
         histories: ``{label: {"loss": [...], "val_loss": [...], ...}}``.
         metric: ``loss`` or ``accuracy``.
         live: ``{label: (fractional_epoch, value)}``, the running value of the epoch in progress.
+        epochs: the epochs planned, for a training under way: the axis then spans the whole
+            training from its start (0) so the running point moves left to right.
     """
     import plotly.graph_objects as go
 
+    value_format = PERCENT_D3 if metric == "accuracy" else SCORE_D3
     figure = go.Figure()
+    last = 1
     for index, (label, history) in enumerate(histories.items()):
         colour = CURVE_COLOURS[index % len(CURVE_COLOURS)]
         prefix = f"{label} · " if len(histories) > 1 else ""
         train = list(history.get(metric, []))
-        epochs = list(range(1, len(train) + 1))
+        x = list(range(1, len(train) + 1))
         if live and label in live and live[label][1] is not None:
-            epochs.append(live[label][0])
+            x.append(live[label][0])
             train.append(live[label][1])
-        figure.add_trace(go.Scatter(x=epochs, y=train, mode="lines+markers", name=f"{prefix}train",
-                                    line={"color": colour}))
         validation = history.get(f"val_{metric}", [])
+        last = max(last, len(train), len(validation))
+        # Labels a visitor chose are shown as plain text; hover says "epoch 2", or "epoch 1.4" mid-epoch.
+        hover = f"%{{fullData.name}}<br>epoch %{{x:.2~f}}: %{{y:{value_format}}}<extra></extra>"
+        figure.add_trace(go.Scatter(x=x, y=train, mode="lines+markers", name=f"{html.escape(prefix)}train",
+                                    line={"color": colour}, cliponaxis=False, hovertemplate=hover))
         if validation:
             figure.add_trace(go.Scatter(x=list(range(1, len(validation) + 1)), y=validation, mode="lines+markers",
-                                        name=f"{prefix}validation", line={"color": colour, "dash": "dash"}))
+                                        name=f"{html.escape(prefix)}validation", cliponaxis=False, hovertemplate=hover,
+                                        line={"color": colour, "dash": "dash"}))
     figure.update_layout(title=metric, height=height, margin={"l": 10, "r": 10, "t": 40, "b": 10},
-                         xaxis_title="epoch", yaxis_title=metric, legend={"orientation": "h", "y": -0.25})
+                         xaxis=epoch_axis(last, planned=epochs), yaxis_title=metric,
+                         yaxis_tickformat=".0%" if metric == "accuracy" else None,
+                         legend={"orientation": "h", "y": -0.25})
     return figure
+
+
+def epoch_axis(last: int, planned: int | None = None) -> dict:
+    """An x axis of whole epochs: ticks on integers only, from epoch 1 (or 0, the start, while training).
+
+    Plotly's automatic axis puts a lone point in the middle of −0.5…1.5 and ticks on
+    half epochs; an epoch is a whole pass, so ticks say 1, 2, 3 (every 2nd or 5th on long runs).
+    """
+    first, last = (0, max(1, planned)) if planned else (1, max(2, last))
+    step = next(step for step in (1, 2, 5, 10, 20, 50, 100, 200) if (last - first) / step <= 12)
+    return {"title": "epoch", "range": [first, last], "tick0": first if step == 1 else 0, "dtick": step,
+            "tickformat": "d"}
 
 
 def live_curves_figures(label: str, history: dict, progress=None) -> tuple:
@@ -72,22 +108,24 @@ def live_curves_figures(label: str, history: dict, progress=None) -> tuple:
 
     ``progress`` (an ``embedlab.models.callbacks.Progress``, or None) adds the running
     epoch's train loss and accuracy at the share of the epoch done, so the curves move
-    between epoch ends.
+    between epoch ends; the axis spans the epochs planned.
     """
     live = {"loss": None, "accuracy": None}
+    planned = progress.epochs if progress is not None else None
     if progress is not None and progress.logs and progress.batch < progress.batches:
         at = progress.epoch - 1 + progress.batch / max(1, progress.batches)
         live = {metric: {label: (at, progress.logs.get(metric))} for metric in live}
-    return tuple(curves_figure({label: history}, metric, live[metric]) for metric in ("loss", "accuracy"))
+    return tuple(curves_figure({label: history}, metric, live[metric], epochs=planned)
+                 for metric in ("loss", "accuracy"))
 
 
 def confusion_figure(matrix: list[list[int]], class_names: list[str]):
     import plotly.graph_objects as go
 
-    names = [str(name) for name in class_names]
+    names = [html.escape(str(name)) for name in class_names]
     figure = go.Figure(go.Heatmap(
-        z=matrix, x=names, y=names, colorscale="Blues", text=matrix, texttemplate="%{text}",
-        hovertemplate="true %{y}, predicted %{x}: %{z}<extra></extra>"))
+        z=matrix, x=names, y=names, colorscale="Blues", text=matrix, texttemplate=f"%{{text:{COUNT_D3}}}",
+        hovertemplate=f"true %{{y}}, predicted %{{x}}: %{{z:{COUNT_D3}}}<extra></extra>"))
     figure.update_layout(title="Confusion matrix", height=320, margin={"l": 10, "r": 10, "t": 40, "b": 10},
                          xaxis_title="predicted", yaxis_title="true", yaxis_autorange="reversed")
     return figure
@@ -97,7 +135,7 @@ def roc_figure(roc: dict):
     import plotly.graph_objects as go
 
     figure = go.Figure()
-    figure.add_trace(go.Scatter(x=roc["fpr"], y=roc["tpr"], mode="lines", name=f"AUC {roc['auc']:.3f}"))
+    figure.add_trace(go.Scatter(x=roc["fpr"], y=roc["tpr"], mode="lines", name=f"AUC {score(roc['auc'])}"))
     figure.add_trace(go.Scatter(x=[0, 1], y=[0, 1], mode="lines", name="chance", line={"dash": "dot", "color": "grey"}))
     figure.update_layout(title="ROC curve (test split)", height=320, margin={"l": 10, "r": 10, "t": 40, "b": 10},
                          xaxis_title="false positive rate", yaxis_title="true positive rate",
