@@ -1,0 +1,155 @@
+"""Runs in object storage: an ``s3://bucket/prefix`` runs folder (S3 or MinIO), through fsspec.
+
+Object stores have no atomic rename, so a run becomes visible by a manifest written
+last: ``<root>/<run id>/manifest.json`` lists every file of the run with its size and
+SHA-256. A listing only shows folders that have a manifest, and a reader only trusts
+files whose size and hash match it, so a save cut short is never listed and a half
+uploaded file is never loaded.
+
+Everything else in EmbedLab reads runs from local folders. A remote run is saved
+locally first (with every check of ``run_writing``: fsync, load-back), then published;
+reading a remote run fetches it once into a local folder named by the manifest's hash
+(content, not a name a visitor chose), so the Runs tab, downloads, ``predict`` and
+``evaluate`` work on it unchanged. Credentials come from the standard AWS variables
+(``AWS_ACCESS_KEY_ID``, ``AWS_SECRET_ACCESS_KEY``, ``AWS_ENDPOINT_URL`` for MinIO or a
+local endpoint), as s3fs reads them.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+from pathlib import Path
+
+from embedlab.cache import cache_dir
+from embedlab.errors import EmbedLabError
+
+MANIFEST = "manifest.json"
+CHUNK = 1 << 20
+
+
+def is_remote(location) -> bool:
+    """True for an fsspec URL such as ``s3://bucket/runs`` (not for a local path or ``file://``)."""
+    text = str(location)
+    return "://" in text and not text.startswith("file://")
+
+
+def remote_filesystem(url: str):
+    """``(filesystem, path without the scheme)`` for ``url``; EmbedLabError naming what is missing."""
+    try:
+        import fsspec
+
+        filesystem, path = fsspec.core.url_to_fs(url)
+    except ImportError as error:
+        raise EmbedLabError(f"runs at {url} need {error.name}: pip install -r requirements.txt") from None
+    except ValueError as error:
+        raise EmbedLabError(f"cannot use {url} as a runs folder ({error}); write s3://bucket/prefix") from None
+    return filesystem, path.rstrip("/")
+
+
+def _storage_error(url: str, error: Exception) -> EmbedLabError:
+    return EmbedLabError(
+        f"the run storage at {url} did not answer as expected ({type(error).__name__}: {error}); check the bucket "
+        "exists and the AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY / AWS_ENDPOINT_URL variables")
+
+
+def _file_digest(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        while chunk := handle.read(CHUNK):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def ensure_writable_remote(url: str) -> str:
+    """Check before a training that a run can be published under ``url``: the bucket answers and takes a write."""
+    filesystem, root = remote_filesystem(url)
+    probe = f"{root}/.embedlab-write-test"
+    try:
+        filesystem.pipe(probe, b"ok")
+        filesystem.rm(probe)
+    except Exception as error:  # botocore, aiohttp and fsspec each raise their own types
+        raise _storage_error(url, error) from None
+    return url
+
+
+def publish_run(local_folder: Path, url: str) -> str:
+    """Upload a complete local run folder to ``url/<folder name>``, manifest last; return the run's URL."""
+    filesystem, root = remote_filesystem(url)
+    target = f"{root}/{local_folder.name}"
+    files = sorted(path for path in local_folder.iterdir() if path.is_file() and path.name != MANIFEST)
+    manifest = {"files": {path.name: {"size": path.stat().st_size, "sha256": _file_digest(path)} for path in files}}
+    try:
+        for path in files:
+            filesystem.put_file(str(path), f"{target}/{path.name}")
+        filesystem.pipe(f"{target}/{MANIFEST}", json.dumps(manifest, indent=2).encode("utf-8"))
+    except Exception as error:
+        raise _storage_error(url, error) from None
+    return f"{url.rstrip('/')}/{local_folder.name}"
+
+
+def list_remote_runs(url: str) -> list[str]:
+    """URLs of the complete runs under ``url`` (those with a manifest), newest id first."""
+    filesystem, root = remote_filesystem(url)
+    try:
+        filesystem.invalidate_cache()
+        manifests = filesystem.glob(f"{root}/*/{MANIFEST}")
+    except FileNotFoundError:
+        return []
+    except Exception as error:
+        raise _storage_error(url, error) from None
+    names = sorted((manifest.rsplit("/", 2)[-2] for manifest in manifests), reverse=True)
+    return [f"{url.rstrip('/')}/{name}" for name in names]
+
+
+def fetch_run(run_url: str) -> Path:
+    """A local, checked copy of the remote run at ``run_url``, fetched once per manifest content."""
+    filesystem, path = remote_filesystem(run_url)
+    try:
+        manifest_bytes = filesystem.cat_file(f"{path}/{MANIFEST}")
+    except FileNotFoundError:
+        raise EmbedLabError(f"{run_url} is not a complete run (it has no {MANIFEST}); save it again") from None
+    except Exception as error:
+        raise _storage_error(run_url, error) from None
+    try:
+        files = json.loads(manifest_bytes)["files"]
+    except (ValueError, KeyError, TypeError):
+        raise EmbedLabError(f"the {MANIFEST} of {run_url} is damaged; delete the run and train it again") from None
+    key = hashlib.sha256(run_url.encode("utf-8") + b"\0" + manifest_bytes).hexdigest()[:32]
+    local = cache_dir("remote-runs") / key / path.rsplit("/", 1)[-1]
+    if local.is_dir():
+        return local
+    staging = local.parent / (local.name + f".partial-{os.getpid()}")
+    shutil.rmtree(staging, ignore_errors=True)
+    staging.mkdir(parents=True)
+    try:
+        for name, expected in files.items():
+            if "/" in name or "\\" in name or name.startswith("."):
+                raise EmbedLabError(f"the {MANIFEST} of {run_url} names a file outside the run ({name!r}); "
+                                    "delete the run")
+            filesystem.get_file(f"{path}/{name}", str(staging / name))
+            if (staging / name).stat().st_size != expected["size"] or _file_digest(staging / name) != expected["sha256"]:
+                raise EmbedLabError(f"{run_url}/{name} does not match its manifest (changed or cut short); "
+                                    "delete the run and train it again")
+        staging.rename(local)
+    except EmbedLabError:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    except Exception as error:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise _storage_error(run_url, error) from None
+    return local
+
+
+def delete_remote_run(run_url: str) -> None:
+    """Remove the manifest first (the run stops being listed), then the files."""
+    filesystem, path = remote_filesystem(run_url)
+    try:
+        filesystem.rm(f"{path}/{MANIFEST}")
+        filesystem.rm(path, recursive=True)
+    except FileNotFoundError:
+        pass
+    except Exception as error:
+        raise _storage_error(run_url, error) from None
