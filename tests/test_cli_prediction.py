@@ -34,8 +34,13 @@ def test_text_output_is_one_line_per_text_from_a_keras_file(tiny_run, capsys):
     assert main(["predict", str(tiny_run.model_path), "a wonderful film", "an awful film"]) == 0
     lines = capsys.readouterr().out.strip().splitlines()
     assert len(lines) == 2
-    # A bare .keras file carries no class names, so the classes are numbered.
-    assert lines[0].startswith("class 1\t") and lines[1].startswith("class 0\t")
+    # The .keras file alone carries the run's class names.
+    assert lines[0].startswith("positive\t") and lines[1].startswith("negative\t")
+
+
+def test_a_keras_file_saved_before_class_names_were_kept_gets_numbered_classes(capsys):
+    assert main(["predict", "tests/golden/run/model.keras", "a wonderful film"]) == 0
+    assert capsys.readouterr().out.startswith("class ")
 
 
 def test_text_output_with_explain_lists_tokens(tiny_run, capsys):

@@ -114,3 +114,125 @@ def test_an_uploaded_lambda_model_is_refused(tmp_path):
     buffer = io.BytesIO(path.read_bytes())
     with pytest.raises(EmbedLabError, match="Lambda"):
         load_embedlab_model_bytes(buffer.getvalue(), "gift.keras")
+
+
+# Hostile archives: each is refused from its table of contents, before any entry is read.
+
+def _declaring(path, entry: str, declared: int) -> None:
+    """A small zip whose directory claims ``entry`` unpacks to ``declared`` bytes (no such data is written)."""
+    import struct
+
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("config.json", '{"class_name": "Functional", "config": {}}')
+        archive.writestr(entry, b"\0" * 1000)
+    data = bytearray(path.read_bytes())
+    header = data.rindex(b"PK\x01\x02")  # the last central-directory record is ``entry``'s
+    assert data[header + 46:header + 46 + len(entry)] == entry.encode()
+    data[header + 24:header + 28] = struct.pack("<I", declared)
+    path.write_bytes(bytes(data))
+
+
+def _declaring_3_gb_weights(path):
+    _declaring(path, "model.weights.h5", 3_000_000_000)
+
+
+def _declaring_a_huge_config(path):
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("config.json", "{}")
+    data = bytearray(path.read_bytes())
+    import struct
+
+    header = data.rindex(b"PK\x01\x02")
+    data[header + 24:header + 28] = struct.pack("<I", 600_000_000)
+    path.write_bytes(bytes(data))
+
+
+def _compressing_1000_to_1(path):
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("config.json", "{}")
+        archive.writestr("model.weights.h5", b"\0" * 20_000_000)
+
+
+def _unpacking_to_2_gb_in_all(path):
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("config.json", "{}")
+        for i in range(4):
+            archive.writestr(f"assets/{i}.txt", b"x")
+    data = bytearray(path.read_bytes())
+    import struct
+
+    start = 0
+    while (start := data.find(b"PK\x01\x02", start)) >= 0:
+        if data[start + 46:start + 53] == b"assets/":
+            data[start + 20:start + 28] = struct.pack("<II", 500_000_000, 500_000_000)  # stored: sizes agree
+        start += 4
+    path.write_bytes(bytes(data))
+
+
+def _with_thousands_of_entries(path):
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("config.json", "{}")
+        for i in range(5_000):
+            archive.writestr(f"e{i}", b"")
+
+
+def _nested(depth: int):
+    def make(path):
+        with zipfile.ZipFile(path, "w") as archive:
+            archive.writestr("config.json", '{"config": ' + "[" * depth + "]" * depth + "}")
+    return make
+
+
+def _millions_of_objects(path):
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("config.json", "[" + "{}," * 3_000_000 + "{}]")
+
+
+HOSTILE = [
+    (_declaring_3_gb_weights, "declares 3,000 MB"),
+    (_declaring_a_huge_config, "'config.json' that declares 600 MB"),
+    (_compressing_1000_to_1, "as zip bombs do"),
+    (_unpacking_to_2_gb_in_all, "would unpack to 2,000 MB"),
+    (_with_thousands_of_entries, "archive of 5,001 entries"),
+    (_nested(40_000), "nested more than 64 levels deep"),
+    (_nested(200), "nested more than 64 levels deep"),  # parses, but deeper than any model config
+    (_millions_of_objects, "millions of records"),
+]
+
+
+@pytest.mark.parametrize("make, message", HOSTILE, ids=[make.__name__ for make, _ in HOSTILE])
+def test_hostile_archives_are_refused_before_anything_is_read(tmp_path, make, message, monkeypatch):
+    path = tmp_path / "hostile.keras"
+    make(path)
+    read, real_open = [], zipfile.ZipFile.open
+
+    def open_entry(self, name, *args, **kwargs):
+        read.append(getattr(name, "filename", name))
+        return real_open(self, name, *args, **kwargs)
+
+    monkeypatch.setattr(zipfile.ZipFile, "open", open_entry)
+    with pytest.raises(EmbedLabError, match=message):
+        load_embedlab_model(path)
+    # Sizes are refused from the directory alone; a config's shape once config.json (only it) is read.
+    assert read == (["config.json"] if "nested" in message or "millions" in message else [])
+
+
+def test_a_deeply_nested_config_is_one_line_in_the_cli(tmp_path, capsys):
+    from embedlab.cli import main
+
+    path = tmp_path / "deep.keras"
+    _nested(40_000)(path)
+    assert main(["predict", str(path), "a film"]) == 2
+    error = capsys.readouterr().err.strip()
+    assert error.startswith("error: deep.keras has a config.json nested") and "\n" not in error
+
+
+def test_class_names_kept_in_the_file_are_read_back_and_files_without_them_give_none(tiny_run, tmp_path):
+    from embedlab.models.model_files import stored_class_names
+
+    assert stored_class_names(tiny_run.model_path) == ["negative", "positive"]
+    assert stored_class_names(tiny_run.model_path.read_bytes()) == ["negative", "positive"]
+    assert stored_class_names("tests/golden/run/model.keras") is None  # saved before names were kept
+    with zipfile.ZipFile(tmp_path / "odd.keras", "w") as archive:
+        archive.writestr("embedlab.json", '{"class_names": [1, 2]}')
+    assert stored_class_names(tmp_path / "odd.keras") is None

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import io
 import json
+import struct
 import zipfile
 from pathlib import Path
 
@@ -11,9 +13,27 @@ from embedlab.errors import EmbedLabError
 # Layer and function records whose config carries Python code ("__lambda__" is how
 # older Keras versions name a lambda serialised as an activation or other callable).
 _CODE_CLASSES = {"Lambda", "TFOpLambda", "__lambda__"}
-# A config.json bigger than this is not a model description but a zip bomb or a data dump.
-MAX_CONFIG_BYTES = 50_000_000
 MAX_UPLOAD_BYTES = 500_000_000
+# What an EmbedLab .keras holds: config.json and metadata.json (a few KB), model.weights.h5
+# (the embedding and its optimizer slots: tens of MB), two vocabulary.txt assets and the class
+# names. Declared sizes beyond these are zip bombs or data dumps, refused before anything is read.
+# config.json: a few KB today; runs saved before the GloVe matrix left the config carry it
+# as JSON lists (20 MB for 20k x 50), so those sizes still load. Object and list counts are
+# bounded too: millions of tiny ones would take gigabytes as Python objects.
+MAX_CONFIG_BYTES = 25_000_000
+MAX_CONFIG_OBJECTS = 100_000
+MAX_CONFIG_LISTS = 1_000_000
+MAX_CLASS_NAMES_BYTES = 1_000_000
+MAX_ENTRY_BYTES = 600_000_000
+MAX_UNPACKED_BYTES = 1_000_000_000
+MAX_ENTRIES = 64
+MAX_COMPRESSION_RATIO = 50  # Keras stores entries uncompressed; re-zipped floats shrink about 1.1 times
+RATIO_FLOOR_BYTES = 1_000_000  # small entries (text, JSON) may compress well and cost nothing
+MAX_CONFIG_DEPTH = 64  # a model config nests about 10 deep; deeper is a file built to exhaust the parser
+CLASS_NAMES_ENTRY = "embedlab.json"  # written by embedlab.models.run_writing.add_class_names
+_ENTRY_LIMITS = {"config.json": MAX_CONFIG_BYTES, "metadata.json": MAX_CLASS_NAMES_BYTES,
+                 CLASS_NAMES_ENTRY: MAX_CLASS_NAMES_BYTES}
+_END_RECORD_SEARCH = 22 + 65_535  # the end record and the longest comment a zip may carry
 
 
 def load_embedlab_model(path: Path | str):
@@ -87,29 +107,112 @@ def load_embedlab_model_bytes(data: bytes, filename: str = "uploaded.keras"):
 
 
 def _read_config(path: Path) -> str:
-    """The text of config.json inside a .keras archive, refusing missing, huge or undecodable ones."""
+    """The text of config.json inside a .keras archive, once every entry's declared size has been checked."""
+    _check_zip_directory(path)
     with zipfile.ZipFile(path) as archive:
+        _check_entries(archive, path.name)
         try:
             info = archive.getinfo("config.json")
         except KeyError:
             raise EmbedLabError(f"{path.name} has no config.json inside; it is not a Keras 3 .keras file") from None
-        if info.file_size > MAX_CONFIG_BYTES:
-            raise EmbedLabError(
-                f"{path.name} has a {info.file_size / 1e6:.0f} MB config.json, far beyond any model description; "
-                "the file is not an EmbedLab model"
-            )
         try:
             return archive.read(info).decode("utf-8")
-        except (UnicodeDecodeError, OSError, RuntimeError):
+        except (UnicodeDecodeError, OSError, RuntimeError, zipfile.BadZipFile, EOFError):
             raise EmbedLabError(f"{path.name} has an unreadable config.json; the file is corrupt") from None
+
+
+def _check_zip_directory(path: Path) -> None:
+    """Refuse an archive whose table of contents is too large to read, from its last bytes alone.
+
+    ``zipfile.ZipFile`` builds one object per entry as it opens a file, so a file with
+    millions of tiny entries would take gigabytes before any other check could run.
+    """
+    size = path.stat().st_size
+    with open(path, "rb") as file:
+        file.seek(max(0, size - _END_RECORD_SEARCH))
+        tail = file.read()
+    at = tail.rfind(b"PK\x05\x06")
+    if at < 0 or len(tail) - at < 22:
+        return  # zipfile will say the archive is damaged
+    if at >= 20 and tail[at - 20:at - 16] == b"PK\x06\x07":  # ZIP64: counts and sizes live elsewhere
+        raise EmbedLabError(
+            f"{path.name} is a ZIP64 archive (for over 65,535 entries or 4 GB), which no EmbedLab model needs; "
+            "upload the model.keras of a run"
+        )
+    entries, directory_size = struct.unpack("<HI", tail[at + 10:at + 16])
+    if entries > MAX_ENTRIES or directory_size > MAX_ENTRIES * 1024:
+        raise EmbedLabError(
+            f"{path.name} is an archive of {'more than 65,535' if entries == 0xFFFF else f'{entries:,}'} entries; "
+            f"an EmbedLab model has a handful (at most {MAX_ENTRIES} accepted) — upload the model.keras of a run"
+        )
+
+
+def _check_entries(archive: zipfile.ZipFile, filename: str) -> None:
+    """Refuse entries whose declared sizes or compression ratio no EmbedLab model has, before reading any."""
+    entries = archive.infolist()
+    if len(entries) > MAX_ENTRIES:
+        raise EmbedLabError(
+            f"{filename} is an archive of {len(entries):,} entries; an EmbedLab model has a handful "
+            f"(at most {MAX_ENTRIES} accepted) — upload the model.keras of a run"
+        )
+    total = 0
+    for info in entries:
+        limit = _ENTRY_LIMITS.get(info.filename, MAX_ENTRY_BYTES)
+        if info.file_size > limit:
+            raise EmbedLabError(
+                f"{filename} has an entry '{info.filename[:80]}' that declares {info.file_size / 1e6:,.0f} MB "
+                f"(at most {limit / 1e6:,.0f} MB accepted); the file is not an EmbedLab model — "
+                "upload the model.keras of a run"
+            )
+        if info.file_size > RATIO_FLOOR_BYTES and info.file_size > MAX_COMPRESSION_RATIO * max(info.compress_size, 1):
+            raise EmbedLabError(
+                f"{filename} has an entry '{info.filename[:80]}' that would expand {info.file_size / 1e6:,.0f} MB "
+                f"from {info.compress_size / 1e6:,.1f} MB, as zip bombs do; the file is not an EmbedLab model"
+            )
+        total += info.file_size
+    if total > MAX_UNPACKED_BYTES:
+        raise EmbedLabError(
+            f"{filename} would unpack to {total / 1e6:,.0f} MB (at most {MAX_UNPACKED_BYTES / 1e6:,.0f} MB "
+            "accepted); the file is not an EmbedLab model — upload the model.keras of a run"
+        )
+
+
+def stored_class_names(model_file: Path | str | bytes) -> list[str] | None:
+    """The class names EmbedLab keeps inside a .keras file it saved (a path or the file's bytes), or None.
+
+    Files saved before the names were kept, or by other programs, give None: the caller
+    falls back to numbered classes or names typed by the visitor.
+    """
+    source = io.BytesIO(model_file) if isinstance(model_file, bytes) else Path(model_file)
+    try:
+        with zipfile.ZipFile(source) as archive:
+            info = archive.getinfo(CLASS_NAMES_ENTRY)
+            if info.file_size > MAX_CLASS_NAMES_BYTES:
+                return None
+            payload = json.loads(archive.read(info).decode("utf-8"))
+    except (KeyError, OSError, ValueError, RecursionError, RuntimeError, zipfile.BadZipFile, EOFError):
+        return None
+    names = payload.get("class_names") if isinstance(payload, dict) else None
+    if not isinstance(names, list) or not names or not all(isinstance(name, str) for name in names):
+        return None
+    return names
 
 
 def _refuse_code(config_text: str, filename: str) -> None:
     """Raise if the model config names a layer that carries Python code."""
+    if config_text.count("{") > MAX_CONFIG_OBJECTS or config_text.count("[") > MAX_CONFIG_LISTS:
+        raise EmbedLabError(
+            f"{filename} has a config.json of millions of records, far beyond any model description; "
+            "the file is not an EmbedLab model"
+        )
     try:
         config = json.loads(config_text)
     except json.JSONDecodeError:
         raise EmbedLabError(f"{filename} has a config.json that is not valid JSON; the file is corrupt") from None
+    except RecursionError:  # the parser's own guard against nesting thousands deep
+        raise _too_deep(filename) from None
+    if _depth_exceeds(config, MAX_CONFIG_DEPTH):  # before any recursive walk (ours or Keras')
+        raise _too_deep(filename)
     for class_name in _class_names(config):
         if class_name in _CODE_CLASSES:
             raise EmbedLabError(
@@ -121,6 +224,25 @@ def _refuse_code(config_text: str, filename: str) -> None:
             f"{filename} contains a Python function saved as bytecode (a lambda), which runs arbitrary code "
             "when loaded; EmbedLab refuses such files — use named activations such as 'relu'"
         )
+
+
+def _too_deep(filename: str) -> EmbedLabError:
+    return EmbedLabError(
+        f"{filename} has a config.json nested more than {MAX_CONFIG_DEPTH} levels deep; a model "
+        "description nests about 10 — the file is not an EmbedLab model"
+    )
+
+
+def _depth_exceeds(node, limit: int) -> bool:
+    """True if lists and dicts nest deeper than ``limit`` (walked without recursion)."""
+    stack = [(node, 1)]
+    while stack:
+        node, depth = stack.pop()
+        if isinstance(node, (dict, list)):
+            if depth > limit:
+                return True
+            stack.extend((child, depth + 1) for child in (node.values() if isinstance(node, dict) else node))
+    return False
 
 
 def _has_bytecode(node) -> bool:

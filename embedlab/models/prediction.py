@@ -96,10 +96,15 @@ class Predictor:
 
     @classmethod
     def from_file(cls, path: Path | str, class_names: list[str] | None = None) -> "Predictor":
-        """A Predictor for a ``.keras`` file saved by EmbedLab (loaded in safe mode)."""
-        from embedlab.models.model_files import load_embedlab_model
+        """A Predictor for a ``.keras`` file saved by EmbedLab (loaded in safe mode).
 
-        return cls(load_embedlab_model(path), class_names, name=Path(path).name)
+        Without ``class_names``, the names kept inside the file are used (files saved
+        before EmbedLab kept them get numbered classes).
+        """
+        from embedlab.models.model_files import load_embedlab_model, stored_class_names
+
+        model = load_embedlab_model(path)
+        return cls(model, class_names or stored_class_names(path), name=Path(path).name)
 
     def predict_proba(self, texts: list[str]) -> np.ndarray:
         """Class probabilities for ``texts``, shape ``(len(texts), num_classes)``, columns in class_names order.
