@@ -41,9 +41,11 @@ def _pang_lee_200() -> LabelledDataset:
     """The 200 labelled sentences in gensim's test data (fastText ``__label__`` form, Windows-1252 bytes)."""
     import gensim
 
+    from embedlab.data.table_readers import split_records  # not at the top: it imports pandas
+
     path = Path(gensim.__file__).parent / "test" / "test_data" / "pang_lee_polarity.cor"
     texts, labels = [], []
-    for line in path.read_bytes().decode("cp1252").splitlines():
+    for line in split_records(path.read_bytes().decode("cp1252")):
         label, _, text = line.partition(" ")
         if text.strip():
             texts.append(text.strip())

@@ -1,4 +1,4 @@
-"""Decoded text into a table of strings: JSON records, JSON Lines, fastText ``__label__`` lines, delimited text.
+r"""Decoded text into a table of strings: JSON records, JSON Lines, fastText ``__label__`` lines, delimited text.
 
 The format is found from the content (a ``[`` opens JSON records, a ``{`` JSON Lines, most
 lines starting with ``__label__`` fastText, anything else delimited text with a sniffed
@@ -8,6 +8,10 @@ Ragged quoting (an unclosed ``"`` or a row with the wrong number of fields) is r
 with the line number and how to fix it, rather than guessed at: a guess would silently
 glue many rows into one text. The one exception is tab-separated text, which rarely
 quotes: there a stray ``"`` is read as a character, and a note says so.
+
+Records are split on ``\n`` (and ``\r\n``) only, never with ``str.splitlines``, which also
+cuts at U+2028, U+2029, U+0085 and \x1c–\x1e: characters that are valid inside a JSON
+string or a text and would otherwise break one record into two.
 """
 
 from __future__ import annotations
@@ -24,6 +28,26 @@ from embedlab.errors import EmbedLabError
 DELIMITERS = ",\t;|"
 LABEL_NAME = re.compile(r"label|sentiment|class|target|rating|score|polarity|category|stars|^y$", re.IGNORECASE)
 FASTTEXT_LABEL = re.compile(r"^__label__(\S*)")
+# Enough of a file to detect its format and sniff its delimiter without splitting all of it.
+SNIFF_CHARACTERS = 1_000_000
+# Record values nested deeper than this are refused: a labelled example is a flat object, and a
+# structure nested near Python's recursion limit would fail later, wherever it is printed.
+MAX_JSON_DEPTH = 100
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+# A \\uD800–\\uDFFF escape that is not half of a pair: json.loads turns it into a lone surrogate.
+_LONE_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89abAB][0-9a-fA-F]{2}(?!\\u[dD][c-fC-F])"
+                                    r"|(?<![0-9a-fA-F]{4})\\u[dD][c-fC-F][0-9a-fA-F]{2}")
+
+
+def split_records(text: str) -> list[str]:
+    r"""``text`` cut into lines at ``\n`` (a ``\r`` before it dropped), or at ``\r`` in a file that has no ``\n``.
+
+    Example: ``split_records("a\u2028b\r\nc")`` → ``["a\u2028b", "c"]``.
+    """
+    if "\n" not in text and "\r" in text:
+        return text.split("\r")  # an old Mac file
+    lines = text.split("\n")
+    return [line[:-1] if line.endswith("\r") else line for line in lines]
 
 
 def detect_format(text: str, name: str) -> str:
@@ -31,7 +55,7 @@ def detect_format(text: str, name: str) -> str:
     stripped = text.lstrip()
     if not stripped:
         raise EmbedLabError(f"{name} is empty; expected a header row and at least two labelled rows of text")
-    first_lines = [line.strip() for line in stripped.splitlines()[:20] if line.strip()]
+    first_lines = [line.strip() for line in split_records(stripped[:SNIFF_CHARACTERS])[:20] if line.strip()]
     if stripped.startswith("["):
         return "json"
     if stripped.startswith("{"):
@@ -42,20 +66,16 @@ def detect_format(text: str, name: str) -> str:
 
 
 def read_json(text: str, name: str, lines: bool) -> pd.DataFrame:
-    """A list of JSON objects (``lines=False``) or one object per line, as rows."""
-    try:
-        if lines:
-            records = [json.loads(line) for line in text.splitlines() if line.strip()]
-        else:
-            records = json.loads(text)
-    except json.JSONDecodeError as error:
-        line = error.lineno if not lines else None
-        where = f" (line {line}, column {error.colno})" if line else ""
-        raise EmbedLabError(
-            f"{name} is not valid JSON{where}: {error.msg}; expected "
-            + ("one JSON object per line" if lines else "a list of objects like [{\"text\": …, \"label\": …}, …]")
-            + " — check the file or save it as CSV"
-        ) from None
+    r"""A list of JSON objects (``lines=False``) or one object per line, as rows.
+
+    Raw control characters inside strings (a tab pasted into a text) are accepted; lone
+    UTF-16 surrogates (``"\ud800"``) become U+FFFD, since no file or page can hold them.
+    """
+    if lines:
+        records = [_load_json(line, name, lines, number)
+                   for number, line in enumerate(split_records(text), 1) if line.strip()]
+    else:
+        records = _load_json(text, name, lines, None)
     if isinstance(records, dict):
         records = [records]
     if not isinstance(records, list) or not all(isinstance(record, dict) for record in records):
@@ -63,13 +83,57 @@ def read_json(text: str, name: str, lines: bool) -> pd.DataFrame:
             f"{name} holds JSON that is not a list of objects; expected records like "
             '[{"text": "a fine film", "label": "pos"}, …] — one object per example'
         )
+    _check_depth(records, name, lines)
+    if _LONE_SURROGATE_ESCAPE.search(text):
+        records = [_without_lone_surrogates(record) for record in records]
     return pd.DataFrame.from_records(records)
+
+
+def _load_json(text: str, name: str, lines: bool, line_number: int | None):
+    expected = ("one JSON object per line" if lines else 'a list of objects like [{"text": …, "label": …}, …]')
+    try:
+        return json.loads(text, strict=False)
+    except json.JSONDecodeError as error:
+        line = line_number or error.lineno
+        raise EmbedLabError(
+            f"{name} is not valid JSON (line {line:,}, column {error.colno:,}): {error.msg}; expected {expected} "
+            "— check the file or save it as CSV"
+        ) from None
+    except RecursionError:
+        raise _too_deep(name, line_number) from None
+
+
+def _too_deep(name: str, line_number: int | None) -> EmbedLabError:
+    where = f" (line {line_number:,})" if line_number else ""
+    return EmbedLabError(
+        f"{name} holds JSON nested more than {MAX_JSON_DEPTH} levels deep{where}; expected flat records like "
+        '{"text": "a fine film", "label": "pos"} — one object per example, with plain text and label values'
+    )
+
+
+def _check_depth(records: list[dict], name: str, lines: bool) -> None:
+    """Refuse record values nested deeper than MAX_JSON_DEPTH (walked without recursion)."""
+    for number, record in enumerate(records, 1):
+        stack = [(value, 2) for value in record.values() if isinstance(value, (dict, list))]
+        while stack:
+            value, depth = stack.pop()
+            if depth > MAX_JSON_DEPTH:
+                raise _too_deep(name, number if lines else None)
+            children = value.values() if isinstance(value, dict) else value
+            stack.extend((child, depth + 1) for child in children if isinstance(child, (dict, list)))
+
+
+def _without_lone_surrogates(record: dict) -> dict:
+    def clean(value):
+        return _LONE_SURROGATE.sub("\ufffd", value) if isinstance(value, str) else value
+
+    return {clean(key): clean(value) for key, value in record.items()}
 
 
 def read_fasttext(text: str, notes: list[str]) -> pd.DataFrame:
     """``__label__pos a fine film`` lines as a label and a text column; the first of several labels wins."""
     labels, texts, several = [], [], 0
-    for line in text.splitlines():
+    for line in split_records(text):
         if not line.strip():
             continue
         words = line.split()
@@ -87,7 +151,7 @@ def read_fasttext(text: str, notes: list[str]) -> pd.DataFrame:
 
 def read_delimited(text: str, name: str, notes: list[str]) -> tuple[pd.DataFrame, str]:
     """Delimited text as string columns, and the delimiter found; a missing header gets numbered columns."""
-    sample = "\n".join(text.splitlines()[:200])
+    sample = "\n".join(split_records(text[:SNIFF_CHARACTERS])[:200])
     delimiter = _sniff_delimiter(sample)
     header = _has_header(sample, delimiter)
     # header=None always: pandas then refuses a row with more fields than the first one
@@ -108,8 +172,8 @@ def read_delimited(text: str, name: str, notes: list[str]) -> tuple[pd.DataFrame
             raise _ragged(name, error) from None
     except pd.errors.EmptyDataError:
         raise EmbedLabError(f"{name} has no rows; expected a header row and at least two labelled rows") from None
-    if delimiter == "\t" and _cells_containing(frame, "\t"):
-        # An unclosed " swallowed following rows (a quoted tab is rare in a TSV): read quotes as plain characters.
+    if delimiter == "\t" and _badly_quoted_tab(frame, text):
+        # An unclosed " swallowed following rows: read quotes as plain characters.
         frame = pd.read_csv(io.StringIO(text), quoting=csv.QUOTE_NONE, **options)
         notes.append('an unclosed " glued rows together, so quote characters were read as part of the text')
     elif merged := _cells_containing(frame, "\n" if delimiter != "\n" else "\r"):
@@ -138,10 +202,14 @@ def _sniff_delimiter(sample: str) -> str:
 
 def _has_header(sample: str, delimiter: str) -> bool:
     """A header row is short names, none of them a number (csv.Sniffer.has_header misjudges text columns)."""
-    rows = list(csv.reader(io.StringIO(sample), delimiter=delimiter))
-    if not rows:
+    try:
+        first = next(csv.reader(io.StringIO(sample), delimiter=delimiter), None)
+    except csv.Error:
+        # A first row the csv module cannot read (a field over its 128 KB limit, say) is no header.
+        return False
+    if not first:
         return True
-    for cell in rows[0]:
+    for cell in first:
         cell = cell.strip()
         if LABEL_NAME.search(cell) and len(cell) <= 40:
             continue
@@ -153,6 +221,18 @@ def _has_header(sample: str, delimiter: str) -> bool:
         except ValueError:
             pass
     return True
+
+
+def _badly_quoted_tab(frame: pd.DataFrame, text: str, checked: int = 20) -> bool:
+    """Whether a cell holding a tab was not written as one quoted field, so an unclosed " glued rows together.
+
+    A text with a tab inside properly written quotes (``"a<TAB>b"``, inner quotes doubled) is kept as read.
+    """
+    for column in frame.columns:
+        cells = [cell for cell in frame[column] if isinstance(cell, str) and "\t" in cell][:checked]
+        if any('"' + cell.replace('"', '""') + '"' not in text for cell in cells):
+            return True
+    return False
 
 
 def _cells_containing(frame: pd.DataFrame, character: str) -> int:
