@@ -5,12 +5,12 @@ from __future__ import annotations
 import streamlit as st
 
 from embedlab.data.builtins import BUILTIN_DATASETS, DEFAULT_DATASET
-from embedlab.data.files import labelled_from_table
+from embedlab.data.files import label_variant_groups, labelled_from_table
 from embedlab.data.tables import MAX_BYTES, MAX_CLASSES, MAX_ROWS, inspect_table
 from embedlab.errors import EmbedLabError
 from embedlab_ui import charts
 from embedlab_ui.datasets import builtin, current_dataset, dataset_stats, set_current_dataset
-from embedlab_ui.session import route_through_app, show_error
+from embedlab_ui.session import literal, route_through_app, show_error
 from embedlab_ui.vectors import current_vectors
 
 route_through_app()  # a deep link on a fresh server still gets app.py's frame
@@ -73,7 +73,7 @@ def upload_section() -> None:
     st.markdown(f"**Detected:** {FORMAT_NAMES.get(table.format, table.format)} · encoding: `{table.encoding}`"
                 f"{delimiter} · {len(table.frame):,} rows · {len(table.columns)} columns")
     for note in table.notes:
-        st.info(note, icon=":material/info:")
+        st.info(literal(note), icon=":material/info:")
     columns = table.columns
     left, right = st.columns(2)
     text_column = left.selectbox("Text column", columns, key="data.text_column",
@@ -92,10 +92,11 @@ def upload_section() -> None:
             "(rows exactly at it are dropped and counted)",
             value=table.suggested_threshold(label_column), key="data.threshold",
         )
+    merge = threshold is None and merge_label_variants_choice(table, label_column)
     st.dataframe(table.frame.head(20), hide_index=True, width="stretch", key="data.raw_preview")
     if st.button("Use this dataset", key="data.use", type="primary"):
         try:
-            dataset = labelled_from_table(table, text_column, label_column, threshold)
+            dataset = labelled_from_table(table, text_column, label_column, threshold, merge_label_variants=merge)
         except EmbedLabError as error:
             show_error(error)
             return
@@ -104,17 +105,29 @@ def upload_section() -> None:
                    icon=":material/check_circle:")
 
 
+def merge_label_variants_choice(table, label_column: str) -> bool:
+    """Say which labels differ only in case or spaces, and ask whether to merge them (False when none do)."""
+    variants = label_variant_groups(table.frame[label_column])
+    if not variants:
+        return False
+    groups = "; ".join(" / ".join(repr(name) for name in names) for names in variants)
+    st.warning(literal(f"Some labels in “{label_column}” differ only in case or spaces, so each spelling would be "
+                       f"a class of its own: {groups}."), icon=":material/warning:")
+    return st.checkbox("Merge classes that differ only in case or spaces", key="data.merge_labels",
+                       help="Each group becomes one class, named by its most frequent spelling.")
+
+
 def show_dataset(dataset) -> None:
     import pandas as pd
 
     st.header(f"Current dataset: {dataset.name}", anchor=False)
     if dataset.dropped:
         total = sum(dataset.dropped.values())
-        st.warning(f"{total:,} {'row was' if total == 1 else 'rows were'} left out: "
-                   + "; ".join(f"{reason}: {count:,}" for reason, count in dataset.dropped.items()),
+        st.warning(literal(f"{total:,} {'row was' if total == 1 else 'rows were'} left out: "
+                           + "; ".join(f"{reason}: {count:,}" for reason, count in dataset.dropped.items())),
                    icon=":material/warning:")
     for note in dataset.notes:
-        st.info(note, icon=":material/info:")
+        st.info(literal(note), icon=":material/info:")
     vectors = current_vectors()
     with st.spinner("Counting words…"):
         summary, words, coverage = dataset_stats(dataset.fingerprint, vectors.fingerprint, dataset, vectors)

@@ -33,6 +33,7 @@ def dataset_command(args: argparse.Namespace) -> tuple[dict, str]:
     words = top_words(dataset, args.top, tokens)
     result = summary.to_dict()
     result["class_names"] = list(dataset.class_names)
+    result["label_variants"] = [list(names) for names in dataset.label_variants]
     result["top_words"] = {
         name: {kind: group["word"].tolist() for kind, group in words[words["class"] == name].groupby("kind")}
         for name in dataset.class_names
@@ -60,4 +61,7 @@ def dataset_command(args: argparse.Namespace) -> tuple[dict, str]:
         lines.append(f"{coverage.vectors_name} covers {coverage.token_share:.1%} of tokens, {coverage.type_share:.1%} "
                      f"of distinct tokens; most frequent missing: {', '.join(w for w, _ in coverage.missing[:10])}")
     lines += [f"note: {note}" for note in summary.notes]
+    if dataset.label_variants:
+        lines.append("note: add --merge-label-variants to treat each group of "
+                     + " / ".join(f"{{{', '.join(names)}}}" for names in dataset.label_variants) + " as one class")
     return result, "\n".join(lines)

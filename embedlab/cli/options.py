@@ -42,6 +42,9 @@ def add_data_arguments(parser: argparse.ArgumentParser, optional_default: str | 
     parser.add_argument("--rating-threshold", "--threshold", dest="rating_threshold", type=float, default=None,
                         help="a numeric label column becomes positive above this value, negative below, and rows "
                              "at it are dropped (files only)")
+    parser.add_argument("--merge-label-variants", action="store_true",
+                        help="treat labels that differ only in case or spaces (NEG/Neg, True/true) as one class, "
+                             "named by the most frequent spelling (files only)")
 
 
 def dataset_from(args: argparse.Namespace):
@@ -57,4 +60,5 @@ def dataset_from(args: argparse.Namespace):
             "give one of those names or the path of a labelled file"
         )
     return read_labelled_file(path, filename=path.name, text_column=args.text_column,
-                              label_column=args.label_column, rating_threshold=args.rating_threshold)
+                              label_column=args.label_column, rating_threshold=args.rating_threshold,
+                              merge_label_variants=getattr(args, "merge_label_variants", False))

@@ -6,12 +6,17 @@ label columns into a :class:`~embedlab.data.labelled.LabelledDataset`, counting 
 it leaves out by reason. ``read_labelled_file`` does both at once (CLI, tests, built-ins).
 
 Labels are cleaned so that 1, 1.0 and "1" are one class, and classes are put in an order a
-reader expects: negative before positive, numbers by value, else alphabetical.
+reader expects: negative before positive, numbers by value, else alphabetical. A label that
+is a missing-value marker (``NaN``, ``null``, ``None``, ``N/A``…, as spreadsheets and
+``str(None)`` write them) is no class: its rows are dropped and counted. Labels that differ
+only in case or spaces (``NEG``/``Neg``, ``True``/``true``) are found by
+``label_variant_groups`` and kept apart with a note, or merged on request.
 """
 
 from __future__ import annotations
 
 import re
+import unicodedata
 from pathlib import Path
 
 import numpy as np
@@ -25,6 +30,9 @@ from embedlab.errors import EmbedLabError
 _NEGATIVE = {"neg", "negative", "0", "false", "bad", "no", "n", "-1", "-", "0.0", "f"}
 _NEUTRAL = {"neutral", "neu", "mixed", "none"}
 _POSITIVE = {"pos", "positive", "1", "true", "good", "yes", "y", "+", "1.0", "t"}
+# How spreadsheets, pandas, databases and str(None) write "no value" (compared by label_key).
+MISSING_LABELS = frozenset({"nan", "-nan", "null", "none", "na", "n/a", "#n/a", "<na>", "nil", "undefined"})
+_EDGE_SPACE = re.compile(r"^[\s\u200b-\u200f\u2060\ufeff]+|[\s\u200b-\u200f\u2060\ufeff]+$")
 
 
 def _sentiment_rank(name: str) -> int | None:
@@ -67,8 +75,41 @@ def _label_strings(column: pd.Series) -> pd.Series:
     return column.map(clean)
 
 
+def label_key(name: str) -> str:
+    """What is left of a label once case and spaces are set aside: labels with one key are variants.
+
+    Spaces include zero-width ones at the edges; compatibility forms (full-width letters) count as
+    their plain letters. Example: ``label_key(" Neg ")`` → ``"neg"``.
+    """
+    folded = unicodedata.normalize("NFKC", _EDGE_SPACE.sub("", name)).casefold()
+    return " ".join(folded.split())
+
+
+def label_variant_groups(column) -> list[list[str]]:
+    """The labels in ``column`` that differ only in case or spaces, in groups, most frequent spelling first.
+
+    Missing values and missing-value markers are left out. Example: a column holding NEG, Neg,
+    neg and pos gives ``[["NEG", "Neg", "neg"]]`` (if NEG is the most frequent).
+    """
+    column = pd.Series(column)
+    try:
+        counts = column.value_counts(dropna=True)
+    except TypeError:  # unhashable values (JSON lists): compare them as the strings they become
+        counts = _label_strings(column).value_counts(dropna=True)
+    totals: dict[str, int] = {}
+    for name, count in zip(_label_strings(pd.Series(counts.index, dtype=object)), counts.to_numpy()):
+        if name is not None:
+            totals[name] = totals.get(name, 0) + int(count)
+    groups: dict[str, list[str]] = {}
+    for name in sorted(totals, key=lambda name: (-totals[name], name)):
+        if label_key(name) not in MISSING_LABELS:
+            groups.setdefault(label_key(name), []).append(name)
+    return [names for names in groups.values() if len(names) > 1]
+
+
 def labelled_from_table(table: TableFile, text_column: str, label_column: str,
-                        rating_threshold: float | None = None, max_classes: int = MAX_CLASSES) -> LabelledDataset:
+                        rating_threshold: float | None = None, max_classes: int = MAX_CLASSES,
+                        merge_label_variants: bool = False) -> LabelledDataset:
     """Turn two columns of a parsed file into a LabelledDataset, counting every row left out.
 
     Args:
@@ -78,6 +119,9 @@ def labelled_from_table(table: TableFile, text_column: str, label_column: str,
         rating_threshold: for numeric ratings: above it → "positive", below → "negative",
             exactly at it → dropped and counted.
         max_classes: more distinct labels than this is refused.
+        merge_label_variants: treat labels that differ only in case or spaces as one class, named by
+            the group's most frequent spelling; when False such groups stay apart, listed in
+            ``label_variants`` and in a note.
     """
     _check_columns(table, text_column, label_column)
     frame = table.frame
@@ -94,6 +138,16 @@ def labelled_from_table(table: TableFile, text_column: str, label_column: str,
         labels = _label_strings(frame[label_column])
         _count(dropped, "missing label", (keep & labels.isna()).sum())
         keep &= labels.notna()
+        keep &= ~_missing_markers(labels, keep, dropped)
+    variants = label_variant_groups(labels[keep]) if rating_threshold is None else []
+    if variants and merge_label_variants:
+        labels = labels.replace({name: names[0] for names in variants for name in names[1:]})
+        notes.append("merged classes that differ only in case or spaces: "
+                     + "; ".join(f"{' + '.join(map(repr, names))} → {names[0]!r}" for names in variants))
+    elif variants:
+        notes.append("some classes differ only in case or spaces and are kept apart: "
+                     + "; ".join(" / ".join(map(repr, names)) for names in variants)
+                     + " — if they mean the same, merge classes that differ only in case or spaces")
     texts, labels = _drop_duplicates(texts[keep], labels[keep], dropped)
     distinct = labels.unique()
     _check_usable(table, text_column, label_column, len(texts), distinct)
@@ -108,7 +162,18 @@ def labelled_from_table(table: TableFile, text_column: str, label_column: str,
     class_names = order_class_names(distinct)
     index = {name: position for position, name in enumerate(class_names)}
     return LabelledDataset(texts=texts.tolist(), labels=labels.map(index).to_numpy(dtype=np.int64),
-                           class_names=class_names, name=table.name, dropped=dropped, notes=notes)
+                           class_names=class_names, name=table.name, dropped=dropped, notes=notes,
+                           label_variants=[] if merge_label_variants else variants)
+
+
+def _missing_markers(labels: pd.Series, keep: pd.Series, dropped: dict[str, int]) -> pd.Series:
+    """Where a kept row's label is a missing-value marker; counted in ``dropped`` under the spellings found."""
+    keys = labels[keep].map(label_key)
+    markers = keys.isin(MISSING_LABELS)
+    if markers.any():
+        spellings = ", ".join(repr(name) for name in sorted(labels[keep][markers].unique())[:5])
+        _count(dropped, f"missing label (written as {spellings})", markers.sum())
+    return markers.reindex(labels.index, fill_value=False)
 
 
 def _check_columns(table: TableFile, text_column: str, label_column: str) -> None:
@@ -169,7 +234,7 @@ def _drop_duplicates(texts: pd.Series, labels: pd.Series, dropped: dict[str, int
 
 def read_labelled_file(source: str | Path | bytes, *, filename: str | None = None, text_column: str | None = None,
                        label_column: str | None = None, rating_threshold: float | None = None,
-                       max_classes: int = MAX_CLASSES) -> LabelledDataset:
+                       max_classes: int = MAX_CLASSES, merge_label_variants: bool = False) -> LabelledDataset:
     """Read a labelled text file (path or bytes) in one call, using the suggested columns unless given.
 
     Example:
@@ -184,4 +249,5 @@ def read_labelled_file(source: str | Path | bytes, *, filename: str | None = Non
             f"could not tell which column of {table.name} holds the {'text' if text_column is None else 'label'}; "
             f"its columns are {', '.join(map(repr, table.columns))} — name them (text_column=…, label_column=…)"
         )
-    return labelled_from_table(table, text_column, label_column, rating_threshold, max_classes)
+    return labelled_from_table(table, text_column, label_column, rating_threshold, max_classes,
+                               merge_label_variants)

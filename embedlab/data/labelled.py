@@ -23,6 +23,8 @@ class LabelledDataset:
             so nothing is silently lost.
         notes: anything the reader decided that the user should see
             ("encoding: cp1252 (not UTF-8)").
+        label_variants: groups of class names that differ only in case or spaces and were
+            kept apart (``[["NEG", "Neg"]]``), so a front end can offer to merge them.
     """
 
     texts: list[str]
@@ -31,6 +33,7 @@ class LabelledDataset:
     name: str = "dataset"
     dropped: dict[str, int] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
+    label_variants: list[list[str]] = field(default_factory=list)
 
     def __len__(self) -> int:
         return len(self.texts)
