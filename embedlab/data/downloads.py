@@ -25,7 +25,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from embedlab.cache import cache_dir
+from embedlab.cache import CacheFolderError, cache_dir
 from embedlab.data.fetching import (
     download,
     error_reason,
@@ -38,6 +38,7 @@ from embedlab.data.fetching import (
 )
 from embedlab.data.files import labelled_from_table
 from embedlab.data.labelled import LabelledDataset
+from embedlab.data.table_readers import split_records
 from embedlab.data.tables import TableFile
 from embedlab.errors import EmbedLabError
 
@@ -53,6 +54,23 @@ IMDB_URL = "https://ai.stanford.edu/~amaas/data/sentiment/aclImdb_v1.tar.gz"
 IMDB_ARCHIVE = "aclImdb_v1.tar.gz"
 IMDB_CACHE = "imdb.parquet"
 IMDB_MEMBER = re.compile(r"aclImdb/(train|test)/(pos|neg)/\d+_\d+\.txt$")
+
+
+def datasets_folder() -> Path:
+    """``cache_dir("datasets")``; a folder that cannot be made is an EmbedLabError naming the path and the fix."""
+    try:
+        return cache_dir("datasets")
+    except CacheFolderError as error:
+        raise EmbedLabError(f"{error}; the built-in datasets are downloaded into it") from None
+
+
+def _keep_parsed(frame: pd.DataFrame, target: Path) -> list[str]:
+    """Save the parsed table for next time; a cache that cannot be written costs only time, so it is a note."""
+    try:
+        save_parquet(frame, target)
+    except OSError as error:
+        return [f"could not keep a parsed copy in {target} ({error.strerror or error}); it is parsed again next time"]
+    return []
 
 
 # ---------------------------------------------------------------- Rotten Tomatoes
@@ -80,7 +98,7 @@ def find_sdist(index_url: str, project: str = VADER_PROJECT, filename: str = VAD
 
 
 def _manual_fetch_error(what: str) -> EmbedLabError:
-    folder = cache_dir("datasets")
+    folder = datasets_folder()
     return EmbedLabError(
         f"could not fetch the Rotten Tomatoes snippets: {what}; they ship in {VADER_SDIST} on PyPI — fetch it by hand "
         f"with `pip download --no-deps --no-binary :all: vaderSentiment==3.3.2`, then put the file in {folder} "
@@ -100,7 +118,7 @@ def vader_sdist(progress=None) -> tuple[Path, list[str]]:
         if sha256_of(path) != VADER_SHA256:
             notes.append(f"{path.name} from {VADER_ENV} is not the file published on PyPI (its sha256 differs)")
         return path, notes
-    cached = cache_dir("datasets") / VADER_SDIST
+    cached = datasets_folder() / VADER_SDIST
     if cached.is_file() and sha256_of(cached) == VADER_SHA256:
         return cached, notes
     index = package_index_url()
@@ -141,7 +159,7 @@ def parse_snippets(raw: bytes) -> pd.DataFrame:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
         text = raw.decode("cp1252", errors="replace")
-    rows = [line.split("\t", 2) for line in text.splitlines() if line.strip()]
+    rows = [line.split("\t", 2) for line in split_records(text) if line.strip()]
     bad = [number for number, row in enumerate(rows, 1) if len(row) != 3]
     if bad:
         raise EmbedLabError(f"{SNIPPETS_FILE} line {bad[0]} does not have 3 tab-separated fields; "
@@ -153,14 +171,14 @@ def parse_snippets(raw: bytes) -> pd.DataFrame:
 
 def rotten_tomatoes_10k(progress=None, title: str = "Rotten Tomatoes 10k") -> LabelledDataset:
     """The Rotten Tomatoes snippets: rating > 0 positive, < 0 negative, exactly 0 dropped and counted."""
-    cached = cache_dir("datasets") / ROTTEN_CACHE
+    cached = datasets_folder() / ROTTEN_CACHE
     notes: list[str] = []
     if not cached.is_file() or os.environ.get(VADER_ENV):
         sdist, notes = vader_sdist(progress)
         report(progress, 0.92, f"Reading {SNIPPETS_FILE}")
         frame = parse_snippets(snippets_from_sdist(sdist))
         if not os.environ.get(VADER_ENV):  # a hand-made file is read every time, never cached as the real one
-            save_parquet(frame, cached)
+            notes += _keep_parsed(frame, cached)
     else:
         frame = pd.read_parquet(cached)
     table = TableFile(frame, title, "tsv", "utf-8", "\t", "text", "rating")
@@ -178,9 +196,9 @@ def rotten_tomatoes_10k(progress=None, title: str = "Rotten Tomatoes 10k") -> La
 
 def imdb(progress=None, title: str = "IMDB") -> LabelledDataset:
     """The 50,000 IMDB reviews (train and test together; the trainer makes its own split)."""
-    cached = cache_dir("datasets") / IMDB_CACHE
+    cached = datasets_folder() / IMDB_CACHE
     if not cached.is_file():
-        archive = cache_dir("datasets") / IMDB_ARCHIVE
+        archive = datasets_folder() / IMDB_ARCHIVE
         if not archive.is_file():
             try:
                 download(IMDB_URL, archive, None, progress, "Downloading the IMDB reviews (84 MB)", span=(0.0, 0.7))
@@ -188,12 +206,15 @@ def imdb(progress=None, title: str = "IMDB") -> LabelledDataset:
                 raise EmbedLabError(
                     f"the IMDB set needs internet access to download {IMDB_URL}; this server cannot reach it "
                     f"({error_reason(error)}) — use the Rotten Tomatoes set or upload your own, or put "
-                    f"{IMDB_ARCHIVE} into {cache_dir('datasets')} by hand"
+                    f"{IMDB_ARCHIVE} into {datasets_folder()} by hand"
                 ) from None
-        save_parquet(_read_imdb_archive(archive, progress), cached)
-    frame = pd.read_parquet(cached)
+        frame = _read_imdb_archive(archive, progress)
+        notes = _keep_parsed(frame, cached)
+    else:
+        frame, notes = pd.read_parquet(cached), []
     table = TableFile(frame, title, "text", "utf-8", None, "text", "label")
     dataset = labelled_from_table(table, "text", "label")
+    dataset.notes += notes
     dataset.notes.append("Maas et al. (2011): train and test halves together; <br /> tags are read as spaces")
     report(progress, 1.0, "Ready")
     return dataset
