@@ -168,3 +168,50 @@ def test_loading_rotten_tomatoes_from_a_hand_fetched_sdist(project_root, monkeyp
     assert "Now using Rotten Tomatoes" in at.success[0].value
     assert _bars(at, "data.balance") == {"negative": 2, "positive": 3}
     assert any("rating exactly 0 (neither side of the threshold): 1" in warning.value for warning in at.warning)
+
+
+@pytest.mark.parametrize(
+    "name, content, message",
+    [("deep.json", b"[" * 100_000 + b"]" * 100_000, "nested more than 100 levels deep"),
+     ("deep.jsonl", b'{"text": "a", "label": ' + b"[" * 100_000 + b"]" * 100_000 + b"}\n", "(line 1)")],
+    ids=["json", "jsonl"],
+)
+def test_deeply_nested_json_is_a_message_not_an_exception(project_root, name, content, message):
+    at = _upload(_page(project_root), name, content)
+    assert not at.exception
+    assert message in at.error[0].value and "expected flat records" in at.error[0].value
+    assert _metrics(at)["Texts"] == "200"  # the page lives on, with the default set
+
+
+def test_a_field_over_128_kb_and_a_utf32_file_are_read(project_root):
+    long_text = "word " * 40_000
+    at = _upload(_page(project_root), "long.csv", f"text,label\n{long_text},pos\nshort,neg\n".encode())
+    assert not at.exception and not at.error
+    at.button(key="data.use").click().run()
+    assert not at.exception and not at.error and _metrics(at)["Texts"] == "2"
+    wide = "text,label\na fine film,pos\na dull film,neg\ngreat,pos\n".encode("utf-32")
+    at = _upload(at, "wide.csv", wide)
+    assert "encoding: `utf-32`" in " ".join(markdown.value for markdown in at.markdown)
+    at.button(key="data.use").click().run()
+    assert not at.exception and not at.error
+    assert _bars(at, "data.balance") == {"neg": 1, "pos": 2}
+
+
+def test_label_variants_are_shown_and_can_be_merged(project_root):
+    link = "*[x](javascript:alert(1))*"
+    content = (b"text,label\none,NEG\ntwo,Neg\nthree,NEG\nfour,pos\nfive,Pos\nsix,pos\nseven,NaN\n"
+               + f"eight,{link}\nnine,{link.upper()}\n".encode())
+    at = _upload(_page(project_root), "variants.csv", content)
+    assert not at.exception and not at.error
+    warning = next(warning.value for warning in at.warning if "differ only in case or spaces" in warning.value)
+    assert "'NEG' / 'Neg'; 'pos' / 'Pos'" in warning
+    assert "\\*\\[x\\](javascript:alert(1))\\*" in warning  # a visitor's label is shown as typed, not as a link
+    at.button(key="data.use").click().run()
+    assert _bars(at, "data.balance") == {"NEG": 2, "Neg": 1, "pos": 2, "Pos": 1, link: 1, link.upper(): 1}
+    assert any("missing label (written as 'NaN'): 1" in warning.value for warning in at.warning)
+    at.checkbox(key="data.merge_labels").check().run()
+    at.button(key="data.use").click().run()
+    assert not at.exception and not at.error
+    assert _bars(at, "data.balance") == {"NEG": 3, "pos": 3, link.upper(): 2}
+    assert any("merged classes that differ only in case or spaces: 'NEG' + 'Neg' → 'NEG'" in info.value
+               for info in at.info)
