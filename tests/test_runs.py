@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from embedlab.errors import EmbedLabError
-from embedlab.models.runs import delete_run, list_runs, read_run, save_run, workspace_dir, zip_run
+from embedlab.models.runs import damaged_runs, delete_run, list_runs, read_run, save_run, workspace_dir, zip_run
 
 
 class _ExplodingModel:
@@ -29,11 +29,16 @@ def test_saved_run_is_listed_and_predicts_like_the_original(tiny_run):
     assert tiny_run.test_split() is not None
 
 
-def test_a_save_that_fails_half_way_leaves_no_run_listed(tmp_path):
-    with pytest.raises(OSError):
-        save_run(tmp_path, _ExplodingModel(), {"name": "doomed"}, {}, {})
-    assert list_runs(tmp_path) == []
-    assert [child.name for child in tmp_path.iterdir()] == []
+def test_a_save_that_fails_half_way_leaves_no_run_listed(tmp_path, monkeypatch):
+    import tempfile
+
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "tmp"))
+    (tmp_path / "tmp").mkdir()
+    with pytest.raises(EmbedLabError, match="disk full"):
+        save_run(tmp_path / "runs", _ExplodingModel(), {"name": "doomed"}, {}, {})
+    assert list_runs(tmp_path / "runs") == []
+    assert [child.name for child in (tmp_path / "runs").iterdir()] == []
+    assert [child.name for child in (tmp_path / "tmp").iterdir()] == []
 
 
 def test_folders_that_are_not_runs_are_ignored(tmp_path, tiny_run):
@@ -42,6 +47,8 @@ def test_folders_that_are_not_runs_are_ignored(tmp_path, tiny_run):
     (tmp_path / "broken").mkdir()
     (tmp_path / "broken" / "config.json").write_text("{")
     assert list_runs(tmp_path) == []
+    # Not listed, but not silently gone either: the half run is reported as damaged.
+    assert [damaged.run_id for damaged in damaged_runs(tmp_path)] == ["broken"]
 
 
 def test_zip_holds_every_file_of_the_run(tiny_run):

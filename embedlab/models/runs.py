@@ -8,10 +8,13 @@ Layout of a runs folder (default ``./runs``, or ``$EMBEDLAB_RUNS_DIR``)::
                               metrics.json    test-split metrics
                               test_split.csv  the held-out texts and labels (optional)
 
-A run is written into a hidden ``.<run_id>.partial`` folder and renamed into place
-only when every file is complete: ``os.rename`` of a folder is atomic on one file
-system, and listing skips hidden folders. The workspace level keeps one visitor's
-runs apart from another's on a shared server (see ``embedlab_ui``).
+A run is written into a hidden ``.<run_id>.partial`` folder (every file synced to disk),
+loaded back and checked to predict as the trained model does, and only then renamed into
+place: ``os.rename`` of a folder is atomic on one file system, and listing skips hidden
+folders (see ``run_writing`` for what happens when a save fails). A run folder that cannot
+be read is not dropped silently: ``scan_runs`` reports it as a ``DamagedRun`` saying what
+is wrong and how to remove it. The workspace level keeps one visitor's runs apart from
+another's on a shared server (see ``embedlab_ui``).
 """
 
 from __future__ import annotations
@@ -28,7 +31,10 @@ import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from embedlab.data.spreadsheet import restored, spreadsheet_csv
 from embedlab.errors import EmbedLabError
+from embedlab.models import run_writing
+from embedlab.models.run_writing import ensure_writable_runs_folder  # noqa: F401 - part of this module's API
 
 MODEL_FILE = "model.keras"
 FILES = ("config.json", "history.json", "metrics.json")
@@ -88,7 +94,8 @@ class Run:
             return None
         import pandas as pd
 
-        return pd.read_csv(path, keep_default_na=False)
+        # Read back as written: the quotes that kept formulas inert in spreadsheets come off.
+        return restored(pd.read_csv(path, keep_default_na=False))
 
 
 _FINGERPRINTS: dict[tuple, str] = {}  # (path, size, mtime_ns) -> sha256 of the file: read-only facts
@@ -125,7 +132,12 @@ def save_run(
     test_split=None,
     run_id: str | None = None,
 ) -> Run:
-    """Write a complete run into ``directory`` atomically and return it.
+    """Write a complete run into ``directory`` atomically, check that it loads back, and return it.
+
+    The model is loaded back from the hidden folder and must predict a handful of the test
+    texts as the model in memory does before the folder is renamed into view; otherwise
+    the files are kept aside and EmbedLabError says where. A write that fails (disk full,
+    permission) saves the run in a temporary folder instead, and EmbedLabError says where.
 
     Args:
         directory: a workspace folder (``workspace_dir(...)``) or any runs folder.
@@ -137,33 +149,54 @@ def save_run(
         run_id: folder name; a new one is made if not given.
     """
     directory = Path(directory)
-    directory.mkdir(parents=True, exist_ok=True)
     run_id = run_id or new_run_id(config.get("name", ""))
-    final = directory / run_id
-    if final.exists():
-        raise EmbedLabError(f"a run named '{run_id}' already exists in {directory}; pick another name")
-    partial = directory / f".{run_id}.partial"
-    shutil.rmtree(partial, ignore_errors=True)
-    partial.mkdir()
-    try:
-        config = {**config, "run_id": run_id}
-        config.setdefault("created", time.strftime("%Y-%m-%dT%H:%M:%S"))
-        model.save(partial / MODEL_FILE)
+    config = {**config, "run_id": run_id}
+    config.setdefault("created", time.strftime("%Y-%m-%dT%H:%M:%S"))
+
+    def write_run(folder: Path) -> None:
+        model.save(folder / MODEL_FILE)
+        run_writing.add_class_names(folder / MODEL_FILE, config.get("class_names"))
+        run_writing.sync_path(folder / MODEL_FILE)
         for filename, payload in zip(FILES, (config, history, metrics)):
-            (partial / filename).write_text(json.dumps(payload, indent=2, default=_jsonable))
+            run_writing.write_durably(folder / filename, json.dumps(payload, indent=2, default=_jsonable))
         if test_split is not None:
-            test_split.to_csv(partial / "test_split.csv", index=False)
-        os.rename(partial, final)
+            run_writing.write_durably(folder / "test_split.csv", spreadsheet_csv(test_split))
+        run_writing.sync_path(folder)
+
+    final = directory / run_id
+    partial = directory / f".{run_id}.partial"
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+        run_writing.remove_stale_folders(directory)
+        if final.exists():
+            raise EmbedLabError(f"a run named '{run_id}' already exists in {directory}; pick another name")
+        shutil.rmtree(partial, ignore_errors=True)
+        partial.mkdir()
+        write_run(partial)
+    except OSError as error:
+        shutil.rmtree(partial, ignore_errors=True)
+        raise run_writing.save_elsewhere(write_run, run_id, directory, error) from None
     except BaseException:
         shutil.rmtree(partial, ignore_errors=True)
         raise
+    try:
+        run_writing.check_loads_back(model, partial / MODEL_FILE, run_writing.probe_texts(test_split))
+    except EmbedLabError as error:
+        raise run_writing.keep_unloadable(partial, model, str(error)) from None
+    except BaseException:
+        shutil.rmtree(partial, ignore_errors=True)
+        raise
+    os.rename(partial, final)
+    run_writing.sync_path(directory)
     return read_run(final)
 
 
 def read_run(path: Path | str) -> Run:
-    """Read one run folder; EmbedLabError if it is not a complete run."""
+    """Read one run folder; EmbedLabError if it is not a run, or a damaged one (what is wrong, how to remove it)."""
     path = Path(path)
     if not (path / MODEL_FILE).is_file() or not (path / "config.json").is_file():
+        if path.is_dir() and _looks_like_a_run(path):
+            raise EmbedLabError(_damaged_message(path, _missing_files(path)))
         raise EmbedLabError(
             f"{path} is not an EmbedLab run (expected {MODEL_FILE} and config.json in it); "
             "pick a folder made by training"
@@ -171,24 +204,123 @@ def read_run(path: Path | str) -> Run:
     payloads = []
     for filename in FILES:
         file = path / filename
-        payloads.append(json.loads(file.read_text()) if file.exists() else {})
+        if not file.exists():
+            payloads.append({})
+            continue
+        payload, problem = _read_json(file)
+        if problem:
+            raise EmbedLabError(_damaged_message(path, problem))
+        payloads.append(payload)
+    if not zipfile.is_zipfile(path / MODEL_FILE):
+        raise EmbedLabError(_damaged_message(path, f"{MODEL_FILE} is not a complete .keras file (cut short?)"))
     return Run(path, *payloads)
 
 
-def list_runs(directory: Path | str) -> list[Run]:
-    """Complete runs in ``directory``, newest first; hidden (partial) folders are skipped."""
+@dataclass(frozen=True)
+class DamagedRun:
+    """A run folder that cannot be read: where it is, what is wrong, and how to remove it."""
+
+    path: Path
+    problem: str
+
+    @property
+    def run_id(self) -> str:
+        return self.path.name
+
+    @property
+    def message(self) -> str:
+        return _damaged_message(self.path, self.problem)
+
+
+@dataclass(frozen=True)
+class RunListing:
+    """What a runs folder holds: the complete runs (newest first) and the damaged ones."""
+
+    runs: list[Run]
+    damaged: list[DamagedRun]
+
+
+def scan_runs(directory: Path | str) -> RunListing:
+    """Every run folder in ``directory``: complete runs newest first, and damaged ones with what is wrong.
+
+    Hidden folders (a save in progress, a run kept aside) are skipped, and hidden ``.partial``
+    folders an hour old are removed (a killed save left them). A folder with none of a run's
+    files is not ours and is ignored.
+    """
     directory = Path(directory)
     if not directory.is_dir():
-        return []
-    runs = []
-    for child in directory.iterdir():
+        return RunListing([], [])
+    run_writing.remove_stale_folders(directory)
+    runs, damaged = [], []
+    for child in sorted(directory.iterdir()):
         if child.name.startswith(".") or not child.is_dir():
             continue
         try:
             runs.append(read_run(child))
-        except (EmbedLabError, json.JSONDecodeError, OSError):
-            continue  # a folder someone else put here; not ours to list
-    return sorted(runs, key=lambda run: run.config.get("created", ""), reverse=True)
+        except EmbedLabError as error:
+            if _looks_like_a_run(child):
+                damaged.append(DamagedRun(child, _problem_of(error)))
+        except OSError as error:
+            damaged.append(DamagedRun(child, f"it cannot be read ({error.strerror or error})"))
+    runs.sort(key=lambda run: run.config.get("created", ""), reverse=True)
+    return RunListing(runs, damaged)
+
+
+def list_runs(directory: Path | str) -> list[Run]:
+    """Complete runs in ``directory``, newest first; ``scan_runs`` also gives the damaged ones."""
+    return scan_runs(directory).runs
+
+
+def damaged_runs(directory: Path | str) -> list[DamagedRun]:
+    """Run folders in ``directory`` that cannot be read, each with what is wrong and how to remove it."""
+    return scan_runs(directory).damaged
+
+
+def remove_damaged_run(damaged: DamagedRun) -> None:
+    """Remove a damaged run's folder (hidden first, as ``delete_run`` does)."""
+    doomed = damaged.path.with_name(f".{damaged.run_id}.deleting")
+    os.rename(damaged.path, doomed)
+    shutil.rmtree(doomed, ignore_errors=True)
+
+
+_DAMAGED_MARK = " is damaged: "
+_REMOVE_HINT = "; remove it with `rm -r "
+
+
+def _damaged_message(path: Path, problem: str) -> str:
+    return (f"the run folder {path}{_DAMAGED_MARK}{problem}{_REMOVE_HINT}{path}` "
+            "(or Remove in the app), or put back a good copy of the file")
+
+
+def _problem_of(error: EmbedLabError) -> str:
+    text = str(error)
+    if _DAMAGED_MARK in text:
+        return text.split(_DAMAGED_MARK, 1)[1].split(_REMOVE_HINT, 1)[0]
+    return text
+
+
+def _looks_like_a_run(path: Path) -> bool:
+    return any((path / name).exists() for name in (MODEL_FILE, *FILES))
+
+
+def _missing_files(path: Path) -> str:
+    missing = [name for name in (MODEL_FILE, "config.json") if not (path / name).is_file()]
+    return f"{' and '.join(missing)} {'is' if len(missing) == 1 else 'are'} missing"
+
+
+def _read_json(file: Path) -> tuple[dict, str]:
+    """A run file's JSON object, or ({}, what is wrong with it)."""
+    text = file.read_text(encoding="utf-8", errors="replace")
+    if not text.strip():
+        return {}, f"{file.name} is empty"
+    try:
+        payload = json.loads(text)
+    except (json.JSONDecodeError, RecursionError) as error:
+        where = f" (line {error.lineno}, column {error.colno})" if isinstance(error, json.JSONDecodeError) else ""
+        return {}, f"{file.name} is not valid JSON{where}"
+    if not isinstance(payload, dict):
+        return {}, f"{file.name} holds a {type(payload).__name__}, not the expected JSON object"
+    return payload, ""
 
 
 def delete_run(run: Run) -> None:
