@@ -75,6 +75,14 @@ def test_bad_input_is_one_line_and_exit_2(argv, message, capsys, tmp_path, monke
     assert message in error and len(error.splitlines()) == 1
 
 
+def test_an_out_folder_under_a_file_is_refused_before_training(tmp_path, capsys):
+    (tmp_path / "notes.txt").write_text("not a folder")
+    assert main(["train", "pang-lee-200", *SMALL, "--out", str(tmp_path / "notes.txt" / "runs")]) == 2
+    error = capsys.readouterr().err
+    assert "notes.txt is a file, not a folder" in error and "epoch" not in error  # no training happened
+    assert len(error.strip().splitlines()) == 1
+
+
 def test_train_and_evaluate_a_csv_file(tmp_path, capsys):
     """A CSV file named on the command line trains a run, and evaluate scores that run on the file."""
     from tests.conftest import NEGATIVE_SENTENCES, POSITIVE_SENTENCES

@@ -89,6 +89,7 @@ class TextProgress:
 
 def train_command(args: argparse.Namespace) -> tuple[dict, str]:
     from embedlab.models.architecture import ModelConfig
+    from embedlab.models.runs import ensure_writable_runs_folder
     from embedlab.models.splits import default_sequence_length
     from embedlab.models.training import train
     from embedlab.models.training_options import TrainingOptions
@@ -109,9 +110,11 @@ def train_command(args: argparse.Namespace) -> tuple[dict, str]:
         validation_split=args.validation_split, early_stopping=not args.no_early_stopping,
         patience=args.patience, monitor=args.monitor,
     )
+    # A bad --out (under a file, read-only, a full disk) fails now, not after the whole training.
+    out = ensure_writable_runs_folder(Path(args.out).expanduser())
     result = train(dataset, config, options, vectors, progress=TextProgress(), name=args.name,
                    text_column=args.text_column or "text", label_column=args.label_column or "label")
-    run = result.save(Path(args.out).expanduser())
+    run = result.save(out)
     summary = {"run": str(run.path), "name": run.name, "metrics": _short_metrics(result.metrics),
                "best_epoch": result.best_epoch, "epochs_run": len(result.history.get("loss", [])),
                "seconds": round(result.elapsed, 2)}
