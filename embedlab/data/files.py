@@ -168,10 +168,11 @@ def labelled_from_table(table: TableFile, text_column: str, label_column: str,
 
 def _missing_markers(labels: pd.Series, keep: pd.Series, dropped: dict[str, int]) -> pd.Series:
     """Where a kept row's label is a missing-value marker; counted in ``dropped`` under the spellings found."""
-    keys = labels[keep].map(label_key)
-    markers = keys.isin(MISSING_LABELS)
-    if markers.any():
-        spellings = ", ".join(repr(name) for name in sorted(labels[keep][markers].unique())[:5])
+    kept = labels[keep]
+    found = sorted(name for name in kept.unique() if label_key(name) in MISSING_LABELS)
+    markers = kept.isin(found)
+    if found:
+        spellings = ", ".join(repr(name) for name in found[:5])
         _count(dropped, f"missing label (written as {spellings})", markers.sum())
     return markers.reindex(labels.index, fill_value=False)
 

@@ -33,7 +33,11 @@ SNIFF_CHARACTERS = 1_000_000
 # Record values nested deeper than this are refused: a labelled example is a flat object, and a
 # structure nested near Python's recursion limit would fail later, wherever it is printed.
 MAX_JSON_DEPTH = 100
+# One decoder for every line (json.loads with an option builds a new one per call); raw control
+# characters inside strings (a tab pasted into a text) are accepted.
+_JSON = json.JSONDecoder(strict=False)
 _LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")  # quick test before the exact one below
 # A \\uD800–\\uDFFF escape that is not half of a pair: json.loads turns it into a lone surrogate.
 _LONE_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89abAB][0-9a-fA-F]{2}(?!\\u[dD][c-fC-F])"
                                     r"|(?<![0-9a-fA-F]{4})\\u[dD][c-fC-F][0-9a-fA-F]{2}")
@@ -68,8 +72,8 @@ def detect_format(text: str, name: str) -> str:
 def read_json(text: str, name: str, lines: bool) -> pd.DataFrame:
     r"""A list of JSON objects (``lines=False``) or one object per line, as rows.
 
-    Raw control characters inside strings (a tab pasted into a text) are accepted; lone
-    UTF-16 surrogates (``"\ud800"``) become U+FFFD, since no file or page can hold them.
+    Raw control characters inside strings are accepted; lone UTF-16 surrogates (``"\ud800"``)
+    become U+FFFD, since no file or page can hold them.
     """
     if lines:
         records = [_load_json(line, name, lines, number)
@@ -83,8 +87,9 @@ def read_json(text: str, name: str, lines: bool) -> pd.DataFrame:
             f"{name} holds JSON that is not a list of objects; expected records like "
             '[{"text": "a fine film", "label": "pos"}, …] — one object per example'
         )
-    _check_depth(records, name, lines)
-    if _LONE_SURROGATE_ESCAPE.search(text):
+    if text.count("{") + text.count("[") > len(records) + 1:  # more brackets than records: maybe nested
+        _check_depth(records, name, lines)
+    if _SURROGATE_ESCAPE.search(text) and _LONE_SURROGATE_ESCAPE.search(text):
         records = [_without_lone_surrogates(record) for record in records]
     return pd.DataFrame.from_records(records)
 
@@ -92,7 +97,7 @@ def read_json(text: str, name: str, lines: bool) -> pd.DataFrame:
 def _load_json(text: str, name: str, lines: bool, line_number: int | None):
     expected = ("one JSON object per line" if lines else 'a list of objects like [{"text": …, "label": …}, …]')
     try:
-        return json.loads(text, strict=False)
+        return _JSON.decode(text)
     except json.JSONDecodeError as error:
         line = line_number or error.lineno
         raise EmbedLabError(
