@@ -1,18 +1,30 @@
 """Figures of the Analogies page: analogy parallelograms and benchmark results of word vectors.
 
 Kept apart from ``charts`` (data and training figures). Words a visitor chose are shown as plain
-text: Plotly reads a few HTML tags in labels, so labels are escaped.
+text: Plotly reads a few HTML tags in labels, so labels are escaped. Numbers follow
+``embedlab_ui.numbers`` (its d3 formats).
 """
 
 from __future__ import annotations
 
 import html
 
+from embedlab_ui.numbers import PERCENT_D3, SCORE_D3
 
-def analogy_figure(points: list[dict], arrows: list[tuple[str, str]]):
-    """Words as labelled dots in a PCA plane; arrows for the two sides of the parallelogram."""
+# Label sizes in pixels: the normal page, and presentation mode (read from the back of a room
+# on a 1280×720 projector, where the normal 12 px labels were too small).
+LABEL_SIZE, LARGE_LABEL_SIZE = 13, 24
+SECTION_COLOUR, TOTAL_COLOUR = "#4C78A8", "#E45756"
+
+
+def analogy_figure(points: list[dict], arrows: list[tuple[str, str]], large: bool = False):
+    """Words as labelled dots in a PCA plane; arrows for the two sides of the parallelogram.
+
+    ``large``: presentation mode — labels, dots, arrows and the legend sized for a projector.
+    """
     import plotly.graph_objects as go
 
+    label_size = LARGE_LABEL_SIZE if large else LABEL_SIZE
     by_word = {point["word"]: point for point in points}
     figure = go.Figure()
     for role, colour, size in (("neighbour", "#9ca3af", 7), ("query", "#4f46e5", 11)):
@@ -21,33 +33,55 @@ def analogy_figure(points: list[dict], arrows: list[tuple[str, str]]):
             x=[point["x"] for point in chosen], y=[point["y"] for point in chosen], mode="markers+text",
             # Plotly reads a few HTML tags in labels; vocabulary words are shown as plain text.
             text=[html.escape(point["word"]) for point in chosen], textposition="top center",
-            marker={"color": colour, "size": size}, name="your words" if role == "query" else "neighbours",
-            hoverinfo="text",
+            textfont={"size": label_size + (2 if role == "query" else 0)},
+            marker={"color": colour, "size": size * (1.6 if large else 1)},
+            name="your words" if role == "query" else "neighbours", hoverinfo="text", cliponaxis=False,
         ))
     for start, end in arrows:
         if start in by_word and end in by_word:
             figure.add_annotation(x=by_word[end]["x"], y=by_word[end]["y"], ax=by_word[start]["x"],
                                   ay=by_word[start]["y"], xref="x", yref="y", axref="x", ayref="y",
-                                  showarrow=True, arrowhead=3, arrowwidth=2, arrowcolor="#ef4444", text="")
-    figure.update_layout(height=460, margin={"l": 10, "r": 10, "t": 30, "b": 10},
+                                  showarrow=True, arrowhead=3, arrowwidth=3 if large else 2, arrowcolor="#ef4444",
+                                  text="")
+    figure.update_layout(height=560 if large else 460, margin={"l": 30, "r": 30, "t": 40, "b": 10},
                          xaxis={"visible": False}, yaxis={"visible": False, "scaleanchor": "x"},
-                         legend={"orientation": "h"})
+                         legend={"orientation": "h", "font": {"size": label_size}}, font={"size": label_size})
     return figure
 
 
-def section_accuracy_figure(sections, vectors_name: str):
-    """Analogy accuracy per section (a table with ``section`` and ``accuracy`` columns)."""
-    import plotly.express as px
+def section_accuracy_figure(rows: list[dict], vectors_name: str):
+    """Analogy accuracy per section, and the semantic and syntactic totals drawn apart (another colour, at the end).
 
-    chart = px.bar(sections, x="section", y="accuracy", text_auto=".1%",
-                   title=f"Accuracy per section — {html.escape(vectors_name)}")
-    return chart.update_yaxes(tickformat=".0%")
+    ``rows``: dicts with ``section``, ``accuracy`` and ``kind`` ("section" or "total"),
+    as ``embedlab_ui.benchmark_tables.section_rows`` makes them.
+    """
+    import plotly.graph_objects as go
+
+    figure = go.Figure()
+    for kind, name, colour in (("section", "section", SECTION_COLOUR), ("total", "semantic / syntactic total",
+                                                                         TOTAL_COLOUR)):
+        chosen = [row for row in rows if row["kind"] == kind]
+        figure.add_trace(go.Bar(
+            x=[row["section"] for row in chosen], y=[row["accuracy"] for row in chosen], name=name,
+            marker={"color": colour, "pattern": {"shape": "/" if kind == "total" else ""}},
+            text=[row["accuracy"] for row in chosen], texttemplate=f"%{{y:{PERCENT_D3}}}",
+            hovertemplate=f"%{{x}}: %{{y:{PERCENT_D3}}}<extra></extra>"))
+    figure.update_layout(title=f"Accuracy per section — {html.escape(vectors_name)}", legend={"orientation": "h"},
+                         yaxis={"tickformat": ".0%", "title": "accuracy"}, xaxis={"title": ""},
+                         margin={"l": 10, "r": 10, "t": 50, "b": 10})
+    return figure
 
 
-def correlation_figure(table, vectors_name: str):
-    """Pearson and Spearman correlation with human judgements, per word-pair set."""
-    import plotly.express as px
+def correlation_figure(results: list[dict], vectors_name: str):
+    """Pearson and Spearman correlation with human judgements, per word-pair set (the benchmarks' rows)."""
+    import plotly.graph_objects as go
 
-    long = table.melt(id_vars="name", value_vars=["pearson", "spearman"], var_name="correlation")
-    return px.bar(long, x="name", y="value", color="correlation", barmode="group",
-                  title=f"Correlation with human judgements — {html.escape(vectors_name)}")
+    figure = go.Figure()
+    for key, name, colour in (("pearson", "Pearson", SECTION_COLOUR), ("spearman", "Spearman", "#F58518")):
+        figure.add_trace(go.Bar(x=[row["name"] for row in results], y=[row[key] for row in results], name=name,
+                                marker={"color": colour}, texttemplate=f"%{{y:{SCORE_D3}}}",
+                                hovertemplate=f"%{{x}} {name}: %{{y:{SCORE_D3}}}<extra></extra>"))
+    figure.update_layout(barmode="group", title=f"Correlation with human judgements — {html.escape(vectors_name)}",
+                         yaxis={"title": "correlation", "tickformat": ".1f"}, xaxis={"title": "word-pair set"},
+                         legend={"orientation": "h"}, margin={"l": 10, "r": 10, "t": 50, "b": 10})
+    return figure

@@ -1,13 +1,18 @@
-"""Analogies: king − man + woman, nearest neighbours, similarity, and the standard benchmarks."""
+"""Analogies: king − man + woman, nearest neighbours, similarity, and the standard benchmarks.
+
+One rule for the analogy: every change applies at once (a word when Enter is pressed or the
+box is left, a setting when it is changed). Both methods answer over the whole vocabulary in
+a fraction of a second, so a Solve button would only add a step, and an instructor at a
+projector sees each change as soon as it is made.
+"""
 
 from __future__ import annotations
-
 
 import streamlit as st
 
 from embedlab.errors import EmbedLabError
-from embedlab.vectors.similarity import METHODS, analogy_map, neighbors, similarity, solve_analogy
-from embedlab_ui import vector_charts
+from embedlab.vectors.similarity import METHODS, analogy_map, lookup, neighbors, similarity, solve_analogy
+from embedlab_ui import benchmark_tables, numbers, vector_charts
 from embedlab_ui.session import route_through_app, show_error
 from embedlab_ui.vectors import current_vectors
 
@@ -16,6 +21,12 @@ route_through_app()  # a deep link on a fresh server still gets app.py's frame
 FORM, LISTS = "a − b + c", "Lists of positive and negative words"
 METHOD_LABELS = {"cosadd": "3CosAdd", "cosmul": "3CosMul"}
 MAX_MAP_WORDS = 12  # query words in the map; each brings a few neighbours
+# Presentation mode: type and tables large enough to read from the back of a room (static CSS, no user text).
+PRESENTATION_CSS = """<style>
+[data-testid="stMain"] [data-testid="stMarkdownContainer"] p, [data-testid="stMain"] input { font-size: 1.3rem !important; }
+[data-testid="stMain"] [data-testid="stTable"] td, [data-testid="stMain"] [data-testid="stTable"] th { font-size: 1.7rem !important; }
+[data-testid="stMain"] h3 { font-size: 2.2rem !important; }
+</style>"""
 
 
 def split_words(text: str) -> list[str]:
@@ -27,7 +38,7 @@ def ranked_table(results: list[tuple[str, float]], score_name: str = "score"):
     import pandas as pd
 
     return pd.DataFrame({"rank": range(1, len(results) + 1), "word": [word for word, _ in results],
-                         score_name: [score for _, score in results]})
+                         score_name: [numbers.score(value) for _, value in results]})
 
 
 def query_inputs(mode: str) -> tuple[list[str], list[str], list[tuple[str, str]], str]:
@@ -53,57 +64,75 @@ def query_inputs(mode: str) -> tuple[list[str], list[str], list[tuple[str, str]]
 
 
 def query_options(vectors) -> dict:
-    left, middle, right = st.columns([2, 1, 2])
-    method = left.radio("Method", list(METHODS), format_func=METHOD_LABELS.get, horizontal=True,
-                        key="analogies.method")
-    left.caption(METHODS[method])
-    topn = middle.number_input("Answers", min_value=1, max_value=100, value=10, key="analogies.topn")
-    exclude = right.toggle("Exclude the input words", value=True, key="analogies.exclude")
-    right.caption("The query words are left out of the answers (gensim's rule)." if exclude else
-                  "The query words may appear among the answers (often the top one).")
+    left, middle, right = st.columns([1, 2, 2])
+    topn = left.number_input("Answers", min_value=1, max_value=100, value=10, key="analogies.topn")
+    exclude = middle.toggle("Exclude the input words", value=True, key="analogies.exclude")
+    middle.caption("The query words are left out of the answers (gensim's rule)." if exclude else
+                   "The query words may appear among the answers (often the top one).")
     restrict = right.toggle("Search only the most frequent words", value=False, key="analogies.restrict_on")
     restrict_vocab = None
     if restrict:
         restrict_vocab = right.number_input("How many of the most frequent words", min_value=1,
                                             max_value=len(vectors), value=min(30_000, len(vectors)), step=1_000,
                                             key="analogies.restrict")
-    return {"method": method, "topn": int(topn), "exclude_inputs": exclude,
+    return {"topn": int(topn), "exclude_inputs": exclude,
             "restrict_vocab": None if restrict_vocab is None else int(restrict_vocab)}
 
 
-def show_analogy(vectors) -> None:
+def show_answers(answer, method: str, topn: int, large: bool) -> None:
+    """One method's answers: its name and rule, the expected word's rank, the ranked words."""
+    st.subheader(METHOD_LABELS[method])
+    st.caption(METHODS[method].split(": ", 1)[1])
+    if answer.expected_note:
+        (st.success if answer.expected_rank and answer.expected_rank <= topn else st.info)(answer.expected_note)
+    table = ranked_table(answer.results)
+    if large:  # a plain HTML table, whose type the presentation style can enlarge
+        st.table(table.set_index("rank"))
+    else:
+        st.dataframe(table, hide_index=True, width="stretch", key=f"analogies.results.{method}")
+
+
+def show_analogy(vectors, large: bool) -> None:
+    st.caption("Every change applies at once: type a word and press Enter, or change a setting.")
     mode = st.radio("Query", [FORM, LISTS], horizontal=True, key="analogies.mode")
-    with st.form("analogies.form", border=False):
-        positive, negative, arrows, expected = query_inputs(mode)
-        st.form_submit_button("Solve", type="primary")
+    positive, negative, arrows, expected = query_inputs(mode)
     options = query_options(vectors)
     try:
-        answer = solve_analogy(vectors, positive, negative, expected=expected, **options)
+        answers = {method: solve_analogy(vectors, positive, negative, expected=expected, method=method, **options)
+                   for method in METHOD_LABELS}
     except EmbedLabError as error:
         show_error(error)
         return
-    if not answer.results:
+    for note in answers["cosadd"].query.notes:
+        st.info(note, icon=":material/match_case:")
+    if not answers["cosadd"].results:
         st.info("No word is left to answer with; search more words or include the input words.")
         return
-    if answer.expected_note:
-        (st.success if answer.expected_rank and answer.expected_rank <= options["topn"] else st.info)(
-            answer.expected_note)
-    results_column, map_column = st.columns([2, 3])
-    results_column.dataframe(ranked_table(answer.results), hide_index=True, width="stretch",
-                             key="analogies.results")
-    top_answer = answer.results[0][0]
-    map_words = [*answer.query.positive, *answer.query.negative, top_answer][:MAX_MAP_WORDS]
+    for column, (method, answer) in zip(st.columns(2), answers.items()):
+        with column:
+            show_answers(answer, method, options["topn"], large)
+    query = answers["cosadd"].query
+    tops = list(dict.fromkeys(answer.results[0][0] for answer in answers.values()))
+    map_words = list(dict.fromkeys([*query.positive, *query.negative, *tops]))[:MAX_MAP_WORDS]
     try:
         points = analogy_map(vectors, map_words, neighbors_per_word=4)
     except EmbedLabError as error:
         show_error(error)
         return
-    arrows = [(start, top_answer if end == "?" else end) for start, end in arrows]
-    with map_column:
-        st.plotly_chart(vector_charts.analogy_figure(points, arrows), key="analogies.map")
-        st.caption("Your words, the top answer and four neighbours of each, projected to 2-D with PCA. "
-                   + ("The red arrows b → a and c → answer are the two sides of the parallelogram: the more "
-                      "parallel, the cleaner the analogy." if arrows else ""))
+    lookups = dict(zip(positive + negative, query.positive + query.negative))  # as typed → as looked up
+    arrows = [(lookups.get(start, start), tops[0] if end == "?" else lookups.get(end, end)) for start, end in arrows]
+    st.plotly_chart(vector_charts.analogy_figure(points, arrows, large=large), key="analogies.map")
+    st.caption("Your words, the top answer of each method and four neighbours of each, projected to 2-D with PCA. "
+               + ("The red arrows b → a and c → 3CosAdd's answer are the two sides of the parallelogram: the more "
+                  "parallel, the cleaner the analogy." if arrows else ""))
+
+
+def looked_up(vectors, word: str) -> str:
+    """``word`` as it is found (lower-cased when only that is known, said under the field)."""
+    used, note = lookup(vectors, word)
+    if note:
+        st.caption(note)
+    return used
 
 
 def show_neighbours(vectors) -> None:
@@ -113,8 +142,8 @@ def show_neighbours(vectors) -> None:
         word = st.text_input("Word", value="frog", key="analogies.neighbor_word")
         topn = st.number_input("How many", min_value=1, max_value=100, value=10, key="analogies.neighbor_topn")
         try:
-            st.dataframe(ranked_table(neighbors(vectors, word, topn=int(topn)), "cosine"), hide_index=True,
-                         width="stretch", key="analogies.neighbors")
+            st.dataframe(ranked_table(neighbors(vectors, looked_up(vectors, word), topn=int(topn)), "cosine"),
+                         hide_index=True, width="stretch", key="analogies.neighbors")
         except EmbedLabError as error:
             show_error(error)
     with right:
@@ -122,7 +151,8 @@ def show_neighbours(vectors) -> None:
         first = st.text_input("First word", value="cat", key="analogies.similarity_first")
         second = st.text_input("Second word", value="dog", key="analogies.similarity_second")
         try:
-            st.metric("Cosine similarity", f"{similarity(vectors, first, second):.4f}")
+            first, second = looked_up(vectors, first), looked_up(vectors, second)
+            st.metric("Cosine similarity", numbers.score(similarity(vectors, first, second)))
             st.caption("1 = the same direction, 0 = unrelated, −1 = opposite.")
         except EmbedLabError as error:
             show_error(error)
@@ -137,7 +167,7 @@ def analogy_benchmark(vectors_fingerprint: str, restrict_vocab: int, _vectors) -
     result = evaluate_word_analogies(_vectors, restrict_vocab=restrict_vocab,
                                      progress=lambda fraction, message: bar.progress(fraction, message))
     bar.empty()
-    return result.to_dict()
+    return {**result.to_dict(), "skipped_examples": result.skipped_examples, "counts": result.counts_sentence()}
 
 
 @st.cache_data(show_spinner="Scoring WordSim353 and SimLex999…", max_entries=16)
@@ -148,11 +178,28 @@ def similarity_benchmark(vectors_fingerprint: str, restrict_vocab: int, _vectors
     return [result.to_dict() for result in evaluate_similarity_sets(_vectors, restrict_vocab=restrict_vocab)]
 
 
-def show_benchmarks(vectors) -> None:
-    import pandas as pd
+def show_analogy_scores(vectors, key: tuple) -> None:
+    result = analogy_benchmark(*key, vectors)
+    total = result["total"]
+    st.metric("Analogy accuracy", numbers.percent(total["accuracy"]),
+              help=f"{numbers.count(total['correct'])} of {numbers.count(total['questions'])} questions scored")
+    st.caption(result["counts"] + ".")
+    st.plotly_chart(vector_charts.section_accuracy_figure(benchmark_tables.section_rows(result), vectors.name),
+                    key="analogies.sections_chart")
+    st.dataframe(benchmark_tables.section_table(result), hide_index=True, width="stretch",
+                 key="analogies.sections_table")
+    with st.expander("Some wrong answers (a is to b as c is to expected; the vectors said answer)"):
+        st.dataframe(benchmark_tables.wrong_table(result), hide_index=True, width="stretch")
+    if result["skipped_examples"]:
+        with st.expander(f"Skipped questions ({numbers.count(result['skipped'])}): a word is missing"):
+            st.dataframe(benchmark_tables.skipped_table(result["skipped_examples"]), hide_index=True, width="stretch")
+            if result["skipped"] > len(result["skipped_examples"]):
+                st.caption(f"The first {len(result['skipped_examples'])} are listed.")
 
+
+def show_benchmarks(vectors) -> None:
     st.caption("Google's 19,544 analogy questions and two sets of human similarity judgements, scored with "
-               "gensim's rules (questions with a word outside the searched vocabulary are skipped).")
+               "gensim's rules (questions with a word outside the searched vocabulary are skipped and counted).")
     restrict_vocab = int(st.number_input("Known words (the N most frequent)", min_value=1, value=300_000,
                                          step=10_000, key="analogies.benchmark_restrict"))
     key = (vectors.fingerprint, restrict_vocab)
@@ -164,34 +211,30 @@ def show_benchmarks(vectors) -> None:
         done.add(("similarity", *key))
     try:
         if ("analogies", *key) in done:
-            result = analogy_benchmark(*key, vectors)
-            total = result["total"]
-            st.metric("Analogy accuracy", f"{total['accuracy']:.2%}",
-                      help=f"{total['correct']:,} of {total['questions']:,} questions; "
-                           f"{result['skipped']:,} skipped for unknown words")
-            sections = pd.DataFrame(result["sections"] + result["groups"])
-            st.plotly_chart(vector_charts.section_accuracy_figure(sections, vectors.name), key="analogies.sections_chart")
-            st.dataframe(sections, hide_index=True, width="stretch", key="analogies.sections_table",
-                         column_config={"accuracy": st.column_config.NumberColumn(format="percent")})
-            with st.expander("Some wrong answers (a is to b as c is to expected; the vectors said answer)"):
-                st.dataframe(pd.DataFrame(result["wrong_examples"]), hide_index=True, width="stretch")
+            show_analogy_scores(vectors, key)
         if ("similarity", *key) in done:
-            table = pd.DataFrame(similarity_benchmark(*key, vectors))
-            st.plotly_chart(vector_charts.correlation_figure(table, vectors.name), key="analogies.similarity_chart")
-            st.dataframe(table, hide_index=True, width="stretch", key="analogies.similarity_table")
+            results = similarity_benchmark(*key, vectors)
+            st.plotly_chart(vector_charts.correlation_figure(results, vectors.name), key="analogies.similarity_chart")
+            st.dataframe(benchmark_tables.similarity_table(results), hide_index=True, width="stretch",
+                         key="analogies.similarity_table")
     except EmbedLabError as error:
         show_error(error)
 
 
 st.session_state.setdefault("analogies.benchmarked", set())  # benchmarks this visitor asked for
 
-st.title("Analogies")
+title_column, mode_column = st.columns([3, 1], vertical_alignment="bottom")
+title_column.title("Analogies")
+large = mode_column.toggle("Presentation mode", key="analogies.present",
+                           help="Large type, tables and map labels, for a projector.")
+if large:
+    st.html(PRESENTATION_CSS)
 st.caption("Word arithmetic (king − man + woman ≈ queen), nearest neighbours, and how the vectors score on "
            "the standard benchmarks.")
 vectors = current_vectors()
 analogy_tab, neighbours_tab, benchmark_tab = st.tabs(["Analogy", "Neighbours & similarity", "Benchmarks"])
 with analogy_tab:
-    show_analogy(vectors)
+    show_analogy(vectors, large)
 with neighbours_tab:
     show_neighbours(vectors)
 with benchmark_tab:
