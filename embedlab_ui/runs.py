@@ -12,30 +12,74 @@ from __future__ import annotations
 import numpy as np
 import streamlit as st
 
-from embedlab.models.runs import Run, list_runs
-from embedlab_ui.session import runs_folder
+from embedlab.errors import EmbedLabError
+from embedlab.models.runs import DamagedRun, Run, remove_damaged_run, scan_runs
+from embedlab_ui.numbers import percent
+from embedlab_ui.session import literal, runs_folder, show_error
 
 MODELS_KEY = "runs.models"  # st.session_state: {key: loaded thing}, oldest first
 MAX_MODELS = 4  # models kept per visitor (the chosen one plus three to compare); older ones are dropped
 
 
+STOPPED_MARK = "stopped early"
+
+
+def stopped(run: Run) -> bool:
+    """True for a run that the Stop button ended (its metrics say so): often near chance, never a default."""
+    return bool(run.metrics.get("stopped"))
+
+
 def run_label(run: Run) -> str:
-    """One line that tells runs apart: name, embedding, encoder, test accuracy."""
+    """One line that tells runs apart: name, embedding, encoder, test accuracy, and whether it was stopped."""
     model = run.config.get("model", {})
     accuracy = run.metrics.get("accuracy")
-    score = f" · test acc {accuracy:.1%}" if isinstance(accuracy, (int, float)) else ""
-    return f"{run.name} · {model.get('embedding', '?')} · {model.get('encoder', '?')}{score}"
+    score = f" · test acc {percent(accuracy)}" if isinstance(accuracy, (int, float)) else ""
+    mark = f" · {STOPPED_MARK}" if stopped(run) else ""
+    return f"{run.name} · {model.get('embedding', '?')} · {model.get('encoder', '?')}{score}{mark}"
+
+
+def default_run_index(runs: list[Run]) -> int:
+    """Where a picker over ``runs`` (newest first) starts: the newest run that finished normally."""
+    return next((index for index, run in enumerate(runs) if not stopped(run)), 0)
+
+
+def default_runs(runs: list[Run], count: int) -> list[Run]:
+    """The first ``count`` runs a multi-picker starts with: newest first, runs that were stopped left out."""
+    return [run for run in runs if not stopped(run)][:count]
 
 
 def run_picker(label: str, key: str, help: str | None = None) -> Run | None:
-    """A selectbox of this visitor's runs, newest first; None (with a hint) when there are none."""
-    runs = list_runs(runs_folder())
+    """A selectbox of this visitor's runs, newest first, starting on the newest that was not stopped.
+
+    Damaged run folders are shown as a note under it (what is wrong, a button to remove them),
+    never as a choice; None (with a hint) when there is no run to pick.
+    """
+    listing = scan_runs(runs_folder())
+    show_damaged(listing.damaged, key)
+    runs = listing.runs
     if not runs:
         st.info("No trained runs yet. Train one on the **Train** page, then come back.")
         return None
     by_id = {run.run_id: run for run in runs}
-    chosen = st.selectbox(label, list(by_id), format_func=lambda run_id: run_label(by_id[run_id]), key=key, help=help)
+    chosen = st.selectbox(label, list(by_id), index=default_run_index(runs),
+                          format_func=lambda run_id: run_label(by_id[run_id]), key=key, help=help)
     return by_id[chosen]
+
+
+def show_damaged(damaged: list[DamagedRun], key: str) -> None:
+    """A note per damaged run folder: which one, what is wrong, and a button that removes it."""
+    for item in damaged:
+        note, button = st.columns([5, 1], vertical_alignment="center")
+        note.warning(f"Run folder “{literal(item.run_id)}” is damaged and cannot be used: {literal(item.problem)}.",
+                     icon=":material/broken_image:")
+        if button.button("Remove it", key=f"{key}.remove_damaged.{item.run_id}"):
+            try:
+                remove_damaged_run(item)
+            except OSError as error:
+                show_error(EmbedLabError(f"could not remove {item.run_id} ({error.strerror or error}); "
+                                         f"remove the folder {item.path} by hand"))
+                return
+            st.rerun()
 
 
 def remembered(key: tuple, make):

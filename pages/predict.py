@@ -189,7 +189,9 @@ def show_batch(predictor) -> None:
         column_config={column: st.column_config.ProgressColumn(column, min_value=0.0, max_value=1.0, format="percent")
                        for column in table.columns if column.startswith("p(")},
     )
-    st.download_button("Download CSV", table.to_csv(index=False).encode("utf-8"), file_name="predictions.csv",
+    from embedlab.data.spreadsheet import spreadsheet_csv  # texts like "=HYPERLINK(…)" stay inert in a spreadsheet
+
+    st.download_button("Download CSV", spreadsheet_csv(table).encode("utf-8"), file_name="predictions.csv",
                        mime="text/csv", key="predict.batch_download")
 
 
