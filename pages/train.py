@@ -11,7 +11,7 @@ from embedlab.models.runs import delete_run, list_runs, rename_run, zip_run
 from embedlab.models.training_options import TrainingOptions
 from embedlab_ui import training as ui
 from embedlab_ui.datasets import current_dataset
-from embedlab_ui.runs import run_label
+from embedlab_ui.runs import default_run_index, default_runs, run_label
 from embedlab_ui.session import literal, route_through_app, runs_folder, show_error
 
 route_through_app()  # a deep link on a fresh server still gets app.py's frame
@@ -110,8 +110,8 @@ def runs_tab() -> None:
         return
     ui.show_metrics_table(runs, key="train.runs_table")
     by_id = {run.run_id: run for run in runs}
-    chosen = st.selectbox("Run", list(by_id), format_func=lambda run_id: run_label(by_id[run_id]),
-                          key="train.run_pick")
+    chosen = st.selectbox("Run", list(by_id), index=default_run_index(runs),
+                          format_func=lambda run_id: run_label(by_id[run_id]), key="train.run_pick")
     run = by_id[chosen]
     left, middle, right = st.columns([3, 1, 1], vertical_alignment="bottom")
     new_name = left.text_input("Name", value=run.name, key=f"train.rename.{run.run_id}", max_chars=120)
@@ -123,6 +123,9 @@ def runs_tab() -> None:
             show_error(error)
     right.download_button("Download .zip", zip_run(run), file_name=f"{run.run_id}.zip", mime="application/zip",
                           key="train.download")
+    right.download_button("Download .keras", run.model_path.read_bytes(), file_name=f"{run.run_id}.keras",
+                          mime="application/octet-stream", key="train.download_keras",
+                          help="The model alone (with its class names): load it on the Predict page or in Keras.")
     confirm_delete(run)
     ui.show_results(run, "runs")
 
@@ -151,7 +154,7 @@ def compare_tab() -> None:
         st.info("Train two or more runs to compare them here.")
         return
     by_id = {run.run_id: run for run in runs}
-    chosen = st.multiselect("Runs to compare", list(by_id), default=list(by_id)[: min(3, len(by_id))],
+    chosen = st.multiselect("Runs to compare", list(by_id), default=[run.run_id for run in default_runs(runs, 3)],
                             format_func=lambda run_id: run_label(by_id[run_id]), key="train.compare")
     if chosen:
         ui.show_comparison([by_id[run_id] for run_id in chosen], key="train.compare_view")
