@@ -230,7 +230,7 @@ def test_second_load_comes_from_the_cache_without_parsing(tmp_path, monkeypatch)
     def no_parse(*args, **kwargs):
         raise AssertionError("parsed again")
 
-    monkeypatch.setattr("embedlab.vectors.io.parse_vectors", no_parse)
+    monkeypatch.setattr("embedlab.vectors.io.parse_stream", no_parse)
     second = load_vectors(path)
     _assert_same(second)
     assert isinstance(second.vectors, np.memmap)  # memory-mapped from the cache's .npy

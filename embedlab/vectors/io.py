@@ -1,7 +1,8 @@
 """Reading and writing word-vector files: the default set, files by path or upload, a parse cache, export.
 
 Parsing itself (formats told apart by content) lives in ``embedlab.vectors.parsing``.
-A parsed file is cached as a float32 ``.npy`` plus a words file under
+Files are refused by size before they are read, and read in bounded pieces
+(``embedlab.vectors.streams``). A parsed file is cached as a float32 ``.npy`` plus a words file under
 ``cache_dir("vectors")``, keyed by the file's resolved path, size and modification
 time, so loading the same unchanged file again is a memory map, not a parse.
 """
@@ -17,7 +18,8 @@ from pathlib import Path
 import numpy as np
 
 from embedlab.errors import EmbedLabError
-from embedlab.vectors.parsing import parse_vectors
+from embedlab.vectors.parsing import parse_stream
+from embedlab.vectors.streams import max_vector_bytes, open_vector_bytes, open_vector_path, too_big
 from embedlab.vectors.word_vectors import WordVectors
 
 DEFAULT_VECTORS_NAME = "GloVe 6B 50d"
@@ -44,7 +46,7 @@ def load_default_vectors() -> WordVectors:
 
 
 DEFAULT_SPEC = "glove-6b-50d"
-CACHE_VERSION = 1  # bump when the parser's output for the same file could change
+CACHE_VERSION = 2  # bump when the parser's output for the same file could change
 
 
 def load_vectors(spec: str | Path | None = None, *, use_cache: bool = True) -> WordVectors:
@@ -64,40 +66,54 @@ def load_vectors(spec: str | Path | None = None, *, use_cache: bool = True) -> W
     return load_vector_file(spec, use_cache=use_cache)
 
 
-def load_vector_file(path: str | Path, *, use_cache: bool = True) -> WordVectors:
-    """Read one vector file (any supported format), through the parse cache unless ``use_cache`` is False."""
+def load_vector_file(path: str | Path, *, use_cache: bool = True, max_bytes: int | None = None) -> WordVectors:
+    """Read one vector file (any supported format), through the parse cache unless ``use_cache`` is False.
+
+    ``max_bytes`` (default: ``EMBEDLAB_MAX_VECTOR_MB``) bounds the file, its unpacked bytes and its
+    matrix; a bigger file is refused before it is read. Rows whose numbers are NaN, infinite or too
+    large are left out and counted in ``notes``.
+    """
     path = check_vector_path(path)
+    limit = max_bytes or max_vector_bytes()
     metadata_path = projector_metadata_path(path)
     sources = [path] + ([metadata_path] if metadata_path else [])
+    for source in sources:
+        if source.stat().st_size > limit:
+            raise too_big(source.name, source.stat().st_size, limit)
     key = _cache_key(sources)
     if use_cache:
         cached = _read_cache(key)
         if cached is not None:
-            return WordVectors(cached[0], cached[1], name=path.name)
+            return WordVectors(cached[0], cached[1], name=path.name, notes=cached[2])
     try:
-        data = path.read_bytes()
         metadata = metadata_path.read_bytes() if metadata_path else None
     except OSError as error:
-        raise EmbedLabError(f"cannot read {path} ({error.strerror}); check the file's permissions") from None
-    parsed = parse_vectors(data, path.name, metadata)
-    vectors = _word_vectors(parsed.words, parsed.matrix, path.name)
+        raise EmbedLabError(f"cannot read {metadata_path} ({error.strerror}); check the file's permissions") from None
+    with open_vector_path(path, limit) as stream:
+        parsed = parse_stream(stream, metadata)
+    vectors = _word_vectors(parsed.words, parsed.matrix, path.name, parsed.notes)
     if use_cache:
-        _write_cache(key, vectors.words, vectors.vectors, parsed.format, path)
+        _write_cache(key, vectors, parsed.format, path)
     return vectors
 
 
-def load_vectors_from_bytes(data: bytes, filename: str) -> WordVectors:
+def load_vectors_from_bytes(data: bytes, filename: str, *, max_bytes: int | None = None) -> WordVectors:
     """Vectors from an uploaded file's bytes (any supported format except a Projector TSV, which needs two files)."""
-    parsed = parse_vectors(bytes(data), filename)
-    return _word_vectors(parsed.words, parsed.matrix, filename)
+    with open_vector_bytes(bytes(data), filename, max_bytes or max_vector_bytes()) as stream:
+        parsed = parse_stream(stream)
+    return _word_vectors(parsed.words, parsed.matrix, filename, parsed.notes)
 
 
-def _word_vectors(words: list[str], matrix: np.ndarray, name: str) -> WordVectors:
+def _word_vectors(words: list[str], matrix: np.ndarray, name: str, notes: list[str]) -> WordVectors:
     """A WordVectors keeping the first of duplicate words and its row, as gensim does."""
-    vectors = WordVectors(words, matrix, name=name)
+    vectors = WordVectors(words, matrix, name=name, notes=notes)
     if len(vectors.key_to_index) < len(words):
-        rows = list(vectors.key_to_index.values())  # first rows, in file order
-        vectors = WordVectors([words[row] for row in rows], np.asarray(matrix)[rows], name=name)
+        rows = np.fromiter(vectors.key_to_index.values(), dtype=np.int64)  # first rows, in file order
+        # Moved up in place, a block at a time: row i comes from row rows[i] >= i, never from one moved already.
+        for start in range(0, len(rows), 65_536):
+            block = rows[start:start + 65_536]
+            matrix[start:start + len(block)] = matrix[block]
+        vectors = WordVectors([words[row] for row in rows.tolist()], matrix[:len(rows)], name=name, notes=notes)
     return vectors
 
 
@@ -141,27 +157,28 @@ def vector_cache_files(key: str) -> tuple[Path, Path]:
     return folder / f"{key}.npy", folder / f"{key}.json"
 
 
-def _read_cache(key: str) -> tuple[list[str], np.ndarray] | None:
+def _read_cache(key: str) -> tuple[list[str], np.ndarray, list[str]] | None:
     try:
         matrix_path, words_path = vector_cache_files(key)
         if not (matrix_path.is_file() and words_path.is_file()):
             return None
-        words = json.loads(words_path.read_text(encoding="utf-8"))["words"]
+        payload = json.loads(words_path.read_text(encoding="utf-8"))
+        words, notes = payload["words"], [str(note) for note in payload.get("notes", [])]
         matrix = np.load(matrix_path, mmap_mode="r")
-    except (OSError, ValueError, KeyError):
+    except (OSError, ValueError, KeyError, TypeError):
         return None  # unreadable or half-written entry: parse again
     if matrix.ndim != 2 or matrix.shape[0] != len(words) or matrix.dtype != np.float32:
         return None
-    return words, matrix
+    return words, matrix, notes
 
 
-def _write_cache(key: str, words: list[str], matrix: np.ndarray, format: str, source: Path) -> None:
+def _write_cache(key: str, vectors: WordVectors, format: str, source: Path) -> None:
     """Save a parse for next time; a cache that cannot be written only costs speed, so errors are ignored."""
     try:
         matrix_path, words_path = vector_cache_files(key)
         # The words file is written last: an entry counts only once both files are complete.
-        _atomic_write(matrix_path, lambda handle: np.save(handle, matrix, allow_pickle=False))
-        payload = {"words": words, "format": format, "source": str(source)}
+        _atomic_write(matrix_path, lambda handle: np.save(handle, vectors.vectors, allow_pickle=False))
+        payload = {"words": vectors.words, "format": format, "source": str(source), "notes": vectors.notes}
         _atomic_write(words_path, lambda handle: handle.write(json.dumps(payload, ensure_ascii=False).encode()))
         # Entries of earlier versions of the same file are stale now; a reader that still
         # maps one keeps its pages (POSIX), so removing them is safe.

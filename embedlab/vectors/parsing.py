@@ -16,23 +16,25 @@ lines of GloVe and word2vec are read by ``embedlab.vectors.text_parsing``.
 
 from __future__ import annotations
 
-import gzip
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
 from embedlab.errors import EmbedLabError
-from embedlab.vectors.text_parsing import parse_text
+from embedlab.vectors.rows import RowCollector, check_shape
+from embedlab.vectors.streams import VectorStream, has_content, max_vector_bytes, open_vector_bytes
+from embedlab.vectors.text_parsing import parse_text, raise_extra_line
 
 FASTTEXT_MAGIC = b"\xba\x16\x4f\x2f"
 WORD_COLUMNS = ("word", "token", "label", "name")  # metadata.tsv columns that hold the word, in order of preference
 _SAMPLE_LINES = 200  # lines read to infer a GloVe file's dimension
+_MAX_WORD_BYTES = 10_000  # a word2vec binary word longer than this means the entries are misaligned
 
 
 @dataclass
 class ParsedVectors:
-    """Words as the file lists them (duplicates possible), their float32 matrix, and the format found.
+    """Words as the file lists them (duplicates possible), their float32 matrix, the format found, and notes.
 
     ``embedlab.vectors.io`` turns this into a WordVectors, keeping the first of duplicate words.
     """
@@ -40,63 +42,76 @@ class ParsedVectors:
     words: list[str]
     matrix: np.ndarray
     format: str  # "glove", "word2vec", "word2vec-binary" or "projector"
+    notes: list[str] = field(default_factory=list)  # rows left out, and why
 
 
 def parse_vectors(data: bytes, filename: str, metadata: bytes | None = None) -> ParsedVectors:
     """Parse a word-vector file's bytes; ``metadata`` is the metadata.tsv of a Projector vectors.tsv.
 
     Args:
-        data: the whole file (gzip-compressed files are unpacked first).
+        data: the whole file (gzip-compressed files are unpacked as they are read).
         filename: shown in error messages.
         metadata: bytes of the Projector metadata file, when ``data`` is a Projector vectors.tsv.
 
     Returns:
         ParsedVectors; raises EmbedLabError naming the line and the problem for malformed input.
     """
-    if data[:2] == b"\x1f\x8b":
-        try:
-            data = gzip.decompress(data)
-        except (OSError, EOFError) as error:
-            raise EmbedLabError(f"{filename} looks gzip-compressed but cannot be unpacked ({error})") from None
-    if data[:3] == b"\xef\xbb\xbf":
-        data = data[3:]  # a UTF-8 byte-order mark some editors add
-    _refuse_other_formats(data, filename)
-    first_end = data.find(b"\n")
-    first_line = (data if first_end < 0 else data[:first_end]).rstrip()
-    header = _word2vec_header(first_line)
+    with open_vector_bytes(data, filename, max_vector_bytes()) as stream:
+        return parse_stream(stream, metadata)
+
+
+def parse_stream(stream: VectorStream, metadata: bytes | None = None) -> ParsedVectors:
+    """Parse a vector file read piece by piece (``embedlab.vectors.streams``): memory stays bounded by its matrix."""
+    with np.errstate(over="ignore", invalid="ignore"):  # 1e39 becomes inf in float32: dropped and noted, not warned
+        return _parse_stream(stream, metadata)
+
+
+def _parse_stream(stream: VectorStream, metadata: bytes | None) -> ParsedVectors:
+    filename = stream.filename
+    start = 3 if stream.head[:3] == b"\xef\xbb\xbf" else 0  # a UTF-8 byte-order mark some editors add
+    head = stream.head[start:]
+    _refuse_other_formats(stream, head)
+    first_end = head.find(b"\n")
+    first_line = (head if first_end < 0 else head[:first_end]).rstrip()
+    header = _word2vec_header(first_line) if first_end >= 0 or stream.complete else None
     if header is not None:
         count, dim = header
-        body = data[first_end + 1:] if first_end >= 0 else b""
-        if _looks_like_text(body, dim):
-            words, matrix = parse_text(body, filename, dim, first_line_number=2, expected_count=count)
-            return ParsedVectors(words, matrix, "word2vec")
-        words, matrix = _parse_binary(data, first_end + 1, filename, count, dim)
-        return ParsedVectors(words, matrix, "word2vec-binary")
+        if count == 0 or dim == 0:
+            raise EmbedLabError(f"{filename} holds no vectors: its header says {count} words of {dim} dimensions")
+        check_shape(filename, count, dim, stream.limit)
+        body_start = start + first_end + 1 if first_end >= 0 else len(stream.head)
+        if _looks_like_text(stream.head[body_start:], dim, stream.complete):
+            return _parse_text_stream(stream, body_start, dim, 2, count, "word2vec")
+        return _parse_binary_stream(stream, body_start, count, dim)
+    if b"\x00" in head:
+        raise EmbedLabError(f"{filename} holds binary data (NUL bytes), not word vectors; expected GloVe/word2vec "
+                            "text, word2vec binary (with its 'count dim' header) or a Projector vectors.tsv")
     if b"\t" in first_line and _all_numbers(first_line.split(b"\t")):
         if metadata is None:
             raise EmbedLabError(
                 f"{filename} is a TensorFlow Projector vectors file (numbers only, no words); "
                 "its words are in metadata.tsv — put metadata.tsv beside it and load the vectors file by path"
             )
-        matrix = _parse_projector_vectors(data, filename)
-        words = parse_projector_metadata(metadata, expected_rows=matrix.shape[0])
-        return ParsedVectors(words, matrix, "projector")
-    dim = _infer_glove_dim(data, filename)
-    words, matrix = parse_text(data, filename, dim, first_line_number=1, expected_count=None)
-    return ParsedVectors(words, matrix, "glove")
+        return _parse_projector_stream(stream, start, len(first_line.split(b"\t")), metadata)
+    dim = _infer_glove_dim(head, filename, stream.complete)
+    return _parse_text_stream(stream, start, dim, 1, None, "glove")
 
 
-def _refuse_other_formats(data: bytes, filename: str) -> None:
-    if not data[:65536].strip() and not data.strip():  # look at the head first: strip() copies the file
-        raise EmbedLabError(
-            f"{filename} is empty; expected word vectors (GloVe/word2vec text or binary, Projector TSV)"
-        )
-    if data[:4] == FASTTEXT_MAGIC:
+def _refuse_other_formats(stream: VectorStream, head: bytes) -> None:
+    filename = stream.filename
+    if not has_content(head):
+        if stream.complete:
+            raise EmbedLabError(
+                f"{filename} is empty; expected word vectors (GloVe/word2vec text or binary, Projector TSV)"
+            )
+        raise EmbedLabError(f"{filename} starts with a megabyte of blank space; expected word vectors from its "
+                            "first line — remove the blank lines at its start")
+    if head[:4] == FASTTEXT_MAGIC:
         raise EmbedLabError(
             f"{filename} is a fastText model (.bin), not a vector file; load the .vec text file fastText "
             "writes beside it, or export one with `fasttext print-word-vectors`"
         )
-    if data[:6] == b"\x93NUMPY" or data[:1] == b"\x80" or data[:2] == b"PK":
+    if head[:6] == b"\x93NUMPY" or head[:1] == b"\x80" or head[:2] == b"PK":
         raise EmbedLabError(
             f"{filename} is a NumPy, pickle or zip file, not a word-vector file; save the vectors as word2vec "
             "text (gensim: `kv.save_word2vec_format(path)`) and load that"
@@ -110,12 +125,12 @@ def _word2vec_header(line: bytes) -> tuple[int, int] | None:
     return None
 
 
-def _looks_like_text(body: bytes, dim: int) -> bool:
+def _looks_like_text(body: bytes, dim: int, complete: bool) -> bool:
     """True if the first entry after a word2vec header is a text line of a word and ``dim`` numbers."""
     end = body.find(b"\n")
     line = (body if end < 0 else body[:end]).rstrip()
     if not line:
-        return not body.strip()  # nothing after the header: let the text parser report it
+        return not has_content(body)  # nothing after the header: let the text parser report it
     try:
         line.decode("utf-8")
     except UnicodeDecodeError:
@@ -132,54 +147,132 @@ def _all_numbers(fields: list[bytes]) -> bool:
     return len(fields) > 0
 
 
-def _infer_glove_dim(data: bytes, filename: str) -> int:
+def _infer_glove_dim(head: bytes, filename: str, complete: bool) -> int:
     """The most common field count among the first lines, less one (the word)."""
-    sample = [line.rstrip() for line in data[: 1 << 20].split(b"\n")[:_SAMPLE_LINES]]
+    lines = head.split(b"\n", _SAMPLE_LINES)  # the first 200 lines, then the rest in one piece
+    if len(lines) > _SAMPLE_LINES or (not complete and len(lines) > 1):
+        lines = lines[:-1]  # the rest, or a line cut by the end of the head
+    sample = [line.rstrip() for line in lines]
     counts = Counter(len(line.split(b" ")) for line in sample if line)
     fields = counts.most_common(1)[0][0]
     first_number, first_line = next((n, line) for n, line in enumerate(sample, start=1) if line)
     if fields < 2 or not _all_numbers(first_line.split(b" ")[-(fields - 1):]):
         shown = first_line[:60].decode("utf-8", errors="replace")
         raise EmbedLabError(
-            f"{filename} holds no vectors: line {first_number} ('{shown}') is not a word followed by numbers; "
+            f"{filename} holds no vectors: line {first_number} ({shown!r}) is not a word followed by numbers; "
             "expected GloVe/word2vec text, word2vec binary or a Projector vectors.tsv"
         )
     return fields - 1
 
 
-def _parse_binary(data: bytes, start: int, filename: str, count: int, dim: int) -> tuple[list[str], np.ndarray]:
-    """word2vec binary entries: word, a space, ``dim`` float32 (little-endian), maybe a newline."""
-    if count == 0 or dim == 0:
-        raise EmbedLabError(f"{filename} holds no vectors: its header says {count} words of {dim} dimensions")
-    size, width = len(data), 4 * dim
-    words: list[str] = []
-    chunks: list[bytes] = []
-    position = start
-    for entry in range(1, count + 1):
-        while position < size and data[position] == 0x0A:  # gensim strips a newline before each word
-            position += 1
-        space = data.find(b" ", position, position + 10_000)
-        if space < 0 or space + 1 + width > size:
-            raise EmbedLabError(
-                f"{filename} is cut short: entry {entry} of the {count} its header promises (byte {position}) "
-                f"has no complete word and {dim} float32 numbers — download or copy the file again"
-            )
-        words.append(data[position:space].decode("utf-8", errors="replace"))
-        chunks.append(data[space + 1:space + 1 + width])
-        position = space + 1 + width
-    if data[position:].strip():
+def _expected_rows(stream: VectorStream, start: int) -> int | None:
+    """About how many lines the file holds, from the head's average line length (None if unknown)."""
+    sample = stream.head[start:]
+    lines = sample.count(b"\n")
+    if stream.complete:
+        return lines + 1
+    if stream.size is None or lines == 0:
+        return None
+    return int((stream.size - start) * lines / len(sample)) + 1
+
+
+def _parse_text_stream(stream: VectorStream, start: int, dim: int, first_line_number: int,
+                       expected_count: int | None, format: str) -> ParsedVectors:
+    """GloVe or word2vec text lines, a piece at a time (``text_parsing`` reads each piece)."""
+    filename = stream.filename
+    estimate = _expected_rows(stream, start)
+    if expected_count is None and not stream.complete:
+        check_shape(filename, estimate, dim, stream.limit)  # a file of short numbers outgrows its bytes
+    guesses = [rows for rows in (expected_count, estimate) if rows is not None]
+    collector = RowCollector(dim, filename, stream.limit, min(guesses) if guesses else None)
+    line_number = first_line_number
+    for piece in stream.line_pieces(start):
+        if has_content(piece):
+            words, block = parse_text(piece, filename, dim, line_number, None)
+            if expected_count is not None and collector.parsed + len(words) > expected_count:
+                raise_extra_line(piece, filename, dim, line_number, expected_count, collector.parsed)
+            collector.add(words, block)
+        line_number += piece.count(b"\n")
+    if collector.parsed == 0:
+        raise EmbedLabError(f"{filename} holds no vectors: no line after the header has a word and {dim} numbers")
+    if expected_count is not None and collector.parsed != expected_count:
         raise EmbedLabError(
-            f"{filename}: the header says {count} words, but more data follows entry {count} (byte {position}) — "
-            "fix the count in the header"
+            f"{filename}: the header (line 1) says {expected_count} words, but the file holds {collector.parsed} "
+            "vector lines — the file may be cut short, or fix the count in the header"
         )
-    matrix = np.frombuffer(b"".join(chunks), dtype="<f4").reshape(count, dim).astype(np.float32)
-    return words, matrix
+    return _finished(collector, format)
 
 
-def _parse_projector_vectors(data: bytes, filename: str) -> np.ndarray:
-    lines = [line.rstrip(b"\r") for line in data.split(b"\n")]
-    numbered = [(n, line) for n, line in enumerate(lines, start=1) if line.strip()]
-    dim = len(numbered[0][1].split(b"\t"))
+def _finished(collector: RowCollector, format: str) -> ParsedVectors:
+    words, matrix, notes = collector.finish()
+    if not words:
+        raise EmbedLabError(f"{collector.filename} holds no usable vectors: {notes[0]}")
+    return ParsedVectors(words, matrix, format, notes)
+
+
+def _parse_binary_stream(stream: VectorStream, start: int, count: int, dim: int) -> ParsedVectors:
+    """word2vec binary entries: word, a space, ``dim`` float32 (little-endian), maybe a newline."""
+    filename, width = stream.filename, 4 * dim
+    known = None if stream.size is None else (stream.size - start) // (width + 2)
+    collector = RowCollector(dim, filename, stream.limit, min(count, known) if known is not None else count)
+    buffer, position, offset, entry = b"", 0, start, 0  # offset: the file's byte at buffer[0]
+    for piece in stream.raw_pieces(start):
+        offset += position
+        buffer, position = buffer[position:] + piece, 0
+        words, numbers = [], []
+        while entry < count:
+            while position < len(buffer) and buffer[position] == 0x0A:  # gensim strips a newline before each word
+                position += 1
+            space = buffer.find(b" ", position, position + _MAX_WORD_BYTES)
+            if space < 0 or space + 1 + width > len(buffer):
+                if space < 0 and len(buffer) - position >= _MAX_WORD_BYTES:
+                    _raise_cut_short(filename, entry + 1, count, offset + position, dim)
+                break  # the rest of this entry is in the next piece
+            words.append(buffer[position:space].decode("utf-8", errors="replace"))
+            numbers.append(buffer[space + 1:space + 1 + width])
+            position = space + 1 + width
+            entry += 1
+        if words:
+            collector.add(words, np.frombuffer(b"".join(numbers), dtype="<f4").reshape(-1, dim))
+        if entry == count and has_content(buffer[position:]):
+            break
+    if entry < count:
+        _raise_cut_short(filename, entry + 1, count, offset + position, dim)
+    if has_content(buffer[position:]):
+        raise EmbedLabError(
+            f"{filename}: the header says {count} words, but more data follows entry {count} "
+            f"(byte {offset + position}) — fix the count in the header"
+        )
+    return _finished(collector, "word2vec-binary")
+
+
+def _raise_cut_short(filename: str, entry: int, count: int, byte: int, dim: int) -> None:
+    raise EmbedLabError(
+        f"{filename} is cut short: entry {entry} of the {count} its header promises (byte {byte}) "
+        f"has no complete word and {dim} float32 numbers — download or copy the file again"
+    )
+
+
+def _parse_projector_stream(stream: VectorStream, start: int, dim: int, metadata: bytes) -> ParsedVectors:
+    """A Projector vectors.tsv a piece at a time; row ``i`` takes the ``i``-th word of metadata.tsv."""
+    filename = stream.filename
+    words = projector_metadata_words(metadata)
+    collector = RowCollector(dim, filename, stream.limit, len(words))
+    line_number = 1
+    for piece in stream.line_pieces(start):
+        block = _parse_projector_piece(piece, filename, dim, line_number)
+        first = collector.parsed
+        collector.add((words[first:first + len(block)] + [""] * len(block))[:len(block)], block)
+        line_number += piece.count(b"\n")
+    _check_metadata_rows(len(words), collector.parsed)
+    return _finished(collector, "projector")
+
+
+def _parse_projector_piece(piece: bytes, filename: str, dim: int, first_line_number: int) -> np.ndarray:
+    lines = [line.rstrip(b"\r") for line in piece.split(b"\n")]
+    numbered = [(n, line) for n, line in enumerate(lines, start=first_line_number) if line.strip()]
+    if not numbered:
+        return np.empty((0, dim), dtype=np.float32)
     if all(line.count(b"\t") == dim - 1 for _, line in numbered):
         try:
             return np.array(b"\t".join(line for _, line in numbered).split(b"\t"), dtype=np.float32).reshape(-1, dim)
@@ -203,6 +296,13 @@ def parse_projector_metadata(data: bytes, expected_rows: int) -> list[str]:
     The Projector's rule: with more than one column the first row names the columns. The
     word column is the first of "word", "token", "label", "name" present, else the first column.
     """
+    words = projector_metadata_words(data)
+    _check_metadata_rows(len(words), expected_rows)
+    return words
+
+
+def projector_metadata_words(data: bytes) -> list[str]:
+    """The words of a metadata.tsv, one per vectors.tsv row (see ``parse_projector_metadata``)."""
     text = data.decode("utf-8", errors="replace")
     if text.startswith("\ufeff"):
         text = text[1:]
@@ -213,9 +313,12 @@ def parse_projector_metadata(data: bytes, expected_rows: int) -> list[str]:
         columns = [column.strip().lower() for column in lines[0].split("\t")]
         column = next((columns.index(name) for name in WORD_COLUMNS if name in columns), 0)
         lines = [(line.split("\t") + [""] * len(columns))[column] for line in lines[1:]]
-    if len(lines) != expected_rows:
+    return lines
+
+
+def _check_metadata_rows(words: int, rows: int) -> None:
+    if words != rows:
         raise EmbedLabError(
-            f"metadata.tsv has {len(lines)} words but vectors.tsv has {expected_rows} rows; they must match line "
+            f"metadata.tsv has {words} words but vectors.tsv has {rows} rows; they must match line "
             "for line (with more than one column, metadata.tsv's first row is the header)"
         )
-    return lines

@@ -110,8 +110,19 @@ def parse_text_bulk(body: bytes, dim: int) -> tuple[list[str] | None, np.ndarray
     return frame[0].tolist(), matrix
 
 
+def raise_extra_line(body: bytes, filename: str, dim: int, first_line_number: int, expected_count: int,
+                     counted_before: int) -> None:
+    """Raise the error naming the first line of ``body`` past the ``expected_count`` a word2vec header gave.
+
+    ``counted_before`` lines were read before ``body`` (a file is parsed a piece at a time).
+    """
+    _parse_text_lines(body, filename, dim, first_line_number, expected_count, counted_before)
+    raise EmbedLabError(f"{filename}: the header (line 1) says {expected_count} words, but the file holds more "
+                        "— fix the count in the header")  # not reached: the line is named above
+
+
 def _parse_text_lines(body: bytes, filename: str, dim: int, first_line_number: int,
-                      expected_count: int | None) -> tuple[list[str], np.ndarray]:
+                      expected_count: int | None, counted_before: int = 0) -> tuple[list[str], np.ndarray]:
     """One line at a time: the last ``dim`` fields are numbers, everything before is the word."""
     words: list[str] = []
     numbers: list[bytes] = []
@@ -132,7 +143,7 @@ def _parse_text_lines(body: bytes, filename: str, dim: int, first_line_number: i
                 f"{filename}, line {number}: found {found} number{'s' if found != 1 else ''} after the word, "
                 f"expected {dim} (the dimension of the first lines) — the file may be cut short or mixed"
             )
-        if expected_count is not None and len(words) == expected_count:
+        if expected_count is not None and counted_before + len(words) == expected_count:
             raise EmbedLabError(
                 f"{filename}, line {number}: the header (line 1) says {expected_count} words, but the file holds "
                 "more — fix the count in the header"
@@ -142,7 +153,7 @@ def _parse_text_lines(body: bytes, filename: str, dim: int, first_line_number: i
         line_numbers.append(number)
     if not words:
         raise EmbedLabError(f"{filename} holds no vectors: no line after the header has a word and {dim} numbers")
-    if expected_count is not None and len(words) != expected_count:
+    if expected_count is not None and counted_before + len(words) != expected_count:
         raise EmbedLabError(
             f"{filename}: the header (line 1) says {expected_count} words, but the file holds {len(words)} "
             "vector lines — the file may be cut short, or fix the count in the header"

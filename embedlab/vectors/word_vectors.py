@@ -26,6 +26,7 @@ class WordVectors:
         words: the vocabulary, most frequent first; no duplicates.
         vectors: float32 array of shape ``(len(words), dim)``.
         name: a short human name for the set ("GloVe 6B 50d").
+        notes: what the loader decided that a person should see (rows it left out, and why).
 
     Example:
         >>> wv = WordVectors(["king", "queen"], np.eye(2, dtype=np.float32), name="tiny")
@@ -36,6 +37,7 @@ class WordVectors:
     words: list[str]
     vectors: np.ndarray
     name: str = "vectors"
+    notes: list[str] = field(default_factory=list)
     key_to_index: dict[str, int] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -117,9 +119,9 @@ class WordVectors:
     def head(self, n: int) -> "WordVectors":
         """The ``n`` most frequent words as a new set (shares memory where it can)."""
         n = max(1, min(int(n), len(self)))
-        return WordVectors(self.words[:n], self.vectors[:n], name=self.name)
+        return WordVectors(self.words[:n], self.vectors[:n], name=self.name, notes=self.notes)
 
     def subset(self, words: list[str]) -> "WordVectors":
         """The given known words, in the order given; unknown ones raise EmbedLabError."""
         rows = [self.index(word) for word in words]
-        return WordVectors(list(words), np.asarray(self.vectors[rows]), name=self.name)
+        return WordVectors(list(words), np.asarray(self.vectors[rows]), name=self.name, notes=self.notes)
