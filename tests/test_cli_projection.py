@@ -2,6 +2,7 @@
 
 import json
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -90,3 +91,66 @@ def test_png_without_a_browser_says_what_to_install(tmp_path, capsys, monkeypatc
     error = capsys.readouterr().err
     assert "needs Chromium or Chrome" in error and "apt-get install chromium" in error and not png.exists()
     assert out.exists()  # the coordinates were written before the figure failed
+
+
+@pytest.mark.parametrize("top", ["0", "-5"])
+def test_top_must_be_positive(tmp_path, capsys, top):
+    """Before, --top 0 silently mapped the default 2,000 words."""
+    assert main(["project", "--top", top, "--out", str(tmp_path / "x.csv")]) == 2
+    error = capsys.readouterr().err
+    assert f"--top {top} maps no words; give a positive number" in error and error.count("\n") == 1
+    assert not (tmp_path / "x.csv").exists()
+
+
+@pytest.fixture
+def no_projection(monkeypatch):
+    """Fail the test if vectors are loaded: a bad output path must be refused before any work."""
+    def loaded(*args, **kwargs):
+        raise AssertionError("vectors were loaded before the output path was checked")
+
+    monkeypatch.setattr("embedlab.cli.projection_commands.vectors_from", loaded)
+
+
+@pytest.mark.parametrize("option, where, message", [
+    ("--out", "file/map.csv", "is under a file"),
+    ("--out", "file/deeper/map.csv", "is under a file"),
+    ("--out", "folder", "is a folder; give a file name inside it"),
+    ("--out", "missing/map.csv", "folder {tmp}/missing does not exist"),
+    ("--html", "file/map.html", "is under a file"),
+    ("--png", "folder", "is a folder"),
+])
+def test_output_paths_are_checked_before_the_map(tmp_path, capsys, no_projection, option, where, message):
+    (tmp_path / "file").write_text("a file, not a folder")
+    (tmp_path / "folder").mkdir()
+    argv = ["project", "--top", "50", "--out", str(tmp_path / "ok.csv")]
+    argv = argv[:-2] + ["--out", str(tmp_path / where)] if option == "--out" else argv + [option, str(tmp_path / where)]
+    assert main(argv) == 2
+    error = capsys.readouterr().err
+    assert message.format(tmp=tmp_path) in error and error.count("\n") == 1
+
+
+def test_an_unwritable_output_file_is_refused_before_the_map(tmp_path, capsys, no_projection, monkeypatch):
+    import builtins
+
+    out = tmp_path / "locked.csv"
+    out.write_text("")
+    real_open = builtins.open
+
+    def read_only(path, mode="r", *args, **kwargs):
+        if str(path) == str(out) and any(flag in mode for flag in "wa+"):
+            raise PermissionError(13, "Permission denied", str(path))
+        return real_open(path, mode, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "open", read_only)  # root ignores chmod, so the refusal is simulated
+    assert main(["project", "--top", "50", "--out", str(out)]) == 2
+    assert "locked.csv cannot be written (Permission denied)" in capsys.readouterr().err
+
+
+def test_a_vector_files_notes_reach_the_project_command(tmp_path, capsys):
+    vectors = tmp_path / "v.txt"
+    rows = np.random.default_rng(1).normal(size=(30, 4))
+    vectors.write_text("".join(f"w{i} {' '.join(map(str, row))}\n" for i, row in enumerate(rows)) + "bad nan 1 1 1\n")
+    assert main(["project", "--vectors", str(vectors), "--method", "pca", "--out", str(tmp_path / "m.csv"),
+                 "--json"]) == 0
+    result = json.loads(capsys.readouterr().out)
+    assert result["words"] == 30 and result["notes"][0].startswith("1 word of v.txt left out ('bad')")

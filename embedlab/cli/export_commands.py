@@ -51,7 +51,7 @@ def export_command(args: argparse.Namespace) -> tuple[dict, str]:
             )
         files = list(save_projector_tsv(vectors, out))
     result = {"vectors": vectors.name, "format": args.format, "words": len(vectors), "dim": vectors.dim,
-              "files": [str(path) for path in files]}
+              "files": [str(path) for path in files], "notes": list(vectors.notes)}
     text = f"wrote {len(vectors):,} words x {vectors.dim} dimensions of {vectors.name} to " + ", ".join(
         str(path) for path in files)
-    return result, text
+    return result, "\n".join([text, *(f"note: {note}" for note in vectors.notes)])

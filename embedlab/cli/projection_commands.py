@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import argparse
+import os
+import tempfile
 from pathlib import Path
 
 from embedlab.cli.options import add_json_flag, add_vectors_flag, vectors_from
@@ -41,16 +43,18 @@ def project_command(args: argparse.Namespace) -> tuple[dict, str]:
     from embedlab.maps.pipeline import MapParams, build_map
     from embedlab.maps.words import pasted_words, top_words
 
+    if args.top is not None and args.top < 1:
+        raise EmbedLabError(f"--top {args.top} maps no words; give a positive number of words, e.g. --top 2000")
+    out = Path(args.out).expanduser()
+    for option, path in (("--out", out), ("--html", args.html), ("--png", args.png)):
+        if path:
+            _writable(option, Path(path).expanduser())  # before the map: a map takes a while, then is lost
     vectors = _source(args)
     choice = pasted_words(vectors, " ".join(args.words)) if args.words else top_words(vectors, args.top or 2_000)
-    notes = list(choice.notes)
+    notes = list(vectors.notes) + list(choice.notes)
     if choice.unknown:
         notes.append(choice.unknown_message(vectors.name, limit=None))
     params = MapParams(args.method, args.n_components, args.n_neighbors, args.min_dist, args.metric, args.seed)
-    out = Path(args.out).expanduser()
-    for path in (out, args.html, args.png):
-        if path:
-            _writable(Path(path).expanduser())
     word_map = build_map(vectors, choice.words, params)
     projection = word_map.projection
     word_map.table().to_csv(out, index=False)
@@ -93,7 +97,25 @@ def _source(args):
     return vectors_from(args)
 
 
-def _writable(path: Path) -> None:
-    if not path.parent.exists():
-        raise EmbedLabError(f"folder {path.parent} does not exist; create it or write elsewhere")
+def _writable(option: str, path: Path) -> None:
+    """Raise EmbedLabError unless a file can be written at ``path``: its folder exists and takes files."""
+    if path.is_dir():
+        raise EmbedLabError(f"{option} {path} is a folder; give a file name inside it, e.g. {path / 'map.csv'}")
+    folder = path.parent
+    if not folder.is_dir():
+        above = next((parent for parent in folder.parents if parent.exists()), None)
+        if folder.exists() or (above is not None and not above.is_dir()):
+            raise EmbedLabError(f"{option} {path} is under a file ({above if not folder.exists() else folder}), "
+                                "not a folder; write somewhere else")
+        raise EmbedLabError(f"{option}: folder {folder} does not exist; create it or write elsewhere")
+    try:
+        if path.exists():
+            with open(path, "ab"):
+                pass  # opened for writing, nothing written
+        else:
+            with tempfile.NamedTemporaryFile(dir=folder, prefix=".embedlab-check-"):
+                pass
+    except OSError as error:
+        reason = os.strerror(error.errno) if error.errno else str(error)
+        raise EmbedLabError(f"{option} {path} cannot be written ({reason}); pick a writable folder") from None
 

@@ -58,6 +58,12 @@ def _add_restrict_vocab(parser: argparse.ArgumentParser, default: int | None, wh
     parser.add_argument("--restrict-vocab", type=int, default=default, metavar="N", help=what)
 
 
+def _with_notes(result: dict, text: str, vectors) -> tuple[dict, str]:
+    """The loader's notes (rows left out of a vector file, and why) in the JSON and under the text."""
+    result["notes"] = list(vectors.notes)
+    return result, "\n".join([text, *(f"note: {note}" for note in vectors.notes)])
+
+
 def _table(rows: list[tuple[str, float]], number_format: str = "{:.4f}") -> str:
     width = max((len(word) for word, _ in rows), default=4)
     return "\n".join(f"{rank:>3}  {word:<{width}}  {number_format.format(score)}"
@@ -74,7 +80,7 @@ def analogy_command(args: argparse.Namespace) -> tuple[dict, str]:
     result = {"positive": args.positive, "negative": args.negative, "method": args.method,
               "vectors": vectors.name, "results": [{"word": w, "score": s} for w, s in results]}
     query = " + ".join(args.positive) + "".join(f" − {word}" for word in args.negative)
-    return result, f"{query}  ({args.method}, {vectors.name})\n{_table(results)}"
+    return _with_notes(result, f"{query}  ({args.method}, {vectors.name})\n{_table(results)}", vectors)
 
 
 def neighbors_command(args: argparse.Namespace) -> tuple[dict, str]:
@@ -84,7 +90,7 @@ def neighbors_command(args: argparse.Namespace) -> tuple[dict, str]:
     vectors = vectors_from(args)
     results = neighbors(vectors, args.word, topn=args.topn, restrict_vocab=args.restrict_vocab)
     result = {"word": args.word, "vectors": vectors.name, "results": [{"word": w, "score": s} for w, s in results]}
-    return result, f"nearest to {args.word}  ({vectors.name})\n{_table(results)}"
+    return _with_notes(result, f"nearest to {args.word}  ({vectors.name})\n{_table(results)}", vectors)
 
 
 def similarity_command(args: argparse.Namespace) -> tuple[dict, str]:
@@ -93,8 +99,8 @@ def similarity_command(args: argparse.Namespace) -> tuple[dict, str]:
 
     vectors = vectors_from(args)
     value = similarity(vectors, args.first, args.second)
-    return ({"first": args.first, "second": args.second, "similarity": value, "vectors": vectors.name},
-            f"{value:.4f}")
+    return _with_notes({"first": args.first, "second": args.second, "similarity": value, "vectors": vectors.name},
+                       f"{value:.4f}", vectors)
 
 
 def benchmark_command(args: argparse.Namespace) -> tuple[dict, str]:
@@ -107,8 +113,8 @@ def benchmark_command(args: argparse.Namespace) -> tuple[dict, str]:
         lines = [f"{'set':<12} {'pearson':>8} {'spearman':>9} {'pairs':>6} {'unknown':>8}"]
         lines += [f"{r.name:<12} {r.pearson:>8.4f} {r.spearman:>9.4f} {r.pairs:>6} {r.oov_ratio:>7.1f}%"
                   for r in results]
-        return {"vectors": vectors.name, "restrict_vocab": args.restrict_vocab,
-                "results": [r.to_dict() for r in results]}, "\n".join(lines)
+        return _with_notes({"vectors": vectors.name, "restrict_vocab": args.restrict_vocab,
+                            "results": [r.to_dict() for r in results]}, "\n".join(lines), vectors)
 
     def progress(fraction: float, message: str) -> None:
         print(f"\r{fraction:6.1%}  {message}", end="", file=sys.stderr, flush=True)
@@ -121,4 +127,4 @@ def benchmark_command(args: argparse.Namespace) -> tuple[dict, str]:
         lines.append(f"{section.name:<{width}} {section.accuracy:>9.2%} {section.correct:>8} {section.questions:>10}")
     lines.append(f"skipped (a word outside the first {result.restrict_vocab:,} words): {result.skipped} "
                  f"({result.skipped_ratio:.1f}%)")
-    return {"vectors": vectors.name, **result.to_dict()}, "\n".join(lines)
+    return _with_notes({"vectors": vectors.name, **result.to_dict()}, "\n".join(lines), vectors)

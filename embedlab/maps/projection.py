@@ -103,7 +103,10 @@ def project(vectors: np.ndarray, method: str = "umap", n_components: int = 2, n_
     if vectors.ndim != 2:
         raise EmbedLabError(f"expected a 2-d array of vectors (words × dimensions), got shape {vectors.shape}")
     check_parameters(len(vectors), method, n_components, n_neighbors, min_dist, metric)
-    data = _prepared(vectors, metric)
+    check_finite(vectors)
+    with np.errstate(over="ignore", invalid="ignore"):
+        data = _prepared(vectors, metric)
+    check_finite(data)  # a length that overflowed float32
     params = {"n_components": n_components, "metric": metric, "random_state": random_state}
     if method == "pca":
         coords, explained = pca(data, n_components)
@@ -135,6 +138,20 @@ def _prepared(vectors: np.ndarray, metric: str) -> np.ndarray:
     """
     vectors = np.ascontiguousarray(vectors, dtype=np.float32)
     return unit_rows(vectors) if metric == "cosine" else vectors
+
+
+def check_finite(data: np.ndarray) -> None:
+    """Refuse rows holding NaN or infinite numbers (or ones that overflowed on the way): no map can place them.
+
+    Vector files are cleaned when read (``embedlab.vectors.rows``); this guards every other source.
+    """
+    finite = np.isfinite(data).all(axis=1)
+    if not finite.all():
+        bad = int((~finite).sum())
+        raise EmbedLabError(
+            f"{bad:,} of the {len(data):,} vectors to map hold NaN or infinite numbers (or numbers too large for "
+            "float32); a map cannot place them — leave those words out, or fix the vectors they come from"
+        )
 
 
 def _trust(data: np.ndarray, coords: np.ndarray, metric: str) -> float | None:
