@@ -68,3 +68,14 @@ def test_a_config_nested_40000_deep_is_one_message_on_the_predict_page(workspace
     at.file_uploader(key="predict.upload").set_value(("deep.keras", path.read_bytes(), "application/zip")).run()
     assert not at.exception
     assert "deep.keras has a config.json nested more than 64 levels deep" in at.error[0].value
+
+
+def test_the_train_pages_run_pickers_skip_the_stopped_run_and_offer_the_keras_alone(workspace, project_root):
+    at = AppTest.from_file(str(project_root / "pages/train.py"), default_timeout=90)
+    at.session_state["workspace"] = WORKSPACE
+    at.run()
+    assert not at.exception
+    assert at.selectbox(key="train.run_pick").value == "finished"
+    assert at.multiselect(key="train.compare").value == ["finished"]
+    labels = [element.proto.label for element in at.get("download_button")]
+    assert "Download .zip" in labels and "Download .keras" in labels
