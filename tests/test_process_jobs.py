@@ -81,3 +81,15 @@ def test_a_job_stopped_while_waiting_is_cancelled_without_a_worker():
     job.stop()
     job.join(timeout=30)
     assert job.snapshot().state == "cancelled" and job.pool.idle == []
+
+
+def test_a_runs_folder_under_a_file_is_refused_before_anything_trains(tmp_path):
+    import pytest
+
+    from embedlab.errors import EmbedLabError
+    from embedlab.models.jobs import submit
+
+    (tmp_path / "a-file").write_text("not a folder")
+    spec = TrainingSpec(tiny_dataset(), tiny_config(), TrainingOptions(epochs=1), save_to=tmp_path / "a-file" / "runs")
+    with pytest.raises(EmbedLabError, match="is a file"):
+        submit(spec)

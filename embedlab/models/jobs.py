@@ -54,8 +54,25 @@ def new_job(spec: TrainingSpec, executor: str | None = None) -> Job:
     return ProcessJob(spec)
 
 
+def check_destination(spec: TrainingSpec) -> None:
+    """Refuse a spec whose runs folder cannot take a run now, not after the whole training (EmbedLabError)."""
+    if spec.save_to is None:
+        return
+    from embedlab.models.run_storage import ensure_writable_remote, is_remote
+    from embedlab.models.runs import ensure_writable_runs_folder
+
+    if is_remote(spec.save_to):
+        ensure_writable_remote(str(spec.save_to))
+    else:
+        ensure_writable_runs_folder(spec.save_to)
+
+
 def submit(spec: TrainingSpec, executor: str | None = None) -> Job:
-    """Start training ``spec`` in the background; poll the returned job's ``snapshot()``."""
+    """Start training ``spec`` in the background; poll the returned job's ``snapshot()``.
+
+    Raises EmbedLabError at once when the spec's runs folder cannot take a run.
+    """
+    check_destination(spec)
     return new_job(spec, executor).start()
 
 
@@ -96,5 +113,7 @@ class TrainingSeries:
 
 
 def submit_series(specs: list[TrainingSpec]) -> TrainingSeries:
-    """Train ``specs`` one after another in the background."""
+    """Train ``specs`` one after another in the background (EmbedLabError at once for a bad runs folder)."""
+    for spec in specs:
+        check_destination(spec)
     return TrainingSeries([new_job(spec) for spec in specs]).start()
