@@ -17,6 +17,7 @@ import streamlit as st
 from embedlab.errors import EmbedLabError
 from embedlab.maps.pipeline import NEIGHBOURS_SHOWN, MapParams, WordMap, map_title
 from embedlab.vectors.word_vectors import WordVectors
+from embedlab_ui import numbers
 from embedlab_ui.session import show_error
 
 TRUST_NOTE = ("of each word's 10 nearest neighbours on the map, how many are truly near it in the original space, "
@@ -42,8 +43,16 @@ def words_key(words: list[str]) -> str:
     return hashlib.sha1("\n".join(words).encode("utf-8", "surrogatepass")).hexdigest()[:16]
 
 
+def map_defaults(key: str) -> dict:
+    """The map settings' widget keys under ``key`` and their defaults (``embedlab_ui.widget_memory.remember``)."""
+    params = MapParams()
+    return {f"{key}.method": params.method, f"{key}.dims": params.n_components, f"{key}.metric": params.metric,
+            f"{key}.n_neighbors": params.n_neighbors, f"{key}.min_dist": params.min_dist,
+            f"{key}.seed": params.random_state}
+
+
 def map_settings(key: str, dimensions: tuple[int, ...] = (2, 3)) -> MapParams:
-    """UMAP/PCA, dimensions and UMAP's parameters, in umap's own words."""
+    """UMAP/PCA, dimensions and UMAP's parameters, in umap's own words (defaults: ``map_defaults``)."""
     left, middle, right = st.columns(3)
     method = left.radio("Method", ["umap", "pca"], format_func=str.upper, horizontal=True, key=f"{key}.method")
     n_components = middle.radio("Dimensions", dimensions, format_func=lambda d: f"{d}D", horizontal=True,
@@ -54,11 +63,11 @@ def map_settings(key: str, dimensions: tuple[int, ...] = (2, 3)) -> MapParams:
     if method != "umap":
         return MapParams(method, n_components, metric=metric)
     a, b, c = st.columns(3)
-    n_neighbors = a.slider("n_neighbors", 2, 100, 15, key=f"{key}.n_neighbors",
+    n_neighbors = a.slider("n_neighbors", 2, 100, key=f"{key}.n_neighbors",
                            help="Small: fine local detail. Large: more of the global shape.")
-    min_dist = b.slider("min_dist", 0.0, 0.99, 0.1, step=0.01, key=f"{key}.min_dist",
+    min_dist = b.slider("min_dist", 0.0, 0.99, step=0.01, key=f"{key}.min_dist",
                         help="How tightly points may pack together.")
-    seed = c.number_input("random seed", 0, 2**31 - 1, 0, key=f"{key}.seed",
+    seed = c.number_input("random seed", 0, 2**31 - 1, key=f"{key}.seed",
                           help="The same seed and settings always draw the same map.")
     return MapParams(method, n_components, n_neighbors, min_dist, metric, int(seed))
 
@@ -125,7 +134,7 @@ def trust_caption(slot, vectors: WordVectors, word_map: WordMap, suffix: str = "
     with st.spinner("Measuring how far to trust the map…"):
         made_by = (word_map.projection.method,) + tuple(sorted(word_map.projection.params.items()))
         score = _cached_trust(vectors.fingerprint, words_key(word_map.words), made_by, vectors, word_map)
-    slot.caption(f"Trustworthiness at k=10: **{score:.3f}** — {TRUST_NOTE}.{suffix}")
+    slot.caption(f"Trustworthiness at k=10: **{numbers.score(score)}** — {TRUST_NOTE}.{suffix}")
 
 
 def map_exports(vectors: WordVectors, word_map: WordMap, fig, key: str) -> None:

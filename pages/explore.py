@@ -6,12 +6,14 @@ import streamlit as st
 
 from embedlab.errors import EmbedLabError
 from embedlab.maps.projection import MAX_WORDS
+from embedlab_ui import numbers
 from embedlab_ui.datasets import current_dataset
-from embedlab_ui.maps import (figure_exports, map_exports, map_settings, map_with_preview, show_selection,
-                              start_warm_up, trust_caption)
+from embedlab_ui.maps import (figure_exports, map_defaults, map_exports, map_settings, map_with_preview,
+                              show_selection, start_warm_up, trust_caption)
 from embedlab_ui.runs import learned_vectors, run_picker, run_word_scores
 from embedlab_ui.session import literal, route_through_app, show_error
 from embedlab_ui.vectors import current_vectors
+from embedlab_ui.widget_memory import remember
 
 route_through_app()  # a deep link on a fresh server still gets app.py's frame
 
@@ -22,8 +24,19 @@ COLOUR_NONE, COLOUR_CLUSTER, COLOUR_MODEL, COLOUR_DATASET, COLOUR_LIST = (
     "None", "Cluster (KMeans)", "Trained model's sentiment", "Class-frequency ratio in the dataset",
     "Membership in a list")
 VIEW_MAP, VIEW_COMPARE, VIEW_AXIS = "Map", "Compare two sources", "Sentiment axis"
+PASTED = ("king queen prince princess man woman boy girl paris france berlin germany london england rome italy "
+          "good bad great terrible happy sad")
+# Every setting's default, once: the views draw different widgets, and these keep their values across views.
+DEFAULTS = {
+    "explore.view": VIEW_MAP, "explore.source": SOURCE_VECTORS, "explore.words_mode": WORDS_TOP,
+    "explore.top_n": 2_000, "explore.pasted": PASTED, "explore.query": "king", "explore.query_k": 200,
+    "explore.colour": COLOUR_NONE, "explore.search": "", "explore.clusters": 8, "explore.mark": "good bad great awful",
+    "explore.compare_first.source": SOURCE_VECTORS, "explore.compare_second.source": SOURCE_VECTORS,
+    "explore.compare_n": 1_000, "explore.axis_n": 2_000, **map_defaults("explore"), **map_defaults("explore.compare"),
+}
 
 start_warm_up()  # normally already running since app.py started it; a no-op then
+remember(DEFAULTS)
 st.session_state.setdefault("explore.drawn", set())  # maps this visitor already waited for (no preview again)
 
 
@@ -51,8 +64,8 @@ def pick_words(vectors):
     mode = st.radio("Which words", [WORDS_TOP, WORDS_DATASET, WORDS_PASTED, WORDS_NEIGHBOURHOOD], horizontal=True,
                     key="explore.words_mode")
     if mode == WORDS_TOP:
-        n = st.number_input("How many (most frequent first)", min_value=10, max_value=MAX_WORDS, value=2_000,
-                            step=500, key="explore.top_n",
+        n = st.number_input("How many (most frequent first)", min_value=10, max_value=MAX_WORDS, step=500,
+                            key="explore.top_n",
                             help=f"Up to {MAX_WORDS:,}. Vector sets and a model's vocabulary both list words "
                                  "most frequent first.")
         choice = top_words(vectors, n)
@@ -61,16 +74,12 @@ def pick_words(vectors):
         st.caption(f"Words of **{dataset.name}** ({len(dataset):,} texts) that {vectors.name} knows.")
         choice = dataset_words(vectors, dataset.texts)
     elif mode == WORDS_PASTED:
-        text = st.text_area("Words, separated by spaces, commas or new lines", key="explore.pasted",
-                            value="king queen prince princess man woman boy girl paris france berlin germany "
-                                  "london england rome italy good bad great terrible happy sad",
-                            height=100)
+        text = st.text_area("Words, separated by spaces, commas or new lines", key="explore.pasted", height=100)
         choice = pasted_words(vectors, text)
     else:
         left, right = st.columns([2, 1])
-        query = left.text_input("Word", value="king", key="explore.query")
-        k = right.number_input("Nearest words", min_value=10, max_value=5_000, value=200, step=50,
-                               key="explore.query_k")
+        query = left.text_input("Word", key="explore.query")
+        k = right.number_input("Nearest words", min_value=10, max_value=5_000, step=50, key="explore.query_k")
         choice = neighbourhood_words(vectors, query, k)
     if choice.unknown:
         st.warning(literal(choice.unknown_message(vectors.name)), icon=":material/warning:")
@@ -83,7 +92,7 @@ def pick_colouring(mode, words, vectors, run):
     from embedlab.maps import colouring
 
     if mode == COLOUR_CLUSTER:
-        n = st.slider("Clusters", 2, 20, 8, key="explore.clusters")
+        n = st.slider("Clusters", 2, 20, key="explore.clusters")
         return colouring.cluster_colouring(vectors.subset(words).vectors, n)
     if mode == COLOUR_MODEL:
         scoring_run = run if run is not None else run_picker("Run whose model scores the words", "explore.score_run")
@@ -95,7 +104,7 @@ def pick_colouring(mode, words, vectors, run):
         dataset = current_dataset()
         chosen = colouring.log_odds_colouring(dataset.texts, dataset.labels, dataset.class_names, words, dataset.name)
     elif mode == COLOUR_LIST:
-        text = st.text_input("Words to mark (spaces or commas)", key="explore.mark", value="good bad great awful")
+        text = st.text_input("Words to mark (spaces or commas)", key="explore.mark")
         chosen = colouring.list_colouring(words, text)
     else:
         return None
@@ -144,16 +153,16 @@ def map_view(vectors, run):
     with placeholder.container():  # replaces the PCA preview
         trust_slot = st.empty()
         if word_map.projection.explained_variance is not None:
-            st.caption("PCA: the axes hold " + " + ".join(f"{v:.1%}" for v in word_map.projection.explained_variance)
+            st.caption("PCA: the axes hold " + " + ".join(numbers.percent(v) for v in word_map.projection.explained_variance)
                        + " of the variance (straight projections; distances far apart are kept, local ones blur).")
         event = st.plotly_chart(fig, key="explore.chart", on_select="rerun", selection_mode=("box", "lasso"))
-    trust_caption(trust_slot, vectors, word_map, f" Drawn in {word_map.projection.seconds:.1f} s.")
+    trust_caption(trust_slot, vectors, word_map, f" Drawn in {numbers.seconds(word_map.projection.seconds)}.")
     show_selection(event, word_map, "explore")
     map_exports(vectors, word_map, fig, "explore")
 
 
 def compare_view():
-    from embedlab.maps.alignment import compare
+    from embedlab.maps.alignment import MOVED, compare
     from embedlab.maps.words import top_words
 
     st.caption("Two sources on the same words (the words both know), the first rotated onto the second by "
@@ -169,7 +178,7 @@ def compare_view():
     if first.fingerprint == second.fingerprint:
         st.info("Pick two different sources (for example two runs, or a run and the vectors).")
         return
-    n = st.number_input("Most frequent words of the first source", 10, MAX_WORDS // 2, 1_000, step=500,
+    n = st.number_input("Most frequent words of the first source", 10, MAX_WORDS // 2, step=500,
                         key="explore.compare_n")
     choice = top_words(first, n)
     show_notes(choice)  # e.g. a run's vocabulary smaller than n
@@ -177,8 +186,8 @@ def compare_view():
     params = map_settings("explore.compare", dimensions=(2,))
     if comparison is None:
         return
-    st.caption(f"{len(comparison.words):,} of the {len(choice.words):,} most frequent words of {first.name} are also "
-               f"in {second.name}; only words both know can be compared.")
+    st.caption(f"{numbers.count(len(comparison.words))} of the {numbers.count(len(choice.words))} most frequent words "
+               f"of {first.name} are also in {second.name}; only words both know can be compared.")
     largest = float(comparison.moved.max())
     if largest < 0.01:
         st.info(f"These two sources barely differ on these words: the largest move is {largest:.2g} (cosine "
@@ -192,8 +201,10 @@ def compare_view():
         trust_slot = st.empty()
         st.plotly_chart(fig, key="explore.compare_chart")
     trust_caption(trust_slot, both, word_map)
+    st.caption(comparison.move_summary())
     st.write("**The words that moved most**")
-    st.dataframe(comparison.moved_table(50), hide_index=True, width="stretch", key="explore.moved_table")
+    st.dataframe(comparison.moved_table(50), hide_index=True, width="stretch", key="explore.moved_table",
+                 column_config={MOVED: st.column_config.NumberColumn(format="%.3f")})
     figure_exports(fig, comparison.table(word_map.coords), "explore.compare", "comparison")
 
 
@@ -204,7 +215,7 @@ def axis_view(vectors, run):
     scoring_run = run if run is not None else run_picker("Run whose model reads the words", "explore.axis_run")
     if scoring_run is None:
         return
-    n = st.number_input("Most frequent words", 10, MAX_WORDS, 2_000, step=500, key="explore.axis_n")
+    n = st.number_input("Most frequent words", 10, MAX_WORDS, step=500, key="explore.axis_n")
     choice = top_words(vectors, n)
     show_notes(choice)
     if run is None:  # a vector set's words: keep those the model has a row for, or they all read as [UNK]

@@ -61,7 +61,10 @@ def test_a_umap_map_of_glove_words_renders_with_trust_and_search_highlights(runs
     assert "nearest:" in points["hovertext"][0]
     assert any("Trustworthiness at k=10" in caption.value for caption in at.caption)
     labels = [annotation["text"] for annotation in figure["layout"]["annotations"]]
-    assert labels[0] == "the" and len(labels) == 30  # most frequent first, spread out so they stay readable
+    # Telling words, most frequent first, spread out so they stay readable: no "the", "to" or punctuation.
+    assert labels[0] == "first" and 20 <= len(labels) <= 30
+    assert {"the", "to", ",", ".", "of"}.isdisjoint(labels)
+    assert figure["layout"]["xaxis"]["range"] and figure["layout"]["yaxis"]["range"]  # framed on the bulk
 
     at.text_input(key="explore.search").input("king").run()
     assert not at.exception
@@ -140,7 +143,15 @@ def test_colour_by_cluster_and_by_the_models_sentiment(runs_dir, project_root):
     assert len([trace for trace in _map(at)["data"] if trace["name"].startswith("cluster")]) == 8
     at.selectbox(key="explore.colour").set_value("Trained model's sentiment").run()
     assert not at.exception and not at.error
-    assert _map(at)["data"][0]["marker"]["colorbar"]["title"]["text"] == "p(positive)"
+    marker = _map(at)["data"][0]["marker"]
+    assert marker["colorbar"]["title"]["text"] == "p(positive)"
+    # A diverging scale centred on 0.5, fitted symmetrically to the scores, with ticks and a note saying its range.
+    low, high = marker["cmin"], marker["cmax"]
+    assert marker["cmid"] == 0.5 and abs((0.5 - low) - (high - 0.5)) < 1e-9 and 0 <= low < 0.5 < high <= 1
+    scores = _numbers(marker["color"])
+    assert low <= min(scores) and max(scores) <= high
+    assert len(marker["colorbar"]["ticktext"]) == 5 and float(marker["colorbar"]["ticktext"][2]) == 0.5
+    assert any(f"from {low:g} (red) through 0.5" in caption.value for caption in at.caption)
 
 
 def test_compare_two_runs_lists_the_words_that_moved(runs_dir, project_root):
@@ -158,7 +169,11 @@ def test_compare_two_runs_lists_the_words_that_moved(runs_dir, project_root):
     assert list(moved.columns) == ["word", "cosine distance after alignment"] and len(moved) > 10
     assert moved["cosine distance after alignment"].is_monotonic_decreasing
     figure = _figures(at)[-1]
-    assert any(trace["name"].startswith("the ") and trace["mode"] == "lines" for trace in figure["data"])
+    assert any(trace["name"] == "the 10 biggest moves" and trace["mode"] == "lines" for trace in figure["data"])
+    # Only the top 10 are named, and the page says how large the moves are, in numbers.
+    assert sorted(annotation["text"] for annotation in figure["layout"]["annotations"]) == sorted(moved["word"][:10])
+    summary = next(caption.value for caption in at.caption if caption.value.startswith("Moves ("))
+    assert f"largest {moved['cosine distance after alignment'].iloc[0]:.3f}" in summary and "median" in summary
     # Exported: every shared word with both positions and its move, and the figure.
     exports = {button.proto.label: button for button in at.get("download_button")}
     assert list(exports) == ["Table (CSV)", "Figure (HTML, works offline)"]
@@ -184,3 +199,18 @@ def test_sentiment_axis_puts_positive_words_right(runs_dir, project_root):
     assert any("words are in tiny" in caption.value and "left out" in caption.value for caption in at.caption)
     trace = _figures(at)[-1]["data"][0]
     assert "film" in trace["customdata"] and "zebra" not in trace["customdata"]
+
+
+def test_settings_survive_a_change_of_view(runs_dir, project_root):
+    at = _page(project_root)
+    at.radio(key="explore.method").set_value("pca").run()
+    at.number_input(key="explore.top_n").set_value(10_000).run()
+    at.selectbox(key="explore.colour").set_value("Cluster (KMeans)").run()
+    at.radio(key="explore.view").set_value("Compare two sources").run()
+    assert not at.exception
+    at.radio(key="explore.view").set_value("Map").run()
+    assert not at.exception and not at.error
+    assert at.number_input(key="explore.top_n").value == 10_000
+    assert at.radio(key="explore.method").value == "pca"
+    assert at.selectbox(key="explore.colour").value == "Cluster (KMeans)"
+    assert len(_map(at)["data"][0]["customdata"]) < 10_000 <= sum(len(trace["customdata"]) for trace in _map(at)["data"])
