@@ -124,6 +124,17 @@ def run_word_scores(run: Run, words: list[str]) -> np.ndarray:
     return remembered(("scores", run.fingerprint, words_key(words)), lambda: word_scores(run_predictor(run), words))
 
 
+def upload_class_names(data: bytes, model) -> str:
+    """The class-names box's starting text for an uploaded .keras: the names kept in the file, else a guess."""
+    from embedlab.models.model_files import stored_class_names
+
+    width = int(model.output_shape[-1])
+    names = stored_class_names(data)
+    if names and len(names) == (2 if width == 1 else width):
+        return ", ".join(names)
+    return "negative, positive" if width == 1 else ", ".join(f"class {i}" for i in range(width))
+
+
 def predictor_for_upload(file_digest: str, model, class_names: list[str], filename: str):
     """A Predictor for a .keras file this visitor uploaded, kept beside their runs' models."""
     from embedlab.models.prediction import Predictor

@@ -339,8 +339,9 @@ def rename_run(run: Run, name: str) -> Run:
         raise EmbedLabError(f"a run name of {len(name)} characters is too long; keep it under 120")
     config = {**run.config, "name": name}
     temporary = run.path / ".config.json.tmp"
-    temporary.write_text(json.dumps(config, indent=2, default=_jsonable))
+    run_writing.write_durably(temporary, json.dumps(config, indent=2, default=_jsonable))
     os.replace(temporary, run.path / "config.json")
+    run_writing.sync_path(run.path)
     return read_run(run.path)
 
 

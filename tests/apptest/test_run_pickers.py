@@ -4,11 +4,13 @@ damaged run folders are a note with a Remove button (never a choice), hostile up
 import json
 import shutil
 import zipfile
+from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
 PAGE = "pages/predict.py"
+GOLDEN_MODEL = Path(__file__).parent.parent / "golden" / "run" / "model.keras"  # saved before names were kept
 WORKSPACE = "apptest"
 
 
@@ -79,3 +81,21 @@ def test_the_train_pages_run_pickers_skip_the_stopped_run_and_offer_the_keras_al
     assert at.multiselect(key="train.compare").value == ["finished"]
     labels = [element.proto.label for element in at.get("download_button")]
     assert "Download .zip" in labels and "Download .keras" in labels
+
+
+def test_an_uploads_class_names_come_from_the_file_when_it_keeps_them(tiny_run):
+    from embedlab_ui.runs import upload_class_names
+
+    model = tiny_run.load_model()
+    assert upload_class_names(tiny_run.model_path.read_bytes(), model) == "negative, positive"
+    with zipfile.ZipFile(tiny_run.model_path) as archive:  # a copy whose file keeps other names
+        import io
+
+        buffer = io.BytesIO()
+        with zipfile.ZipFile(buffer, "w") as copy:
+            for info in archive.infolist():
+                if info.filename != "embedlab.json":
+                    copy.writestr(info, archive.read(info))
+            copy.writestr("embedlab.json", json.dumps({"class_names": ["neg", "pos"]}))
+    assert upload_class_names(buffer.getvalue(), model) == "neg, pos"
+    assert upload_class_names((GOLDEN_MODEL).read_bytes(), model) == "negative, positive"
