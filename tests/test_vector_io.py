@@ -340,7 +340,8 @@ def test_cli_export_word2vec_with_limit(tmp_path, capsys):
     out = tmp_path / "top100.txt"
     assert cli_main(["export", "--format", "word2vec", "--out", str(out), "--limit", "100", "--json"]) == 0
     result = json.loads(capsys.readouterr().out)
-    assert result == {"vectors": "GloVe 6B 50d", "format": "word2vec", "words": 100, "dim": 50, "files": [str(out)]}
+    assert result == {"vectors": "GloVe 6B 50d", "format": "word2vec", "words": 100, "dim": 50, "files": [str(out)],
+                      "notes": []}
     reloaded = load_vectors(out)
     assert reloaded.words == load_default_vectors().words[:100]
 

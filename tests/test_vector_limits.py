@@ -76,18 +76,28 @@ def test_binary_garbage_under_the_limit_is_one_clear_error(tmp_path):
         load_vector_file(path)
 
 
-def test_a_gzip_bomb_is_stopped_by_its_recorded_size_and_by_counting(tmp_path):
+def test_a_gzip_bomb_is_stopped_by_its_recorded_size_and_by_its_ratio(tmp_path):
     bomb = gzip.compress(b"w 1 2 3\n" * 2_500_000)  # 20 MB of vector lines in about 40 KB
     path = tmp_path / "bomb.txt.gz"
     path.write_bytes(bomb)
     with pytest.raises(EmbedLabError, match="bomb.txt.gz unpacks to 20 MB"):
         load_vector_file(path, max_bytes=5_000_000)
-    forged = bomb[:-4] + (100).to_bytes(4, "little")  # a trailer that lies about the unpacked size
-    path.write_bytes(forged)
-    with pytest.raises(EmbedLabError, match="unpacks to more than"):
-        load_vector_file(path, max_bytes=5_000_000)
-    with pytest.raises(EmbedLabError, match="unpacks to more than"):
-        load_vectors_from_bytes(bomb, "upload.gz", max_bytes=5_000_000)
+    path.write_bytes(bomb[:-4] + (100).to_bytes(4, "little"))  # a trailer that lies about the unpacked size
+    with pytest.raises(EmbedLabError, match="unpacks to more than 20 times its own size"):
+        load_vector_file(path)
+    with pytest.raises(EmbedLabError, match="upload.gz unpacks to more than 20 times its own size"):
+        load_vectors_from_bytes(bomb, "upload.gz")
+
+
+def test_unpacked_bytes_are_counted_against_the_limit(tmp_path):
+    text = _text([f"w{i}" for i in range(20_000)], RNG.normal(size=(20_000, 7)).astype(np.float32))
+    packed = gzip.compress(text)  # about 1.4 MB of numbers: packs about 2.5 times smaller, not a bomb
+    path = tmp_path / "big.txt.gz"
+    path.write_bytes(packed[:-4] + (100).to_bytes(4, "little"))  # the recorded size lies
+    with pytest.raises(EmbedLabError, match="big.txt.gz unpacks to more than 1.00 MB"):
+        load_vector_file(path, max_bytes=1_000_000)
+    with pytest.raises(EmbedLabError, match="upload.gz unpacks to more than 1.00 MB"):
+        load_vectors_from_bytes(packed, "upload.gz", max_bytes=1_000_000)
 
 
 def test_short_numbers_that_would_outgrow_the_limit_as_a_matrix_are_refused_early(tmp_path, monkeypatch):

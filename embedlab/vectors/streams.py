@@ -26,6 +26,7 @@ DEFAULT_MAX_VECTOR_MB = 1_500
 HEAD_BYTES = 1 << 20  # read first: enough lines to tell the format and the dimension
 CHUNK_BYTES = 16 << 20  # one piece; its parse needs a few times this, whatever the file's size
 MAX_LINE_BYTES = 16 << 20  # 65,536 numbers of 20 characters fit; a longer "line" is not a vector file
+MAX_GZIP_RATIO = 20  # vector text packs 2-4 times smaller; a file that unpacks 20 times bigger is a bomb
 _CONTENT = re.compile(rb"[^ \t\r\n]")
 
 
@@ -66,10 +67,12 @@ class VectorStream:
         filename: shown in messages.
         limit: most bytes (unpacked) to read before refusing.
         size: the bytes to come, when known (a plain file), for estimating the matrix.
+        packed: a gzip file's own size: unpacking more than ``MAX_GZIP_RATIO`` times it is refused.
     """
 
-    def __init__(self, handle, filename: str, limit: int, size: int | None = None) -> None:
+    def __init__(self, handle, filename: str, limit: int, size: int | None = None, packed: int | None = None) -> None:
         self.handle, self.filename, self.limit, self.size = handle, filename, limit, size
+        self.packed_limit = None if packed is None else MAX_GZIP_RATIO * packed + HEAD_BYTES
         self.read_total = 0
         self.head = self._read(HEAD_BYTES)
         self.complete = len(self.head) < HEAD_BYTES  # the head is the whole file
@@ -92,7 +95,13 @@ class VectorStream:
             ) from None
         self.read_total += len(data)
         if self.read_total > self.limit:
-            raise too_big(self.filename, self.read_total, self.limit, "unpacks to more than")
+            raise too_big(self.filename, self.limit, self.limit, "unpacks to more than")
+        if self.packed_limit is not None and self.read_total > self.packed_limit:
+            raise EmbedLabError(
+                f"{self.filename} unpacks to more than {MAX_GZIP_RATIO} times its own size, which word vectors "
+                "never do (random-looking numbers pack 2-4 times smaller); it looks like a zip bomb — "
+                "unpack it yourself and check its content"
+            )
         return data
 
     def raw_pieces(self, start: int):
@@ -151,7 +160,7 @@ def open_vector_path(path: Path, limit: int) -> VectorStream:
             if recorded > limit:
                 raise too_big(path.name, recorded, limit, "unpacks to")
             handle.seek(0)
-            return VectorStream(gzip.GzipFile(fileobj=handle, mode="rb"), path.name, limit)
+            return VectorStream(gzip.GzipFile(fileobj=handle, mode="rb"), path.name, limit, packed=size)
         handle.seek(0)
         return VectorStream(handle, path.name, limit, size)
     except BaseException:
@@ -165,5 +174,5 @@ def open_vector_bytes(data: bytes, filename: str, limit: int) -> VectorStream:
         raise too_big(filename, len(data), limit)
     handle = io.BytesIO(data)
     if data[:2] == b"\x1f\x8b":
-        return VectorStream(gzip.GzipFile(fileobj=handle, mode="rb"), filename, limit)
+        return VectorStream(gzip.GzipFile(fileobj=handle, mode="rb"), filename, limit, packed=len(data))
     return VectorStream(handle, filename, limit, len(data))
