@@ -13,24 +13,47 @@ from embedlab.models.runs import default_runs_dir, workspace_dir
 from embedlab_ui.streamlit_internals import leave_old_pages_mode
 
 WORKSPACE_PARAM = "workspace"
+WORKSPACE_NAME = re.compile(r"[A-Za-z0-9_-]{1,64}")  # matched whole (fullmatch): no "abc\n", no "../x"
+_REFUSED_KEY = "workspace.refused_link"  # st.session_state: the invalid name this visitor's link carried
 
 
 def workspace() -> str:
     """This visitor's workspace name, kept in the URL (``?workspace=…``).
 
     A new visitor gets a fresh random name; the URL is their key to find their runs
-    again after a restart. Runs of other workspaces are never listed.
+    again after a restart. Runs of other workspaces are never listed. A link whose name is
+    not valid (1-64 letters, digits, '-' or '_') gets a fresh workspace too, and a warning
+    saying so, so the visitor knows their runs are not lost but elsewhere.
     """
     if "workspace" not in st.session_state:
         requested = st.query_params.get(WORKSPACE_PARAM, "")
-        try:
-            workspace_dir(requested)
+        if valid_workspace_name(requested):
             name = requested
-        except EmbedLabError:
+        else:
             name = secrets.token_urlsafe(9).replace("-", "x").replace("_", "y")
+            if requested:
+                st.session_state[_REFUSED_KEY] = requested
         st.session_state["workspace"] = name
     st.query_params[WORKSPACE_PARAM] = st.session_state["workspace"]
+    refused = st.session_state.get(_REFUSED_KEY)
+    if refused is not None:
+        shown = repr(refused[:80]) + ("…" if len(refused) > 80 else "")  # control characters visible, not acted on
+        st.warning(literal(f"The workspace in your link, {shown}, is not a valid name (1-64 letters, digits, '-' or "
+                           f"'_'), so you have a new, empty workspace: {st.session_state['workspace']}. Bookmark "
+                           "this page's address to come back to it; if you expected earlier runs, check the link."),
+                   icon=":material/link_off:")
     return st.session_state["workspace"]
+
+
+def valid_workspace_name(name: str) -> bool:
+    """True for 1-64 letters, digits, '-' or '_' and nothing else (a trailing newline included)."""
+    if not isinstance(name, str) or WORKSPACE_NAME.fullmatch(name) is None:
+        return False
+    try:
+        workspace_dir(name)  # the runs layer's own rule, too
+    except EmbedLabError:
+        return False
+    return True
 
 
 def runs_folder() -> Path:

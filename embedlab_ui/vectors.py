@@ -16,12 +16,13 @@ import streamlit as st
 from embedlab.errors import EmbedLabError
 from embedlab.vectors.io import check_vector_path, load_default_vectors, load_vector_file, load_vectors_from_bytes
 from embedlab.vectors.word_vectors import WordVectors
-from embedlab_ui.session import show_error
+from embedlab_ui.session import literal, show_error
 
 VECTORS_DIR_ENV = "EMBEDLAB_VECTORS_DIR"  # folder whose vector files the server offers
 CHOICE_KEY = "vectors.choice"  # st.session_state: this visitor's loaded choice (a small dict, see _choice_*)
 BUILT_IN, SERVER_FILE, UPLOAD = "GloVe 6B 50d (built in)", "File on the server", "Upload a small file"
 UPLOAD_LIMIT_MB = 50  # a bigger file belongs on the server, loaded by path
+UPLOAD_UNPACKED_MB = 4 * UPLOAD_LIMIT_MB  # what an upload may unpack to (gzip), and its matrix: bounded per visitor
 VECTOR_SUFFIXES = (".txt", ".vec", ".bin", ".tsv", ".w2v", ".gz")
 
 
@@ -40,7 +41,7 @@ def _file_vectors(path: str, size: int, mtime_ns: int) -> WordVectors:
 @st.cache_resource(show_spinner="Reading the uploaded vectors…", max_entries=8)
 def _uploaded_vectors(sha256: str, filename: str, _data: bytes) -> WordVectors:
     """Uploaded vectors, shared by content: the same bytes give the same read-only set."""
-    return load_vectors_from_bytes(_data, filename)
+    return load_vectors_from_bytes(_data, filename, max_bytes=UPLOAD_UNPACKED_MB * 1_000_000)
 
 
 def _load(choice: dict | None) -> WordVectors:
@@ -110,7 +111,9 @@ def vector_source_sidebar() -> WordVectors:
                 st.session_state[CHOICE_KEY] = {"kind": "default"}
                 st.caption("Using the built-in GloVe instead.")
         vectors = current_vectors()
-        st.caption(f"**{vectors.name}** · {len(vectors):,} words · {vectors.dim} dimensions")
+        st.caption(f"**{literal(vectors.name)}** · {len(vectors):,} words · {vectors.dim} dimensions")
+        for note in vectors.notes:  # e.g. rows left out of the file for NaN or infinite numbers
+            st.warning(literal(note), icon=":material/info:")
     return vectors
 
 

@@ -109,3 +109,28 @@ def test_a_picked_file_that_disappears_falls_back_to_glove_with_a_message(app, t
     assert "no file at" in _errors(at)
     assert "400,000 words" in _captions(at)
     assert "Using the built-in GloVe instead." in _captions(at)
+
+
+def test_rows_left_out_of_a_file_are_counted_in_the_sidebar(app, tmp_path):
+    path = tmp_path / "with_nan.txt"
+    path.write_text(SMALL_GLOVE + "nan* nan 0.1 0.2\nbig 3e38 3e38 0\n")
+    at = app.run()
+    at.sidebar.radio(key="vectors.source").set_value(SERVER_FILE).run()
+    at.sidebar.text_input(key="vectors.path").input(str(path)).run()
+    assert not at.exception and not at.sidebar.error
+    assert "with_nan.txt** · 3 words · 3 dimensions" in _captions(at)
+    warnings = "\n".join(warning.value for warning in at.sidebar.warning)
+    assert "2 words of with_nan.txt left out ('nan\\*', 'big')" in warnings and "NaN or infinite" in warnings
+
+
+def test_an_oversized_file_is_refused_by_size_with_the_limit(app, tmp_path, monkeypatch):
+    monkeypatch.setenv("EMBEDLAB_MAX_VECTOR_MB", "1")
+    path = tmp_path / "huge.txt"
+    with open(path, "wb") as handle:
+        handle.truncate(3_000_000)  # sparse: 3 MB that take no disk
+    at = app.run()
+    at.sidebar.radio(key="vectors.source").set_value(SERVER_FILE).run()
+    at.sidebar.text_input(key="vectors.path").input(str(path)).run()
+    assert not at.exception
+    assert "huge.txt is 3.00 MB; vector files are limited to 1.00 MB" in _errors(at)
+    assert "400,000 words" in _captions(at)
