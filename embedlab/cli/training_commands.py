@@ -89,9 +89,9 @@ class TextProgress:
 
 def train_command(args: argparse.Namespace) -> tuple[dict, str]:
     from embedlab.models.architecture import ModelConfig
-    from embedlab.models.runs import ensure_writable_runs_folder
+    from embedlab.models.jobs import TrainingSpec, submit
+    from embedlab.models.run_storage import is_remote
     from embedlab.models.splits import default_sequence_length
-    from embedlab.models.training import train
     from embedlab.models.training_options import TrainingOptions
 
     dataset = dataset_from(args)
@@ -110,25 +110,51 @@ def train_command(args: argparse.Namespace) -> tuple[dict, str]:
         validation_split=args.validation_split, early_stopping=not args.no_early_stopping,
         patience=args.patience, monitor=args.monitor,
     )
-    # A bad --out (under a file, read-only, a full disk) fails now, not after the whole training.
-    out = ensure_writable_runs_folder(Path(args.out).expanduser())
-    result = train(dataset, config, options, vectors, progress=TextProgress(), name=args.name,
-                   text_column=args.text_column or "text", label_column=args.label_column or "label")
-    run = result.save(out)
-    summary = {"run": str(run.path), "name": run.name, "metrics": _short_metrics(result.metrics),
-               "best_epoch": result.best_epoch, "epochs_run": len(result.history.get("loss", [])),
-               "seconds": round(result.elapsed, 2)}
-    text = (f"saved {run.path}\n"
-            f"test accuracy {result.metrics['accuracy']:.4f}  F1 {result.metrics['f1']:.4f}"
-            f"  (best epoch {result.best_epoch}, {result.elapsed:.1f} s)")
+    # A bad --out (under a file, read-only, a full disk, an unreachable bucket) fails in submit, before training.
+    out = args.out if is_remote(args.out) else Path(args.out).expanduser()
+    spec = TrainingSpec(dataset, config, options, vectors, save_to=out, name=args.name,
+                        text_column=args.text_column or "text", label_column=args.label_column or "label")
+    status = follow(submit(spec), TextProgress())
+    if status.failure:
+        raise EmbedLabError(status.failure)
+    run, metrics = status.run, status.metrics
+    location = run_location(run)
+    summary = {"run": location, "name": run.name, "metrics": _short_metrics(metrics),
+               "best_epoch": metrics.get("best_epoch"), "epochs_run": metrics.get("epochs_run"),
+               "seconds": metrics.get("seconds"), "stopped": bool(metrics.get("stopped"))}
+    text = (f"saved {location}\n"
+            f"test accuracy {metrics['accuracy']:.4f}  F1 {metrics['f1']:.4f}"
+            f"  (best epoch {metrics.get('best_epoch')}, {metrics.get('seconds', 0):.1f} s)")
     return summary, text
+
+
+def follow(job, on_progress, poll_seconds: float = 0.1):
+    """Wait for ``job``, passing each new progress report on; Ctrl-C stops it (the best epoch is kept)."""
+    seen = None
+    try:
+        while not job.finished:
+            job.join(timeout=poll_seconds)
+            progress = job.snapshot().progress
+            if progress is not None and progress is not seen:
+                seen = progress
+                on_progress(progress)
+    except KeyboardInterrupt:
+        print("\nstopping after this batch; the best epoch is kept", file=sys.stderr)
+        job.stop()
+        job.join()
+    return job.snapshot()
+
+
+def run_location(run) -> str:
+    """Where a run lives: its s3:// URL for a remote run, else its folder."""
+    return str(getattr(run, "location", None) or run.path)
 
 
 def evaluate_command(args: argparse.Namespace) -> tuple[dict, str]:
     from embedlab.models.evaluation import evaluate_run
     from embedlab.models.runs import read_run
 
-    run = read_run(Path(args.run).expanduser())
+    run = read_run(args.run if "://" in args.run else Path(args.run).expanduser())
     if args.data == "test-split":
         evaluation = evaluate_run(run)
         source = "the run's held-out test split"
@@ -142,7 +168,7 @@ def evaluate_command(args: argparse.Namespace) -> tuple[dict, str]:
             )
         evaluation = evaluate_run(run, list(dataset.texts), dataset.labels)
         source = dataset.name
-    result = {"run": str(run.path), "data": source, **evaluation.to_dict()}
+    result = {"run": run_location(run), "data": source, **evaluation.to_dict()}
     lines = [f"{run.name} on {source} ({evaluation.rows:,} rows)",
              f"accuracy {evaluation.accuracy:.4f}  precision {evaluation.precision:.4f}  "
              f"recall {evaluation.recall:.4f}  F1 {evaluation.f1:.4f}"

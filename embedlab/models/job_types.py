@@ -42,11 +42,14 @@ class TrainingSpec:
     # the test set is exactly ``test_rows``. None: ``train`` splits the whole dataset itself.
     train_rows: tuple[int, ...] | None = None
     test_rows: tuple[int, ...] | None = None
+    # The columns the dataset was read from, recorded in the run's config.
+    text_column: str = "text"
+    label_column: str = "label"
 
     def train_arguments(self) -> dict:
         """Keyword arguments for ``train`` beyond dataset, config, options and vectors."""
         rows = {} if self.train_rows is None else {"train_rows": self.train_rows, "test_rows": self.test_rows}
-        return {"name": self.name, **rows}
+        return {"name": self.name, "text_column": self.text_column, "label_column": self.label_column, **rows}
 
 
 @dataclass(frozen=True)
