@@ -181,6 +181,7 @@ def _nested(depth: int):
     def make(path):
         with zipfile.ZipFile(path, "w") as archive:
             archive.writestr("config.json", '{"config": ' + "[" * depth + "]" * depth + "}")
+    make.__name__ = f"_nested_{depth}_deep"
     return make
 
 
