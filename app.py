@@ -7,8 +7,9 @@ st.set_page_config(page_title="EmbedLab", page_icon="🧭", layout="wide")
 from embedlab_ui.maps import start_warm_up  # noqa: E402  (set_page_config must come first)
 from embedlab_ui.session import workspace  # noqa: E402
 from embedlab_ui.vectors import vector_source_sidebar  # noqa: E402
+from embedlab_ui.welcome import welcome_strip  # noqa: E402
 
-workspace()  # give this visitor their workspace before any page lists runs
+name = workspace()  # give this visitor their workspace before any page lists runs
 start_warm_up()  # once per server process: compile the map kernels before the first visitor asks
 
 pages = [
@@ -22,4 +23,6 @@ pages = [
 ]
 navigation = st.navigation(pages)
 vector_source_sidebar()  # every page: the visitor's word vectors (built-in GloVe until they pick another)
+if navigation.title == "Data":  # the first screen: what the app is for, until the visitor closes it
+    welcome_strip(name)
 navigation.run()
