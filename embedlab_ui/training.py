@@ -13,36 +13,32 @@ from dataclasses import replace
 import streamlit as st
 
 from embedlab.data.labelled import LabelledDataset
-from embedlab.models.architecture import EMBEDDING_KINDS, EMBEDDING_LABELS, ENCODER_LABELS, ModelConfig
+from embedlab.models.architecture import EMBEDDING_KINDS, ModelConfig
 from embedlab.models.jobs import Job, TrainingSpec, submit, submit_series
 from embedlab.models.runs import Run
 from embedlab.models.training_options import TrainingOptions
 from embedlab_ui import charts
+from embedlab_ui.numbers import count, percent, score, seconds
 from embedlab_ui.session import literal, runs_folder
+from embedlab_ui.train_settings import settings_name, unique_name
 
 JOBS_KEY = "train.jobs"  # list of Job, oldest first; the page shows the newest ones
 SERIES_KEY = "train.series"  # the TrainingSeries of "Compare the three embedding choices", or None
+DRAWN_KEY = "train.finished_when_drawn"  # finished jobs at the page's last full run
 KEPT_JOBS = 8  # unfinished jobs kept when new ones start; finished ones are dropped (their runs are on disk)
 STATE_LABELS = {"waiting": "Waiting", "running": "Training", "done": "Finished",
                 "stopped": "Stopped (best weights kept)", "cancelled": "Cancelled", "failed": "Failed"}
-PERCENT = {"test accuracy": st.column_config.NumberColumn(format="percent")}
+# One number style (embedlab_ui/numbers.py): shares of rows as percentages, counts with separators.
+PERCENT_COLUMN = st.column_config.NumberColumn(format="percent")
+COUNT_COLUMN = st.column_config.NumberColumn(format="localized")
+SCORE_COLUMN = st.column_config.NumberColumn(format="%.3f")
+TABLE_COLUMNS = {**{name: PERCENT_COLUMN for name in ("test accuracy", "precision", "recall", "F1")},
+                 "AUC": SCORE_COLUMN, "seconds": st.column_config.NumberColumn(format="%.1f s")}
 
 
 def init_state() -> None:
     st.session_state.setdefault(JOBS_KEY, [])
     st.session_state.setdefault(SERIES_KEY, None)
-
-
-@st.cache_data(show_spinner=False, max_entries=20)
-def _sequence_length(dataset_fingerprint: str, _dataset: LabelledDataset) -> int:
-    from embedlab.models.splits import default_sequence_length
-
-    return default_sequence_length(list(_dataset.texts))
-
-
-def sequence_length_default(dataset: LabelledDataset) -> int:
-    """95th percentile of token counts in ``dataset``, computed once per dataset content."""
-    return _sequence_length(dataset.fingerprint, dataset)
 
 
 def _vectors_for(embedding: str):
@@ -65,11 +61,17 @@ def start_training(dataset: LabelledDataset, config: ModelConfig, options: Train
     _keep_jobs([submit(spec)])
 
 
-def start_series(dataset: LabelledDataset, config: ModelConfig, options: TrainingOptions) -> None:
-    """Random vs GloVe frozen vs GloVe fine-tuned, same encoder, same split, one after another."""
-    specs = [_spec(dataset, replace(config, embedding=embedding), options,
-                   f"{EMBEDDING_LABELS[embedding]} · {ENCODER_LABELS[config.encoder]}")
-             for embedding in EMBEDDING_KINDS]
+def start_series(dataset: LabelledDataset, config: ModelConfig, options: TrainingOptions, taken_names=()) -> None:
+    """Random vs GloVe frozen vs GloVe fine-tuned, same encoder, same split, one after another.
+
+    Each run is named from its settings like a single training ("GloVe frozen gru"), with a
+    number added when a run of that name exists, so the comparison's legend tells them apart.
+    """
+    taken, specs = set(taken_names), []
+    for embedding in EMBEDDING_KINDS:
+        name = unique_name(settings_name(embedding, config.encoder), taken)
+        taken.add(name)
+        specs.append(_spec(dataset, replace(config, embedding=embedding), options, name))
     series = submit_series(specs)
     st.session_state[SERIES_KEY] = series
     _keep_jobs(series.jobs)
@@ -84,32 +86,58 @@ def active_jobs() -> list[Job]:
     return [job for job in st.session_state.get(JOBS_KEY, []) if not job.finished]
 
 
+def job_names() -> list[str]:
+    """Names of this visitor's trainings not yet saved as runs (a default name must not repeat them)."""
+    return [job.name for job in active_jobs()]
+
+
 def stop_all() -> None:
     """Stop this visitor's running job and cancel the ones still waiting; the best weights are saved."""
     for job in active_jobs():
         job.stop()
 
 
+def _finished_count() -> int:
+    return sum(job.finished for job in st.session_state.get(JOBS_KEY, []))
+
+
+def mark_page_drawn() -> None:
+    """Call on every full run of the page: the live panel reruns the page when a job finishes after this."""
+    st.session_state[DRAWN_KEY] = _finished_count()
+
+
+def shown_jobs() -> list[Job]:
+    """The jobs of the live panel: every job of a series under way (finished ones too), and any others running."""
+    series, active = st.session_state.get(SERIES_KEY), active_jobs()
+    if series is None or series.finished:
+        return active
+    return list(series.jobs) + [job for job in active if job not in series.jobs]
+
+
 def show_job(job: Job, index: int) -> None:
-    """One job's state: queue place, progress bars, time left, live curves."""
+    """One job's state: queue place, progress bars, time left, live curves; a finished one's test result."""
     status = job.snapshot()
     st.markdown(f"**{literal(job.name)}** — {STATE_LABELS[status.state]}")
     if status.state == "waiting":
         if status.ahead is None:
             st.caption("Waiting for the training before it in this series.")
         else:
-            st.info(f"Waiting for a free slot ({status.ahead} training{'s' if status.ahead != 1 else ''} ahead).",
-                    icon=":material/hourglass_top:")
+            st.info(f"Waiting for a free slot ({count(status.ahead)} training{'s' if status.ahead != 1 else ''} "
+                    "ahead).", icon=":material/hourglass_top:")
         return
     if status.state == "failed":
         st.error(literal(status.failure), icon=":material/warning:")
         return
+    if status.state in ("done", "stopped") and status.metrics:
+        st.caption(result_line(status.metrics))
     progress = status.progress if status.state == "running" else None
     if progress is not None:
         st.progress(progress.batch / max(1, progress.batches),
-                    text=f"Epoch {progress.epoch}/{progress.epochs}: batch {progress.batch}/{progress.batches}")
-        left = f" · about {progress.eta:.0f} s left" if progress.eta is not None else ""
-        st.progress(progress.fraction, text=f"All epochs: {progress.fraction:.0%} · {progress.elapsed:.0f} s{left}")
+                    text=f"Epoch {progress.epoch}/{progress.epochs}: batch {count(progress.batch)}/"
+                         f"{count(progress.batches)}")
+        left = f" · about {seconds(progress.eta)} left" if progress.eta is not None else ""
+        st.progress(progress.fraction,
+                    text=f"All epochs: {percent(progress.fraction, 0)} · {seconds(progress.elapsed)}{left}")
     if status.history or (progress is not None and progress.logs):
         loss, accuracy = charts.live_curves_figures(job.name, status.history, progress)
         left, right = st.columns(2)
@@ -117,15 +145,21 @@ def show_job(job: Job, index: int) -> None:
         right.plotly_chart(accuracy, key=f"train.live_accuracy.{index}")
 
 
+def result_line(metrics: dict) -> str:
+    """A finished training in one line: test accuracy, best epoch, time."""
+    stopped = " (stopped by you)" if metrics.get("stopped") else ""
+    return (f"Test accuracy {percent(metrics.get('accuracy'))} on {count(metrics.get('test_rows'))} held-out rows · "
+            f"best epoch {metrics.get('best_epoch')} of {metrics.get('epochs_run')}{stopped} · "
+            f"trained in {seconds(metrics.get('seconds'))}")
+
+
 def live_panel() -> None:
-    """Polled once a second while a job is active; a full rerun when every job has finished."""
-    jobs = active_jobs()
-    if not jobs:
-        st.rerun()  # show the results outside the fragment
-    if st.button("Stop", key="train.stop", help="Ends after the current batch; the best epoch's weights are kept "
-                                                "and the run is saved."):
-        stop_all()
-    for index, job in enumerate(jobs):
+    """Polled once a second while a job is active. When a job finishes the whole page runs again, so the
+    Runs and Compare tabs list its run at once (a fragment's rerun redraws only the panel)."""
+    if _finished_count() != st.session_state.get(DRAWN_KEY):
+        st.rerun()
+    st.caption("Training goes on while you look at other pages; come back here to see it.")
+    for index, job in enumerate(shown_jobs()):
         show_job(job, index)
 
 
@@ -146,18 +180,21 @@ def show_latest() -> None:
         show_results(run, "latest")
 
 
+METRICS = [("Test accuracy", "accuracy"), ("Precision", "precision"), ("Recall", "recall"), ("F1", "f1"),
+           ("AUC", "auc")]
+
+
 def show_results(run: Run, place: str) -> None:
     """A finished run: metrics, curves, confusion matrix, ROC, most confident mistakes."""
     metrics, key = run.metrics, f"train.{place}"
-    columns = st.columns(5)
-    for column, (label, name) in zip(columns, [("Test accuracy", "accuracy"), ("Precision", "precision"),
-                                               ("Recall", "recall"), ("F1", "f1"), ("AUC", "auc")]):
+    for column, (label, name) in zip(st.columns(5), METRICS):
         value = metrics.get(name)
-        column.metric(label, "—" if value is None else f"{value:.1%}" if name == "accuracy" else f"{value:.3f}")
+        # Accuracy, precision, recall and F1 are shares of rows; AUC is a score between 0.5 and 1.
+        column.metric(label, score(value) if name == "auc" else percent(value))
     stopped = " It was stopped early by you." if metrics.get("stopped") else ""
-    st.caption(f"On {metrics.get('test_rows', 0):,} held-out test rows ({metrics.get('average', '')} averages); "
-               f"best epoch {metrics.get('best_epoch')} of {metrics.get('epochs_run')} run, its weights kept."
-               f"{stopped} Trained in {metrics.get('seconds', 0):.0f} s.")
+    st.caption(f"On {count(metrics.get('test_rows', 0))} held-out test rows ({metrics.get('average', '')} "
+               f"averages); best epoch {metrics.get('best_epoch')} of {metrics.get('epochs_run')} run, its weights "
+               f"kept.{stopped} Trained in {seconds(metrics.get('seconds'))}.")
     left, right = st.columns(2)
     left.plotly_chart(charts.curves_figure({run.name: run.history}, "loss"), key=f"{key}.loss.{run.run_id}")
     right.plotly_chart(charts.curves_figure({run.name: run.history}, "accuracy"), key=f"{key}.accuracy.{run.run_id}")
@@ -168,7 +205,9 @@ def show_results(run: Run, place: str) -> None:
     if metrics.get("roc"):
         right.plotly_chart(charts.roc_figure(metrics["roc"]), key=f"{key}.roc.{run.run_id}")
     if metrics.get("per_class"):
-        st.dataframe(metrics["per_class"], hide_index=True, key=f"{key}.per_class.{run.run_id}")
+        st.dataframe(metrics["per_class"], hide_index=True, key=f"{key}.per_class.{run.run_id}",
+                     column_config={**{name: PERCENT_COLUMN for name in ("precision", "recall", "f1")},
+                                    "support": COUNT_COLUMN})
     if metrics.get("worst"):
         st.markdown("**Most confident mistakes** (test split)")
         st.dataframe(metrics["worst"], hide_index=True, width="stretch", key=f"{key}.worst.{run.run_id}",
@@ -189,7 +228,7 @@ def show_comparison(runs: list[Run], key: str) -> None:
 
 
 def show_metrics_table(runs: list[Run], key: str) -> None:
-    st.dataframe(metrics_table(runs), hide_index=True, width="stretch", key=key, column_config=PERCENT)
+    st.dataframe(metrics_table(runs), hide_index=True, width="stretch", key=key, column_config=TABLE_COLUMNS)
 
 
 def metrics_table(runs: list[Run]) -> "pd.DataFrame":  # noqa: F821

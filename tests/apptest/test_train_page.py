@@ -4,7 +4,9 @@ AppTest does not drive ``st.fragment(run_every=…)`` on its own, so the tests w
 the background job and run the script again, as the polling would.
 """
 
+import re
 import shutil
+import threading
 
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -59,7 +61,7 @@ def test_train_a_tiny_run_then_see_metrics_and_the_run_listed(runs_dir, project_
     at = _page(project_root)
     assert not at.exception
     assert "Pang & Lee" in at.markdown[0].value
-    assert any("at a time" in caption.value and "queue" in caption.value for caption in at.caption)
+    assert "at a time" in at.button(key="train.start").help and "queue" in at.button(key="train.start").help
     # Sequence length starts at the 95th percentile of the dataset's token counts.
     assert 10 <= at.number_input(key="train.sequence_length").value <= 80
     _small_settings(at)
@@ -72,7 +74,10 @@ def test_train_a_tiny_run_then_see_metrics_and_the_run_listed(runs_dir, project_
     assert job.snapshot().state == "done"
     labels = [metric.label for metric in at.metric]
     assert labels[:5] == ["Test accuracy", "Precision", "Recall", "F1", "AUC"]
-    assert at.metric[0].value.endswith("%")
+    # One number style: shares of rows as percentages, AUC a score with three decimals, time in seconds.
+    assert all(re.fullmatch(r"\d{1,3}\.\d%", metric.value) for metric in at.metric[:4])
+    assert re.fullmatch(r"[01]\.\d{3}|–", at.metric[4].value)
+    assert any(re.search(r"Trained in \d+(\.\d)? s\.", caption.value) for caption in at.caption)
     assert any(element.type == "plotly_chart" for element in at.get("plotly_chart"))
     worst = [frame for frame in at.dataframe if "predicted" in frame.value.columns]
     assert worst and set(worst[0].value.columns) >= {"text", "true", "predicted", "confidence"}
@@ -146,12 +151,11 @@ def test_stop_ends_the_training_and_keeps_a_run(runs_dir, project_root):
 
 
 def test_a_training_waits_for_a_free_slot_and_says_so(runs_dir, project_root):
-    import threading
-
     from embedlab.models.jobs import SLOTS
 
     someone_else = object()
-    assert SLOTS.acquire(someone_else, threading.Event())  # another visitor's training holds the slot
+    for _ in range(SLOTS.slots):  # other visitors' trainings hold every slot
+        assert SLOTS.acquire(someone_else, threading.Event())
     try:
         at = _small_settings(_page(project_root))
         at.button(key="train.start").click().run()
@@ -162,8 +166,90 @@ def test_a_training_waits_for_a_free_slot_and_says_so(runs_dir, project_root):
             job.join(timeout=0.05)
         at.run()
         assert job.snapshot().state == "waiting"
-        assert any("Waiting for a free slot (1 training ahead)" in info.value for info in at.info)
+        ahead = SLOTS.slots
+        assert any(f"Waiting for a free slot ({ahead} training{'s' if ahead > 1 else ''} ahead)" in info.value
+                   for info in at.info)
     finally:
-        SLOTS.release()
+        for _ in range(SLOTS.slots):
+            SLOTS.release()
     _wait_for_jobs(at)
     assert job.snapshot().state == "done"
+
+
+def test_the_run_name_follows_the_settings_until_the_visitor_types_one(runs_dir, project_root):
+    at = _page(project_root)
+    name = at.text_input(key="train.name")
+    assert name.value == "random lstm"
+    at.radio(key="train.embedding").set_value("glove-frozen")
+    at.selectbox(key="train.encoder").set_value("gru").run()
+    assert at.text_input(key="train.name").value == "GloVe frozen gru"
+    at.text_input(key="train.name").input("my own name").run()
+    at.selectbox(key="train.encoder").set_value("pooling").run()
+    assert at.text_input(key="train.name").value == "my own name"  # typed: the visitor's, kept
+    at.text_input(key="train.name").input("").run()
+    assert at.text_input(key="train.name").value == "GloVe frozen pooling"  # emptied: follows again
+
+
+def test_two_runs_of_the_same_settings_get_distinct_names_and_the_results_say_which(runs_dir, project_root):
+    at = _small_settings(_page(project_root))
+    assert at.text_input(key="train.name").value == "random pooling"
+    for expected in ("random pooling", "random pooling 2"):
+        at.button(key="train.start").click().run()
+        _wait_for_jobs(at)
+        assert not at.exception and not at.error
+        assert any(header.value == f"Results: {expected}" for header in at.subheader)
+    assert sorted(_runs_table(at)["run"]) == ["random pooling", "random pooling 2"]
+    assert at.text_input(key="train.name").value == "random pooling 3"
+
+
+def test_an_estimate_is_shown_before_training_and_then_comes_from_past_runs(runs_dir, project_root):
+    at = _small_settings(_page(project_root))
+    estimate = [caption.value for caption in at.caption if caption.value.startswith("Estimate:")]
+    assert len(estimate) == 1
+    assert "per epoch on this server" in estimate[0] and "measured on this kind of server" in estimate[0]
+    assert "144 training rows × 16 tokens" in estimate[0]  # 200 rows less the test and validation splits
+    at.button(key="train.start").click().run()
+    _wait_for_jobs(at)
+    estimate = [caption.value for caption in at.caption if caption.value.startswith("Estimate:")]
+    assert "from 1 of your past pooling runs" in estimate[0]
+
+
+def test_a_finished_run_of_a_series_stays_in_the_live_panel_while_the_next_waits(runs_dir, project_root):
+    from embedlab.models.jobs import SLOTS
+
+    someone_else, release = object(), threading.Event()
+    held, waiter = 0, None
+    for _ in range(SLOTS.slots - 1):  # every slot but one is busy, so the series runs one job at a time here
+        assert SLOTS.acquire(someone_else, threading.Event())
+        held += 1
+    try:
+        at = _small_settings(_page(project_root))
+        at.button(key="train.compare_three").click().run()
+        series = at.session_state["train.series"]
+        first = series.jobs[0]
+        for _ in range(600):
+            if first.snapshot().state != "waiting":
+                break
+            first.join(timeout=0.1)
+        # Another visitor queues behind the first run, so the second waits once the first is done.
+        waiter = threading.Thread(target=lambda: SLOTS.acquire(someone_else, threading.Event()) and release.wait())
+        waiter.start()
+        first.join(timeout=300)
+        at.run()
+        assert not at.exception
+        assert first.snapshot().state == "done" and series.jobs[1].snapshot().state == "waiting"
+        shown = [markdown.value for markdown in at.markdown]
+        assert "**random pooling** — Finished" in shown
+        assert any(caption.value.startswith("Test accuracy ") and "trained in" in caption.value
+                   for caption in at.caption)
+        assert _runs_table(at)["run"].tolist() == ["random pooling"]
+    finally:
+        release.set()
+        if waiter is not None:
+            waiter.join(timeout=10)
+            SLOTS.release()
+        for _ in range(held):
+            SLOTS.release()
+    series.join(timeout=600)
+    _wait_for_jobs(at)
+    assert [job.snapshot().state for job in series.jobs] == ["done", "done", "done"]
