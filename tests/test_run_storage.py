@@ -56,3 +56,29 @@ def test_a_deleted_run_disappears_from_the_listing(tmp_path, s3_runs):
 def test_a_missing_bucket_is_one_line_saying_what_to_check(s3_endpoint):
     with pytest.raises(EmbedLabError, match="check the bucket exists"):
         ensure_writable_remote("s3://no-such-bucket-embedlab/runs")
+
+
+def test_a_run_trained_into_s3_is_listed_predicted_evaluated_renamed_and_deleted(tmp_path, s3_runs, capsys,
+                                                                                   monkeypatch):
+    import json
+
+    from embedlab.cli import main
+    from embedlab.models.runs import delete_run, list_runs, read_run, rename_run
+
+    monkeypatch.setenv("EMBEDLAB_CACHE_DIR", str(tmp_path / "cache"))
+    assert main(["train", "pang-lee-200", "--encoder", "pooling", "--epochs", "1", "--max-tokens", "500",
+                 "--out", s3_runs, "--json"]) == 0
+    trained = json.loads(capsys.readouterr().out)
+    assert trained["run"].startswith(s3_runs + "/")
+    [listed] = list_runs(s3_runs)
+    assert listed.location == trained["run"] and listed.load_model() is not None
+    assert main(["predict", trained["run"], "a moving, beautiful film", "--json"]) == 0
+    [predicted] = json.loads(capsys.readouterr().out)
+    assert predicted["label"] in predicted["probabilities"]
+    assert main(["evaluate", trained["run"], "--json"]) == 0
+    evaluated = json.loads(capsys.readouterr().out)
+    assert evaluated["run"] == trained["run"] and evaluated["accuracy"] == trained["metrics"]["accuracy"]
+    renamed = rename_run(listed, "moved to s3")
+    assert read_run(trained["run"]).name == "moved to s3" and renamed.location == trained["run"]
+    delete_run(renamed)
+    assert list_runs(s3_runs) == []

@@ -17,7 +17,7 @@ def add_commands(subparsers) -> None:
         help="score texts with a trained run (or a .keras file), optionally explaining each word",
         description="Score each TEXT with a trained EmbedLab model; one line per text.",
     )
-    parser.add_argument("run", metavar="RUN", help="a run folder (runs/<workspace>/<run_id>) or a .keras file")
+    parser.add_argument("run", metavar="RUN", help="a run folder (runs/<workspace>/<run_id>), an s3:// run or a .keras file")
     parser.add_argument("texts", metavar="TEXT", nargs="+", help="text to score (quote sentences)")
     parser.add_argument("--explain", action="store_true", help="show each token's contribution")
     parser.add_argument(
@@ -31,8 +31,11 @@ def add_commands(subparsers) -> None:
 def load_predictor(target: str):
     """A Predictor for a run folder or a ``.keras`` file named on the command line."""
     from embedlab.models.prediction import Predictor
+    from embedlab.models.run_storage import is_remote
     from embedlab.models.runs import read_run
 
+    if is_remote(target):  # a run in object storage (s3://bucket/prefix/<workspace>/<run id>)
+        return Predictor.from_run(read_run(target))
     path = Path(target).expanduser()
     if path.is_dir():
         return Predictor.from_run(read_run(path))

@@ -10,7 +10,7 @@ jobs, so only the first job of each worker pays for the import.
 
 Messages between server and worker are tuples over a ``multiprocessing`` pipe:
 
-    server → worker   ("train", job_id, spec, vectors_or_None, fingerprint)   ("stop", job_id)   ("exit",)
+    server → worker   ("train", job_id, spec, vectors_or_None, fingerprint, environment)   ("stop", job_id)   ("exit",)
     worker → server   ("progress", job_id, Progress)   ("done", job_id, outcome)   ("failed", job_id, kind, text)
 
 Word vectors are large (GloVe 6B 50d pickles to 80 MB), so a worker keeps the last
@@ -181,7 +181,8 @@ class ProcessJob(Job):
         vectors = self.spec.vectors
         fingerprint = getattr(vectors, "fingerprint", None) if vectors is not None else None
         sent_vectors = vectors if vectors is not None and fingerprint != worker.vectors_fingerprint else None
-        worker.send(("train", self.job_id, replace(self.spec, vectors=None), sent_vectors, fingerprint))
+        worker.send(("train", self.job_id, replace(self.spec, vectors=None), sent_vectors, fingerprint,
+                     job_environment()))
         worker.vectors_fingerprint = fingerprint if vectors is not None else worker.vectors_fingerprint
 
     def _follow(self, worker: Worker) -> None:
@@ -220,6 +221,14 @@ class ProcessJob(Job):
             self._history = outcome["history"]
             self._metrics, self._run = outcome["metrics"], run
             self._state = "stopped" if outcome["stopped"] else "done"
+
+
+def job_environment() -> dict[str, str]:
+    """The variables a job reads where it trains (run storage credentials, EmbedLab settings), as they are now.
+
+    A worker outlives the moment it was spawned; the server's settings at submission count.
+    """
+    return {key: value for key, value in os.environ.items() if key.startswith(("AWS_", "EMBEDLAB_"))}
 
 
 def _failure(kind: str, text: str) -> EmbedLabError:
@@ -268,7 +277,8 @@ def worker_main(connection, threads: int) -> None:
     configure_tensorflow_threads(slots=max(1, (os.cpu_count() or 1) // max(1, threads)))
     vectors_by_fingerprint: dict = {}
     while (task := tasks.get()) is not None:
-        _, job_id, spec, vectors, fingerprint = task
+        _, job_id, spec, vectors, fingerprint, environment = task
+        os.environ.update(environment)
         if vectors is not None:
             vectors_by_fingerprint = {fingerprint: vectors}  # keep only the latest set
         spec = replace(spec, vectors=vectors_by_fingerprint.get(fingerprint) if fingerprint else None)
@@ -283,7 +293,7 @@ def _train_in_worker(job_id: int, spec: TrainingSpec, stop_event: threading.Even
         result = train(spec.dataset, spec.config, spec.options, spec.vectors,
                        lambda progress: send(("progress", job_id, progress)), stop_event, **spec.train_arguments())
         run = result.save(spec.save_to) if spec.save_to is not None else None
-        send(("done", job_id, {"run": str(run.path) if run is not None else None, "metrics": result.metrics,
+        send(("done", job_id, {"run": (run.location or str(run.path)) if run is not None else None, "metrics": result.metrics,
                                "history": result.history, "stopped": result.stopped}))
     except Exception as error:  # reported to the server, which marks the job failed
         send(("failed", job_id, type(error).__name__, str(error)))

@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import os
 import threading
-import time
 from dataclasses import replace
 from pathlib import Path
 
@@ -48,8 +47,12 @@ def connect():
 
             address = os.environ.get("EMBEDLAB_RAY_ADDRESS", "").strip() or None
             try:
+                from embedlab.models.process_jobs import job_environment
+
+                # Our code and the run-storage settings (AWS_*, EMBEDLAB_*) travel with every actor.
                 ray.init(address=address, namespace="embedlab", log_to_driver=False,
-                         runtime_env={"py_modules": [str(Path(embedlab.__file__).parent)]})
+                         runtime_env={"py_modules": [str(Path(embedlab.__file__).parent)],
+                                      "env_vars": job_environment()})
             except (ConnectionError, RuntimeError) as error:
                 raise EmbedLabError(
                     f"could not reach the Ray cluster at {address or 'this machine'} ({error}); start it with "
@@ -82,7 +85,7 @@ class TrainingActor:
         result = train(spec.dataset, spec.config, spec.options, vectors, self._report, self.stop_event,
                        **spec.train_arguments())
         run = result.save(spec.save_to) if spec.save_to is not None else None
-        return {"run": str(run.path) if run is not None else None, "metrics": result.metrics,
+        return {"run": (run.location or str(run.path)) if run is not None else None, "metrics": result.metrics,
                 "history": result.history, "stopped": result.stopped}
 
     def _report(self, progress) -> None:

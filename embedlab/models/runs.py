@@ -33,7 +33,10 @@ from pathlib import Path
 
 from embedlab.data.spreadsheet import restored, spreadsheet_csv
 from embedlab.errors import EmbedLabError
-from embedlab.models import run_writing
+from embedlab.models import run_storage, run_writing
+from embedlab.models.run_damage import (
+    DamagedRun, damaged_message, looks_like_a_run, missing_files, problem_of, read_json_object,
+)
 from embedlab.models.run_writing import ensure_writable_runs_folder  # noqa: F401 - part of this module's API
 
 MODEL_FILE = "model.keras"
@@ -41,18 +44,22 @@ FILES = ("config.json", "history.json", "metrics.json")
 _WORKSPACE_PATTERN = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 
 
-def default_runs_dir() -> Path:
-    """``$EMBEDLAB_RUNS_DIR`` if set, else ``./runs``."""
-    return Path(os.environ.get("EMBEDLAB_RUNS_DIR", "runs")).expanduser()
+def default_runs_dir() -> Path | str:
+    """``$EMBEDLAB_RUNS_DIR`` if set (a local folder or an ``s3://bucket/prefix`` URL), else ``./runs``."""
+    location = os.environ.get("EMBEDLAB_RUNS_DIR", "runs")
+    return location.rstrip("/") if run_storage.is_remote(location) else Path(location).expanduser()
 
 
-def workspace_dir(workspace: str, runs_dir: Path | str | None = None) -> Path:
-    """The folder of one workspace's runs; the name is checked so it cannot escape the runs folder."""
+def workspace_dir(workspace: str, runs_dir: Path | str | None = None) -> Path | str:
+    """The folder (or URL) of one workspace's runs; the name is checked so it cannot escape the runs folder."""
     if not _WORKSPACE_PATTERN.match(workspace or ""):
         raise EmbedLabError(
             f"workspace name '{workspace}' is not valid; use 1-64 letters, digits, '-' or '_'"
         )
-    return Path(runs_dir or default_runs_dir()) / workspace
+    root = runs_dir or default_runs_dir()
+    if run_storage.is_remote(root):
+        return f"{str(root).rstrip('/')}/{workspace}"
+    return Path(root) / workspace
 
 
 @dataclass
@@ -63,6 +70,7 @@ class Run:
     config: dict
     history: dict = field(default_factory=dict)
     metrics: dict = field(default_factory=dict)
+    location: str | None = None  # the s3:// URL of a run in object storage; ``path`` is then its local copy
 
     @property
     def run_id(self) -> str:
@@ -148,6 +156,8 @@ def save_run(
         test_split: optional DataFrame of held-out rows (columns ``text``, ``label``).
         run_id: folder name; a new one is made if not given.
     """
+    if run_storage.is_remote(directory):
+        return _save_remote_run(str(directory), model, config, history, metrics, test_split, run_id)
     directory = Path(directory)
     run_id = run_id or new_run_id(config.get("name", ""))
     config = {**config, "run_id": run_id}
@@ -191,12 +201,33 @@ def save_run(
     return read_run(final)
 
 
+def _save_remote_run(url, model, config, history, metrics, test_split, run_id) -> Run:
+    """Save with every local check into a staging folder, then publish it to ``url`` (manifest last)."""
+    import tempfile
+
+    from embedlab.cache import cache_dir
+
+    staging = Path(tempfile.mkdtemp(prefix="outbox-", dir=cache_dir("remote-runs")))
+    try:
+        local = save_run(staging, model, config, history, metrics, test_split, run_id)
+        run_url = run_storage.publish_run(local.path, url)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return read_run(run_url)
+
+
 def read_run(path: Path | str) -> Run:
-    """Read one run folder; EmbedLabError if it is not a run, or a damaged one (what is wrong, how to remove it)."""
+    """Read one run folder; EmbedLabError if it is not a run, or a damaged one (what is wrong, how to remove it).
+
+    An ``s3://`` run is fetched (once per content) into a local folder first; ``Run.location`` keeps its URL.
+    """
+    if run_storage.is_remote(path):
+        run = read_run(run_storage.fetch_run(str(path)))
+        return Run(run.path, run.config, run.history, run.metrics, location=str(path))
     path = Path(path)
     if not (path / MODEL_FILE).is_file() or not (path / "config.json").is_file():
-        if path.is_dir() and _looks_like_a_run(path):
-            raise EmbedLabError(_damaged_message(path, _missing_files(path)))
+        if path.is_dir() and looks_like_a_run(path):
+            raise EmbedLabError(damaged_message(path, missing_files(path)))
         raise EmbedLabError(
             f"{path} is not an EmbedLab run (expected {MODEL_FILE} and config.json in it); "
             "pick a folder made by training"
@@ -207,29 +238,13 @@ def read_run(path: Path | str) -> Run:
         if not file.exists():
             payloads.append({})
             continue
-        payload, problem = _read_json(file)
+        payload, problem = read_json_object(file)
         if problem:
-            raise EmbedLabError(_damaged_message(path, problem))
+            raise EmbedLabError(damaged_message(path, problem))
         payloads.append(payload)
     if not zipfile.is_zipfile(path / MODEL_FILE):
-        raise EmbedLabError(_damaged_message(path, f"{MODEL_FILE} is not a complete .keras file (cut short?)"))
+        raise EmbedLabError(damaged_message(path, f"{MODEL_FILE} is not a complete .keras file (cut short?)"))
     return Run(path, *payloads)
-
-
-@dataclass(frozen=True)
-class DamagedRun:
-    """A run folder that cannot be read: where it is, what is wrong, and how to remove it."""
-
-    path: Path
-    problem: str
-
-    @property
-    def run_id(self) -> str:
-        return self.path.name
-
-    @property
-    def message(self) -> str:
-        return _damaged_message(self.path, self.problem)
 
 
 @dataclass(frozen=True)
@@ -247,6 +262,8 @@ def scan_runs(directory: Path | str) -> RunListing:
     folders an hour old are removed (a killed save left them). A folder with none of a run's
     files is not ours and is ignored.
     """
+    if run_storage.is_remote(directory):
+        return _scan_remote_runs(str(directory))
     directory = Path(directory)
     if not directory.is_dir():
         return RunListing([], [])
@@ -258,10 +275,21 @@ def scan_runs(directory: Path | str) -> RunListing:
         try:
             runs.append(read_run(child))
         except EmbedLabError as error:
-            if _looks_like_a_run(child):
-                damaged.append(DamagedRun(child, _problem_of(error)))
+            if looks_like_a_run(child):
+                damaged.append(DamagedRun(child, problem_of(error)))
         except OSError as error:
             damaged.append(DamagedRun(child, f"it cannot be read ({error.strerror or error})"))
+    runs.sort(key=lambda run: run.config.get("created", ""), reverse=True)
+    return RunListing(runs, damaged)
+
+
+def _scan_remote_runs(url: str) -> RunListing:
+    runs, damaged = [], []
+    for run_url in run_storage.list_remote_runs(url):
+        try:
+            runs.append(read_run(run_url))
+        except EmbedLabError as error:
+            damaged.append(DamagedRun(run_url, problem_of(error)))
     runs.sort(key=lambda run: run.config.get("created", ""), reverse=True)
     return RunListing(runs, damaged)
 
@@ -278,53 +306,20 @@ def damaged_runs(directory: Path | str) -> list[DamagedRun]:
 
 def remove_damaged_run(damaged: DamagedRun) -> None:
     """Remove a damaged run's folder (hidden first, as ``delete_run`` does)."""
+    if run_storage.is_remote(damaged.path):
+        run_storage.delete_remote_run(str(damaged.path))
+        return
     doomed = damaged.path.with_name(f".{damaged.run_id}.deleting")
     os.rename(damaged.path, doomed)
     shutil.rmtree(doomed, ignore_errors=True)
 
 
-_DAMAGED_MARK = " is damaged: "
-_REMOVE_HINT = "; remove it with `rm -r "
-
-
-def _damaged_message(path: Path, problem: str) -> str:
-    return (f"the run folder {path}{_DAMAGED_MARK}{problem}{_REMOVE_HINT}{path}` "
-            "(or Remove in the app), or put back a good copy of the file")
-
-
-def _problem_of(error: EmbedLabError) -> str:
-    text = str(error)
-    if _DAMAGED_MARK in text:
-        return text.split(_DAMAGED_MARK, 1)[1].split(_REMOVE_HINT, 1)[0]
-    return text
-
-
-def _looks_like_a_run(path: Path) -> bool:
-    return any((path / name).exists() for name in (MODEL_FILE, *FILES))
-
-
-def _missing_files(path: Path) -> str:
-    missing = [name for name in (MODEL_FILE, "config.json") if not (path / name).is_file()]
-    return f"{' and '.join(missing)} {'is' if len(missing) == 1 else 'are'} missing"
-
-
-def _read_json(file: Path) -> tuple[dict, str]:
-    """A run file's JSON object, or ({}, what is wrong with it)."""
-    text = file.read_text(encoding="utf-8", errors="replace")
-    if not text.strip():
-        return {}, f"{file.name} is empty"
-    try:
-        payload = json.loads(text)
-    except (json.JSONDecodeError, RecursionError) as error:
-        where = f" (line {error.lineno}, column {error.colno})" if isinstance(error, json.JSONDecodeError) else ""
-        return {}, f"{file.name} is not valid JSON{where}"
-    if not isinstance(payload, dict):
-        return {}, f"{file.name} holds a {type(payload).__name__}, not the expected JSON object"
-    return payload, ""
-
-
 def delete_run(run: Run) -> None:
     """Remove a run's folder: renamed hidden first, so a crash mid-delete leaves nothing listed."""
+    if run.location:
+        run_storage.delete_remote_run(run.location)  # the manifest goes first: no longer listed
+        shutil.rmtree(run.path, ignore_errors=True)
+        return
     doomed = run.path.with_name(f".{run.run_id}.deleting")
     os.rename(run.path, doomed)
     shutil.rmtree(doomed, ignore_errors=True)
@@ -338,11 +333,28 @@ def rename_run(run: Run, name: str) -> Run:
     if len(name) > 120:
         raise EmbedLabError(f"a run name of {len(name)} characters is too long; keep it under 120")
     config = {**run.config, "name": name}
+    if run.location:  # a copy with the new config, published over the old files, manifest last
+        return _republish(run, config)
     temporary = run.path / ".config.json.tmp"
     run_writing.write_durably(temporary, json.dumps(config, indent=2, default=_jsonable))
     os.replace(temporary, run.path / "config.json")
     run_writing.sync_path(run.path)
     return read_run(run.path)
+
+
+def _republish(run: Run, config: dict) -> Run:
+    import tempfile
+
+    from embedlab.cache import cache_dir
+
+    staging = Path(tempfile.mkdtemp(prefix="rename-", dir=cache_dir("remote-runs"))) / run.run_id
+    try:
+        shutil.copytree(run.path, staging)
+        (staging / "config.json").write_text(json.dumps(config, indent=2, default=_jsonable), encoding="utf-8")
+        run_storage.publish_run(staging, run.location.rsplit("/", 1)[0])
+    finally:
+        shutil.rmtree(staging.parent, ignore_errors=True)
+    return read_run(run.location)
 
 
 def zip_run(run: Run) -> bytes:
