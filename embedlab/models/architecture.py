@@ -56,6 +56,8 @@ class ModelConfig:
     # A ReLU layer applied to every token's vector before the encoder (0 = none): frozen vectors get a
     # learned, non-linear view (average pooling can then weigh sentiment words above filler words).
     token_units: int = 0
+    # L2 penalty on the Dense layers' weights (Keras' ``L2(l2)``, added to the mean loss); 0 = none.
+    l2: float = 0.0
 
     def validate(self) -> "ModelConfig":
         """Raise EmbedLabError if a field is out of range; return self for chaining."""
@@ -79,6 +81,8 @@ class ModelConfig:
             raise EmbedLabError(f"token layer size {self.token_units} is out of range; pick 0 (none) to 4,096")
         if not 0 <= self.hidden_units <= 4_096:
             raise EmbedLabError(f"hidden layer size {self.hidden_units} is out of range; pick 0 (none) to 4,096")
+        if not 0.0 <= self.l2 <= 1.0:
+            raise EmbedLabError(f"L2 penalty {self.l2} is out of range; pick 0 (none) up to 1, e.g. 0.001")
         if not 0.0 < self.learning_rate <= 1.0:
             raise EmbedLabError(f"learning rate {self.learning_rate} is out of range; pick a value like 0.001")
         if self.num_classes < 2:
@@ -113,19 +117,30 @@ def glove_matrix(vocabulary: list[str], vectors: WordVectors, seed: int = 0) -> 
 
 
 def build_vectorizer(config: ModelConfig, texts: list[str]):
-    """A TextVectorization adapted on ``texts`` with GloVe-style standardisation."""
+    """A TextVectorization adapted on ``texts`` with the current GloVe-style rules (``embedlab.text``).
+
+    The rules are saved in the model by their registered name, so a model keeps the rules it was
+    trained with. Raises EmbedLabError when no text has a single word (the model would fail later
+    inside TensorFlow with "Table not initialized").
+    """
     import keras
 
-    from embedlab.text import glove_standardize, register_with_keras
+    from embedlab.text import CURRENT_STANDARDIZER, STANDARDIZERS, register_with_keras
 
     register_with_keras()
     vectorizer = keras.layers.TextVectorization(
         max_tokens=config.max_tokens,
         output_sequence_length=config.sequence_length,
-        standardize=glove_standardize,
+        standardize=STANDARDIZERS[CURRENT_STANDARDIZER][0],
         name="text_vectorization",
     )
     vectorizer.adapt(np.asarray(texts, dtype=object), batch_size=1024)
+    if vectorizer.vocabulary_size() <= 2:  # padding and [UNK] only
+        raise EmbedLabError(
+            f"no training text has a word: all {len(texts):,} are empty or hold only spaces, line breaks or "
+            "invisible control characters, and a model needs words to learn from; check the text column "
+            "(pick the column that holds the texts, or re-save the file as UTF-8 if it came out garbled)"
+        )
     return vectorizer
 
 
@@ -158,6 +173,7 @@ def build_model(config: ModelConfig, vectorizer, vectors: WordVectors | None = N
         output_dim, trainable = vectors.dim, config.embedding == "glove-finetuned"
         config.output_dim = output_dim
 
+    regularizer = keras.regularizers.L2(config.l2) if config.l2 > 0 else None
     inputs = keras.Input(shape=(), dtype="string", name="text")
     token_ids = vectorizer(inputs)
     embedding = keras.layers.Embedding(
@@ -173,17 +189,20 @@ def build_model(config: ModelConfig, vectorizer, vectors: WordVectors | None = N
     if config.spatial_dropout > 0:
         x = keras.layers.SpatialDropout1D(config.spatial_dropout, name="spatial_dropout")(x)
     if config.token_units > 0:
-        x = keras.layers.Dense(config.token_units, activation="relu", name="token_projection")(x)
+        x = keras.layers.Dense(config.token_units, activation="relu", kernel_regularizer=regularizer,
+                               name="token_projection")(x)
     x = _encoder(config)(x)
     if config.hidden_units > 0:
-        x = keras.layers.Dense(config.hidden_units, activation="relu", name="hidden")(x)
+        x = keras.layers.Dense(config.hidden_units, activation="relu", kernel_regularizer=regularizer,
+                               name="hidden")(x)
     if config.dropout > 0:
         x = keras.layers.Dropout(config.dropout, name="dropout")(x)
     if config.num_classes == 2:
-        outputs = keras.layers.Dense(1, activation="sigmoid", name="prediction")(x)
+        outputs = keras.layers.Dense(1, activation="sigmoid", kernel_regularizer=regularizer, name="prediction")(x)
         loss = "binary_crossentropy"
     else:
-        outputs = keras.layers.Dense(config.num_classes, activation="softmax", name="prediction")(x)
+        outputs = keras.layers.Dense(config.num_classes, activation="softmax", kernel_regularizer=regularizer,
+                                     name="prediction")(x)
         loss = "sparse_categorical_crossentropy"
     model = keras.Model(inputs, outputs, name=f"embedlab_{config.embedding}_{config.encoder}".replace("-", "_"))
     # The weights now hold the matrix; without this swap the .keras config.json would

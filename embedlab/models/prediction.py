@@ -17,7 +17,7 @@ from pathlib import Path
 import numpy as np
 
 from embedlab.errors import EmbedLabError
-from embedlab.text import tokenize
+from embedlab.text import tokenizer_for
 
 # Longer texts are cut here: the model reads only its first sequence_length tokens
 # anyway, and standardising megabytes of text on every keystroke would stall the page.
@@ -62,6 +62,8 @@ class Predictor:
         self.model = model
         self.name = name or model.name
         self.vectorizer = vectorizer_layer(model)
+        # The Python twin of the rules this model was saved with (old runs keep their old rules).
+        self._tokenize = tokenizer_for(self.vectorizer.get_config().get("standardize"))
         self.embedding = embedding_layer(model)
         self.sequence_length = self.vectorizer.get_config().get("output_sequence_length") or None
         width = int(model.output_shape[-1])
@@ -154,7 +156,7 @@ class Predictor:
 
     def tokens_with_status(self, text: str) -> list[tuple[str, bool]]:
         """``[(token, in_vocabulary), …]`` for ``text``, cut the same way the model's vectorizer cuts it."""
-        return [(token, token in self._index) for token in tokenize(text)]
+        return [(token, token in self._index) for token in self._tokenize(text)]
 
     def token_index(self, token: str) -> int:
         """The token's row in the vocabulary; 1 (``[UNK]``) for a word outside it."""
