@@ -22,8 +22,9 @@ def test_map_search_and_compare_two_runs(app_server, page):
     plot = page.locator(".js-plotly-plot").first
     plot.wait_for(state="visible", timeout=SLOW)
     assert page.get_by_text("Trustworthiness at k=10").count() == 1
-    # The 30 most frequent words are written on the map as SVG text.
-    assert plot.locator(".annotation-text", has_text="the").count() >= 1
+    # Frequent telling words are written on the map as SVG text; stop words and punctuation are not.
+    labels = [text.strip() for text in plot.locator(".annotation-text").all_text_contents()]
+    assert len(labels) >= 20 and {"the", "to", ",", "."}.isdisjoint(labels)
     screenshot(page, "explore_map")
 
     # A box drawn over the middle of the map lists the words inside it, ready to download.
@@ -69,3 +70,30 @@ def test_map_search_and_compare_two_runs(app_server, page):
     assert any("(learned) → tiny" in title for title in titles), titles
     assert page.locator(".js-plotly-plot").count() == 1  # the PCA preview was replaced, not left above
     screenshot(page, "explore_compare_runs")
+
+
+def _number_in(page, label: str) -> str:
+    return page.get_by_label(label, exact=True).input_value()
+
+
+def test_map_settings_survive_map_compare_map(app_server, page):
+    page.set_viewport_size({"width": 1400, "height": 1400})
+    page.goto(f"{app_server.url}/explore?workspace=exploresettings")
+    wait_until_idle(page, SLOW)
+    page.locator(".js-plotly-plot").first.wait_for(state="visible", timeout=SLOW)
+    page.get_by_test_id("stMain").get_by_text("PCA", exact=True).click()
+    wait_until_idle(page, SLOW)
+    words = page.get_by_label("How many (most frequent first)", exact=True)
+    words.fill("10000")
+    words.press("Enter")
+    wait_until_idle(page, SLOW)
+    page.get_by_text("10,000 words, PCA 2D").first.wait_for(state="attached", timeout=SLOW)  # the map's title
+
+    page.get_by_text("Compare two sources", exact=True).click()
+    wait_until_idle(page, SLOW)
+    page.get_by_text("Pick two different sources").wait_for()  # the Compare view, whose widgets differ
+    page.get_by_text("Map", exact=True).first.click()
+    wait_until_idle(page, SLOW)
+    assert _number_in(page, "How many (most frequent first)") == "10000"  # not reset to 2000
+    page.get_by_text("10,000 words, PCA 2D").first.wait_for(state="attached", timeout=SLOW)
+    screenshot(page, "explore_settings_kept")
