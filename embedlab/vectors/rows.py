@@ -38,8 +38,13 @@ def check_shape(filename: str, rows: int | None, dim: int, limit: int) -> None:
 
 def usable_rows(block: np.ndarray) -> np.ndarray:
     """A boolean per row: every number finite and the row's length at most ``MAX_ROW_NORM``."""
+    block = np.asarray(block)
+    if not block.size:
+        return np.ones(len(block), dtype=bool)
     with np.errstate(over="ignore", invalid="ignore"):
-        lengths = np.linalg.norm(np.asarray(block, dtype=np.float64), axis=1)
+        if np.abs(block).max() * np.sqrt(block.shape[1]) <= MAX_ROW_NORM:  # the common case, in one pass
+            return np.ones(len(block), dtype=bool)
+        lengths = np.sqrt(np.einsum("ij,ij->i", block, block, dtype=np.float64))
     return lengths <= MAX_ROW_NORM  # NaN and inf compare False
 
 
@@ -65,7 +70,10 @@ class RowCollector:
         check_shape(filename, None, dim, limit)
         self.dim, self.filename, self.limit = dim, filename, limit
         self.max_rows = max(1, limit // (4 * max(dim, 1)))
-        self.matrix = np.empty((min(max(expected_rows or 1024, 1), self.max_rows), dim), dtype=np.float32)
+        # A guess from the head runs a little short or long; 5% more spares a resize, and rows never
+        # written are never touched, so they cost address space, not memory.
+        first = int((expected_rows or 1024) * 1.05) + 16
+        self.matrix = np.empty((min(first, self.max_rows), dim), dtype=np.float32)
         self.words: list[str] = []
         self.parsed = 0  # rows the file held, dropped ones included
         self.dropped: list[str] = []  # a few of the dropped words, for the note

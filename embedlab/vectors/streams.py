@@ -118,15 +118,18 @@ class VectorStream:
                 return
 
     def line_pieces(self, start: int):
-        """The bytes from ``start`` to the end, in pieces that each end at a line end (the last one may not)."""
-        pending = b""
-        pieces = self.raw_pieces(start)
-        piece = next(pieces, None)
-        while piece is not None:
-            following = next(pieces, None)  # the last piece goes out whole, line end or not
-            pending = pending + piece if pending else piece
-            piece = following
-            if piece is None:
+        """The bytes from ``start`` to the end, in pieces that each end at a line end (the last one may not).
+
+        Each read is appended to the unfinished last line of the one before, so at most about two
+        pieces are held at once, whatever the file's size.
+        """
+        pending, done = self.head[start:], self.complete
+        while not done:
+            more = self._read(CHUNK_BYTES)
+            done = len(more) < CHUNK_BYTES
+            pending = pending + more if pending else more
+            del more
+            if done:
                 break
             cut = pending.rfind(b"\n")
             if cut < 0:
@@ -136,8 +139,9 @@ class VectorStream:
                         "a vector file has one word and its numbers per line"
                     )
                 continue
-            yield pending[:cut + 1]
-            pending = pending[cut + 1:]
+            piece, pending = pending[:cut + 1], pending[cut + 1:]
+            yield piece
+            del piece
         if pending:
             yield pending
 
