@@ -132,15 +132,18 @@ def test_each_visitor_sees_the_benchmark_scores_of_their_own_file(visitors, own_
         assert not at.exception
         # The other tabs' default words (frog, cat…) are not among 3,000 words; the benchmarks raised nothing.
         assert all("not in the vocabulary" in error.value for error in at.error)
+    from embedlab_ui import benchmark_tables, numbers
+
     similarity, sections = [], []
     for at, vectors in zip(visitors, own_vectors):
-        expected = pd.DataFrame([result.to_dict() for result in evaluate_similarity_sets(vectors, RESTRICT_VOCAB)])
-        pd.testing.assert_frame_equal(_table(at, "name").reset_index(drop=True), expected)
+        expected = benchmark_tables.similarity_table(
+            [result.to_dict() for result in evaluate_similarity_sets(vectors, RESTRICT_VOCAB)])
+        pd.testing.assert_frame_equal(_table(at, "Word-pair set").reset_index(drop=True), expected)
         analogies = evaluate_word_analogies(vectors, restrict_vocab=RESTRICT_VOCAB).to_dict()
         metrics = {metric.label: metric.value for metric in at.metric}
-        assert metrics["Analogy accuracy"] == f"{analogies['total']['accuracy']:.2%}"
-        expected_sections = pd.DataFrame(analogies["sections"] + analogies["groups"])
-        pd.testing.assert_frame_equal(_table(at, "section").reset_index(drop=True), expected_sections)
+        assert metrics["Analogy accuracy"] == numbers.percent(analogies["total"]["accuracy"])
+        expected_sections = benchmark_tables.section_table(analogies)
+        pd.testing.assert_frame_equal(_table(at, "Section").reset_index(drop=True), expected_sections)
         similarity.append(expected)
         sections.append(expected_sections)
     assert not similarity[0].equals(similarity[1])
