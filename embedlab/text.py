@@ -138,7 +138,9 @@ _BR = r"<br */?>"  # IMDB-style line breaks; every separator is a plain space by
 
 def _v2_rules_re2() -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
     """Version 2 for TensorFlow: (rules before lower-casing, rules after)."""
-    before = [(_char_class(SEPARATORS, "re2"), " "), (_char_class(FORMAT_CHARACTERS, "re2"), "")]
+    # The space itself is left out of the class: replacing every space by a space took a third of the op's time.
+    separators = [(start, end) for start, end in SEPARATORS if start > 0x20] + [(0x0, 0x1F)]
+    before = [(_char_class(separators, "re2"), " "), (_char_class(FORMAT_CHARACTERS, "re2"), "")]
     after = [
         (_BR, " "),
         (_char_class([(0x2019, 0x2019)], "re2"), "'"),  # the typographic apostrophe: it’s → it's
