@@ -70,8 +70,10 @@ class VectorStream:
         packed: a gzip file's own size: unpacking more than ``MAX_GZIP_RATIO`` times it is refused.
     """
 
-    def __init__(self, handle, filename: str, limit: int, size: int | None = None, packed: int | None = None) -> None:
+    def __init__(self, handle, filename: str, limit: int, size: int | None = None, packed: int | None = None,
+                 raw=None) -> None:
         self.handle, self.filename, self.limit, self.size = handle, filename, limit, size
+        self.raw = raw  # the file under a gzip reader, which does not close it
         self.packed_limit = None if packed is None else MAX_GZIP_RATIO * packed + HEAD_BYTES
         self.read_total = 0
         self.head = self._read(HEAD_BYTES)
@@ -82,6 +84,8 @@ class VectorStream:
 
     def __exit__(self, *exc) -> None:
         self.handle.close()
+        if self.raw is not None:
+            self.raw.close()
 
     def _read(self, size: int) -> bytes:
         try:
@@ -164,7 +168,7 @@ def open_vector_path(path: Path, limit: int) -> VectorStream:
             if recorded > limit:
                 raise too_big(path.name, recorded, limit, "unpacks to")
             handle.seek(0)
-            return VectorStream(gzip.GzipFile(fileobj=handle, mode="rb"), path.name, limit, packed=size)
+            return VectorStream(gzip.GzipFile(fileobj=handle, mode="rb"), path.name, limit, packed=size, raw=handle)
         handle.seek(0)
         return VectorStream(handle, path.name, limit, size)
     except BaseException:
