@@ -12,7 +12,7 @@ from embedlab.errors import EmbedLabError
 from embedlab.models.explanations import METHOD_LABELS
 from embedlab.models.prediction import read_batch_texts
 from embedlab.models.runs import list_runs
-from embedlab_ui.runs import predictor_for_upload, run_label, run_picker, run_predictor
+from embedlab_ui.runs import predictor_for_upload, run_label, run_picker, run_predictor, upload_class_names
 from embedlab_ui.session import route_through_app, runs_folder, show_error
 
 route_through_app()  # a deep link on a fresh server still gets app.py's frame
@@ -51,11 +51,11 @@ def uploaded_predictor():
     _, digest, model, filename = stored
     if isinstance(model, EmbedLabError):
         raise model
-    width = int(model.output_shape[-1])
-    default = "negative, positive" if width == 1 else ", ".join(f"class {i}" for i in range(width))
+    # A run's .keras keeps its class names; one per file, so a second upload starts from its own names.
     names = st.text_input(
-        "Class names, in the model's output order", value=default, key="predict.upload_classes",
-        help="A .keras file does not carry its label names; edit them if yours differ.",
+        "Class names, in the model's output order", value=upload_class_names(upload.getvalue(), model),
+        key=f"predict.upload_classes.{digest}",
+        help="Read from the file when EmbedLab saved it; a .keras from elsewhere gets a guess to edit.",
     )
     return predictor_for_upload(f"upload:{digest}", model, [name.strip() for name in names.split(",") if name.strip()],
                                 filename)

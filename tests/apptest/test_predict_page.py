@@ -104,9 +104,34 @@ def test_uploads_load_or_are_refused_and_the_page_keeps_running(runs_dir, projec
     model_bytes = tiny_run.model_path.read_bytes()
     at.file_uploader(key="predict.upload").set_value(("mine.keras", model_bytes, "application/zip")).run()
     assert not at.exception and not at.error
-    assert at.text_input(key="predict.upload_classes").value == "negative, positive"
+    [names] = [box for box in at.text_input if str(box.key).startswith("predict.upload_classes")]
+    assert names.value == "negative, positive"  # read from the file: the run's own class names
     _passage(at, "a wonderful film")
     assert 'data-label="positive"' in _htmls(at)
+
+
+def test_an_uploaded_keras_keeps_the_class_names_its_run_used(runs_dir, project_root, tiny_run, tmp_path):
+    import io
+    import zipfile
+
+    from embedlab.models.model_files import CLASS_NAMES_ENTRY
+    from embedlab.models.run_writing import add_class_names
+
+    relabelled = tmp_path / "neg_pos.keras"
+    with zipfile.ZipFile(tiny_run.model_path) as source, zipfile.ZipFile(relabelled, "w") as copy:
+        for entry in source.infolist():
+            if entry.filename != CLASS_NAMES_ENTRY:
+                copy.writestr(entry, source.read(entry))
+    add_class_names(relabelled, ["neg", "pos"])
+    at = _page(project_root)
+    at.radio(key="predict.source").set_value("A .keras file saved by EmbedLab").run()
+    at.file_uploader(key="predict.upload").set_value(("neg_pos.keras", relabelled.read_bytes(),
+                                                       "application/zip")).run()
+    assert not at.exception
+    [names] = [box for box in at.text_input if str(box.key).startswith("predict.upload_classes")]
+    assert names.value == "neg, pos"
+    _passage(at, "a wonderful film")
+    assert 'data-label="pos"' in _htmls(at)
 
 
 def test_side_by_side_scores_the_text_with_other_runs(runs_dir, project_root, tiny_run):
