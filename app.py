@@ -7,10 +7,12 @@ st.set_page_config(page_title="EmbedLab", page_icon="🧭", layout="wide")
 from embedlab_ui.maps import start_warm_up  # noqa: E402  (set_page_config must come first)
 from embedlab_ui.session import workspace  # noqa: E402
 from embedlab_ui.vectors import vector_source_sidebar  # noqa: E402
+from embedlab_ui.warmup import start_server_warm_up  # noqa: E402
 from embedlab_ui.welcome import welcome_strip  # noqa: E402
 
 name = workspace()  # give this visitor their workspace before any page lists runs
 start_warm_up()  # once per server process: compile the map kernels before the first visitor asks
+start_server_warm_up()  # once per server: GloVe, TensorFlow, the default map, a training worker
 
 pages = [
     st.Page("pages/data.py", title="Data", icon=":material/table_chart:", url_path="data-home", default=True),

@@ -1,0 +1,95 @@
+"""What a first visit needs, made ready when the server starts rather than when visitors arrive.
+
+On a cold server every first visitor pays for the same things at once: GloVe read into
+memory, TensorFlow and Plotly imported, the default dataset's statistics, the Explore
+page's default map, a training worker process started. When several visitors open
+pages together they all wait for all of it. ``start_server_warm_up`` does that work
+once, in a background thread, while the server already answers; a visitor who arrives
+mid-way waits only for what is still missing (the caches hand them the finished value).
+
+Everything here fills the same caches the pages read, with the same keys, so nothing is
+computed twice and nothing visitor-specific is kept.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+
+import streamlit as st
+
+_LOGGER = logging.getLogger(__name__)
+
+DEFAULT_MAP_WORDS = 2_000  # the Explore page's "How many (most frequent first)" default
+
+
+def _training_workers() -> None:
+    from embedlab.models.jobs import executor_name
+
+    if executor_name() == "process":
+        from embedlab.models.process_jobs import warm_pool
+
+        warm_pool()  # the worker imports TensorFlow while nobody waits for it
+
+
+def _data_and_analogies() -> None:
+    from embedlab.vectors.similarity import analogy_map, solve_analogy
+    from embedlab_ui.datasets import _default_dataset, dataset_stats
+    from embedlab_ui.vectors import default_vectors
+
+    vectors = default_vectors()
+    dataset = _default_dataset()
+    dataset_stats(dataset.fingerprint, vectors.fingerprint, dataset, vectors)
+    answer = solve_analogy(vectors, ["king", "woman"], ["man"])  # the Analogies page's default question
+    analogy_map(vectors, ["king", "woman", "man", answer.results[0][0]], neighbors_per_word=4)
+
+
+def _libraries() -> None:
+    import plotly.graph_objects  # noqa: F401  every chart
+    import keras  # noqa: F401  Predict loads a model; TensorFlow comes with it
+
+
+def _default_map() -> None:
+    from embedlab.maps.pipeline import MapParams
+    from embedlab.maps.words import top_words
+    from embedlab_ui.maps import _cached_trust, cached_map, start_warm_up, words_key
+    from embedlab_ui.vectors import default_vectors
+
+    start_warm_up().join()  # numba's kernels first; the map below would otherwise compile them itself
+    vectors = default_vectors()
+    words = top_words(vectors, DEFAULT_MAP_WORDS).words
+    params = MapParams("umap", 2)  # the Explore page's default settings (embedlab_ui.maps.map_settings)
+    cached_map(vectors, words, params.preview(), topn=0)
+    word_map = cached_map(vectors, words, params)
+    # the key trust_caption uses: how the map was made, as the projection reports it
+    made_by = (word_map.projection.method,) + tuple(sorted(word_map.projection.params.items()))
+    _cached_trust(vectors.fingerprint, words_key(word_map.words), made_by, vectors, word_map)
+
+
+STEPS = (_training_workers, _data_and_analogies, _libraries, _default_map)
+
+
+def _warm() -> None:
+    for step in STEPS:
+        try:
+            step()
+        except Exception:  # a warm-up that fails only means the first visitor does the work
+            _LOGGER.warning("warm-up step %s failed", step.__name__, exc_info=True)
+
+
+def start_server_warm_up() -> threading.Thread | None:
+    """Start warming, once per server process (in a daemon thread; returns at once).
+
+    Only a served page warms: AppTest's sessions have no browser connection (no request
+    headers) and no use for a worker process or a map drawn behind their back.
+    """
+    if not st.context.headers:
+        return None
+    return _start()
+
+
+@st.cache_resource(show_spinner=False)
+def _start() -> threading.Thread:
+    thread = threading.Thread(target=_warm, name="embedlab-server-warm-up", daemon=True)
+    thread.start()
+    return thread
