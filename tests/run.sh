@@ -2,10 +2,11 @@
 # Install what the tests need and run them all: the README's test command and CI's.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-if ! command -v chromium >/dev/null 2>&1; then
+# nginx: tests/browser/test_replicas.py puts two app servers behind it (deploy/nginx.conf)
+if ! command -v chromium >/dev/null 2>&1 || [ ! -x /usr/sbin/nginx ]; then
   SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
   $SUDO apt-get update -qq
-  $SUDO apt-get install -y -qq chromium
+  $SUDO apt-get install -y -qq chromium nginx
 fi
 python3 -m pip install -q -r tests/requirements.txt
 exec python3 -m pytest tests "$@"
