@@ -82,7 +82,6 @@ def query_options(vectors) -> dict:
 def show_answers(answer, method: str, topn: int, large: bool) -> None:
     """One method's answers: its name and rule, the expected word's rank, the ranked words."""
     st.subheader(METHOD_LABELS[method])
-    st.caption(METHODS[method].split(": ", 1)[1])
     if answer.expected_note:
         (st.success if answer.expected_rank and answer.expected_rank <= topn else st.info)(answer.expected_note)
     table = ranked_table(answer.results)
@@ -90,6 +89,7 @@ def show_answers(answer, method: str, topn: int, large: bool) -> None:
         st.table(table.set_index("rank"))
     else:
         st.dataframe(table, hide_index=True, width="stretch", key=f"analogies.results.{method}")
+    st.caption(METHODS[method].split(": ", 1)[1])  # below the table, so both tables start level
 
 
 def show_analogy(vectors, large: bool) -> None:
