@@ -1,0 +1,66 @@
+"""The README's screenshots of the Train, Explore and Analogies pages, at 1280×720 and 1440×900.
+
+Run against a running server (``streamlit run app.py``) with an empty workspace:
+
+    python -m tests.browser.readme_screenshots http://127.0.0.1:8501
+
+It trains one short run on Rotten Tomatoes (average pooling, 2 epochs) so the Train page has
+results to show, then takes each page as a visitor first sees its result, into ``assets/``.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, wait_until_idle
+
+ASSETS = Path(__file__).resolve().parents[2] / "assets"
+SIZES = [(1280, 720), (1440, 900)]
+SLOW = 300_000
+WORKSPACE = "readme"
+
+
+def scroll_to(page, locator, above: int = 0) -> None:
+    """Scroll Streamlit's main container so ``locator`` starts ``above`` pixels below the top of the view."""
+    locator.evaluate("(node, above) => { node.scrollIntoView({block: 'start'}); "
+                     "const main = document.querySelector('[data-testid=\"stMain\"]'); "
+                     "if (main) main.scrollBy(0, -above); }", above)
+    page.wait_for_timeout(800)
+
+
+def explore(page, url: str) -> None:
+    page.goto(f"{url}/explore?workspace={WORKSPACE}")
+    wait_until_idle(page, SLOW)
+    page.get_by_text("Trustworthiness at k=10").wait_for(timeout=SLOW)
+    wait_until_idle(page, SLOW)
+    scroll_to(page, page.get_by_text("Trustworthiness at k=10"), above=16)
+
+
+def analogies(page, url: str) -> None:
+    page.goto(f"{url}/analogies?workspace={WORKSPACE}")
+    wait_until_idle(page, SLOW)
+    page.locator(".js-plotly-plot").first.wait_for(state="visible", timeout=SLOW)
+    page.wait_for_timeout(1_500)  # the answer tables are canvas grids: let them paint
+    scroll_to(page, page.get_by_text("Every change applies at once"), above=8)
+
+
+def shoot(url: str, pages: dict) -> None:
+    from playwright.sync_api import sync_playwright
+
+    ASSETS.mkdir(exist_ok=True)
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        for width, height in SIZES:
+            context = browser.new_context(viewport={"width": width, "height": height})
+            page = context.new_page()
+            page.set_default_timeout(SLOW)
+            for name, show in pages.items():
+                show(page, url)
+                page.screenshot(path=str(ASSETS / f"{name}_{width}x{height}.png"))
+            context.close()
+        browser.close()
+
+
+if __name__ == "__main__":
+    shoot(sys.argv[1] if len(sys.argv) > 1 else "http://127.0.0.1:8501", {"explore": explore, "analogies": analogies})
