@@ -44,6 +44,55 @@ def non_loopback_connections() -> list[str]:
     return found
 
 
+def browser_training(out: Path) -> dict:
+    """A visitor trains from the Train page of a server whose jobs run on the Ray cluster."""
+    import urllib.request
+
+    from playwright.sync_api import sync_playwright
+
+    from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, wait_until_idle
+
+    runs = out / "page-runs"
+    env = {**os.environ, "EMBEDLAB_EXECUTOR": "ray", "EMBEDLAB_RAY_ADDRESS": ADDRESS,
+           "EMBEDLAB_RUNS_DIR": str(runs), "TF_CPP_MIN_LOG_LEVEL": "2"}
+    log = open(out / "streamlit.log", "wb")
+    server = subprocess.Popen([sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
+                               "--server.port", "8599", "--server.address", "127.0.0.1",
+                               "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"],
+                              env=env, stdout=log, stderr=subprocess.STDOUT)
+    result: dict = {}
+    try:
+        def healthy() -> bool:
+            try:
+                return urllib.request.urlopen("http://127.0.0.1:8599/_stcore/health", timeout=2).status == 200
+            except OSError:
+                return False
+
+        result["healthy"] = wait_until(healthy, 120)
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            page = browser.new_page(viewport={"width": 1400, "height": 1600})
+            page.goto("http://127.0.0.1:8599/train?workspace=raybrowser")
+            wait_until_idle(page, 120_000)
+            page.get_by_label("Encoder").first.click()
+            page.get_by_role("option", name="Average pooling", exact=True).click()
+            wait_until_idle(page)
+            box = page.get_by_label("Epochs", exact=True)
+            box.fill("2")
+            box.press("Enter")
+            wait_until_idle(page)
+            page.get_by_role("button", name="Train", exact=True).click()
+            page.get_by_text("Test accuracy").first.wait_for(timeout=300_000)
+            page.screenshot(path=str(out / "train_on_ray.png"))
+            browser.close()
+        listed = sorted(path.name for path in (runs / "raybrowser").iterdir() if not path.name.startswith("."))
+        result["runs"] = listed
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    return result
+
+
 def scenarios(out: Path) -> dict:
     from embedlab.data.builtins import builtin_dataset
     from embedlab.models.architecture import ModelConfig
@@ -113,6 +162,11 @@ def scenarios(out: Path) -> dict:
     report["killed"] = {"state": status.state, "failure": status.failure,
                         "runs_listed": len(list_runs(killed_runs)) if killed_runs.exists() else 0}
     lap("killed")
+    before = sh("ray", "list", "actors", "--address", ADDRESS, "--limit", "1000").stdout.count("TrainingActor")
+    report["browser"] = browser_training(out)
+    report["browser"]["actors_added"] = (
+        sh("ray", "list", "actors", "--address", ADDRESS, "--limit", "1000").stdout.count("TrainingActor") - before)
+    lap("browser")
     report["non_loopback"] = non_loopback_connections()
     return report
 

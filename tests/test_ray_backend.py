@@ -52,5 +52,10 @@ def test_a_killed_ray_worker_fails_its_job_with_a_message_and_lists_no_half_run(
     assert killed["state"] == "failed" and "died" in killed["failure"] and killed["runs_listed"] == 0
 
 
+def test_a_visitor_trains_from_the_page_on_the_ray_backend(report):
+    browser = report["browser"]
+    assert browser["healthy"] and len(browser["runs"]) == 1 and browser["actors_added"] == 1
+
+
 def test_neither_the_app_nor_ray_talks_to_anything_but_loopback(report):
     assert report["non_loopback"] == [] and report["non_loopback_at_end"] == []
