@@ -6,11 +6,16 @@ names silently got a random workspace, so a visitor with a mangled link saw thei
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from embedlab_ui.session import valid_workspace_name
 from embedlab_ui.streamlit_internals import apptest_runs_app_py
+
+
+def valid_workspace_name(name: str) -> bool:
+    return re.fullmatch(r"[A-Za-z0-9_-]{1,64}", name) is not None
 
 
 @pytest.fixture
