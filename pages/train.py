@@ -8,6 +8,7 @@ from embedlab.errors import EmbedLabError
 from embedlab.models.jobs import TRAINING_SLOTS
 from embedlab.models.runs import delete_run, list_runs, rename_run, zip_run
 from embedlab_ui import training as ui
+from embedlab_ui.study import study_tab
 from embedlab_ui.datasets import current_dataset
 from embedlab_ui.numbers import count
 from embedlab_ui.runs import default_run_index, default_runs, run_label
@@ -120,7 +121,8 @@ st.markdown(f"Dataset: **{literal(dataset.name)}** — {count(len(dataset))} row
             "Change it on the Data page.")
 
 runs = list_runs(runs_folder())
-TABS = {"Train": lambda: train_tab(dataset, runs), "Runs": lambda: runs_tab(runs), "Compare": lambda: compare_tab(runs)}
+TABS = {"Train": lambda: train_tab(dataset, runs), "Runs": lambda: runs_tab(runs), "Compare": lambda: compare_tab(runs),
+        "Study": lambda: study_tab(dataset)}
 for tab, show in zip(st.tabs(list(TABS)), TABS.values()):
     with tab:
         show()

@@ -21,6 +21,7 @@ COMMAND_MODULES = (
     "embedlab.cli.training_commands",
     "embedlab.cli.projection_commands",
     "embedlab.cli.prediction_commands",
+    "embedlab.cli.study_commands",
 )
 
 
