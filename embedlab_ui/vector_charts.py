@@ -64,11 +64,12 @@ def section_accuracy_figure(rows: list[dict], vectors_name: str):
         figure.add_trace(go.Bar(
             x=[row["section"] for row in chosen], y=[row["accuracy"] for row in chosen], name=name,
             marker={"color": colour, "pattern": {"shape": "/" if kind == "total" else ""}},
-            text=[row["accuracy"] for row in chosen], texttemplate=f"%{{y:{PERCENT_D3}}}",
-            hovertemplate=f"%{{x}}: %{{y:{PERCENT_D3}}}<extra></extra>"))
-    figure.update_layout(title=f"Accuracy per section — {html.escape(vectors_name)}", legend={"orientation": "h"},
+            text=[row["accuracy"] for row in chosen], texttemplate=f"%{{y:{PERCENT_D3}}}", textposition="outside",
+            cliponaxis=False, hovertemplate=f"%{{x}}: %{{y:{PERCENT_D3}}}<extra></extra>"))
+    figure.update_layout(title=f"Accuracy per section — {html.escape(vectors_name)}",
+                         legend={"orientation": "h", "x": 1, "xanchor": "right", "y": 1.02, "yanchor": "bottom"},
                          yaxis={"tickformat": ".0%", "title": "accuracy"}, xaxis={"title": ""},
-                         margin={"l": 10, "r": 10, "t": 50, "b": 10})
+                         margin={"l": 10, "r": 10, "t": 60, "b": 10})
     return figure
 
 
@@ -79,7 +80,7 @@ def correlation_figure(results: list[dict], vectors_name: str):
     figure = go.Figure()
     for key, name, colour in (("pearson", "Pearson", SECTION_COLOUR), ("spearman", "Spearman", "#F58518")):
         figure.add_trace(go.Bar(x=[row["name"] for row in results], y=[row[key] for row in results], name=name,
-                                marker={"color": colour}, texttemplate=f"%{{y:{SCORE_D3}}}",
+                                marker={"color": colour}, texttemplate=f"%{{y:{SCORE_D3}}}", textposition="outside",
                                 hovertemplate=f"%{{x}} {name}: %{{y:{SCORE_D3}}}<extra></extra>"))
     figure.update_layout(barmode="group", title=f"Correlation with human judgements — {html.escape(vectors_name)}",
                          yaxis={"title": "correlation", "tickformat": ".1f"}, xaxis={"title": "word-pair set"},

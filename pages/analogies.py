@@ -186,7 +186,8 @@ def show_analogy_scores(vectors, key: tuple) -> None:
     st.caption(result["counts"] + ".")
     st.plotly_chart(vector_charts.section_accuracy_figure(benchmark_tables.section_rows(result), vectors.name),
                     key="analogies.sections_chart")
-    st.dataframe(benchmark_tables.section_table(result), hide_index=True, width="stretch",
+    table = benchmark_tables.section_table(result)
+    st.dataframe(table, hide_index=True, width="stretch", height=35 * (len(table) + 1) + 3,  # every row, totals too
                  key="analogies.sections_table")
     with st.expander("Some wrong answers (a is to b as c is to expected; the vectors said answer)"):
         st.dataframe(benchmark_tables.wrong_table(result), hide_index=True, width="stretch")

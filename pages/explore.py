@@ -200,8 +200,7 @@ def compare_view():
     with placeholder.container():  # replaces the PCA preview
         trust_slot = st.empty()
         st.plotly_chart(fig, key="explore.compare_chart")
-    trust_caption(trust_slot, both, word_map)
-    st.caption(comparison.move_summary())
+    trust_caption(trust_slot, both, word_map)  # how large the moves are: under the chart's title
     st.write("**The words that moved most**")
     st.dataframe(comparison.moved_table(50), hide_index=True, width="stretch", key="explore.moved_table",
                  column_config={MOVED: st.column_config.NumberColumn(format="%.3f")})

@@ -34,8 +34,11 @@ class Colouring:
     range: tuple[float, float, float] | None = None
 
 
-def centred_range(values: np.ndarray, centre: float) -> tuple[float, float, float]:
-    """(low, centre, high): the smallest range symmetric around ``centre`` that holds every value.
+def centred_range(values: np.ndarray, centre: float, share: float = 0.99) -> tuple[float, float, float]:
+    """(low, centre, high): the smallest range symmetric around ``centre`` that holds ``share`` of the values.
+
+    The few values beyond (a handful of extreme words) are drawn in the end colours, rather
+    than stretching the scale until every other word looks the same.
 
     A model's single-word scores often stay within a few hundredths of 0.5; a scale fitted
     to them (rather than 0..1) shows their differences, and a symmetric one keeps "no lean"
@@ -48,9 +51,10 @@ def centred_range(values: np.ndarray, centre: float) -> tuple[float, float, floa
     """
     values = np.asarray(values, dtype=np.float64)
     finite = values[np.isfinite(values)]
-    half = float(np.abs(finite - centre).max()) if len(finite) else 0.0
+    distances = np.abs(finite - centre)
+    half = float(np.quantile(distances, share)) if len(finite) else 0.0
     if half <= 0:
-        half = 0.01
+        half = float(distances.max()) if len(finite) and distances.max() > 0 else 0.01
     power = 10.0 ** np.floor(np.log10(half / 2.0))
     step = next(power * nice for nice in (1.0, 1.5, 2.0, 2.5, 3.0, 4.0, 5.0, 6.0, 8.0, 10.0) if power * nice >= half / 2.0 * (1 - 1e-9))
     digits = max(0, 2 - int(np.floor(np.log10(step))))
@@ -71,8 +75,9 @@ def score_colouring(scores: np.ndarray, model_name: str, class_name: str = "posi
         scores, f"p({class_name})", hover=[f"model: p({class_name}) {s:.2f}" for s in scores],
         note=f"Each word is scored **alone** by {model_name}'s model: its probability of “{class_name}” for a "
              f"one-word text. The colours run from {low:g} (red) through 0.5 (grey, no lean) to {high:g} (blue): "
-             "the range of these words' scores, kept symmetric around 0.5. Words outside the model's vocabulary "
-             "all read as the same unknown token, so they share one colour.",
+             "the range of nearly all these words' scores (any beyond take the end colours), kept symmetric around "
+             "0.5. Words outside the model's vocabulary all read as the same unknown token, so they share one "
+             "colour.",
         range=span)
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 
 from embedlab.errors import EmbedLabError
-from embedlab.maps.labels import frame, readable_labels  # noqa: F401  (readable_labels: the pipeline's import)
+from embedlab.maps.labels import frame, label_shifts, readable_labels  # noqa: F401  (readable_labels: the pipeline's)
 
 QUALITATIVE = [
     "#4C78A8", "#F58518", "#54A24B", "#E45756", "#72B7B2", "#EECA3B", "#B279A2", "#FF9DA6",
@@ -98,13 +98,15 @@ def word_map(words: list[str], coords: np.ndarray, neighbours: np.ndarray | None
     return fig
 
 
-def _frame_bulk(fig, coords) -> None:
-    """Axis ranges on the bulk of the points; the outliers stay in the figure and are counted under the title."""
+def _frame_bulk(fig, coords, *notes: str) -> None:
+    """Axis ranges on the bulk of the points; the outliers stay in the figure and are counted under the title,
+    after any other ``notes``."""
     map_frame = frame(coords)
     fig.update_xaxes(range=list(map_frame.x))
     fig.update_yaxes(range=list(map_frame.y))
-    if map_frame.n_outside:
-        fig.update_layout(title=dict(subtitle=dict(text=map_frame.note())), margin=dict(t=64))
+    lines = [_escape(note) for note in notes if note] + ([map_frame.note()] if map_frame.n_outside else [])
+    if lines:
+        fig.update_layout(title=dict(subtitle=dict(text="<br>".join(lines))), margin=dict(t=50 + 16 * len(lines)))
 
 
 def colour_bar(label: str, colour_range: tuple[float, float, float] | None) -> dict:
@@ -204,14 +206,16 @@ def moves_map(words: list[str], first: np.ndarray, second: np.ndarray, moved: np
         ys += [float(first[i, 1]), float(second[i, 1]), None]
     fig.add_trace(go.Scatter(x=xs, y=ys, mode="lines", name=f"the {len(top)} biggest moves",
                              line=dict(color="#d62728", width=1.5), hoverinfo="skip"))
+    both = np.vstack([first, second])
+    map_frame = frame(both)
+    shifts = label_shifts([words[i] for i in top], second[top], map_frame)
     fig.update_layout(annotations=[
-        dict(x=float(second[i, 0]), y=float(second[i, 1]), text=_escape(words[i]), showarrow=False, yshift=10,
-             bgcolor="rgba(255,255,255,0.75)", font=dict(size=12, color="#b00020"))
-        for i in top
+        dict(x=float(second[i, 0]), y=float(second[i, 1]), text=_escape(words[i]), showarrow=False, xshift=dx,
+             yshift=dy, bgcolor="rgba(255,255,255,0.8)", font=dict(size=12, color="#b00020"))
+        for i, (dx, dy) in zip(top, shifts)
     ])
     _layout(fig, f"{first_name} → {second_name}", False, "")
-    if summary:
-        fig.update_layout(title=dict(subtitle=dict(text=_escape(summary))), margin=dict(t=64))
+    _frame_bulk(fig, both, summary)
     return fig
 
 

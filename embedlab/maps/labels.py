@@ -141,3 +141,35 @@ def readable_labels(words: list[str], coords: np.ndarray, n: int = 30, candidate
         if len(taken) == n:
             break
     return [words[i] for i in sorted(taken)]
+
+
+def label_shifts(words: list[str], coords: np.ndarray, map_frame: Frame) -> list[tuple[float, float]]:
+    """(xshift, yshift) in pixels for each label, so labels that must all be shown overlap as little as they can.
+
+    Each label tries a few places around its point (above, below, above or below to either side, then
+    farther up or down) and takes the first that overlaps no label placed before it; if every place
+    overlaps, it stays above its point. Used where every label is wanted (the biggest moves), unlike
+    ``readable_labels``, which leaves words out instead.
+    """
+    points = np.asarray(coords, dtype=np.float64)[:, :2]
+    scale = pixel_scale(map_frame)
+    boxes, shifts = [], []
+    for word, (x, y) in zip(words, points):
+        half_width = (CHAR_WIDTH * len(word) + 6.0) / 2.0
+        side = half_width + 6.0
+        above, below = LABEL_LIFT, -LABEL_LIFT - 2.0
+        tries = [(0.0, above), (0.0, below), (side, above), (-side, above), (side, below), (-side, below)]
+        tries += [(0.0, step * LABEL_HEIGHT * sign + (above if sign > 0 else below))
+                  for step in (1, 2, 3, 4) for sign in (1, -1)]
+        px, py = (x - map_frame.x[0]) * scale, (y - map_frame.y[0]) * scale
+        chosen = tries[0]
+        for dx, dy in tries:
+            box = (px + dx - half_width, py + dy - LABEL_HEIGHT / 2, px + dx + half_width, py + dy + LABEL_HEIGHT / 2)
+            if not _overlaps(box, boxes):
+                chosen = (dx, dy)
+                break
+        dx, dy = chosen
+        boxes.append((px + dx - half_width, py + dy - LABEL_HEIGHT / 2, px + dx + half_width,
+                      py + dy + LABEL_HEIGHT / 2))
+        shifts.append(chosen)
+    return shifts

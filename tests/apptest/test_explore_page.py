@@ -149,7 +149,7 @@ def test_colour_by_cluster_and_by_the_models_sentiment(runs_dir, project_root):
     low, high = marker["cmin"], marker["cmax"]
     assert marker["cmid"] == 0.5 and abs((0.5 - low) - (high - 0.5)) < 1e-9 and 0 <= low < 0.5 < high <= 1
     scores = _numbers(marker["color"])
-    assert low <= min(scores) and max(scores) <= high
+    assert sum(low <= score <= high for score in scores) >= 0.98 * len(scores)  # fitted to nearly all the scores
     assert len(marker["colorbar"]["ticktext"]) == 5 and float(marker["colorbar"]["ticktext"][2]) == 0.5
     assert any(f"from {low:g} (red) through 0.5" in caption.value for caption in at.caption)
 
@@ -172,7 +172,7 @@ def test_compare_two_runs_lists_the_words_that_moved(runs_dir, project_root):
     assert any(trace["name"] == "the 10 biggest moves" and trace["mode"] == "lines" for trace in figure["data"])
     # Only the top 10 are named, and the page says how large the moves are, in numbers.
     assert sorted(annotation["text"] for annotation in figure["layout"]["annotations"]) == sorted(moved["word"][:10])
-    summary = next(caption.value for caption in at.caption if caption.value.startswith("Moves ("))
+    summary = figure["layout"]["title"]["subtitle"]["text"]
     assert f"largest {moved['cosine distance after alignment'].iloc[0]:.3f}" in summary and "median" in summary
     # Exported: every shared word with both positions and its move, and the figure.
     exports = {button.proto.label: button for button in at.get("download_button")}
