@@ -29,6 +29,36 @@ def scroll_to(page, locator, above: int = 0) -> None:
     page.wait_for_timeout(800)
 
 
+def train_once(page, url: str) -> None:
+    """Load Rotten Tomatoes on the Data page, then train average pooling for 2 epochs."""
+    page.goto(f"{url}/data?workspace={WORKSPACE}")
+    wait_until_idle(page, SLOW)
+    page.get_by_text("Rotten Tomatoes", exact=False).first.click()
+    page.get_by_role("button", name="Load", exact=True).click()
+    page.get_by_role("heading", name="Current dataset: Rotten Tomatoes", exact=False).wait_for(timeout=SLOW)
+    wait_until_idle(page, SLOW)
+    page.get_by_test_id("stSidebarNav").get_by_text("Train", exact=True).click()
+    page.get_by_role("button", name="Train", exact=True).wait_for(timeout=SLOW)
+    wait_until_idle(page, SLOW)
+    page.get_by_test_id("stSelectbox").filter(has_text="Encoder").click()
+    page.get_by_role("option", name="Average pooling", exact=True).click()
+    wait_until_idle(page, SLOW)
+    epochs = page.get_by_label("Epochs", exact=True)
+    epochs.fill("2")
+    epochs.press("Enter")
+    wait_until_idle(page, SLOW)
+    page.get_by_role("button", name="Train", exact=True).click()
+    page.get_by_role("heading", name="Results:", exact=False).wait_for(timeout=SLOW)
+    wait_until_idle(page, SLOW)
+
+
+def train(page, url: str) -> None:
+    """The Train page after a training (each screen size is a new session, so it trains again): its results."""
+    train_once(page, url)
+    page.wait_for_timeout(1_500)
+    scroll_to(page, page.get_by_role("heading", name="Results:", exact=False), above=180)
+
+
 def explore(page, url: str) -> None:
     page.goto(f"{url}/explore?workspace={WORKSPACE}")
     wait_until_idle(page, SLOW)
@@ -63,4 +93,5 @@ def shoot(url: str, pages: dict) -> None:
 
 
 if __name__ == "__main__":
-    shoot(sys.argv[1] if len(sys.argv) > 1 else "http://127.0.0.1:8501", {"explore": explore, "analogies": analogies})
+    shoot(sys.argv[1] if len(sys.argv) > 1 else "http://127.0.0.1:8501",
+          {"train": train, "explore": explore, "analogies": analogies})
