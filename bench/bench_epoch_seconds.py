@@ -18,6 +18,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+import time
 from pathlib import Path
 
 import numpy as np
@@ -38,10 +39,15 @@ def subset(dataset: LabelledDataset, rows: int) -> LabelledDataset:
                            dataset.class_names, name=f"{dataset.name} ({rows})")
 
 
+CPU = {}  # encoder -> CPU seconds of this process over its calibrating runs, beside the wall-clock seconds
+
+
 def run_seconds(dataset, encoder: str, sequence_length: int, epochs: int) -> tuple[float, int]:
-    """(seconds the run reports, training rows)."""
+    """(seconds the run reports, training rows); adds the run's CPU seconds to ``CPU``."""
     config = ModelConfig(encoder=encoder, sequence_length=sequence_length)
+    cpu = time.process_time()
     result = train(dataset, config, TrainingOptions(epochs=epochs, early_stopping=False))
+    CPU[encoder] = CPU.get(encoder, 0.0) + time.process_time() - cpu
     return result.metrics["seconds"], result.config["dataset"]["train_rows"]
 
 
@@ -66,7 +72,8 @@ def main() -> None:
         check, check_rows = run_seconds(subset(full, 2 * rows), encoder, length // 2, args.epochs)
         estimate = start + args.epochs * cost * check_rows * (length // 2)
         print(f"{encoder} | {train_rows:,} × {length} | {per_epoch:.2f} | {start:.2f} | {1e6 * cost:.2f} | "
-              f"{check:.2f} | {estimate:.2f} | {check / estimate:.2f}×", flush=True)
+              f"{check:.2f} | {estimate:.2f} | {check / estimate:.2f}× | CPU s {CPU[encoder]:.1f} "
+              f"(wall {one + many + check:.1f}), load {os.getloadavg()[0]:.1f}", flush=True)
     print(f"load average after {os.getloadavg()[0]:.1f}")
 
 

@@ -137,10 +137,10 @@ def estimate_caption(config: ModelConfig, options: TrainingOptions, rows: int, p
     whole = estimate.total(options.epochs) * runs
     what = f"{options.epochs} epochs" if runs == 1 else f"{runs} runs of {options.epochs} epochs"
     stop = ", less if early stopping ends it" if options.early_stopping else ""
-    return (f"Estimate: about {_duration(estimate.seconds)} per epoch on this server, {_duration(whole)} for {what}"
+    return (f"Estimate: {_about(estimate.seconds)} per epoch on this server, {_about(whole)} for {what}"
             f"{stop} ({source}, scaled to {count(estimate.train_rows)} training rows × "
             f"{count(config.sequence_length)} tokens; other trainings on the server make it slower).")
 
 
-def _duration(value: float) -> str:
-    return "under a second" if value < 1 else seconds(value)
+def _about(value: float) -> str:
+    return "under a second" if value < 1 else f"about {seconds(value)}"

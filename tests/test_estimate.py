@@ -39,12 +39,12 @@ def test_runs_unlike_this_training_are_not_used(unlike):
     assert estimate.source == "table"
 
 
-def test_without_past_runs_the_calibrated_table_gives_the_time_and_the_start():
+def test_without_past_runs_the_calibrated_table_gives_the_time():
     config, options = ModelConfig(encoder="pooling", sequence_length=40), TrainingOptions(epochs=5)
     estimate = estimate_epoch_seconds(config, options, 10_000)
-    cost, start = CALIBRATION["pooling"]
-    assert estimate.seconds == pytest.approx(cost * 7_200 * 40)
-    assert estimate.total(5) == pytest.approx(start + 5 * cost * 7_200 * 40)
+    assert estimate.source == "table" and estimate.train_rows == 7_200
+    assert estimate.seconds == pytest.approx(CALIBRATION["pooling"] * 7_200 * 40)
+    assert estimate.total(5) == pytest.approx(5 * estimate.seconds)
 
 
 def test_the_newest_runs_count_and_their_median_damps_one_slow_run():

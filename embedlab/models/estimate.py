@@ -5,8 +5,9 @@ every row passes through the encoder), so a time measured once scales to other d
 that product. The measurement comes from this workspace's past runs with the same encoder,
 batch size and encoder size when there are some (their ``seconds`` over ``epochs_run`` and
 ``train_rows``), and otherwise from ``CALIBRATION``, measured on this kind of server by
-``bench/bench_epoch_seconds.py`` (the figures and the date are in ``bench/README.md``).
-Either way it is an estimate: other visitors' trainings and a busy machine change it.
+``bench/bench_epoch_seconds.py`` (the figures and the date are in ``bench/README.md``) for
+the page's default encoder size and batch. Either way it is an estimate: other visitors'
+trainings, a busy machine, and for the table other sizes and batches change it.
 
     estimate = estimate_epoch_seconds(ModelConfig(encoder="pooling"), TrainingOptions(), rows=10_566)
     estimate.seconds, estimate.source       # seconds per epoch, "table" or "past runs"
@@ -20,11 +21,11 @@ from dataclasses import dataclass
 from embedlab.models.architecture import ModelConfig
 from embedlab.models.training_options import TrainingOptions
 
-# Per encoder: (seconds per training row per token in one epoch, seconds to start a run), with the
-# page's defaults (random embedding of 50, 64 units, batch 32), from bench/bench_epoch_seconds.py.
-CALIBRATION = {"lstm": (12e-6, 3.0), "bilstm": (22e-6, 5.0), "gru": (12e-6, 3.0), "conv1d": (3e-6, 1.5),
-               "pooling": (1.5e-6, 1.0)}
-CALIBRATED_UNITS, CALIBRATED_BATCH = 64, 32
+# Seconds per training row per token in one epoch (tracing the model in the first epoch shared
+# out), with the page's defaults: 64 units, random embedding of 50, batch 32. How each figure
+# was had, measured or derived, is in bench/README.md ("Epoch estimate"); re-measure with
+# bench/bench_epoch_seconds.py on a quiet server.
+CALIBRATION = {"lstm": 12e-6, "bilstm": 24e-6, "gru": 10e-6, "conv1d": 11e-6, "pooling": 3e-6}
 RECENT_RUNS = 5  # the newest matching runs are used: the server's load changes over a day
 
 
@@ -36,11 +37,10 @@ class EpochEstimate:
     source: str  # "past runs" or "table"
     runs_used: int = 0
     train_rows: int = 0
-    start: float = 0.0  # building and tracing the model before the first batch (past runs count it in their epochs)
 
     def total(self, epochs: int) -> float:
         """Seconds for ``epochs`` epochs (early stopping may end sooner)."""
-        return self.start + self.seconds * epochs
+        return self.seconds * epochs
 
 
 def training_rows(rows: int, options: TrainingOptions) -> int:
@@ -80,8 +80,4 @@ def estimate_epoch_seconds(config: ModelConfig, options: TrainingOptions, rows: 
     if costs:
         recent = costs[:RECENT_RUNS]
         return EpochEstimate(statistics.median(recent) * row_tokens, "past runs", len(recent), train_rows)
-    cost, start = CALIBRATION[config.encoder]
-    if config.encoder != "pooling":  # the encoder's work grows with its size; pooling has none
-        cost *= config.units / CALIBRATED_UNITS
-    cost *= (CALIBRATED_BATCH / options.batch_size) ** 0.5  # smaller batches: more steps, each less full
-    return EpochEstimate(cost * row_tokens, "table", 0, train_rows, start)
+    return EpochEstimate(CALIBRATION[config.encoder] * row_tokens, "table", 0, train_rows)
