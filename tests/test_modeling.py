@@ -10,8 +10,10 @@ from embedlab.models.architecture import (
     ModelConfig,
     build_model,
     build_vectorizer,
+    default_config,
     embedding_layer,
     glove_matrix,
+    vectorizer_layer,
 )
 from embedlab.vectors.word_vectors import WordVectors
 
@@ -85,3 +87,41 @@ def test_multiclass_model_outputs_a_distribution(small_vectors):
     probabilities = model(np.asarray(TEXTS, dtype=object)).numpy()
     assert probabilities.shape == (4, 3)
     np.testing.assert_allclose(probabilities.sum(axis=1), 1.0, rtol=1e-5)
+
+
+def test_glove_models_keep_the_vectors_of_words_the_training_texts_lack(small_vectors):
+    # "superb" is in the vectors but in no training text: before, it read as [UNK] at test time.
+    vectors = WordVectors(small_vectors.words + ["superb"],
+                          np.vstack([small_vectors.vectors, np.full((1, 6), 0.5, np.float32)]), name="small+")
+    config = ModelConfig(max_tokens=100, sequence_length=8, embedding="glove-frozen", encoder="pooling")
+    model = build_model(config, build_vectorizer(config, TEXTS), vectors)
+    vocabulary = vectorizer_layer(model).get_vocabulary()
+    assert "superb" in vocabulary
+    np.testing.assert_allclose(embedding_layer(model).get_weights()[0][vocabulary.index("superb")], 0.5)
+    assert model.embedding_coverage == pytest.approx(10 / 11)  # the training words only: "boring" lacks a vector
+    without = ModelConfig(max_tokens=100, sequence_length=8, embedding="glove-frozen", encoder="pooling",
+                          pretrained_vocabulary=0)
+    assert "superb" not in vectorizer_layer(build_model(without, build_vectorizer(without, TEXTS),
+                                                        vectors)).get_vocabulary()
+
+
+def test_frozen_rows_without_a_vector_are_zero_and_fine_tuned_ones_random(small_vectors):
+    config = ModelConfig(max_tokens=100, sequence_length=8, embedding="glove-frozen", encoder="pooling")
+    frozen = build_model(config, build_vectorizer(config, TEXTS + ["zzzunknown"]), small_vectors)
+    vocabulary = vectorizer_layer(frozen).get_vocabulary()
+    weights = embedding_layer(frozen).get_weights()[0]
+    # A fixed random row in a frozen layer is noise added to every mean it enters.
+    np.testing.assert_array_equal(weights[vocabulary.index("zzzunknown")], 0.0)
+    np.testing.assert_array_equal(weights[1], 0.0)  # [UNK]
+    matrix, _ = glove_matrix(["", "[UNK]", "zzzunknown"], small_vectors, unknown="random")
+    assert np.abs(matrix[2]).sum() > 0
+
+
+def test_default_config_differs_by_embedding_and_takes_changes():
+    frozen, random = default_config("glove-frozen", "pooling"), default_config("random", "pooling")
+    assert frozen.token_units > 0 and random.token_units == 0
+    assert default_config("glove-finetuned", "lstm").pretrained_vocabulary < frozen.pretrained_vocabulary
+    assert default_config("random", "pooling", units=7).units == 7
+    assert default_config("random", "pooling", texts=["one two three"] * 5).sequence_length >= 4
+    with pytest.raises(EmbedLabError, match="expected one of"):
+        default_config("word2vec", "pooling")

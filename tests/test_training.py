@@ -15,7 +15,7 @@ from embedlab.models.runs import list_runs, read_run
 from embedlab.models.callbacks import keras_callbacks
 from embedlab.models.splits import default_sequence_length, split_dataset, stratified_split
 from embedlab.models.training import train
-from embedlab.models.training_options import TrainingOptions
+from embedlab.models.training_options import MIN_VALIDATION_ROWS, TrainingOptions, default_options
 from tests.conftest import NEGATIVE_SENTENCES, POSITIVE_SENTENCES
 
 
@@ -189,3 +189,36 @@ def test_default_sequence_length_is_the_data_pages_suggestion():
     assert default_sequence_length(["short"]) == 8 and default_sequence_length(["w " * 5000]) == 512
     pang_lee = builtin_dataset("pang-lee-200")
     assert default_sequence_length(list(pang_lee.texts)) == describe(pang_lee).suggested_sequence_length
+
+
+def test_given_rows_fix_the_test_set_and_train_only_on_train_rows():
+    dataset = tiny_dataset(repeat=4)
+    labels = dataset.labels
+    test_rows = [int(i) for i in np.flatnonzero(labels == 0)[:3]] + [int(i) for i in np.flatnonzero(labels == 1)[:3]]
+    train_rows = [i for i in range(len(dataset)) if i not in test_rows][:30]
+    result = train(dataset, tiny_config(), TrainingOptions(epochs=1, validation_split=0.2, seed=2),
+                   train_rows=train_rows, test_rows=test_rows)
+    assert result.test_split["text"].tolist() == [dataset.texts[i] for i in test_rows]
+    rows = result.config["dataset"]
+    assert rows["test_rows"] == 6 and rows["train_rows"] + rows["validation_rows"] == 30
+    assert rows["validation_rows"] == 6
+    assert result.metrics["seconds_to_best"] is not None and 0 <= result.metrics["f1_macro"] <= 1
+
+
+@pytest.mark.parametrize("train_rows, test_rows, message", [
+    ([0, 1, 2], [2, 3], "both training and test rows"),
+    ([0, 1, 999], [3, 4], "outside 0 to"),
+    ([0, 0, 1], [3, 4], "names a row twice"),
+    ([], [3, 4], "is empty"),
+    ([0, 1, 2], None, "give both"),
+])
+def test_bad_given_rows_say_what_is_wrong(train_rows, test_rows, message):
+    with pytest.raises(EmbedLabError, match=message):
+        split_dataset(tiny_dataset(), TrainingOptions(), train_rows, test_rows)
+
+
+def test_default_options_validate_only_when_the_validation_set_can_pick_an_epoch():
+    small, large = default_options(100), default_options(5_000)
+    assert small.validation_split == 0.0 and not small.early_stopping
+    assert large.validation_split * 5_000 >= MIN_VALIDATION_ROWS and large.early_stopping
+    assert default_options(100, epochs=2).epochs == 2

@@ -56,8 +56,10 @@ class ModelConfig:
     # A ReLU layer applied to every token's vector before the encoder (0 = none): frozen vectors get a
     # learned, non-linear view (average pooling can then weigh sentiment words above filler words).
     token_units: int = 0
-    # L2 penalty on the Dense layers' weights (Keras' ``L2(l2)``, added to the mean loss); 0 = none.
-    l2: float = 0.0
+    # Words of the pre-trained vectors added to a GloVe model's vocabulary after the training texts'
+    # own (most frequent first; 0 = none). A test text's word the training texts lack then keeps its
+    # vector instead of becoming [UNK]: with 100 training texts, a third of test tokens are such words.
+    pretrained_vocabulary: int = 100_000
 
     def validate(self) -> "ModelConfig":
         """Raise EmbedLabError if a field is out of range; return self for chaining."""
@@ -81,8 +83,9 @@ class ModelConfig:
             raise EmbedLabError(f"token layer size {self.token_units} is out of range; pick 0 (none) to 4,096")
         if not 0 <= self.hidden_units <= 4_096:
             raise EmbedLabError(f"hidden layer size {self.hidden_units} is out of range; pick 0 (none) to 4,096")
-        if not 0.0 <= self.l2 <= 1.0:
-            raise EmbedLabError(f"L2 penalty {self.l2} is out of range; pick 0 (none) up to 1, e.g. 0.001")
+        if not 0 <= self.pretrained_vocabulary <= 1_000_000:
+            raise EmbedLabError(f"pre-trained vocabulary {self.pretrained_vocabulary} is out of range; "
+                                "pick 0 (only the training texts' words) to 1,000,000")
         if not 0.0 < self.learning_rate <= 1.0:
             raise EmbedLabError(f"learning rate {self.learning_rate} is out of range; pick a value like 0.001")
         if self.num_classes < 2:
@@ -93,27 +96,110 @@ class ModelConfig:
         return asdict(self)
 
 
-def glove_matrix(vocabulary: list[str], vectors: WordVectors, seed: int = 0) -> tuple[np.ndarray, float]:
+# What EmbedLab recommends per encoder (the same for every embedding, so they compare fairly) and,
+# for average pooling, per embedding; measured on Rotten Tomatoes (bench/README.md, "Study").
+ENCODER_DEFAULTS = {
+    "lstm": {"units": 64, "dropout": 0.4, "spatial_dropout": 0.2, "learning_rate": 1e-3},
+    "bilstm": {"units": 64, "dropout": 0.4, "spatial_dropout": 0.2, "learning_rate": 1e-3},
+    "gru": {"units": 64, "dropout": 0.4, "spatial_dropout": 0.2, "learning_rate": 1e-3},
+    # Spatial dropout starves frozen 50d vectors; a token layer before the filters lifts them.
+    "conv1d": {"units": 128, "dropout": 0.5, "token_units": 128, "learning_rate": 5e-4},
+    "pooling": {"units": 64, "dropout": 0.2, "learning_rate": 1e-2},
+}
+# Frozen rows cost nothing to train, so frozen GloVe takes 100,000 of its words; every fine-tuned row
+# is updated at every step, so fine-tuning takes fewer (a 100,000-row layer trained 5x slower).
+EMBEDDING_DEFAULTS = {"glove-finetuned": {"pretrained_vocabulary": 20_000}}
+POOLING_DEFAULTS = {
+    # Frozen vectors averaged straight are a linear classifier on the mean vector, no better than the
+    # logistic-regression baseline; a ReLU layer on every token lets the mean weigh words non-linearly.
+    "glove-frozen": {"token_units": 256, "dropout": 0.2, "learning_rate": 3e-3},
+    # Fine-tuning with the random embedding's step drags the seen words away from the unseen ones.
+    "glove-finetuned": {"dropout": 0.0, "learning_rate": 3e-3},
+}
+
+
+def default_config(embedding: str = "random", encoder: str = "pooling", texts: list[str] | None = None,
+                   **changes) -> ModelConfig:
+    """The model EmbedLab recommends for ``embedding`` and ``encoder``: what the Train page and CLI start from.
+
+    Args:
+        texts: the training texts; the sequence length is then the 95th percentile of their
+            lengths (``embedlab.models.splits.default_sequence_length``), else 64.
+        changes: any ``ModelConfig`` field, overriding the recommendation.
+
+    Example::
+
+        default_config("glove-frozen", "pooling").learning_rate   # 0.03
+    """
+    if embedding not in EMBEDDING_KINDS or encoder not in ENCODERS:
+        ModelConfig(embedding=embedding, encoder=encoder).validate()  # raises the message naming the choices
+    settings = {**ENCODER_DEFAULTS[encoder], **EMBEDDING_DEFAULTS.get(embedding, {}),
+                **(POOLING_DEFAULTS.get(embedding, {}) if encoder == "pooling" else {})}
+    if texts is not None and "sequence_length" not in changes:
+        from embedlab.models.splits import default_sequence_length
+
+        settings["sequence_length"] = default_sequence_length(list(texts))
+    return ModelConfig(embedding=embedding, encoder=encoder, **{**settings, **changes}).validate()
+
+
+def glove_matrix(vocabulary: list[str], vectors: WordVectors, seed: int = 0, unknown: str = "random",
+                 counted: int | None = None) -> tuple[np.ndarray, float]:
     """Rows of ``vectors`` in ``vocabulary`` order, and the share of words found.
 
-    Words GloVe lacks get small random rows (scaled like GloVe's own spread) rather
-    than zeros, so a fine-tuned model can still move them apart; the padding row is 0.
+    Words the vectors lack (and ``[UNK]``) get small random rows scaled like the vectors' own
+    spread when ``unknown="random"``, so a fine-tuned model can move them apart; with
+    ``unknown="zeros"`` they get zero rows, which a frozen layer must use: a fixed random
+    row is noise added to every mean it enters. The padding row is 0.
+
+    Args:
+        counted: the coverage counts only the first ``counted`` entries (the training texts'
+            own words, before any added from the vectors); None: the whole vocabulary.
 
     Returns:
         ``(matrix, coverage)`` with matrix of shape ``(len(vocabulary), vectors.dim)``.
     """
     rng = np.random.default_rng(seed)
     scale = float(np.asarray(vectors.vectors[:10_000]).std())
-    matrix = rng.normal(0.0, scale, size=(len(vocabulary), vectors.dim)).astype(np.float32)
+    if unknown == "zeros":
+        matrix = np.zeros((len(vocabulary), vectors.dim), dtype=np.float32)
+    else:
+        matrix = rng.normal(0.0, scale, size=(len(vocabulary), vectors.dim)).astype(np.float32)
     found = 0
+    counted = len(vocabulary) if counted is None else counted
     for row, word in enumerate(vocabulary):
         index = vectors.key_to_index.get(word)
         if index is not None:
             matrix[row] = vectors.vectors[index]
-            found += 1
+            found += row < counted
     matrix[PADDING_INDEX] = 0.0
-    real_words = max(1, len(vocabulary) - 2)  # padding and [UNK] are not words
+    real_words = max(1, counted - 2)  # padding and [UNK] are not words
     return matrix, found / real_words
+
+
+def add_pretrained_words(vectorizer, vectors: WordVectors, limit: int):
+    """An adapted vectorizer's vocabulary followed by up to ``limit`` of the vectors' words (most frequent first).
+
+    The training texts' own words keep their places in front. Returns ``(vectorizer, own)``:
+    a new TextVectorization with the same rules and no ``max_tokens`` cap (or the same one
+    when nothing is added), and how many entries the vocabulary had before (padding and
+    ``[UNK]`` included), so coverage can be read off the training texts' words alone.
+    """
+    import keras
+
+    vocabulary = vectorizer.get_vocabulary()
+    own = len(vocabulary)
+    seen = set(vocabulary)
+    added = [word for word in vectors.words[:limit] if word and word not in seen and not seen.add(word)]
+    if not added:
+        return vectorizer, own
+    settings = vectorizer.get_config()
+    extended = keras.layers.TextVectorization(
+        max_tokens=None, standardize=settings["standardize"], split=settings["split"], ngrams=settings["ngrams"],
+        output_mode=settings["output_mode"], output_sequence_length=settings["output_sequence_length"],
+        name=settings["name"],
+    )
+    extended.set_vocabulary(vocabulary[2:] + added)  # padding and [UNK] are put back in front by Keras
+    return extended, own
 
 
 def build_vectorizer(config: ModelConfig, texts: list[str]):
@@ -150,7 +236,9 @@ def build_model(config: ModelConfig, vectorizer, vectors: WordVectors | None = N
     Args:
         config: the shape of the model (see ``ModelConfig``).
         vectorizer: an adapted TextVectorization (from ``build_vectorizer``).
-        vectors: GloVe (or other) vectors; required for the two GloVe embedding kinds.
+        vectors: GloVe (or other) vectors; required for the two GloVe embedding kinds. Their
+            ``config.pretrained_vocabulary`` most frequent words are added to the vectorizer's
+            vocabulary (``add_pretrained_words``), in a copy of ``vectorizer`` that the model holds.
 
     Returns:
         a compiled ``keras.Model`` taking a batch of raw strings, shape ``(batch,)``;
@@ -168,12 +256,15 @@ def build_model(config: ModelConfig, vectorizer, vectors: WordVectors | None = N
     else:
         if vectors is None:
             raise EmbedLabError(f"embedding '{config.embedding}' needs word vectors; load GloVe or pick 'random'")
-        matrix, coverage = glove_matrix(vocabulary, vectors)
+        vectorizer, own = add_pretrained_words(vectorizer, vectors, config.pretrained_vocabulary)
+        vocabulary = vectorizer.get_vocabulary()
+        vocab_size = len(vocabulary)
+        frozen = config.embedding == "glove-frozen"
+        matrix, coverage = glove_matrix(vocabulary, vectors, unknown="zeros" if frozen else "random", counted=own)
         initializer = keras.initializers.Constant(matrix)
         output_dim, trainable = vectors.dim, config.embedding == "glove-finetuned"
         config.output_dim = output_dim
 
-    regularizer = keras.regularizers.L2(config.l2) if config.l2 > 0 else None
     inputs = keras.Input(shape=(), dtype="string", name="text")
     token_ids = vectorizer(inputs)
     embedding = keras.layers.Embedding(
@@ -189,20 +280,17 @@ def build_model(config: ModelConfig, vectorizer, vectors: WordVectors | None = N
     if config.spatial_dropout > 0:
         x = keras.layers.SpatialDropout1D(config.spatial_dropout, name="spatial_dropout")(x)
     if config.token_units > 0:
-        x = keras.layers.Dense(config.token_units, activation="relu", kernel_regularizer=regularizer,
-                               name="token_projection")(x)
+        x = keras.layers.Dense(config.token_units, activation="relu", name="token_projection")(x)
     x = _encoder(config)(x)
     if config.hidden_units > 0:
-        x = keras.layers.Dense(config.hidden_units, activation="relu", kernel_regularizer=regularizer,
-                               name="hidden")(x)
+        x = keras.layers.Dense(config.hidden_units, activation="relu", name="hidden")(x)
     if config.dropout > 0:
         x = keras.layers.Dropout(config.dropout, name="dropout")(x)
     if config.num_classes == 2:
-        outputs = keras.layers.Dense(1, activation="sigmoid", kernel_regularizer=regularizer, name="prediction")(x)
+        outputs = keras.layers.Dense(1, activation="sigmoid", name="prediction")(x)
         loss = "binary_crossentropy"
     else:
-        outputs = keras.layers.Dense(config.num_classes, activation="softmax", kernel_regularizer=regularizer,
-                                     name="prediction")(x)
+        outputs = keras.layers.Dense(config.num_classes, activation="softmax", name="prediction")(x)
         loss = "sparse_categorical_crossentropy"
     model = keras.Model(inputs, outputs, name=f"embedlab_{config.embedding}_{config.encoder}".replace("-", "_"))
     # The weights now hold the matrix; without this swap the .keras config.json would

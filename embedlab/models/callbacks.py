@@ -51,6 +51,7 @@ def keras_callbacks() -> tuple[type, type]:
             self.stopped = False
             self.epoch = 0
             self.started = time.monotonic()
+            self.epoch_ends: list[float] = []  # seconds since the fit began, at the end of each epoch
 
         def _report(self, batch, logs, history=None):
             if self.progress is None:
@@ -79,6 +80,7 @@ def keras_callbacks() -> tuple[type, type]:
                 self.stopped = True
 
         def on_epoch_end(self, epoch, logs=None):
+            self.epoch_ends.append(time.monotonic() - self.started)
             for key, value in (logs or {}).items():
                 self.history.setdefault(key, []).append(float(value))
             self._report(self.batches, {k: v for k, v in (logs or {}).items() if not k.startswith("val_")},

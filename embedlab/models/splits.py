@@ -53,16 +53,44 @@ def stratified_split(labels: np.ndarray, fraction: float, seed: int) -> tuple[np
     return rest, held
 
 
-def split_dataset(dataset: LabelledDataset, options: TrainingOptions) -> DataSplit:
+def split_dataset(dataset: LabelledDataset, options: TrainingOptions, train_rows=None, test_rows=None) -> DataSplit:
     """The test split first (seeded, stratified), then the validation split from the rest.
 
     The test rows depend only on the labels, ``options.test_split`` and ``options.seed``,
-    so runs that differ in anything else are tested on the same rows.
+    so runs that differ in anything else are tested on the same rows. A caller that
+    chose the rows itself (a study cell) passes ``train_rows`` and ``test_rows``: the
+    test set is then exactly ``test_rows``, and the training and validation rows are
+    ``train_rows`` split by ``options.validation_split`` (seeded, stratified).
     """
     check_dataset(dataset)
-    rest, test = stratified_split(dataset.labels, options.test_split, options.seed)
+    if train_rows is None and test_rows is None:
+        rest, test = stratified_split(dataset.labels, options.test_split, options.seed)
+    else:
+        rest, test = _given_rows(dataset, train_rows, test_rows)
     train_part, validation_part = stratified_split(dataset.labels[rest], options.validation_split, options.seed + 1)
     return DataSplit(rest[train_part], rest[validation_part], test)
+
+
+def _given_rows(dataset: LabelledDataset, train_rows, test_rows) -> tuple[np.ndarray, np.ndarray]:
+    """``train_rows`` and ``test_rows`` as index arrays, or EmbedLabError saying what is wrong with them."""
+    if train_rows is None or test_rows is None:
+        raise EmbedLabError("give both train_rows and test_rows (row numbers), or neither to let the split choose")
+    rows = []
+    for name, given in (("train_rows", train_rows), ("test_rows", test_rows)):
+        array = np.asarray(list(given), dtype=np.int64)
+        if len(array) == 0:
+            raise EmbedLabError(f"{name} is empty; give at least one row number")
+        if array.min() < 0 or array.max() >= len(dataset):
+            raise EmbedLabError(f"{name} holds row numbers outside 0 to {len(dataset) - 1}; "
+                                f"give rows of this dataset ({len(dataset):,} rows)")
+        if len(np.unique(array)) != len(array):
+            raise EmbedLabError(f"{name} names a row twice; give each row once")
+        rows.append(array)
+    overlap = np.intersect1d(rows[0], rows[1])
+    if len(overlap):
+        raise EmbedLabError(f"{len(overlap)} row(s) are both training and test rows (e.g. row {overlap[0]}); "
+                            "a test row must never be trained on — give disjoint rows")
+    return rows[0], rows[1]
 
 
 def check_dataset(dataset: LabelledDataset) -> None:

@@ -62,7 +62,8 @@ def run_config(dataset: LabelledDataset, config: ModelConfig, options: TrainingO
 
 def train(dataset: LabelledDataset, config: ModelConfig, training_options: TrainingOptions | None = None,
           vectors=None, progress=None, stop_event: threading.Event | None = None, name: str = "",
-          text_column: str = "text", label_column: str = "label", report_every: float = 0.1) -> TrainingResult:
+          text_column: str = "text", label_column: str = "label", report_every: float = 0.1,
+          train_rows=None, test_rows=None) -> TrainingResult:
     """Train a classifier on ``dataset`` and measure it on a held-out test split.
 
     Args:
@@ -75,6 +76,9 @@ def train(dataset: LabelledDataset, config: ModelConfig, training_options: Train
         stop_event: a ``threading.Event``; once set, training ends after the current
             batch and the best epoch's weights are kept.
         name: the run's name.
+        train_rows, test_rows: row numbers chosen by the caller (a study cell): the test set is
+            exactly ``test_rows``, training and validation rows come from ``train_rows``
+            (validation split off per the options). None: the options split the whole dataset.
 
     Returns:
         a ``TrainingResult``; ``.save(folder)`` writes it as a run.
@@ -93,7 +97,7 @@ def train(dataset: LabelledDataset, config: ModelConfig, training_options: Train
     options = (training_options or TrainingOptions()).validate()
     config.num_classes = dataset.num_classes
     config.validate()
-    split = split_dataset(dataset, options)
+    split = split_dataset(dataset, options, train_rows, test_rows)
     texts = np.asarray(dataset.texts, dtype=object)
     labels = np.asarray(dataset.labels, dtype=np.int64)
     keras.utils.set_random_seed(options.seed)
@@ -116,8 +120,11 @@ def train(dataset: LabelledDataset, config: ModelConfig, training_options: Train
     )
     elapsed = time.monotonic() - started
     evaluation = evaluate_model(model, texts[split.test].tolist(), labels[split.test], list(dataset.class_names))
+    to_best = live.epoch_ends[best.best_epoch - 1] if best.best_epoch and live.epoch_ends else None
     metrics = {**evaluation.to_dict(), "best_epoch": best.best_epoch, "epochs_run": len(history.get("loss", [])),
                "stopped": live.stopped, "seconds": round(elapsed, 2),
+               "seconds_to_best": round(to_best, 2) if to_best is not None else None,
+               "f1_macro": float(np.mean([row["f1"] for row in evaluation.per_class])),
                "embedding_coverage": getattr(model, "embedding_coverage", None)}
     test_split = pd.DataFrame({"text": texts[split.test].tolist(), "label": labels[split.test],
                                "class": [dataset.class_names[i] for i in labels[split.test]]})
