@@ -1,0 +1,58 @@
+"""The Train page's Study tab (AppTest): a bad plan is a message; a small study fills its table and reads out."""
+
+import time
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+PAGE = "pages/train.py"
+pytestmark = pytest.mark.slow
+
+
+def _page(project_root, tmp_path, monkeypatch) -> AppTest:
+    monkeypatch.setenv("EMBEDLAB_RUNS_DIR", str(tmp_path / "runs"))
+    at = AppTest.from_file(str(project_root / PAGE), default_timeout=120)
+    at.session_state["workspace"] = "studyapptest"
+    return at.run()
+
+
+def _wait_for_the_study(at: AppTest, seconds: float = 600) -> AppTest:
+    # AppTest does not drive the tab's st.fragment(run_every=…) itself: poll the way it would.
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        watch = at.session_state["train.study"]
+        if not watch.running:
+            return at.run()
+        time.sleep(0.5)
+    raise AssertionError("the study did not finish in time")
+
+
+def test_a_plan_the_data_cannot_hold_is_a_message_not_a_crash(project_root, tmp_path, monkeypatch):
+    at = _page(project_root, tmp_path, monkeypatch)
+    at.multiselect(key="study.embeddings").set_value([])
+    at.button(key="FormSubmitter:study.form-Start the study").click().run()
+    assert not at.exception
+    assert any("pick from random" in error.value for error in at.error)
+    assert "train.study" not in at.session_state
+
+
+def test_a_small_study_fills_the_table_and_says_what_the_numbers_show(project_root, tmp_path, monkeypatch):
+    at = _page(project_root, tmp_path, monkeypatch)
+    at.multiselect(key="study.embeddings").set_value(["random", "glove-frozen"])
+    at.number_input(key="study.seeds").set_value(1)
+    at.number_input(key="study.epochs").set_value(2)
+    at.button(key="FormSubmitter:study.form-Start the study").click().run()
+    assert not at.exception
+    at = _wait_for_the_study(at)
+    assert not at.exception
+    watch = at.session_state["train.study"]
+    cells = watch.result.to_json()["cells"]
+    assert len(cells) == watch.planned_cells == 4  # sizes 100 and all × two embeddings × one seed
+    assert {cell["embedding"] for cell in cells} == {"random", "glove-frozen"}
+    [table, convergence] = at.dataframe[-2:]
+    assert set(table.value["Embedding"]) == {"Random, trainable", "GloVe, frozen"}
+    assert len(table.value) == 4 and len(convergence.value) == 2
+    progress_text = at.get("progress")[-1].proto.text
+    assert "4 of 4 cells" in progress_text and "finished" in progress_text
+    sentences = [block.value for block in at.markdown if block.value.startswith("- ")]
+    assert sentences, "the reading is missing"
