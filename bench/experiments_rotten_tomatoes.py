@@ -39,10 +39,9 @@ def rotten_tomatoes(archive: Path | None = None) -> LabelledDataset:
     return builtin_dataset("rotten-tomatoes-10k")
 
 
-def configuration(embedding: str, encoder: str, max_tokens: int, sequence_length: int, train_rows: int) -> ModelConfig:
+def configuration(embedding: str, encoder: str, max_tokens: int, sequence_length: int) -> ModelConfig:
     """The app's and the CLI's defaults for this embedding and encoder (``default_config``)."""
-    return default_config(embedding, encoder, train_rows=train_rows, max_tokens=max_tokens,
-                          sequence_length=sequence_length)
+    return default_config(embedding, encoder, max_tokens=max_tokens, sequence_length=sequence_length)
 
 
 def main() -> None:
@@ -67,7 +66,7 @@ def main() -> None:
     rows = []
     for encoder in args.encoders:
         for embedding in args.embeddings:
-            config = configuration(embedding, encoder, args.max_tokens, args.sequence_length, train_rows)
+            config = configuration(embedding, encoder, args.max_tokens, args.sequence_length)
             started = time.monotonic()
             result = train(dataset, config, options, vectors, name=f"{embedding} {encoder}")
             seconds = time.monotonic() - started

@@ -116,35 +116,23 @@ POOLING_DEFAULTS = {
     # Fine-tuning with the random embedding's step drags the seen words away from the unseen ones.
     "glove-finetuned": {"dropout": 0.0, "learning_rate": 3e-3},
 }
-# Below this many training rows frozen pooling stays linear: the token layer's 13,000 weights learn from
-# too few examples (one seed in three fell to 52% at 100 rows), while the linear model is the baseline's
-# own form and needs only a larger step and no dropout to fit like it in 60 epochs.
-LINEAR_BELOW = 1_000
-SMALL_FROZEN_POOLING = {"token_units": 0, "dropout": 0.0, "learning_rate": 3e-2}
-
-
 def default_config(embedding: str = "random", encoder: str = "pooling", texts: list[str] | None = None,
-                   train_rows: int | None = None, **changes) -> ModelConfig:
+                   **changes) -> ModelConfig:
     """The model EmbedLab recommends for ``embedding`` and ``encoder``: what the Train page and CLI start from.
 
     Args:
         texts: the training texts; the sequence length is then the 95th percentile of their
             lengths (``embedlab.models.splits.default_sequence_length``), else 64.
-        train_rows: how many rows will train (default: ``len(texts)`` when given); frozen
-            pooling below ``LINEAR_BELOW`` rows stays linear.
         changes: any ``ModelConfig`` field, overriding the recommendation.
 
     Example::
 
-        default_config("glove-frozen", "pooling", train_rows=100).learning_rate   # 0.03
+        default_config("glove-frozen", "pooling").token_units   # 256
     """
     if embedding not in EMBEDDING_KINDS or encoder not in ENCODERS:
         ModelConfig(embedding=embedding, encoder=encoder).validate()  # raises the message naming the choices
     settings = {**ENCODER_DEFAULTS[encoder], **EMBEDDING_DEFAULTS.get(embedding, {}),
                 **(POOLING_DEFAULTS.get(embedding, {}) if encoder == "pooling" else {})}
-    rows = train_rows if train_rows is not None else (len(texts) if texts is not None else None)
-    if encoder == "pooling" and embedding == "glove-frozen" and rows is not None and rows < LINEAR_BELOW:
-        settings.update(SMALL_FROZEN_POOLING)
     if texts is not None and "sequence_length" not in changes:
         from embedlab.models.splits import default_sequence_length
 
