@@ -15,9 +15,7 @@ from embedlab_ui import numbers
 
 EMBEDDING_COLOURS = {"random": "#7f7f7f", "glove-frozen": "#1f77b4", "glove-finetuned": "#d62728"}
 BASELINE_COLOURS = {"mean-vector-lr": "#17becf", "tfidf-lr": "#bcbd22"}
-_PERCENT = st.column_config.NumberColumn(format="percent")
 STUDY_TABLE_FORMATS = {
-    "Accuracy (mean)": _PERCENT, "± (std over seeds)": _PERCENT, "Macro-F1 (mean)": _PERCENT,
     "Best epoch (mean)": st.column_config.NumberColumn(format="%.1f"),
     "Seconds per cell": st.column_config.NumberColumn(format="%.1f s"),
     "Training rows": st.column_config.NumberColumn(format="localized"),
@@ -84,6 +82,9 @@ def study_table(result):
         accuracy=("accuracy", "mean"), spread=("accuracy", "std"), f1=("f1", "mean"),
         best_epoch=("best_epoch", "mean"), seconds=("seconds", "mean"), seeds=("seed", "count"))
     table["embedding"] = table["embedding"].map(lambda kind: EMBEDDING_LABELS.get(kind, kind))
+    # Shares as percentages with one decimal everywhere; a spread needs two seeds, else a dash.
+    for column in ("accuracy", "spread", "f1"):
+        table[column] = [numbers.percent(None if value != value else value) for value in table[column]]
     return table.rename(columns={
         "size": "Training rows", "embedding": "Embedding", "accuracy": "Accuracy (mean)",
         "spread": "± (std over seeds)", "f1": "Macro-F1 (mean)", "best_epoch": "Best epoch (mean)",
