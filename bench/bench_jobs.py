@@ -1,0 +1,314 @@
+"""Trainings as jobs: eight visitors press Train at once, on each backend; a watched training against an unwatched one.
+
+For each backend (``EMBEDLAB_EXECUTOR`` = ``thread``, ``process``, ``ray``), a fresh
+``streamlit run app.py`` on the same 2 cores, driven by Debian's Chromium:
+
+1. **Eight at once.** ``--visitors`` browser contexts, each in its own workspace on the Train
+   page with the same small model (random embedding, average pooling, ``--epochs`` epochs, the
+   built-in 200-sentence dataset), press Train within the same moment. Measured: the time from
+   the presses until every run is saved (a run folder with ``metrics.json`` in each
+   workspace), and, all that while, how long another visitor waits for a page: the Analogies
+   page opened again and again until king − man + woman shows "queen" (p50, p95).
+2. **Watched or not.** One visitor trains a bigger model (LSTM, ``--watch-epochs`` epochs,
+   early stopping off) ``--repeats`` times each way, alternating: *watched* — the Train page
+   stays open (its live panel reruns every second) until the run is saved; *unwatched* — the
+   visitor goes to the Data page right after pressing Train. Measured: the training's own
+   time (``metrics.json``'s ``seconds``) and the wall time from the press to the saved run;
+   their difference is the job's overhead (queueing, starting, shipping, saving, listing).
+
+Before measuring, one training (not counted) warms the backend, as on a server that has
+been running: TensorFlow imported in the workers, Ray's workers started.
+
+Ray runs inside a loopback-only network namespace (``unshare -n``), with
+``ray start --head --port 6399 --node-ip-address=127.0.0.1`` there, the server and the
+browser in the same namespace, ``EMBEDLAB_RAY_ADDRESS=127.0.0.1:6399``: traffic never
+leaves loopback. Each backend is measured in a child process of this script; the parent
+prints the ratios against the thread backend.
+
+    nice python bench/bench_jobs.py                              # thread, process, ray: ~15 min
+    nice python bench/bench_jobs.py --backends thread process --visitors 2 --repeats 1
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import shlex
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench_load import QUEEN_FIRST, TIMEOUT, idle, percentile, tree_rss_mb, until  # noqa: E402
+from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, AppServer  # noqa: E402
+
+RAY_PORT = 6399
+BACKENDS = ("thread", "process", "ray")
+
+
+# ---------------------------------------------------------------------------------------------
+# One visitor's Train page.
+
+async def open_train_page(browser, base: str, workspace: str, encoder: str, epochs: int,
+                          early_stopping: bool = True):
+    context = await browser.new_context(viewport={"width": 1400, "height": 1600})
+    page = await context.new_page()
+    page.set_default_timeout(TIMEOUT)
+    await page.goto(f"{base}/train?workspace={workspace}")
+    await idle(page)
+    await page.get_by_test_id("stSelectbox").filter(has_text="Encoder").first.click()
+    await page.get_by_role("option", name=encoder, exact=True).click()
+    await idle(page)
+    box = page.get_by_label("Epochs", exact=True)
+    await box.fill(str(epochs))
+    await box.press("Enter")
+    await idle(page)
+    if not early_stopping:
+        await page.get_by_text("Training settings").first.click()
+        await page.get_by_text("Early stopping").first.click()
+        await idle(page)
+    return page
+
+
+def saved_runs(folder: Path) -> list[dict]:
+    """The metrics of every complete run in a workspace folder (a run is listed only once complete)."""
+    runs = []
+    for metrics in sorted(folder.glob("*/metrics.json")):
+        if not metrics.parent.name.startswith("."):
+            try:
+                runs.append(json.loads(metrics.read_text()))
+            except (OSError, ValueError):
+                pass  # being written
+    return runs
+
+
+async def wait_for_runs(folder: Path, count: int, limit: float = 1800) -> float:
+    """Seconds until ``folder`` holds ``count`` complete runs (measured from the call)."""
+    start = time.perf_counter()
+    while len(saved_runs(folder)) < count:
+        if time.perf_counter() - start > limit:
+            raise TimeoutError(f"{folder.name}: {len(saved_runs(folder))} of {count} runs after {limit:.0f} s")
+        await asyncio.sleep(0.2)
+    return time.perf_counter() - start
+
+
+async def press_train(page) -> None:
+    await page.get_by_role("button", name="Train", exact=True).click()
+
+
+# ---------------------------------------------------------------------------------------------
+# The measurements, inside one backend's child process.
+
+async def probe_pages(browser, base: str, ready: asyncio.Event, done: asyncio.Event) -> list[float]:
+    """Open the Analogies page again and again until ``done``; seconds until "queen" shows each time."""
+    context = await browser.new_context(viewport={"width": 1400, "height": 1400})
+    page = await context.new_page()
+    page.set_default_timeout(TIMEOUT)
+    times = []
+    await page.goto(f"{base}/analogies?workspace=probe")  # once before measuring: the page's first visit is not timed
+    await until(page, QUEEN_FIRST)
+    ready.set()
+    while not done.is_set():
+        start = time.perf_counter()
+        await page.goto(f"{base}/analogies?workspace=probe")
+        await until(page, QUEEN_FIRST)
+        times.append(time.perf_counter() - start)
+        await asyncio.sleep(0.5)
+    await context.close()
+    return times
+
+
+async def eight_at_once(browser, server: AppServer, visitors: int, epochs: int) -> dict:
+    pages = [await open_train_page(browser, server.url, f"jobs{i}", "Average pooling", epochs)
+             for i in range(visitors)]
+    ready, done = asyncio.Event(), asyncio.Event()
+    probe = asyncio.get_running_loop().create_task(probe_pages(browser, server.url, ready, done))
+    await ready.wait()
+    peak_memory = tree_rss_mb(server.process.pid)
+    start = time.perf_counter()
+    await asyncio.gather(*(press_train(page) for page in pages))
+    pressed = time.perf_counter() - start
+    waits = [wait_for_runs(server.runs_dir / f"jobs{i}", 1) for i in range(visitors)]
+    finished = []
+    for future in asyncio.as_completed(waits):
+        await future
+        finished.append(time.perf_counter() - start)
+        peak_memory = max(peak_memory, tree_rss_mb(server.process.pid))
+    done.set()
+    probes = await probe
+    for page in pages:
+        await page.context.close()
+    trained = [run["seconds"] for i in range(visitors) for run in saved_runs(server.runs_dir / f"jobs{i}")]
+    return {"visitors": visitors, "epochs": epochs, "all_done": max(finished), "first_done": min(finished),
+            "presses": pressed, "training_seconds": trained, "probes": probes,
+            "probe_p50": statistics.median(probes), "probe_p95": percentile(probes, 0.95),
+            "peak_memory_mb": peak_memory}
+
+
+async def one_training(browser, server: AppServer, workspace: str, epochs: int, watched: bool) -> dict:
+    page = await open_train_page(browser, server.url, workspace, "LSTM", epochs, early_stopping=False)
+    folder = server.runs_dir / workspace
+    before = len(saved_runs(folder))
+    start = time.perf_counter()
+    await press_train(page)
+    if not watched:
+        await page.get_by_role("button", name="Stop", exact=True).wait_for()  # the job is in
+        await page.get_by_test_id("stSidebarNav").get_by_text("Data", exact=True).first.click()
+    await wait_for_runs(folder, before + 1)
+    wall = time.perf_counter() - start
+    await page.context.close()
+    seconds = _newest_seconds(folder)
+    return {"watched": watched, "wall": wall, "training": seconds, "overhead": wall - seconds}
+
+
+def _newest_seconds(folder: Path) -> float:
+    newest = max((path for path in folder.glob("*/metrics.json") if not path.parent.name.startswith(".")),
+                 key=lambda path: path.stat().st_mtime)
+    return json.loads(newest.read_text())["seconds"]
+
+
+async def watched_or_not(browser, server: AppServer, epochs: int, repeats: int) -> dict:
+    rows = []
+    for repeat in range(repeats):
+        for watched in (False, True):
+            rows.append(await one_training(browser, server, f"watch{int(watched)}", epochs, watched))
+            print(f"  {'watched' if watched else 'unwatched'}: trained {rows[-1]['training']:.1f} s, "
+                  f"wall {rows[-1]['wall']:.1f} s", flush=True)
+
+    def median(key, watched):
+        return statistics.median(row[key] for row in rows if row["watched"] == watched)
+
+    return {"epochs": epochs, "repeats": repeats, "rows": rows,
+            **{f"{key}_{name}": median(key, watched) for key in ("training", "wall", "overhead")
+               for name, watched in (("unwatched", False), ("watched", True))}}
+
+
+async def child(args) -> dict:
+    from playwright.async_api import async_playwright
+
+    folder = Path(tempfile.mkdtemp(prefix=f"embedlab-bench-jobs-{args.child}-"))
+    server = AppServer(folder / "runs", folder / "streamlit.log")
+    server.start()
+    result: dict = {"backend": args.child, "load_before": os.getloadavg()[0]}
+    try:
+        async with async_playwright() as playwright:
+            browser = await playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            warm = await open_train_page(browser, server.url, "warm", "Average pooling", args.epochs)
+            start = time.perf_counter()
+            await press_train(warm)
+            await wait_for_runs(server.runs_dir / "warm", 1)
+            result["warm_training_wall"] = time.perf_counter() - start
+            await warm.context.close()
+            print(f"[{args.child}] warm-up training {result['warm_training_wall']:.1f} s", flush=True)
+            if args.visitors:
+                result["at_once"] = await eight_at_once(browser, server, args.visitors, args.epochs)
+                print(f"[{args.child}] {args.visitors} at once: all done in {result['at_once']['all_done']:.1f} s, "
+                      f"page p95 {result['at_once']['probe_p95']:.2f} s", flush=True)
+            if args.repeats:
+                result["watch"] = await watched_or_not(browser, server, args.watch_epochs, args.repeats)
+            await browser.close()
+    finally:
+        server.stop()
+        result["load_after"] = os.getloadavg()[0]
+        if args.keep:
+            result["folder"] = str(folder)
+        else:
+            shutil.rmtree(folder, ignore_errors=True)
+    return result
+
+
+# ---------------------------------------------------------------------------------------------
+# The parent: one child per backend, Ray's in a loopback-only network namespace.
+
+def child_command(backend: str, args, out: Path) -> list[str]:
+    command = [sys.executable, str(Path(__file__).resolve()), "--child", backend, "--json", str(out),
+               "--visitors", str(args.visitors), "--epochs", str(args.epochs),
+               "--watch-epochs", str(args.watch_epochs), "--repeats", str(args.repeats)] + (["--keep"] if args.keep else [])
+    if backend != "ray":
+        return command
+    script = (
+        "set -e; ip link set lo up; "
+        f"ray start --head --port {RAY_PORT} --node-ip-address=127.0.0.1 --num-cpus={os.cpu_count()} "
+        "--include-dashboard=false --disable-usage-stats > ray-start.log 2>&1; "
+        f"set +e; EMBEDLAB_RAY_ADDRESS=127.0.0.1:{RAY_PORT} {shlex.join(command)}; code=$?; "
+        "ray stop --force > /dev/null 2>&1; exit $code"
+    )
+    return ["unshare", "-n", "bash", "-c", script]
+
+
+def run_backend(backend: str, args) -> dict | None:
+    out = Path(tempfile.mkstemp(prefix=f"bench-jobs-{backend}-", suffix=".json")[1])
+    env = {**os.environ, "EMBEDLAB_EXECUTOR": backend, "TF_CPP_MIN_LOG_LEVEL": "2"}
+    print(f"== {backend}", flush=True)
+    completed = subprocess.run(child_command(backend, args, out), env=env, cwd=tempfile.gettempdir())
+    if completed.returncode != 0 or not out.stat().st_size:
+        print(f"   {backend}: the child failed (exit {completed.returncode})", flush=True)
+        return None
+    result = json.loads(out.read_text())
+    out.unlink()
+    return result
+
+
+def print_results(results: list[dict]) -> None:
+    base = next((r for r in results if r["backend"] == "thread"), results[0])
+    if all("at_once" in r for r in results):
+        first = base["at_once"]
+        print(f"\n{first['visitors']} visitors press Train at once (average pooling, {first['epochs']} epochs, "
+              "200 sentences); another visitor opens the Analogies page meanwhile:\n")
+        print(f"| backend | all done | ÷ {base['backend']} | page p50 | page p95 | p95 ÷ {base['backend']} "
+              "| pages opened | training time each (median) | server memory peak |")
+        print("|---|---|---|---|---|---|---|---|---|")
+        for r in results:
+            a = r["at_once"]
+            print(f"| {r['backend']} | {a['all_done']:.1f} s | {a['all_done'] / first['all_done']:.2f} | "
+                  f"{a['probe_p50']:.2f} s | {a['probe_p95']:.2f} s | {a['probe_p95'] / first['probe_p95']:.2f} | "
+                  f"{len(a['probes'])} | {statistics.median(a['training_seconds']):.1f} s | "
+                  f"{a['peak_memory_mb']:,.0f} MB |")
+    if all("watch" in r for r in results):
+        w = base["watch"]
+        print(f"\nOne LSTM training, {w['epochs']} epochs, early stopping off; medians of {w['repeats']} each way:\n")
+        print("| backend | trained, unwatched | trained, watched | watched ÷ unwatched | wall, unwatched | "
+              "wall, watched | overhead per job (wall − trained, unwatched) |")
+        print("|---|---|---|---|---|---|---|")
+        for r in results:
+            w = r["watch"]
+            print(f"| {r['backend']} | {w['training_unwatched']:.1f} s | {w['training_watched']:.1f} s | "
+                  f"{w['training_watched'] / w['training_unwatched']:.2f} | {w['wall_unwatched']:.1f} s | "
+                  f"{w['wall_watched']:.1f} s | {w['overhead_unwatched']:.1f} s |")
+    print("\nload average before → after each backend: " + ", ".join(
+        f"{r['backend']} {r['load_before']:.1f} → {r['load_after']:.1f}" for r in results))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--backends", nargs="+", default=list(BACKENDS), choices=BACKENDS)
+    parser.add_argument("--visitors", type=int, default=8, help="visitors pressing Train at once (0: skip)")
+    parser.add_argument("--epochs", type=int, default=2, help="epochs of their small model")
+    parser.add_argument("--watch-epochs", type=int, default=15, help="epochs of the watched / unwatched LSTM")
+    parser.add_argument("--repeats", type=int, default=2, help="watched and unwatched trainings each (0: skip)")
+    parser.add_argument("--keep", action="store_true", help="keep each server's folder (runs, log)")
+    parser.add_argument("--child", choices=BACKENDS, help=argparse.SUPPRESS)
+    parser.add_argument("--json", type=Path, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        result = asyncio.run(child(args))
+        args.json.write_text(json.dumps(result))
+        return
+    if "ray" in args.backends and not (ROOT / "embedlab" / "models" / "ray_jobs.py").exists():
+        print("embedlab/models/ray_jobs.py is not there yet: the ray backend is skipped")
+        args.backends = [b for b in args.backends if b != "ray"]
+    results = [r for r in (run_backend(backend, args) for backend in args.backends) if r is not None]
+    if results:
+        print_results(results)
+
+
+if __name__ == "__main__":
+    main()
