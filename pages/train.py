@@ -6,12 +6,12 @@ import streamlit as st
 
 from embedlab.errors import EmbedLabError
 from embedlab.models.jobs import TRAINING_SLOTS
-from embedlab.models.runs import delete_run, list_runs, rename_run, zip_run
+from embedlab.models.runs import delete_run, rename_run, scan_runs, zip_run
 from embedlab_ui import training as ui
 from embedlab_ui.study import study_tab
 from embedlab_ui.datasets import current_dataset
 from embedlab_ui.numbers import count
-from embedlab_ui.runs import default_run_index, default_runs, run_label
+from embedlab_ui.runs import default_run_index, default_runs, run_label, show_damaged
 from embedlab_ui.session import literal, route_through_app, runs_folder, show_error
 from embedlab_ui.train_settings import choose_settings, estimate_caption
 
@@ -57,6 +57,7 @@ def train_tab(dataset, runs) -> None:
 
 
 def runs_tab(runs) -> None:
+    show_damaged(listing.damaged, "train.runs")  # listed with what is wrong, never silently left out
     if not runs:
         st.info("No runs yet: train one in the Train tab. Runs are kept in this workspace (the address of this "
                 "page) and survive a restart of the server.")
@@ -120,7 +121,8 @@ counts = ", ".join(f"{name}: {count(int((dataset.labels == i).sum()))}" for i, n
 st.markdown(f"Dataset: **{literal(dataset.name)}** — {count(len(dataset))} rows ({literal(counts)}). "
             "Change it on the Data page.")
 
-runs = list_runs(runs_folder())
+listing = scan_runs(runs_folder())
+runs = listing.runs
 TABS = {"Train": lambda: train_tab(dataset, runs), "Runs": lambda: runs_tab(runs), "Compare": lambda: compare_tab(runs),
         "Study": lambda: study_tab(dataset)}
 for tab, show in zip(st.tabs(list(TABS)), TABS.values()):

@@ -99,3 +99,13 @@ def test_an_uploads_class_names_come_from_the_file_when_it_keeps_them(tiny_run):
             copy.writestr("embedlab.json", json.dumps({"class_names": ["neg", "pos"]}))
     assert upload_class_names(buffer.getvalue(), model) == "neg, pos"
     assert upload_class_names((GOLDEN_MODEL).read_bytes(), model) == "negative, positive"
+
+
+def test_the_runs_tab_lists_a_damaged_run_as_a_note_too(workspace, project_root):
+    at = AppTest.from_file(str(project_root / "pages/train.py"), default_timeout=90)
+    at.session_state["workspace"] = WORKSPACE
+    at.run()
+    assert not at.exception
+    [note] = [warning.value for warning in at.warning if "damaged" in warning.value]
+    assert "metrics.json is empty" in note
+    assert all("damaged" not in option for option in at.selectbox(key="train.run_pick").options)
