@@ -38,16 +38,17 @@ def train_once(page, url: str) -> None:
     page.get_by_role("heading", name="Current dataset: Rotten Tomatoes", exact=False).wait_for(timeout=SLOW)
     wait_until_idle(page, SLOW)
     page.get_by_test_id("stSidebarNav").get_by_text("Train", exact=True).click()
-    page.get_by_role("button", name="Train", exact=True).wait_for(timeout=SLOW)
+    panel = page.get_by_role("tabpanel").first  # the Train tab (others, like Study, have widgets of the same names)
+    panel.get_by_role("button", name="Train", exact=True).wait_for(timeout=SLOW)
     wait_until_idle(page, SLOW)
-    page.get_by_test_id("stSelectbox").filter(has_text="Encoder").click()
+    panel.get_by_test_id("stSelectbox").filter(has_text="Encoder").first.click()
     page.get_by_role("option", name="Average pooling", exact=True).click()
     wait_until_idle(page, SLOW)
-    epochs = page.get_by_label("Epochs", exact=True)
+    epochs = panel.get_by_label("Epochs", exact=True).first
     epochs.fill("2")
     epochs.press("Enter")
     wait_until_idle(page, SLOW)
-    page.get_by_role("button", name="Train", exact=True).click()
+    panel.get_by_role("button", name="Train", exact=True).click()
     page.get_by_role("heading", name="Results:", exact=False).wait_for(timeout=SLOW)
     wait_until_idle(page, SLOW)
 
@@ -93,5 +94,8 @@ def shoot(url: str, pages: dict) -> None:
 
 
 if __name__ == "__main__":
+    # An optional second argument, e.g. 1280x720, takes one screen size only.
+    if len(sys.argv) > 2:
+        SIZES[:] = [tuple(int(part) for part in sys.argv[2].split("x"))]
     shoot(sys.argv[1] if len(sys.argv) > 1 else "http://127.0.0.1:8501",
           {"train": train, "explore": explore, "analogies": analogies})
