@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+
 import streamlit as st
 
 from embedlab.data.builtins import DEFAULT_DATASET, builtin_dataset
@@ -27,13 +29,28 @@ def set_current_dataset(dataset: LabelledDataset) -> None:
     st.session_state[DATASET_KEY] = dataset
 
 
-@st.cache_resource(show_spinner=False, max_entries=3)
+_BUILTINS: dict[str, LabelledDataset] = {}  # name → dataset, shared read-only: built-ins are nobody's upload
+_BUILTINS_LOCK = threading.Lock()
+KEPT_BUILTINS = 3
+
+
 def builtin(name: str, _progress=None) -> LabelledDataset:
     """A built-in dataset by name, read once per server and shared read-only (it is nobody's upload).
 
-    ``_progress`` (not part of the cache key) reports a first download.
+    ``_progress`` reports a first download to the visitor who asked. Not ``st.cache_resource``:
+    it records the progress bar's updates made inside the function and replays them on every
+    later hit, into the first visitor's bar, which is gone by then (CacheReplayClosureError).
     """
-    return builtin_dataset(name, progress=_progress)
+    with _BUILTINS_LOCK:
+        if name not in _BUILTINS:
+            dataset = builtin_dataset(name, progress=_progress)
+            while len(_BUILTINS) >= KEPT_BUILTINS:
+                _BUILTINS.pop(next(iter(_BUILTINS)))
+            _BUILTINS[name] = dataset
+        return _BUILTINS[name]
+
+
+builtin.clear = _BUILTINS.clear  # as the cache decorators have it; tests start from nothing
 
 
 @st.cache_data(show_spinner=False, max_entries=20)

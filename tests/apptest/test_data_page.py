@@ -94,6 +94,19 @@ def test_uploading_a_csv_switches_the_dataset(project_root):
     assert at.session_state[DATASET_KEY].name == "reviews.csv"
 
 
+def test_a_second_visitor_loads_the_built_in_the_first_one_fetched(project_root, monkeypatch, tmp_path):
+    from tests.test_builtin_datasets import fake_vader_sdist
+
+    fake_vader_sdist(tmp_path)
+    monkeypatch.setenv("EMBEDLAB_VADER_SDIST", str(tmp_path / "vaderSentiment-3.3.2.tar.gz"))
+    for _visitor in range(2):  # the second is served from the server's shared copy
+        at = _page(project_root)
+        at.radio(key="data.builtin").set_value("rotten-tomatoes-10k").run()
+        at.button(key="data.load").click().run()
+        assert not at.exception and not at.error
+        assert "Now using Rotten Tomatoes" in at.success[0].value
+
+
 @pytest.mark.parametrize(
     "name, content, message",
     [("picture.csv", b"\x89PNG\r\n\x1a\n" + bytes(100), "looks like a binary file"),
