@@ -14,6 +14,7 @@ from embedlab.models.architecture import EMBEDDING_KINDS, EMBEDDING_LABELS, ENCO
 from embedlab.models.estimate import estimate_epoch_seconds
 from embedlab.models.training_options import TrainingOptions
 from embedlab_ui.numbers import count, seconds
+from embedlab_ui.session import literal
 
 NAME_KEY = "train.name"
 AUTO_NAME_KEY = "train.auto_name"  # the name the page last filled in; the box holding it means "not typed"
@@ -56,6 +57,9 @@ def sequence_length_default(dataset: LabelledDataset) -> int:
     return _sequence_length(dataset.fingerprint, dataset)
 
 
+RECOMMENDED_EPOCHS = 60  # embedlab.models.training_options.default_options; small sets need the steps
+
+
 def choose_settings(dataset: LabelledDataset, taken_names) -> tuple[ModelConfig, TrainingOptions, str]:
     """The form. Returns the model's shape, how to train it, and the run's name.
 
@@ -68,10 +72,20 @@ def choose_settings(dataset: LabelledDataset, taken_names) -> tuple[ModelConfig,
                             help="Random: learned from your data. GloVe frozen: pre-trained vectors kept as they "
                                  "are. GloVe fine-tuned: pre-trained vectors adjusted to your data.")
     encoder = second.selectbox("Encoder", ENCODERS, format_func=ENCODER_LABELS.get, key="train.encoder")
-    epochs = second.number_input("Epochs", 1, 200, 10, key="train.epochs")
+    epochs = second.number_input("Epochs", 1, 200, RECOMMENDED_EPOCHS, key="train.epochs",
+                                 help="At most: with enough rows for a validation split, training stops once "
+                                      "it no longer improves.")
     _follow_settings(unique_name(settings_name(embedding, encoder), taken_names))
     name = third.text_input("Run name", key=NAME_KEY, max_chars=120,
                             help="Follows the settings until you type a name of your own.")
+    recommended = st.toggle(
+        "Recommended settings for this embedding and encoder", True, key="train.recommended",
+        help="EmbedLab's defaults, chosen so every model is at least as good as logistic regression on the "
+             "mean of the same word vectors (bench/README.md, 'Study'). Turn off to set every value yourself.")
+    if recommended:
+        config, options = recommended_settings(dataset, embedding, encoder, int(epochs))
+        st.caption(literal(describe_settings(config, options)))
+        return config, options, name.strip() or st.session_state[AUTO_NAME_KEY]
     model_box, training_box = st.columns(2)
     with model_box.expander("Model settings"):
         shape = _model_settings(dataset, embedding, encoder)
@@ -79,6 +93,40 @@ def choose_settings(dataset: LabelledDataset, taken_names) -> tuple[ModelConfig,
         options, learning_rate = _training_settings(int(epochs))
     config = ModelConfig(**shape, learning_rate=learning_rate)  # saved with the model's config
     return config, options, name.strip() or st.session_state[AUTO_NAME_KEY]
+
+
+def recommended_settings(dataset: LabelledDataset, embedding: str, encoder: str,
+                         epochs: int) -> tuple[ModelConfig, TrainingOptions]:
+    """The core's recommended model and options for this dataset (``default_config``, ``default_options``).
+
+    The visitor's epochs are kept; the rows the model trains on (the 80% not held out for testing)
+    decide whether a validation split is worth having.
+    """
+    from embedlab.models.architecture import default_config
+    from embedlab.models.training_options import default_options
+
+    changes = {}
+    if embedding == "random":
+        changes["output_dim"] = 50
+    config = default_config(embedding, encoder, sequence_length=sequence_length_default(dataset), **changes)
+    options = default_options(int(len(dataset) * 0.8), epochs=epochs)
+    return config, options
+
+
+def describe_settings(config: ModelConfig, options: TrainingOptions) -> str:
+    """One line saying what the recommended settings are, so nothing is hidden from the visitor."""
+    layers = [f"encoder size {config.units}", f"dropout {config.dropout:g}"]
+    if config.spatial_dropout:
+        layers.append(f"spatial dropout {config.spatial_dropout:g}")
+    if config.token_units:
+        layers.append(f"a {config.token_units}-unit token layer")
+    if config.embedding != "random" and config.pretrained_vocabulary:
+        layers.append(f"{config.pretrained_vocabulary:,} GloVe words beyond the training texts'")
+    validation = (f"{options.validation_split:.0%} of the training rows validate, early stopping after "
+                  f"{options.patience} epochs" if options.early_stopping else
+                  "no validation split (too few rows to trust one): every epoch runs")
+    return (f"Recommended: {', '.join(layers)}; learning rate {config.learning_rate:g}, batch size "
+            f"{options.batch_size}, sequence length {config.sequence_length}; {validation}.")
 
 
 def _model_settings(dataset: LabelledDataset, embedding: str, encoder: str) -> dict:

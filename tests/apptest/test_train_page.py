@@ -30,7 +30,14 @@ def _page(project_root) -> AppTest:
     return at.run()
 
 
+def _own_settings(at: AppTest) -> AppTest:
+    """Turn off the recommended settings, so every value can be set by hand."""
+    at.toggle(key="train.recommended").set_value(False)
+    return at.run()
+
+
 def _small_settings(at: AppTest, encoder: str = "pooling") -> AppTest:
+    _own_settings(at)
     at.selectbox(key="train.encoder").set_value(encoder)
     at.number_input(key="train.epochs").set_value(1)
     at.number_input(key="train.max_tokens").set_value(1000)
@@ -63,6 +70,7 @@ def test_train_a_tiny_run_then_see_metrics_and_the_run_listed(runs_dir, project_
     assert "Pang & Lee" in at.markdown[0].value
     assert "at a time" in at.button(key="train.start").help and "queue" in at.button(key="train.start").help
     # Sequence length starts at the 95th percentile of the dataset's token counts.
+    _own_settings(at)
     assert 10 <= at.number_input(key="train.sequence_length").value <= 80
     _small_settings(at)
     at.text_input(key="train.name").input("my tiny run").run()
@@ -253,3 +261,17 @@ def test_a_finished_run_of_a_series_stays_in_the_live_panel_while_the_next_waits
     series.join(timeout=600)
     _wait_for_jobs(at)
     assert [job.snapshot().state for job in series.jobs] == ["done", "done", "done"]
+
+
+def test_the_recommended_settings_are_the_cores_and_are_said_in_words(runs_dir, project_root):
+    from embedlab.models.architecture import default_config
+
+    at = _page(project_root)
+    at.radio(key="train.embedding").set_value("glove-frozen").run()
+    at.selectbox(key="train.encoder").set_value("pooling").run()
+    assert not at.exception and at.toggle(key="train.recommended").value
+    recommended = default_config("glove-frozen", "pooling")
+    [caption] = [text.value for text in at.caption if text.value.startswith("Recommended:")]
+    assert f"learning rate {recommended.learning_rate:g}" in caption
+    assert f"{recommended.pretrained_vocabulary:,} GloVe words" in caption
+    assert "no validation split" in caption  # 200 sentences are too few to trust a validation split

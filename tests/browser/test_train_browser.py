@@ -27,6 +27,10 @@ def _choose(page, label: str, option: str) -> None:
 
 
 def _open_settings(page, which: str = "Model settings") -> None:
+    toggle = page.get_by_label("Recommended settings for this embedding and encoder")
+    if toggle.is_checked():  # every value set by hand from here on
+        page.get_by_text("Recommended settings for this embedding and encoder").click()
+        wait_until_idle(page)
     page.get_by_text(which, exact=True).click()
     wait_until_idle(page)
 
