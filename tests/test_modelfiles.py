@@ -238,3 +238,26 @@ def test_class_names_kept_in_the_file_are_read_back_and_files_without_them_give_
     with zipfile.ZipFile(tmp_path / "odd.keras", "w") as archive:
         archive.writestr("embedlab.json", '{"class_names": [1, 2]}')
     assert stored_class_names(tmp_path / "odd.keras") is None
+
+
+def test_an_archive_with_entries_that_climb_out_is_refused_before_tensorflow_loads_it(tmp_path, tiny_run):
+    import zipfile
+
+    from embedlab.errors import EmbedLabError
+    from embedlab.models.model_files import load_embedlab_model
+
+    climbing = tmp_path / "dotdot.keras"
+    with zipfile.ZipFile(tiny_run.model_path) as source, zipfile.ZipFile(climbing, "w") as copy:
+        for entry in source.infolist():
+            copy.writestr(entry, source.read(entry))
+        copy.writestr("assets/../../evil.txt", "not a model file")
+    with pytest.raises(EmbedLabError, match="points outside the archive"):
+        load_embedlab_model(climbing)
+
+
+def test_a_workspace_name_with_a_trailing_newline_is_refused():
+    from embedlab.errors import EmbedLabError
+    from embedlab.models.runs import workspace_dir
+
+    with pytest.raises(EmbedLabError, match="not valid"):
+        workspace_dir("abc\n")

@@ -150,6 +150,13 @@ def _check_zip_directory(path: Path) -> None:
 def _check_entries(archive: zipfile.ZipFile, filename: str) -> None:
     """Refuse entries whose declared sizes or compression ratio no EmbedLab model has, before reading any."""
     entries = archive.infolist()
+    for info in entries:  # Keras writes plain names; a path that climbs or is absolute is someone else's file
+        name = info.filename.replace("\\", "/")
+        if name.startswith("/") or ".." in name.split("/") or ":" in name.split("/")[0]:
+            raise EmbedLabError(
+                f"{filename} has an entry named '{info.filename[:80]}' that points outside the archive; "
+                "a model saved by EmbedLab has none — use the .keras file from the run folder"
+            )
     if len(entries) > MAX_ENTRIES:
         raise EmbedLabError(
             f"{filename} is an archive of {len(entries):,} entries; an EmbedLab model has a handful "

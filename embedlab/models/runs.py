@@ -52,7 +52,7 @@ def default_runs_dir() -> Path | str:
 
 def workspace_dir(workspace: str, runs_dir: Path | str | None = None) -> Path | str:
     """The folder (or URL) of one workspace's runs; the name is checked so it cannot escape the runs folder."""
-    if not _WORKSPACE_PATTERN.match(workspace or ""):
+    if not _WORKSPACE_PATTERN.fullmatch(workspace or ""):
         raise EmbedLabError(
             f"workspace name '{workspace}' is not valid; use 1-64 letters, digits, '-' or '_'"
         )
