@@ -33,12 +33,15 @@ def add_commands(subparsers) -> None:
     parser.add_argument("--sequence-length", type=int, default=None,
                         help="tokens read per text (default: 95th percentile of the training texts' lengths)")
     parser.add_argument("--output-dim", type=int, default=50, help="random embedding size (default: 50)")
-    parser.add_argument("--units", type=int, default=64, help="encoder size (default: 64)")
-    parser.add_argument("--dropout", type=float, default=0.2)
-    parser.add_argument("--spatial-dropout", type=float, default=0.0)
-    parser.add_argument("--token-units", type=int, default=0, help="ReLU layer on every token before the encoder")
-    parser.add_argument("--hidden-units", type=int, default=0, help="ReLU layer between encoder and output")
-    parser.add_argument("--learning-rate", type=float, default=1e-3)
+    recommended = " (default: the recommended value for the embedding and encoder, as on the Train page)"
+    parser.add_argument("--units", type=int, default=None, help="encoder size" + recommended)
+    parser.add_argument("--dropout", type=float, default=None, help="dropout before the output" + recommended)
+    parser.add_argument("--spatial-dropout", type=float, default=None, help=recommended.strip(" ()"))
+    parser.add_argument("--token-units", type=int, default=None,
+                        help="ReLU layer on every token before the encoder" + recommended)
+    parser.add_argument("--hidden-units", type=int, default=None,
+                        help="ReLU layer between encoder and output" + recommended)
+    parser.add_argument("--learning-rate", type=float, default=None, help=recommended.strip(" ()"))
     parser.add_argument("--epochs", type=int, default=10)
     parser.add_argument("--batch-size", type=int, default=32)
     parser.add_argument("--seed", type=int, default=0)
@@ -88,7 +91,7 @@ class TextProgress:
 
 
 def train_command(args: argparse.Namespace) -> tuple[dict, str]:
-    from embedlab.models.architecture import ModelConfig
+    from embedlab.models.architecture import default_config
     from embedlab.models.jobs import TrainingSpec, submit
     from embedlab.models.run_storage import is_remote
     from embedlab.models.splits import default_sequence_length
@@ -98,12 +101,14 @@ def train_command(args: argparse.Namespace) -> tuple[dict, str]:
     vectors = None
     if args.embedding != "random":
         vectors = vectors_from(args)
-    config = ModelConfig(
-        max_tokens=args.max_tokens,
+    # Unset shape options take the core's recommendation for this embedding and encoder (default_config).
+    chosen = {field: getattr(args, field) for field in ("units", "dropout", "spatial_dropout", "token_units",
+                                                         "hidden_units", "learning_rate")
+              if getattr(args, field) is not None}
+    config = default_config(
+        args.embedding, args.encoder, max_tokens=args.max_tokens,
         sequence_length=args.sequence_length or default_sequence_length(list(dataset.texts)),
-        embedding=args.embedding, output_dim=args.output_dim, encoder=args.encoder, units=args.units,
-        dropout=args.dropout, spatial_dropout=args.spatial_dropout, learning_rate=args.learning_rate,
-        token_units=args.token_units, hidden_units=args.hidden_units,
+        output_dim=args.output_dim, **chosen,
     )
     options = TrainingOptions(
         epochs=args.epochs, batch_size=args.batch_size, seed=args.seed, test_split=args.test_split,
