@@ -27,9 +27,8 @@ def _choose(page, label: str, option: str) -> None:
 
 
 def _open_settings(page, which: str = "Model settings") -> None:
-    toggle = page.get_by_label("Recommended settings for this embedding and encoder")
-    if toggle.is_checked():  # every value set by hand from here on
-        page.get_by_text("Recommended settings for this embedding and encoder").click()
+    if page.get_by_text(which, exact=True).count() == 0:  # recommended settings on: hand every value over
+        page.get_by_text("Recommended settings for this embedding and encoder", exact=True).first.click()
         wait_until_idle(page)
     page.get_by_text(which, exact=True).click()
     wait_until_idle(page)
@@ -114,7 +113,8 @@ def test_the_run_name_follows_the_settings_and_the_results_and_legend_say_it(app
     page.goto(f"{app_server.url}/train?workspace=trainnames")
     wait_until_idle(page)
     expect(_name_box(page)).to_have_value("random lstm", timeout=30_000)
-    page.get_by_text("GloVe, frozen", exact=True).click()
+    # The Study tab's embedding choices carry the same words: pick the Train tab's radio button.
+    page.get_by_test_id("stRadio").get_by_text("GloVe, frozen", exact=True).click()
     wait_until_idle(page)
     _choose(page, "Encoder", "GRU")
     expect(_name_box(page)).to_have_value("GloVe frozen gru", timeout=30_000)
