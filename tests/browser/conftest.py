@@ -117,9 +117,34 @@ def screenshot(page, name: str) -> Path:
 
 
 def wait_until_idle(page, timeout: float = 60_000) -> None:
-    """Wait until Streamlit has finished running the script for the last interaction."""
+    """Wait until Streamlit has finished running the script for the last interaction.
+
+    The app's script state turns "running" only after the click has gone through the
+    websocket, so a check made at once can still see the state from before the click; on a
+    loaded machine a test then acted during the rerun and its next click was lost. So the
+    state is first given a moment to turn "running" (a rerun quicker than that is over anyway).
+    """
+    try:
+        page.wait_for_selector('[data-testid="stApp"][data-test-script-state="running"]', timeout=700)
+    except Exception:  # playwright's TimeoutError: the rerun was quicker than that, or there was none
+        pass
     page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]', timeout=timeout)
-    page.wait_for_timeout(300)
+    page.wait_for_timeout(200)
+
+
+def choose_radio(page, option: str, nth: int = 0, timeout: float = 60_000) -> None:
+    """Pick ``option`` in the ``nth`` radio group that offers it, and wait until the page shows it picked.
+
+    A click the page received while it was being redrawn can be dropped; a person would see
+    that and click again, so the helper does too (at most three times).
+    """
+    radio = page.get_by_role("radio", name=option, exact=True).nth(nth)
+    for _ in range(3):
+        page.get_by_text(option, exact=True).nth(nth).click()
+        wait_until_idle(page, timeout)
+        if radio.is_checked():
+            return
+    raise AssertionError(f"the radio option {option!r} (#{nth}) did not stay picked after three clicks")
 
 
 def upload_file(page, path) -> None:

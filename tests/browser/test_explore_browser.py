@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from tests.browser.conftest import screenshot, wait_until_idle
+from tests.browser.conftest import choose_radio, screenshot, wait_until_idle
 from tests.conftest import train_tiny_run
 
 pytestmark = pytest.mark.browser
@@ -56,10 +56,8 @@ def test_map_search_and_compare_two_runs(app_server, page):
 
     page.get_by_text("Compare two sources").click()
     wait_until_idle(page, SLOW)
-    page.get_by_text("A run's learned embedding").nth(0).click()
-    wait_until_idle(page, SLOW)
-    page.get_by_text("A run's learned embedding").nth(1).click()
-    wait_until_idle(page, SLOW)
+    choose_radio(page, "A run's learned embedding", 0, SLOW)
+    choose_radio(page, "A run's learned embedding", 1, SLOW)
     page.get_by_test_id("stSelectbox").nth(1).click()
     page.get_by_role("option").nth(1).click()
     wait_until_idle(page, SLOW)
