@@ -72,6 +72,9 @@ async def open_train_page(browser, base: str, workspace: str, encoder: str, epoc
     await box.press("Enter")
     await idle(page)
     if not early_stopping:
+        if await page.get_by_text("Training settings", exact=True).count() == 0:  # recommended settings on
+            await page.get_by_text("Recommended settings for this embedding and encoder", exact=True).first.click()
+            await idle(page)
         await page.get_by_text("Training settings").first.click()
         await page.get_by_text("Early stopping").first.click()
         await idle(page)
@@ -169,6 +172,24 @@ async def one_training(browser, server: AppServer, workspace: str, epochs: int, 
     return {"watched": watched, "wall": wall, "training": seconds, "overhead": wall - seconds}
 
 
+async def stop_answers(browser, server: AppServer, repeats: int) -> list[float]:
+    """Seconds from pressing Stop, mid-training, until the page says the run stopped (``repeats`` times)."""
+    import re
+
+    page = await open_train_page(browser, server.url, "stopper", "LSTM", 200, early_stopping=False)
+    answers = []
+    for _ in range(repeats):
+        await press_train(page)
+        await page.get_by_text(re.compile(r"^Epoch [2-9]\d*/200")).first.wait_for(timeout=TIMEOUT)  # training, past epoch 1
+        start = time.perf_counter()
+        await page.get_by_role("button", name="Stop", exact=True).click()
+        await page.get_by_text("Stopped (best weights kept)").first.wait_for(timeout=TIMEOUT)
+        answers.append(time.perf_counter() - start)
+        await idle(page)
+    await page.context.close()
+    return answers
+
+
 def _newest_seconds(folder: Path) -> float:
     newest = max((path for path in folder.glob("*/metrics.json") if not path.parent.name.startswith(".")),
                  key=lambda path: path.stat().st_mtime)
@@ -214,6 +235,9 @@ async def child(args) -> dict:
                       f"page p95 {result['at_once']['probe_p95']:.2f} s", flush=True)
             if args.repeats:
                 result["watch"] = await watched_or_not(browser, server, args.watch_epochs, args.repeats)
+                result["stop_answers"] = await stop_answers(browser, server, args.repeats)
+                print(f"[{args.child}] Stop answered in " + ", ".join(f"{s:.2f}" for s in result["stop_answers"])
+                      + " s", flush=True)
             await browser.close()
     finally:
         server.stop()
@@ -283,6 +307,10 @@ def print_results(results: list[dict]) -> None:
             print(f"| {r['backend']} | {w['training_unwatched']:.1f} s | {w['training_watched']:.1f} s | "
                   f"{w['training_watched'] / w['training_unwatched']:.2f} | {w['wall_unwatched']:.1f} s | "
                   f"{w['wall_watched']:.1f} s | {w['overhead_unwatched']:.1f} s |")
+    if any("stop_answers" in r for r in results):
+        print("\nStop pressed mid-training (LSTM, past epoch 1) until the page says the run stopped: "
+              + "; ".join(f"{r['backend']} " + ", ".join(f"{s:.2f} s" for s in r["stop_answers"])
+                          for r in results if "stop_answers" in r))
     print("\nload average before → after each backend: " + ", ".join(
         f"{r['backend']} {r['load_before']:.1f} → {r['load_after']:.1f}" for r in results))
 

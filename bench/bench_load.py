@@ -223,6 +223,9 @@ class Trainer:
         await epochs.fill("200")
         await epochs.press("Enter")
         await idle(self.page)
+        if await self.page.get_by_text("Training settings", exact=True).count() == 0:  # recommended settings on
+            await self.page.get_by_text("Recommended settings for this embedding and encoder", exact=True).first.click()
+            await idle(self.page)
         await self.page.get_by_text("Training settings").first.click()
         await self.page.get_by_text("Early stopping").first.click()  # off: run all the epochs
         await idle(self.page)
