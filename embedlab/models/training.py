@@ -60,6 +60,20 @@ def run_config(dataset: LabelledDataset, config: ModelConfig, options: TrainingO
     }
 
 
+def training_batches(texts: np.ndarray, labels: np.ndarray, batch_size: int, seed: int):
+    """The training rows as one endless stream of batches, reshuffled every epoch.
+
+    Handing ``fit`` arrays makes Keras build a new tf.data iterator every epoch (about 16 ms each
+    here); an endless stream with ``steps_per_epoch`` keeps one. On the 100–300-row cells of a
+    study, which train for 60 epochs of a few batches, that was a large part of each cell's time.
+    """
+    import tensorflow as tf
+
+    rows = tf.data.Dataset.from_tensor_slices((texts.astype(str), labels))
+    shuffled = rows.shuffle(len(texts), seed=seed, reshuffle_each_iteration=True)
+    return shuffled.batch(batch_size).repeat().prefetch(1)
+
+
 def train(dataset: LabelledDataset, config: ModelConfig, training_options: TrainingOptions | None = None,
           vectors=None, progress=None, stop_event: threading.Event | None = None, name: str = "",
           text_column: str = "text", label_column: str = "label", report_every: float = 0.1,
@@ -113,9 +127,10 @@ def train(dataset: LabelledDataset, config: ModelConfig, training_options: Train
     best = BestWeights(monitor, options.patience if options.early_stopping else None)
     started = time.monotonic()
     model.fit(
-        texts[split.train], labels[split.train],
+        training_batches(texts[split.train], labels[split.train], options.batch_size, options.seed),
+        steps_per_epoch=batches,
         validation_data=(texts[split.validation], labels[split.validation]) if has_validation else None,
-        epochs=options.epochs, batch_size=options.batch_size, shuffle=True, verbose=0,
+        epochs=options.epochs, batch_size=options.batch_size if has_validation else None, shuffle=False, verbose=0,
         callbacks=[live, best],
     )
     elapsed = time.monotonic() - started
