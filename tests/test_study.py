@@ -105,8 +105,23 @@ def test_stop_keeps_the_finished_cells(monkeypatch):
     vectors = WordVectors(["good", "bad"], np.eye(2, dtype=np.float32), name="tiny")
     result = run_study(builtin_dataset("pang-lee-200"), plan, vectors, on_update=on_update, stop_event=stop)
     assert result.stopped and [cell["embedding"] for cell in result.cells] == ["random"]
-    assert [job.stopped for job in FakeJob.made] == [False, True]  # the unfinished job was told to stop
+    stopped = {job.spec.name.split()[1]: job.stopped for job in FakeJob.made}
+    assert stopped == {"random": False, "glove-frozen": True}  # the unfinished job was told to stop
     assert any("stopped" in sentence for sentence in reading(result))
+
+
+def test_cells_start_smallest_size_first_and_the_slowest_embedding_first_within_a_size(monkeypatch):
+    import embedlab.models.jobs as jobs
+
+    FakeJob.made = []
+    monkeypatch.setattr(jobs, "new_job", FakeJob)
+    monkeypatch.setattr(study_module, "POLL_SECONDS", 0.0)
+    plan = StudyPlan(sizes=(80, 40), embeddings=("random", "glove-finetuned", "glove-frozen"), seeds=1, test_size=40)
+    vectors = WordVectors(["good", "bad"], np.eye(2, dtype=np.float32), name="tiny")
+    run_study(builtin_dataset("pang-lee-200"), plan, vectors)
+    started = [tuple(job.spec.name.split()[1:3]) for job in FakeJob.made]
+    assert started == [("glove-frozen", "40"), ("glove-finetuned", "40"), ("random", "40"),
+                       ("glove-frozen", "80"), ("glove-finetuned", "80"), ("random", "80")]
 
 
 def test_a_real_cell_trains_on_its_rows():
@@ -136,6 +151,19 @@ def test_reading_names_the_crossover_and_the_spread():
     assert any("GloVe frozen after 2.0 epochs" in s for s in sentences)
     assert summary(data)["cells"][0] == {"size": 100, "embedding": "glove-frozen", "mean": pytest.approx(0.65),
                                          "std": pytest.approx(0.01), "runs": 3}
+
+
+def test_a_lead_is_given_to_the_glove_kind_that_has_it_at_each_size():
+    # Amazon snippets, 2026-11-30: frozen led at 100–300 rows, fine-tuned (not frozen) at 1,000.
+    data = {"cells": cells(100, "random", [0.655, 0.632, 0.642]) + cells(100, "glove-frozen", [0.66, 0.67, 0.662])
+            + cells(300, "random", [0.67, 0.672, 0.665]) + cells(300, "glove-frozen", [0.688, 0.703, 0.68])
+            + cells(1000, "random", [0.707, 0.717, 0.713]) + cells(1000, "glove-frozen", [0.713, 0.708, 0.708])
+            + cells(1000, "glove-finetuned", [0.722, 0.722, 0.723]),
+            "baselines": [], "test_rows": 600}
+    sentences = reading(data)
+    assert any(s.startswith("At 100–300 training rows GloVe frozen leads random") for s in sentences), sentences
+    assert any(s.startswith("At 1,000 training rows GloVe fine-tuned leads random by 1.0 point") for s in sentences)
+    assert not any("100–1,000" in s for s in sentences)
 
 
 def test_a_small_test_set_is_said_to_be_too_small_to_tell_embeddings_apart():

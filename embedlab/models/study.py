@@ -204,7 +204,7 @@ def run_study(dataset: LabelledDataset, plan: StudyPlan, vectors=None, on_update
     result = StudyResult(plan, len(cell_plan.test_rows), len(cell_plan.cells), notes=list(cell_plan.notes),
                          num_classes=dataset.num_classes)
     jobs = [(cell, new_job(cell_spec(dataset, cell, plan, cell_plan.test_rows, vectors), executor))
-            for cell in cell_plan.cells]
+            for cell in sorted(cell_plan.cells, key=start_order)]
     for _, job in jobs:
         job.start()
     baselines = Baselines(dataset, vectors)
@@ -217,6 +217,17 @@ def run_study(dataset: LabelledDataset, plan: StudyPlan, vectors=None, on_update
     _collect(jobs, result, on_update, stop_event)
     result.seconds = time.monotonic() - started
     return result
+
+
+# Within one training size, the slowest embedding starts first: frozen GloVe's token layer trains
+# 2–4x longer than the others (bench/README.md, "Study"), and a slow cell started last leaves
+# the other workers idle while it finishes.
+SLOWEST_FIRST = {"glove-frozen": 0, "glove-finetuned": 1, "random": 2}
+
+
+def start_order(cell: StudyCell) -> tuple[int, int]:
+    """Cells start smallest size first, so the chart fills from the left; the slowest embedding first within a size."""
+    return cell.size, SLOWEST_FIRST.get(cell.embedding, len(SLOWEST_FIRST))
 
 
 def _collect(jobs, result: StudyResult, on_update, stop_event) -> None:

@@ -107,13 +107,16 @@ def _crossover_sentences(verdicts, largest: int, runs: int) -> list[str]:
     sentences, start = [], 0
     while start < len(verdicts):
         end = start
-        while end + 1 < len(verdicts) and verdicts[end + 1][1] == verdicts[start][1]:
+        # A run of sizes with the same verdict for the same GloVe kind: naming one kind for sizes where
+        # the other was the better one put a lead on the wrong embedding.
+        while end + 1 < len(verdicts) and verdicts[end + 1][1] == verdicts[start][1] \
+                and verdicts[end + 1][4] == verdicts[start][4]:
             end += 1
         group = verdicts[start:end + 1]
         sizes = [row[0] for row in group]
         differences = [row[2] for row in group]
         mean_difference = float(np.mean(differences))
-        kind = LABELS[max({row[4] for row in group}, key=[row[4] for row in group].count)]
+        kind = LABELS[group[0][4]]
         verdict = group[0][1]
         if verdict == "glove":
             text = f"{_span(sizes, largest)} {kind} leads random by {_points(mean_difference)}"
