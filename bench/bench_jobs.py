@@ -15,6 +15,10 @@ For each backend (``EMBEDLAB_EXECUTOR`` = ``thread``, ``process``, ``ray``), a f
    visitor goes to the Data page right after pressing Train. Measured: the training's own
    time (``metrics.json``'s ``seconds``) and the wall time from the press to the saved run;
    their difference is the job's overhead (queueing, starting, shipping, saving, listing).
+   With ``--age-minutes M``, the server is first kept busy for M minutes (trainings back to
+   back with the Train page open, pages opened meanwhile), as a server that has run a while.
+3. **Stop.** A long LSTM on the Train page, Stop pressed after its first epoch: seconds until the
+   page says the run stopped (``--repeats`` times).
 
 Before measuring, one training (not counted) warms the backend, as on a server that has
 been running: TensorFlow imported in the workers, Ray's workers started.
@@ -27,6 +31,8 @@ prints the ratios against the thread backend.
 
     nice python bench/bench_jobs.py                              # thread, process, ray: ~15 min
     nice python bench/bench_jobs.py --backends thread process --visitors 2 --repeats 1
+    nice python bench/bench_jobs.py --backends process --visitors 0 --age-minutes 60   # watched on a server busy for an hour
+
 """
 
 from __future__ import annotations
@@ -172,6 +178,27 @@ async def one_training(browser, server: AppServer, workspace: str, epochs: int, 
     return {"watched": watched, "wall": wall, "training": seconds, "overhead": wall - seconds}
 
 
+async def age_server(browser, server: AppServer, minutes: float, epochs: int) -> dict:
+    """Keep the server busy for ``minutes`` as a class would: one visitor trains small models back to back
+    with the Train page open (its live panel rerunning every second), another reopens the Analogies page."""
+    ready, done = asyncio.Event(), asyncio.Event()
+    probe = asyncio.get_running_loop().create_task(probe_pages(browser, server.url, ready, done))
+    await ready.wait()
+    page = await open_train_page(browser, server.url, "ageing", "Average pooling", epochs)
+    trainings, end = 0, time.perf_counter() + minutes * 60
+    while time.perf_counter() < end:
+        before = len(saved_runs(server.runs_dir / "ageing"))
+        await press_train(page)
+        await wait_for_runs(server.runs_dir / "ageing", before + 1)
+        trainings += 1
+        await idle(page)
+    done.set()
+    probes = await probe
+    await page.context.close()
+    return {"minutes": minutes, "trainings": trainings, "pages_opened": len(probes),
+            "memory_mb": tree_rss_mb(server.process.pid)}
+
+
 async def stop_answers(browser, server: AppServer, repeats: int) -> list[float]:
     """Seconds from pressing Stop, mid-training, until the page says the run stopped (``repeats`` times)."""
     import re
@@ -233,6 +260,11 @@ async def child(args) -> dict:
                 result["at_once"] = await eight_at_once(browser, server, args.visitors, args.epochs)
                 print(f"[{args.child}] {args.visitors} at once: all done in {result['at_once']['all_done']:.1f} s, "
                       f"page p95 {result['at_once']['probe_p95']:.2f} s", flush=True)
+            if args.age_minutes:
+                result["aged"] = await age_server(browser, server, args.age_minutes, args.epochs)
+                print(f"[{args.child}] aged {args.age_minutes:g} min: {result['aged']['trainings']} trainings, "
+                      f"{result['aged']['pages_opened']} pages, server {result['aged']['memory_mb']:,.0f} MB",
+                      flush=True)
             if args.repeats:
                 result["watch"] = await watched_or_not(browser, server, args.watch_epochs, args.repeats)
                 result["stop_answers"] = await stop_answers(browser, server, args.repeats)
@@ -255,7 +287,8 @@ async def child(args) -> dict:
 def child_command(backend: str, args, out: Path) -> list[str]:
     command = [sys.executable, str(Path(__file__).resolve()), "--child", backend, "--json", str(out),
                "--visitors", str(args.visitors), "--epochs", str(args.epochs),
-               "--watch-epochs", str(args.watch_epochs), "--repeats", str(args.repeats)] + (["--keep"] if args.keep else [])
+               "--watch-epochs", str(args.watch_epochs), "--repeats", str(args.repeats),
+               "--age-minutes", str(args.age_minutes)] + (["--keep"] if args.keep else [])
     if backend != "ray":
         return command
     script = (
@@ -298,7 +331,9 @@ def print_results(results: list[dict]) -> None:
                   f"{a['peak_memory_mb']:,.0f} MB |")
     if all("watch" in r for r in results):
         w = base["watch"]
-        print(f"\nOne LSTM training, {w['epochs']} epochs, early stopping off; medians of {w['repeats']} each way:\n")
+        aged = f", on a server kept busy for {base['aged']['minutes']:g} min first" if "aged" in base else ""
+        print(f"\nOne LSTM training, {w['epochs']} epochs, early stopping off; medians of {w['repeats']} each way"
+              f"{aged}:\n")
         print("| backend | trained, unwatched | trained, watched | watched ÷ unwatched | wall, unwatched | "
               "wall, watched | overhead per job (wall − trained, unwatched) |")
         print("|---|---|---|---|---|---|---|")
@@ -322,6 +357,8 @@ def main() -> None:
     parser.add_argument("--epochs", type=int, default=2, help="epochs of their small model")
     parser.add_argument("--watch-epochs", type=int, default=15, help="epochs of the watched / unwatched LSTM")
     parser.add_argument("--repeats", type=int, default=2, help="watched and unwatched trainings each (0: skip)")
+    parser.add_argument("--age-minutes", type=float, default=0,
+                        help="before the watched / unwatched trainings, keep the server busy this long (a class)")
     parser.add_argument("--keep", action="store_true", help="keep each server's folder (runs, log)")
     parser.add_argument("--child", choices=BACKENDS, help=argparse.SUPPRESS)
     parser.add_argument("--json", type=Path, help=argparse.SUPPRESS)
