@@ -166,6 +166,19 @@ def test_a_lead_is_given_to_the_glove_kind_that_has_it_at_each_size():
     assert not any("100–1,000" in s for s in sentences)
 
 
+def test_with_one_seed_a_difference_the_test_set_cannot_resolve_reads_as_level_not_as_a_lead():
+    data = {"cells": cells(100, "random", [0.60]) + cells(100, "glove-frozen", [0.63])
+            + cells(9000, "random", [0.80]) + cells(9000, "glove-frozen", [0.77]),
+            "baselines": [], "test_rows": 3000}
+    sentences = reading(data)
+    # ±2.5 points for a difference of two accuracies on 3,000 rows: 3 points is a lead, not "level".
+    assert any(s.startswith("At 100 training rows GloVe frozen leads random by 3.0 points") for s in sentences)
+    data["test_rows"] = 600  # ±5.3 points: the same 3 points cannot be told apart
+    sentences = reading(data)
+    assert any("are level" in s and "inside what the test set can tell apart" in s for s in sentences), sentences
+    assert not any("leads" in s or "lead " in s for s in sentences)
+
+
 def test_a_small_test_set_is_said_to_be_too_small_to_tell_embeddings_apart():
     data = {"cells": cells(160, "random", [0.60, 0.65]) + cells(160, "glove-frozen", [0.70, 0.72]),
             "baselines": [], "test_rows": 40}

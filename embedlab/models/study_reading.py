@@ -85,8 +85,13 @@ def _span(sizes: list[int], largest: int) -> str:
     return f"At {_rows(sizes[0])}–{_rows(sizes[-1])} training rows"
 
 
-def _verdicts(table: dict) -> list[tuple[int, str, float, float, str]]:
-    """Per size: (size, verdict 'glove' | 'random' | 'inside', difference, spread, the GloVe kind compared)."""
+def _verdicts(table: dict, test_rows: int = 0) -> list[tuple[int, str, float, float, str]]:
+    """Per size: (size, verdict 'glove' | 'random' | 'inside', difference, spread, the GloVe kind compared).
+
+    With one seed there is no spread over seeds (it would be 0, and every difference would read
+    as a lead), so the margin is then what the test set can tell apart: the 95% interval of
+    a difference of two accuracies on ``test_rows`` rows.
+    """
     out = []
     for size in sorted({size for size, _ in table}):
         if (size, "random") not in table:
@@ -97,7 +102,11 @@ def _verdicts(table: dict) -> list[tuple[int, str, float, float, str]]:
         kind = max(kinds, key=lambda name: table[(size, name)]["mean"])
         glove, random = table[(size, kind)], table[(size, "random")]
         difference = glove["mean"] - random["mean"]
-        spread = math.sqrt(glove["std"] ** 2 + random["std"] ** 2)
+        if min(glove["runs"], random["runs"]) > 1 or not test_rows:
+            spread = math.sqrt(glove["std"] ** 2 + random["std"] ** 2)
+        else:
+            spread = math.hypot(accuracy_interval(glove["mean"], test_rows),
+                                accuracy_interval(random["mean"], test_rows))
         verdict = "inside" if abs(difference) <= spread else ("glove" if difference > 0 else "random")
         out.append((size, verdict, difference, spread, kind))
     return out
@@ -124,8 +133,9 @@ def _crossover_sentences(verdicts, largest: int, runs: int) -> list[str]:
             text = f"{_span(sizes, largest)} random embeddings lead {kind} by {_points(mean_difference)}"
         else:
             spread = float(np.mean([row[3] for row in group]))
+            margin = "the spread of the seeds" if runs > 1 else "what the test set can tell apart"
             text = (f"{_span(sizes, largest)} {kind} and random embeddings are level: the difference "
-                    f"({_points(mean_difference)}) is inside the spread of the seeds ({_points(spread)})")
+                    f"({_points(mean_difference)}) is inside {margin} ({_points(spread)})")
         sentences.append(f"{text} (mean of {runs} seed{'s' if runs != 1 else ''}).")
         start = end + 1
     return sentences
@@ -203,7 +213,7 @@ def reading(result) -> list[str]:
     too_small = _too_small_sentence(table, int(data.get("test_rows") or 0))
     if too_small:
         sentences.append(too_small)
-    sentences += _crossover_sentences(_verdicts(table), sizes[-1], runs)
+    sentences += _crossover_sentences(_verdicts(table, int(data.get("test_rows") or 0)), sizes[-1], runs)
     sentences += _baseline_sentences(table, baselines)
     converging = _convergence_sentence(data)
     if converging:
