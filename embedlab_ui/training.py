@@ -117,7 +117,10 @@ def shown_jobs() -> list[Job]:
 def show_job(job: Job, index: int) -> None:
     """One job's state: queue place, progress bars, time left, live curves; a finished one's test result."""
     status = job.snapshot()
-    st.markdown(f"**{literal(job.name)}** — {STATE_LABELS[status.state]}")
+    label = STATE_LABELS[status.state]
+    if status.state == "running" and job.stop_requested:  # said at once: saving the best epoch takes seconds
+        label = "Stopping: the current batch ends, then the best epoch is kept and saved"
+    st.markdown(f"**{literal(job.name)}** — {label}")
     if status.state == "waiting":
         if status.ahead is None:
             st.caption("Waiting for the training before it in this series.")

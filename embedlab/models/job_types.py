@@ -112,3 +112,9 @@ class Job(ABC):
     @property
     def finished(self) -> bool:
         return self.snapshot().finished
+
+    @property
+    def stop_requested(self) -> bool:
+        """Stop was asked for: the training ends after its current batch, then keeps its best epoch and is saved."""
+        event = getattr(self, "stop_event", None)
+        return event is not None and event.is_set()
