@@ -75,9 +75,11 @@ def runs_tab(runs) -> None:
             st.rerun()
         except EmbedLabError as error:
             show_error(error)
-    right.download_button("Download .zip", zip_run(run), file_name=f"{run.run_id}.zip", mime="application/zip",
-                          key="train.download")
-    right.download_button("Download .keras", run.model_path.read_bytes(), file_name=f"{run.run_id}.keras",
+    # Files made when the button is pressed, not on every rerun of the page: a run's zip holds its
+    # .keras file, 20 MB for a frozen-GloVe model with 100,000 words.
+    right.download_button("Download .zip", lambda: zip_run(run), file_name=f"{run.run_id}.zip",
+                          mime="application/zip", key="train.download")
+    right.download_button("Download .keras", lambda: run.model_path.read_bytes(), file_name=f"{run.run_id}.keras",
                           mime="application/octet-stream", key="train.download_keras",
                           help="The model alone (with its class names): load it on the Predict page or in Keras.")
     confirm_delete(run)
