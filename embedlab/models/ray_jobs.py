@@ -174,7 +174,10 @@ class RayJob(Job):
 
         while True:
             done, _ = ray.wait([result], timeout=POLL_SECONDS)
-            started, progress = ray.get(self.actor.poll.remote(), timeout=30) if not done else (True, None)
+            try:
+                started, progress = ray.get(self.actor.poll.remote(), timeout=30) if not done else (True, None)
+            except ray.exceptions.GetTimeoutError:  # the actor waits for a free CPU: Ray queues it, not a failure
+                started, progress = False, None
             with self._lock:
                 if started and self._state == "waiting":
                     self._state = "running"
