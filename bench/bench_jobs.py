@@ -260,7 +260,8 @@ async def stop_answers(browser, server: AppServer, repeats: int) -> list[dict]:
         start = time.perf_counter()
         await page.get_by_role("button", name="Stop", exact=True).click()
         # "Stopping", or already the stopped run: the live panel's line or the results the page reran to
-        said = re.compile(r"^Stopping: |Stopped \(best weights kept\)|stopped early by you|\(stopped by you\)")
+        said = re.compile(r"Stopping: the current batch ends|Stopped \(best weights kept\)"
+                          r"|stopped early by you|\(stopped by you\)")
         await page.get_by_text(said).first.wait_for(timeout=TIMEOUT)
         acknowledged = time.perf_counter() - start
         saved = re.compile(r"Stopped \(best weights kept\)|stopped early by you|\(stopped by you\)")
