@@ -157,13 +157,10 @@ def result_line(metrics: dict) -> str:
 
 
 def live_panel() -> None:
-    """Polled once a second while a job is active, with the Stop button. When a job finishes the whole page
-    runs again, so the Runs and Compare tabs list its run at once (a fragment's rerun redraws only the panel)."""
+    """Polled once a second while a job is active. When a job finishes the whole page runs again, so the
+    Runs and Compare tabs list its run at once (a fragment's rerun redraws only the panel)."""
     if _finished_count() != st.session_state.get(DRAWN_KEY):
         st.rerun()
-    if active_jobs() and st.button("Stop", key="train.stop", help="Ends after the current batch; the best "
-                                                                  "epoch's weights are kept and the run is saved."):
-        stop_all()
     st.caption("Training goes on while you look at other pages; come back here to see it.")
     for index, job in enumerate(shown_jobs()):
         show_job(job, index)

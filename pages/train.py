@@ -34,9 +34,11 @@ def train_tab(dataset, runs) -> None:
     busy = bool(ui.active_jobs())
     left, right, note = st.columns([1, 2, 4], vertical_alignment="center")
     try:
-        # While a job is active its Stop button is in the live panel: a click there reruns only the panel,
-        # so the page answers at once instead of after a rerun of every tab.
-        if not busy and left.button("Train", type="primary", key="train.start", help=QUEUE_NOTE):
+        if busy:
+            if left.button("Stop", key="train.stop", help="Ends after the current batch; the best epoch's "
+                                                          "weights are kept and the run is saved."):
+                ui.stop_all()
+        elif left.button("Train", type="primary", key="train.start", help=QUEUE_NOTE):
             ui.start_training(dataset, config, options, name)
             st.rerun()
         if right.button("Compare the three embedding choices", key="train.compare_three", disabled=busy,
