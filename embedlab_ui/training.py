@@ -118,7 +118,7 @@ def show_job(job: Job, index: int) -> None:
     """One job's state: queue place, progress bars, time left, live curves; a finished one's test result."""
     status = job.snapshot()
     label = STATE_LABELS[status.state]
-    if status.state == "running" and job.stop_requested:  # said at once: saving the best epoch takes seconds
+    if status.state == "running" and job.stop_requested:  # said before the run is saved, which takes seconds
         label = "Stopping: the current batch ends, then the best epoch is kept and saved"
     st.markdown(f"**{literal(job.name)}** — {label}")
     if status.state == "waiting":
