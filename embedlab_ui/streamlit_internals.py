@@ -1,12 +1,16 @@
 """Every use of Streamlit's private modules, in one place, so a Streamlit upgrade breaks one file.
 
-EmbedLab reaches past Streamlit's public API twice, both for its old ``pages/`` mode, which
+EmbedLab reaches past Streamlit's public API three times. Twice for its old ``pages/`` mode, which
 Streamlit keeps for any app with a ``pages/`` folder until the first ``st.navigation`` call:
 
 - a real server: a deep link as its first request (``/predict?workspace=…``) runs that page's
   script alone, outside app.py's frame (``leave_old_pages_mode``);
 - AppTest: it forgets before every run that app.py calls ``st.navigation``, and runs the last
   page's script alone (``apptest_runs_app_py``).
+
+And once for speed: after every script run, a fragment's included, Streamlit calls
+``keras.backend.clear_session()`` whenever Keras is imported, and that call runs a full garbage
+collection (``skip_keras_collection_after_runs``).
 
 ``missing_internals()`` lists what of these has changed; tests/test_streamlit_internals.py runs
 it, so an upgrade that renames them fails with the name, not with a puzzling page.
@@ -15,6 +19,7 @@ it, so an upgrade that renames them fails with the name, not with a puzzling pag
 from __future__ import annotations
 
 import runpy
+import sys
 from contextlib import contextmanager
 
 TESTED_WITH = "1.67.0"  # the Streamlit these internals were read from (requirements.txt pins it)
@@ -51,6 +56,51 @@ def apptest_runs_app_py():
         script_runner._mpa_v1 = original
 
 
+def _clear_problem_modules_without_collecting() -> None:
+    """Streamlit's own clean-up after a script run, minus the full collection inside Keras' ``clear_session``."""
+    keras = sys.modules.get("keras")
+    if keras is not None:
+        try:
+            keras.backend.clear_session(free_memory=False)  # names and kernel caches reset; no gc.collect()
+        except Exception:  # noqa: S110  as Streamlit does: a failed clean-up must not fail the page
+            pass
+    plt = sys.modules.get("matplotlib.pyplot")
+    if plt is not None:
+        try:
+            plt.close("all")
+        except Exception:  # noqa: S110
+            pass
+
+
+_STREAMLIT_CLEAN_UP = []  # Streamlit's own clean-up function, kept when it is replaced
+
+
+def skip_keras_collection_after_runs(skip: bool = True) -> None:
+    """Stop the full garbage collection Streamlit triggers through Keras after every script run.
+
+    The server imports TensorFlow (Predict loads models), so Streamlit's ``_clean_problem_modules``
+    calls ``keras.backend.clear_session()``, which ends in ``gc.collect()``: a pass over every Python
+    object of the server, a third of a second with TensorFlow loaded and longer as sessions pile up.
+    The Train page's live panel reruns every second, so a visitor watching a training cost the
+    server a third of a core and slowed the training beside it (bench/bench_jobs.py). Python's own
+    generational collector still runs; ``runner.postScriptGC`` (.streamlit/config.toml) is off for
+    the same reason. Idempotent; ``skip=False`` puts Streamlit's clean-up back.
+    """
+    from streamlit.runtime.scriptrunner import script_runner
+
+    if not _STREAMLIT_CLEAN_UP:
+        _STREAMLIT_CLEAN_UP.append(script_runner._clean_problem_modules)
+    script_runner._clean_problem_modules = (_clear_problem_modules_without_collecting if skip
+                                            else _STREAMLIT_CLEAN_UP[0])
+
+
+def clean_up_as_after_a_run() -> None:
+    """What Streamlit does after each script run to stateful modules (Keras, pyplot), as it now stands."""
+    from streamlit.runtime.scriptrunner import script_runner
+
+    script_runner._clean_problem_modules()
+
+
 def missing_internals() -> list[str]:
     """What of the private names above this Streamlit no longer has (empty when all is as expected)."""
     import streamlit
@@ -62,7 +112,8 @@ def missing_internals() -> list[str]:
         from streamlit.runtime.scriptrunner import script_runner
     except ImportError as error:
         return [f"{error} (Streamlit {streamlit.__version__}; read with {TESTED_WITH})"]
-    for owner, name in ((Runtime, "_instance"), (PagesManager, "uses_pages_directory"), (script_runner, "_mpa_v1")):
+    for owner, name in ((Runtime, "_instance"), (PagesManager, "uses_pages_directory"), (script_runner, "_mpa_v1"),
+                        (script_runner, "_clean_problem_modules")):
         if not hasattr(owner, name):
             missing.append(f"{owner.__name__}.{name} is gone (Streamlit {streamlit.__version__}; read with "
                            f"{TESTED_WITH}): update embedlab_ui/streamlit_internals.py")
