@@ -202,6 +202,9 @@ def _binary(kind: str) -> bytes:
         (b'[{"text": "a", "label": 1}, 3]', "not a list of objects"),
         (b'[{"text": "a", "label": 1},', "is not valid JSON"),
         (b"text,label\na,\nb,\n", "0 usable rows"),
+        (b"text,label\n" + b"!!! ...,pos\n,neg\n" * 20,
+         "1 usable row of 40 with texts from column 'text' and labels from column 'label' (left out: empty text 20; "
+         "duplicate (same text and label) 19)"),
     ],
 )
 def test_bad_uploads_get_a_clear_message(raw, message):

@@ -103,6 +103,20 @@ def test_a_stray_nul_in_utf8_text_is_kept_as_text():
     assert "bro\x00ken" in read_labelled_file(raw).texts
 
 
+def test_a_nul_past_the_first_8_kb_is_read_as_a_space_and_the_dataset_says_so():
+    rows = b"".join(f"{text},{name}\n".encode() for text, name in ROWS * 150)  # about 9 KB of clean rows first
+    dataset = read_labelled_file(b"text,label\n" + rows + b"a good\x00film and\x1cnice,pos\n")
+    assert len(rows) > 8192
+    note = next(note for note in dataset.notes if "NUL" in note)
+    assert note.startswith("1 NUL character and 1 other control character (the first at character ")
+    assert "are read as spaces; the words around them are kept" in note
+
+
+def test_clean_text_gets_no_control_character_note():
+    assert not [note for note in read_labelled_file(b"text,label\n" + b"a\tfine film,pos\nawful,neg\n" * 3).notes
+                if "control" in note or "NUL" in note]
+
+
 def test_mostly_utf8_with_a_few_broken_bytes_stays_utf8():
     good = "text,label\ncafé crème brûlée,pos\nnaïve,neg\n".encode()
     raw = good + b"bad \xff byte,neg\n"

@@ -151,6 +151,39 @@ def decode_bytes(raw: bytes) -> tuple[str, str, list[str]]:
     ]
 
 
+def control_characters_note(text: str) -> str | None:
+    """A note when decoded text holds NUL or other control characters (tab and line ends aside), else None.
+
+    Broken exports leave them inside texts; the tokenizer reads each as a space, so the words on
+    both sides are kept, but the visitor should know their file had them.
+
+    Example:
+        >>> control_characters_note("a good\x00 film")
+        '1 NUL character (the first at character 6) is read as a space; ...'
+    """
+    nuls = text.count("\x00")
+    others = len(text) - len(text.translate(_OTHER_CONTROLS)) if nuls < len(text) else 0
+    if not nuls and not others:
+        return None
+    first = min(position for position in (text.find("\x00"), _first_other_control(text)) if position >= 0)
+    parts = [f"{nuls:,} NUL character{'s' if nuls != 1 else ''}"] if nuls else []
+    if others:
+        parts.append(f"{others:,} other control character{'s' if others != 1 else ''}")
+    one = nuls + others == 1
+    return (f"{' and '.join(parts)} (the first at character {first:,}) {'is' if one else 'are'} read as "
+            f"{'a space' if one else 'spaces'}; the words around {'it' if one else 'them'} are kept — if the file "
+            "came from an export, check it is not damaged")
+
+
+# C0 controls other than NUL, tab, line feed, form feed and carriage return, DEL, and the C1 controls.
+_OTHER_CONTROLS = dict.fromkeys([*range(1, 9), 11, *range(14, 32), *range(127, 160)])
+
+
+def _first_other_control(text: str) -> int:
+    positions = (text.find(chr(code)) for code in _OTHER_CONTROLS)
+    return min((position for position in positions if position >= 0), default=-1)
+
+
 def _decode_wide(raw: bytes, codec: str, label: str) -> tuple[str, str, list[str]]:
     bom = raw.startswith((b"\xff\xfe", b"\xfe\xff", b"\x00\x00\xfe\xff"))
     body = raw[:len(raw) - len(raw) % (4 if label == "UTF-32" else 2)]

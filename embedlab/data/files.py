@@ -150,7 +150,7 @@ def labelled_from_table(table: TableFile, text_column: str, label_column: str,
                      + " — if they mean the same, merge classes that differ only in case or spaces")
     texts, labels = _drop_duplicates(texts[keep], labels[keep], dropped)
     distinct = labels.unique()
-    _check_usable(table, text_column, label_column, len(texts), distinct)
+    _check_usable(table, text_column, label_column, len(texts), distinct, dropped)
     if len(distinct) > max_classes:
         hint = ("its values look numeric: set a rating threshold to split them into negative/positive"
                 if rating_threshold is None and needs_threshold(frame[label_column])
@@ -203,11 +203,14 @@ def _rated_labels(column: pd.Series, label_column: str, threshold: float, keep: 
     return labels, keep & ~at
 
 
-def _check_usable(table: TableFile, text_column: str, label_column: str, rows: int, distinct) -> None:
+def _check_usable(table: TableFile, text_column: str, label_column: str, rows: int, distinct,
+                  dropped: dict[str, int]) -> None:
     if rows < 2:
+        left_out = "; ".join(f"{reason} {count:,}" for reason, count in dropped.items())
         raise EmbedLabError(
-            f"{table.name} has {rows} usable row{'s' * (rows != 1)} (text {text_column!r}, label "
-            f"{label_column!r}); a classifier needs at least two labelled texts — add rows or pick other columns"
+            f"{table.name} has {rows} usable row{'s' * (rows != 1)} of {len(table.frame):,} with texts from column "
+            f"{text_column!r} and labels from column {label_column!r}{f' (left out: {left_out})' if left_out else ''}; "
+            "a classifier needs at least two labelled texts — add rows or pick other columns"
         )
     if len(distinct) < 2:
         raise EmbedLabError(
