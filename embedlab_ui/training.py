@@ -91,10 +91,18 @@ def job_names() -> list[str]:
     return [job.name for job in active_jobs()]
 
 
+STOPPING = "Stopping: the current batch ends, then the best epoch is kept and saved"
+
+
 def stop_all() -> None:
-    """Stop this visitor's running job and cancel the ones still waiting; the best weights are saved."""
+    """Stop this visitor's running job and cancel the ones still waiting; the best weights are saved.
+
+    The Stop button's callback: it runs before the page's script, so the worker hears of it at
+    once, and the toast says so at once (the live panel's line comes when the page reaches it).
+    """
     for job in active_jobs():
         job.stop()
+    st.toast(STOPPING, icon=":material/stop_circle:")
 
 
 def _finished_count() -> int:
@@ -119,7 +127,7 @@ def show_job(job: Job, index: int) -> None:
     status = job.snapshot()
     label = STATE_LABELS[status.state]
     if status.state == "running" and job.stop_requested:  # said before the run is saved, which takes seconds
-        label = "Stopping: the current batch ends, then the best epoch is kept and saved"
+        label = STOPPING
     st.markdown(f"**{literal(job.name)}** — {label}")
     if status.state == "waiting":
         if status.ahead is None:

@@ -35,9 +35,8 @@ def train_tab(dataset, runs) -> None:
     left, right, note = st.columns([1, 2, 4], vertical_alignment="center")
     try:
         if busy:
-            if left.button("Stop", key="train.stop", help="Ends after the current batch; the best epoch's "
-                                                          "weights are kept and the run is saved."):
-                ui.stop_all()
+            left.button("Stop", key="train.stop", on_click=ui.stop_all,
+                        help="Ends after the current batch; the best epoch's weights are kept and the run is saved.")
         elif left.button("Train", type="primary", key="train.start", help=QUEUE_NOTE):
             ui.start_training(dataset, config, options, name)
             st.rerun()

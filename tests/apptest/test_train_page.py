@@ -149,8 +149,11 @@ def test_stop_ends_the_training_and_keeps_a_run(runs_dir, project_root):
             break
         job.join(timeout=0.5)
     at.button(key="train.stop").click().run()
-    # The page answers at once, while the worker ends its batch and saves the best epoch.
+    # The page answers at once (a toast, then the live panel's line), while the worker ends its batch and
+    # saves the best epoch.
     assert job.stop_requested
+    assert [toast.value for toast in at.toast] == ["Stopping: the current batch ends, then the best epoch is kept "
+                                                   "and saved"]
     assert any("Stopping: the current batch ends" in markdown.value for markdown in at.markdown) or job.finished
     _wait_for_jobs(at)
     assert not at.exception and not at.error
