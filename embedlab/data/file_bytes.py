@@ -9,6 +9,8 @@ be traced to the encoding.
 
 from __future__ import annotations
 
+import re
+
 from pathlib import Path
 
 from embedlab.errors import EmbedLabError
@@ -161,11 +163,11 @@ def control_characters_note(text: str) -> str | None:
         >>> control_characters_note("a good\x00 film")
         '1 NUL character (the first at character 6) is read as a space; ...'
     """
-    nuls = text.count("\x00")
-    others = len(text) - len(text.translate(_OTHER_CONTROLS)) if nuls < len(text) else 0
-    if not nuls and not others:
+    found = _CONTROLS.search(text)  # one scan in C; clean files (nearly all) stop here
+    if found is None:
         return None
-    first = min(position for position in (text.find("\x00"), _first_other_control(text)) if position >= 0)
+    first, nuls = found.start(), text.count("\x00")
+    others = sum(1 for _ in _CONTROLS.finditer(text, first)) - nuls
     parts = [f"{nuls:,} NUL character{'s' if nuls != 1 else ''}"] if nuls else []
     if others:
         parts.append(f"{others:,} other control character{'s' if others != 1 else ''}")
@@ -175,13 +177,8 @@ def control_characters_note(text: str) -> str | None:
             "came from an export, check it is not damaged")
 
 
-# C0 controls other than NUL, tab, line feed, form feed and carriage return, DEL, and the C1 controls.
-_OTHER_CONTROLS = dict.fromkeys([*range(1, 9), 11, *range(14, 32), *range(127, 160)])
-
-
-def _first_other_control(text: str) -> int:
-    positions = (text.find(chr(code)) for code in _OTHER_CONTROLS)
-    return min((position for position in positions if position >= 0), default=-1)
+# NUL, the C0 controls other than tab, line feed, form feed and carriage return, DEL, and the C1 controls.
+_CONTROLS = re.compile("[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f]")
 
 
 def _decode_wide(raw: bytes, codec: str, label: str) -> tuple[str, str, list[str]]:
