@@ -9,6 +9,7 @@ are escaped.
 from __future__ import annotations
 
 import html
+import time
 
 from embedlab_ui.numbers import COUNT_D3, PERCENT_D3, SCORE_D3, score
 
@@ -117,6 +118,30 @@ def live_curves_figures(label: str, history: dict, progress=None) -> tuple:
         live = {metric: {label: (at, progress.logs.get(metric))} for metric in live}
     return tuple(curves_figure({label: history}, metric, live[metric], epochs=planned)
                  for metric in ("loss", "accuracy"))
+
+
+class LiveCurves:
+    """The live curves of one training, made again at most every ``every`` seconds.
+
+    The browser redraws a Plotly chart only when its figure changes. Made anew on each of
+    the live panel's once-a-second reruns, the two charts cost the browser more CPU than the
+    rest of the page, and on one machine that CPU is taken from the training being watched.
+    Between redraws the same figures are handed back, and the browser leaves them alone; the
+    progress bars above them still move every second. (TensorBoard refreshes every 30 s.)
+    """
+
+    def __init__(self, label: str, every: float = 3.0) -> None:
+        self.label, self.every = label, every
+        self.made_at: float | None = None
+        self.figures: tuple = ()
+
+    def current(self, history: dict, progress=None, now: float | None = None) -> tuple:
+        """``(loss, accuracy)`` figures: the kept ones, or new ones once ``every`` seconds have passed."""
+        now = time.monotonic() if now is None else now
+        if self.made_at is None or now - self.made_at >= self.every:
+            self.figures = live_curves_figures(self.label, history, progress)
+            self.made_at = now
+        return self.figures
 
 
 def confusion_figure(matrix: list[list[int]], class_names: list[str]):

@@ -25,6 +25,7 @@ from embedlab_ui.train_settings import settings_name, unique_name
 JOBS_KEY = "train.jobs"  # list of Job, oldest first; the page shows the newest ones
 SERIES_KEY = "train.series"  # the TrainingSeries of "Compare the three embedding choices", or None
 DRAWN_KEY = "train.finished_when_drawn"  # finished jobs at the page's last full run
+LIVE_CURVES_KEY = "train.live_curves"  # Job → charts.LiveCurves, for the jobs in the live panel
 KEPT_JOBS = 8  # unfinished jobs kept when new ones start; finished ones are dropped (their runs are on disk)
 STATE_LABELS = {"waiting": "Waiting", "running": "Training", "done": "Finished",
                 "stopped": "Stopped (best weights kept)", "cancelled": "Cancelled", "failed": "Failed"}
@@ -150,7 +151,8 @@ def show_job(job: Job, index: int) -> None:
         st.progress(progress.fraction,
                     text=f"All epochs: {percent(progress.fraction, 0)} · {seconds(progress.elapsed)}{left}")
     if status.history or (progress is not None and progress.logs):
-        loss, accuracy = charts.live_curves_figures(job.name, status.history, progress)
+        curves = st.session_state.setdefault(LIVE_CURVES_KEY, {}).setdefault(job, charts.LiveCurves(job.name))
+        loss, accuracy = curves.current(status.history, progress)
         left, right = st.columns(2)
         left.plotly_chart(loss, key=f"train.live_loss.{index}")
         right.plotly_chart(accuracy, key=f"train.live_accuracy.{index}")
@@ -170,7 +172,11 @@ def live_panel() -> None:
     if _finished_count() != st.session_state.get(DRAWN_KEY):
         st.rerun()
     st.caption("Training goes on while you look at other pages; come back here to see it.")
-    for index, job in enumerate(shown_jobs()):
+    jobs = shown_jobs()
+    curves = st.session_state.setdefault(LIVE_CURVES_KEY, {})
+    for job in [job for job in curves if job not in jobs]:  # jobs no longer shown: let them go
+        del curves[job]
+    for index, job in enumerate(jobs):
         show_job(job, index)
 
 

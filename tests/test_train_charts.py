@@ -70,3 +70,18 @@ def test_the_suggested_length_label_sits_inside_the_plot_below_the_toolbar(sugge
     assert figure.layout.margin.t >= 32
     # Near the right edge the label goes to the line's left, so it is not cut at the chart's edge.
     assert label.xanchor == ("left" if side == "left" else "right")
+
+
+def _progress(batch, epoch=1):
+    return SimpleNamespace(epoch=epoch, epochs=3, batch=batch, batches=100, logs={"loss": 0.7 - batch / 1000,
+                                                                               "accuracy": 0.5 + batch / 1000})
+
+
+def test_live_curves_hand_back_the_same_figures_between_redraws_so_the_browser_leaves_them_alone():
+    curves = charts.LiveCurves("my run", every=3.0)
+    first = curves.current({}, _progress(10), now=100.0)
+    assert curves.current({}, _progress(20), now=101.0) is first
+    assert curves.current({"loss": [0.6], "accuracy": [0.6]}, _progress(5, epoch=2), now=102.9) is first
+    later = curves.current({"loss": [0.6], "accuracy": [0.6]}, _progress(30, epoch=2), now=103.0)
+    assert later is not first
+    assert later[0].data[0].x == (1, 1.3)  # the finished epoch, then where the running one is now
