@@ -53,7 +53,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench_load import QUEEN_FIRST, TIMEOUT, idle, percentile, tree_rss_mb, until  # noqa: E402
+from bench_load import QUEEN_FIRST, TIMEOUT, cpu_seconds, idle, percentile, tree_rss_mb, until  # noqa: E402
 from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, AppServer  # noqa: E402
 
 RAY_PORT = 6399
@@ -179,32 +179,6 @@ async def eight_at_once(browser, server: AppServer, visitors: int, epochs: int) 
             "presses": pressed, "training_seconds": trained, "probes": probes,
             "probe_p50": statistics.median(probes), "probe_p95": percentile(probes, 0.95),
             "peak_memory_mb": peak_memory}
-
-
-def cpu_seconds(server_pid: int) -> dict:
-    """CPU seconds used so far by the app server alone, its worker processes, and every Chromium process.
-
-    The browser runs on the same two cores here; for a real visitor it runs on their own machine."""
-    import psutil
-
-    server = psutil.Process(server_pid)
-    used = {"server": 0.0, "workers": 0.0, "chromium": 0.0}
-    times = server.cpu_times()
-    used["server"] = times.user + times.system
-    for child in server.children(recursive=True):
-        try:
-            times = child.cpu_times()
-            used["workers"] += times.user + times.system
-        except psutil.Error:
-            pass
-    for process in psutil.process_iter(["name"]):
-        if "chrom" in (process.info["name"] or ""):
-            try:
-                times = process.cpu_times()
-                used["chromium"] += times.user + times.system
-            except psutil.Error:
-                pass
-    return used
 
 
 async def one_training(browser, server: AppServer, workspace: str, epochs: int, watched: bool) -> dict:

@@ -12,6 +12,9 @@ And once for speed: after every script run, a fragment's included, Streamlit cal
 ``keras.backend.clear_session()`` whenever Keras is imported, and that call runs a full garbage
 collection (``skip_keras_collection_after_runs``).
 
+One more reader, for bench/bench_load.py only: the messages on a page's websocket
+(``websocket_message_kind``), to time the server's answer apart from the browser's drawing.
+
 ``missing_internals()`` lists what of these has changed; tests/test_streamlit_internals.py runs
 it, so an upgrade that renames them fails with the name, not with a puzzling page.
 """
@@ -101,6 +104,25 @@ def clean_up_as_after_a_run() -> None:
     script_runner._clean_problem_modules()
 
 
+def websocket_message_kind(payload: bytes | str, from_browser: bool) -> str | None:
+    """The kind of one Streamlit websocket message (``rerun_script``, ``script_finished``, …), None if not one.
+
+    The browser sends ``BackMsg`` protobufs and the server answers with ``ForwardMsg`` ones;
+    a rerun asked for and the ``script_finished`` that ends it bracket the server's work.
+    """
+    if not isinstance(payload, (bytes, bytearray)):
+        return None
+    from google.protobuf.message import DecodeError
+    from streamlit.proto.BackMsg_pb2 import BackMsg
+    from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+
+    try:
+        message = (BackMsg if from_browser else ForwardMsg).FromString(bytes(payload))
+    except DecodeError:
+        return None
+    return message.WhichOneof("type")
+
+
 def missing_internals() -> list[str]:
     """What of the private names above this Streamlit no longer has (empty when all is as expected)."""
     import streamlit
@@ -117,6 +139,16 @@ def missing_internals() -> list[str]:
         if not hasattr(owner, name):
             missing.append(f"{owner.__name__}.{name} is gone (Streamlit {streamlit.__version__}; read with "
                            f"{TESTED_WITH}): update embedlab_ui/streamlit_internals.py")
+    try:
+        from streamlit.proto.BackMsg_pb2 import BackMsg
+        from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+    except ImportError as error:
+        missing.append(f"{error}: the load bench reads Streamlit's websocket messages with these")
+    else:
+        for message, kind in ((BackMsg, "rerun_script"), (ForwardMsg, "script_finished")):
+            if kind not in message.DESCRIPTOR.fields_by_name:
+                missing.append(f"{message.__name__} has no {kind} (Streamlit {streamlit.__version__}; read with "
+                               f"{TESTED_WITH}): update embedlab_ui/streamlit_internals.py")
     if hasattr(PagesManager, "uses_pages_directory") and not isinstance(PagesManager.uses_pages_directory,
                                                                         (bool, type(None))):
         missing.append("PagesManager.uses_pages_directory is no longer a flag; update embedlab_ui/streamlit_internals.py")

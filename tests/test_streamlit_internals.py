@@ -11,7 +11,7 @@ import gc
 import pytest
 
 from embedlab_ui.streamlit_internals import (clean_up_as_after_a_run, leave_old_pages_mode, missing_internals,
-                                            skip_keras_collection_after_runs)
+                                            skip_keras_collection_after_runs, websocket_message_kind)
 
 
 def test_every_private_name_embedlab_uses_is_still_there():
@@ -46,3 +46,8 @@ def test_after_a_script_run_keras_is_reset_without_a_full_garbage_collection(col
         assert keras.layers.Dense(2).name == "dense"  # the layer-name counter was still reset, as Streamlit wants
     finally:
         skip_keras_collection_after_runs(False)
+
+
+def test_what_is_not_a_streamlit_websocket_message_has_no_kind():
+    assert websocket_message_kind("a text frame", from_browser=True) is None
+    assert websocket_message_kind(b"\xff\xff\xff", from_browser=False) is None
