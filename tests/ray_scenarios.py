@@ -141,21 +141,25 @@ def scenarios(out: Path) -> dict:
     stopped = submit(TrainingSpec(dataset, config, TrainingOptions(epochs=300, batch_size=4), save_to=runs,
                                   name="ray stopped"))
     wait_until(lambda: stopped.snapshot().progress is not None and stopped.snapshot().progress.epoch >= 2, 300)
+    import ray
+
+    from tests.test_process_jobs import thread_nice_values
+
+    training_nice = sorted(thread_nice_values(ray.get(stopped.actor.pid.remote())))
     asked = time.monotonic()
     stopped.stop()
     stopped.join(timeout=120)
     status = stopped.snapshot()
     report["stopped"] = {"state": status.state, "epochs": len(status.history.get("loss", [])),
                          "seconds_to_stop": round(time.monotonic() - asked, 2),
-                         "run_saved": status.run is not None}
+                         "run_saved": status.run is not None, "training_threads_nice": training_nice,
+                         "driver_nice": os.getpriority(os.PRIO_PROCESS, 0)}
     lap("stopped")
 
     killed_runs = out / "killed-runs"
     killed = submit(TrainingSpec(dataset, config, TrainingOptions(epochs=300, batch_size=4), save_to=killed_runs,
                                  name="ray killed"))
     wait_until(lambda: killed.snapshot().progress is not None, 300)
-    import ray
-
     os.kill(ray.get(killed.actor.pid.remote()), signal.SIGKILL)
     killed.join(timeout=120)
     status = killed.snapshot()

@@ -4,6 +4,9 @@ import os
 import signal
 import threading
 
+import pytest
+
+from embedlab.errors import EmbedLabError
 from embedlab.models.job_types import TrainingSpec
 from embedlab.models.jobs import new_job
 from embedlab.models.process_jobs import ProcessJob, WorkerPool
@@ -93,3 +96,30 @@ def test_a_runs_folder_under_a_file_is_refused_before_anything_trains(tmp_path):
     spec = TrainingSpec(tiny_dataset(), tiny_config(), TrainingOptions(epochs=1), save_to=tmp_path / "a-file" / "runs")
     with pytest.raises(EmbedLabError, match="is a file"):
         submit(spec)
+
+
+def thread_nice_values(pid: int) -> set[int]:
+    """The nice value of every thread of ``pid`` (Linux keeps one per thread)."""
+    values = set()
+    for task in os.listdir(f"/proc/{pid}/task"):
+        with open(f"/proc/{pid}/task/{task}/stat") as stat:
+            values.add(int(stat.read().rsplit(")", 1)[1].split()[16]))  # field 19 of stat: nice
+    return values
+
+
+def test_a_worker_trains_at_a_lower_cpu_priority_than_the_server_so_pages_answer_first(tmp_path):
+    server_nice = os.getpriority(os.PRIO_PROCESS, 0)
+    spec = TrainingSpec(tiny_dataset(), tiny_config(), TrainingOptions(epochs=500, batch_size=2), save_to=tmp_path)
+    job = ProcessJob(spec, queue=SlotQueue(1), pool=POOL).start()
+    wait_until(lambda: job.snapshot().progress is not None, 300)  # TensorFlow's threads are running by now
+    training_threads = thread_nice_values(job._worker.process.pid)
+    job.stop()
+    job.join(timeout=60)
+    assert training_threads == {max(server_nice, 10)}
+    assert os.getpriority(os.PRIO_PROCESS, 0) == server_nice  # the server itself is left as it was
+
+
+def test_a_training_priority_that_is_not_a_nice_increment_is_refused_with_how_to_fix_it(monkeypatch):
+    monkeypatch.setenv("EMBEDLAB_TRAINING_NICE", "low")
+    with pytest.raises(EmbedLabError, match=r"EMBEDLAB_TRAINING_NICE is 'low'; it must be a whole number from 0"):
+        new_job(TrainingSpec(tiny_dataset(), tiny_config(), TrainingOptions()))

@@ -47,6 +47,12 @@ def test_stop_ends_a_ray_training_early_and_keeps_its_best_epoch(report):
     assert stopped["state"] == "stopped" and stopped["run_saved"] and stopped["epochs"] < 300
 
 
+def test_a_ray_training_runs_at_a_lower_cpu_priority_than_the_machine_s_pages(report):
+    stopped = report["stopped"]
+    # Ray runs its task threads at nice 15 by itself; the rest of the worker's threads are lowered to 10
+    assert stopped["driver_nice"] < 10 and min(stopped["training_threads_nice"]) >= 10
+
+
 def test_a_killed_ray_worker_fails_its_job_with_a_message_and_lists_no_half_run(report):
     killed = report["killed"]
     assert killed["state"] == "failed" and "died" in killed["failure"] and killed["runs_listed"] == 0

@@ -6,6 +6,7 @@ the contract without importing the module that imports it.
 
 from __future__ import annotations
 
+import os
 from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,6 +20,8 @@ from embedlab.models.training import TrainingResult
 from embedlab.models.training_options import TrainingOptions
 
 STATES = ("waiting", "running", "done", "stopped", "cancelled", "failed")
+# The nice value (0–19) training threads run at, at least; a server runs at 0 unless started with `nice`.
+TRAINING_NICE_VARIABLE, DEFAULT_TRAINING_NICE = "EMBEDLAB_TRAINING_NICE", 10
 FINISHED_STATES = frozenset({"done", "stopped", "cancelled", "failed"})
 
 
@@ -118,3 +121,37 @@ class Job(ABC):
         """Stop was asked for: the training ends after its current batch, then keeps its best epoch and is saved."""
         event = getattr(self, "stop_event", None)
         return event is not None and event.is_set()
+
+
+def training_nice() -> int:
+    """The nice value trainings run at, at least, from ``EMBEDLAB_TRAINING_NICE`` (0: the server's usual priority)."""
+    text = os.environ.get(TRAINING_NICE_VARIABLE, "").strip()
+    if not text:
+        return DEFAULT_TRAINING_NICE
+    if not (text.isdigit() and 0 <= int(text) <= 19):
+        raise EmbedLabError(f"{TRAINING_NICE_VARIABLE} is {text!r}; it must be a whole number from 0 (trainings at "
+                            f"a server's usual CPU priority) to 19 (the lowest). Unset it for the default, "
+                            f"{DEFAULT_TRAINING_NICE}")
+    return int(text)
+
+
+def lower_training_priority() -> None:
+    """Run every thread of this process (a training worker) at nice ``training_nice()`` or lower priority.
+
+    A server's pages answer first and its trainings take the CPU that is left: at one
+    priority, visitors' page runs waited for the CPU behind a training. Linux keeps a nice
+    value per thread and a new thread inherits its creator's, so the threads already running
+    (a listener, Ray's) are set one by one and TensorFlow's pools, made later, inherit the
+    value. Priorities are only ever lowered: Ray already runs its task threads at nice 15
+    (its ``worker_niceness``), and those are left there.
+    """
+    level = training_nice()
+    if not hasattr(os, "setpriority"):
+        return
+    threads = [int(task) for task in os.listdir("/proc/self/task")] if os.path.isdir("/proc/self/task") else [0]
+    for thread in threads:
+        try:
+            if os.getpriority(os.PRIO_PROCESS, thread) < level:
+                os.setpriority(os.PRIO_PROCESS, thread, level)
+        except OSError:  # a thread that ended meanwhile
+            pass

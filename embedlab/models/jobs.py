@@ -19,6 +19,9 @@ and polls the ``Job`` it gets back::
 - ``thread``: ``train`` in a thread of the server process (``thread_jobs``); no workers to
   start, so it is what a one-off command line run needs least.
 
+Workers (``process``, ``ray``) run at nice 10 or lower priority (``EMBEDLAB_TRAINING_NICE``),
+below a server at the usual 0: pages answer first, trainings take the rest.
+
 Every backend waits for a slot of ``SLOTS`` first, a first-come, first-served queue in
 front of ``TRAINING_SLOTS`` trainings, so the page can say how many jobs are ahead.
 """
@@ -27,7 +30,7 @@ from __future__ import annotations
 
 import threading
 
-from embedlab.models.job_types import FINISHED_STATES, STATES, Job, JobStatus, TrainingSpec
+from embedlab.models.job_types import FINISHED_STATES, STATES, Job, JobStatus, TrainingSpec, training_nice
 from embedlab.models.runs import Run
 from embedlab.models.thread_jobs import (
     EXECUTORS, SLOTS, TRAINING_SLOTS, SlotQueue, ThreadJob, configure_tensorflow_threads, executor_name,
@@ -42,6 +45,7 @@ __all__ = [
 
 def new_job(spec: TrainingSpec, executor: str | None = None) -> Job:
     """A job for ``spec``, not yet started, on ``executor`` (default: ``executor_name()``)."""
+    training_nice()  # a bad EMBEDLAB_TRAINING_NICE is said here, to the visitor, not by a worker later
     executor = executor or executor_name()
     if executor == "thread":
         return ThreadJob(spec)

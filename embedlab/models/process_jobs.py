@@ -33,7 +33,7 @@ from dataclasses import replace
 
 from embedlab.errors import EmbedLabError
 from embedlab.models.callbacks import Progress
-from embedlab.models.job_types import FINISHED_STATES, Job, JobStatus, TrainingSpec
+from embedlab.models.job_types import FINISHED_STATES, Job, JobStatus, TrainingSpec, lower_training_priority
 from embedlab.models.runs import Run
 from embedlab.models.thread_jobs import SLOTS, TRAINING_SLOTS, SlotQueue
 
@@ -273,6 +273,10 @@ def worker_main(connection, threads: int) -> None:
     from embedlab.models.thread_jobs import configure_tensorflow_threads
 
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    try:
+        lower_training_priority()  # first, so every thread the worker starts inherits the lower priority
+    except EmbedLabError:
+        pass  # a bad setting: the server refuses jobs with its message (jobs.new_job)
     tasks: queue.Queue = queue.Queue()
     stop_events: dict[int, threading.Event] = {}
     send_lock = threading.Lock()

@@ -25,7 +25,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from embedlab.errors import EmbedLabError
-from embedlab.models.job_types import FINISHED_STATES, Job, JobStatus, TrainingSpec
+from embedlab.models.job_types import FINISHED_STATES, Job, JobStatus, TrainingSpec, lower_training_priority
 from embedlab.models.runs import Run
 from embedlab.models.thread_jobs import SlotQueue
 
@@ -72,6 +72,7 @@ class TrainingActor:
     """Lives on a Ray worker for one training: trains in one thread, answers ``poll`` and ``stop`` in others."""
 
     def __init__(self) -> None:
+        lower_training_priority()  # the machine's pages (a server may share it) answer first
         self.started = False
         self.progress = None
         self.stop_event = threading.Event()
