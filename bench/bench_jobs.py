@@ -32,6 +32,13 @@ prints the ratios against the thread backend.
     nice python bench/bench_jobs.py                              # thread, process, ray: ~15 min
     nice python bench/bench_jobs.py --backends thread process --visitors 2 --repeats 1
     nice python bench/bench_jobs.py --backends process --visitors 0 --age-minutes 60   # watched on a server busy for an hour
+    python bench/bench_jobs.py --backends ray --visitors 0 --browser-nice 19   # the browser takes what is left
+
+Priorities: the server runs at this script's nice value; trainings at nice 10 or lower
+(``EMBEDLAB_TRAINING_NICE``; Ray's task threads at 15). Started under ``nice``, the server
+and the process backend's trainings share one priority. Chromium runs at the script's
+priority unless ``--browser-nice`` lowers it: a watching browser on the same 2 cores then
+no longer takes CPU from a training, as a real visitor's browser, on their own machine, never does.
 
 """
 
@@ -53,7 +60,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench_load import QUEEN_FIRST, TIMEOUT, cpu_seconds, idle, percentile, tree_rss_mb, until  # noqa: E402
+from bench_load import (QUEEN_FIRST, TIMEOUT, cpu_seconds, idle, lower_browser_priority, percentile,  # noqa: E402
+                        tree_rss_mb, until)
 from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, AppServer  # noqa: E402
 
 RAY_PORT = 6399
@@ -278,6 +286,9 @@ async def child(args) -> dict:
     try:
         async with async_playwright() as playwright:
             browser = await playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            if args.browser_nice:
+                result["browser_nice"] = lower_browser_priority(args.browser_nice)
+                print(f"[{args.child}] Chromium lowered to nice {result['browser_nice']}", flush=True)
             warm = await open_train_page(browser, server.url, "warm", "Average pooling", args.epochs)
             start = time.perf_counter()
             await press_train(warm)
@@ -318,7 +329,8 @@ def child_command(backend: str, args, out: Path) -> list[str]:
     command = [sys.executable, str(Path(__file__).resolve()), "--child", backend, "--json", str(out),
                "--visitors", str(args.visitors), "--epochs", str(args.epochs),
                "--watch-epochs", str(args.watch_epochs), "--repeats", str(args.repeats),
-               "--age-minutes", str(args.age_minutes)] + (["--keep"] if args.keep else [])
+               "--age-minutes", str(args.age_minutes), "--browser-nice", str(args.browser_nice)] + (
+                   ["--keep"] if args.keep else [])
     if backend != "ray":
         return command
     script = (
@@ -377,6 +389,9 @@ def print_results(results: list[dict]) -> None:
               "shows the stopped run: " + "; ".join(
                   f"{r['backend']} " + ", ".join(f"{a['acknowledged']:.2f} / {a['saved']:.2f}" for a in r["stop_answers"])
                   for r in results if "stop_answers" in r))
+    if any(r.get("browser_nice") for r in results):
+        print("\nChromium lowered to nice: " + ", ".join(f"{r['backend']} {r.get('browser_nice', 'not lowered')}"
+                                                       for r in results))
     print("\nload average before → after each backend: " + ", ".join(
         f"{r['backend']} {r['load_before']:.1f} → {r['load_after']:.1f}" for r in results))
 
@@ -390,6 +405,9 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=2, help="watched and unwatched trainings each (0: skip)")
     parser.add_argument("--age-minutes", type=float, default=0,
                         help="before the watched / unwatched trainings, keep the server busy this long (a class)")
+    parser.add_argument("--browser-nice", type=int, default=0,
+                        help="lower Chromium's CPU priority by this much (e.g. 19): the browsers then take only what "
+                             "the server and the trainings leave, as when they run on the visitors' own machines")
     parser.add_argument("--keep", action="store_true", help="keep each server's folder (runs, log)")
     parser.add_argument("--child", choices=BACKENDS, help=argparse.SUPPRESS)
     parser.add_argument("--json", type=Path, help=argparse.SUPPRESS)
