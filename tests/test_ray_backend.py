@@ -33,7 +33,7 @@ def report(tmp_path_factory) -> dict:
 def test_the_command_line_trains_as_ray_work_and_the_run_loads(report):
     assert report["cli"]["exit"] == 0, report["cli"]["stderr"]
     assert report["cli"]["predict_exit"] == 0
-    assert "TrainingActor" in report["ray_list_actors"]
+    assert report["cli"]["ray_tasks"] == 1
 
 
 def test_a_one_epoch_training_reports_progress_and_its_run_loads(report):
@@ -45,6 +45,12 @@ def test_a_one_epoch_training_reports_progress_and_its_run_loads(report):
 def test_stop_ends_a_ray_training_early_and_keeps_its_best_epoch(report):
     stopped = report["stopped"]
     assert stopped["state"] == "stopped" and stopped["run_saved"] and stopped["epochs"] < 300
+
+
+def test_the_next_training_runs_on_the_worker_the_last_one_warmed(report):
+    # a new worker process would import TensorFlow again: seconds of every training's wait
+    assert report["one_epoch"]["worker_pid"] is not None
+    assert report["stopped"]["worker_pid"] == report["one_epoch"]["worker_pid"]
 
 
 def test_a_ray_training_runs_at_a_lower_cpu_priority_than_the_machine_s_pages(report):
@@ -60,7 +66,7 @@ def test_a_killed_ray_worker_fails_its_job_with_a_message_and_lists_no_half_run(
 
 def test_a_visitor_trains_from_the_page_on_the_ray_backend(report):
     browser = report["browser"]
-    assert browser["healthy"] and len(browser["runs"]) == 1 and browser["actors_added"] == 1
+    assert browser["healthy"] and len(browser["runs"]) == 1 and browser["tasks_added"] == 1
 
 
 def test_neither_the_app_nor_ray_talks_to_anything_but_loopback(report):

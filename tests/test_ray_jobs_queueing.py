@@ -1,4 +1,4 @@
-"""A Ray training whose actor waits for a free CPU stays queued; only the real Ray cluster tests run Ray itself."""
+"""A Ray training that waits for a free CPU stays queued; only the real Ray cluster tests run Ray itself."""
 
 import ray.exceptions
 
@@ -10,7 +10,7 @@ from embedlab.models.training_options import TrainingOptions
 
 
 class PendingThenDoneRay:
-    """Stands in for ``ray``: the actor is not placed for the first polls (each poll times out), then it trains."""
+    """Stands in for ``ray``: the task has not started for the first reads of the board, then it trains."""
 
     exceptions = ray.exceptions
 
@@ -22,26 +22,25 @@ class PendingThenDoneRay:
         return (refs, []) if self.polls > self.pending_polls else ([], refs)
 
     def get(self, ref, timeout=None):
-        if ref == "poll":
+        if ref == "read":
             self.polls += 1
-            if self.polls <= self.pending_polls:
-                raise ray.exceptions.GetTimeoutError("the actor is not placed yet")
-            return True, None
+            return (False, None, None) if self.polls <= self.pending_polls else (True, None, 4242)
         return {"run": None, "metrics": {"accuracy": 0.7}, "history": {"loss": [0.5]}, "stopped": False}
 
 
-class Actor:
-    class poll:  # noqa: N801 (ray's actor.method.remote() shape)
+class Board:
+    class read:  # noqa: N801 (ray's actor.method.remote() shape)
         @staticmethod
-        def remote():
-            return "poll"
+        def remote(key):
+            return "read"
 
 
-def test_a_training_whose_actor_waits_for_a_cpu_is_queued_not_failed():
+def test_a_training_that_waits_for_a_cpu_is_queued_not_failed():
     spec = TrainingSpec(builtin_dataset("pang-lee-200"), ModelConfig(encoder="pooling"), TrainingOptions(epochs=1))
     job = RayJob(spec)
-    job.actor = Actor()
+    job.board = Board()
     fake = PendingThenDoneRay(pending_polls=3)
     job._follow(fake, "result")
     status = job.snapshot()
     assert fake.polls == 4 and status.state == "done" and status.metrics == {"accuracy": 0.7}
+    assert job.worker_pid == 4242

@@ -1,17 +1,22 @@
-"""The Ray backend: each training (and each study cell) is a Ray actor with declared resources.
+"""The Ray backend: each training (and each study cell) is a Ray task with declared resources.
 
 ``EMBEDLAB_EXECUTOR=ray`` picks it. ``EMBEDLAB_RAY_ADDRESS=host:port`` (the address
 ``ray start --head`` prints) joins an existing cluster; without it, Ray is started on
-this machine. Ray queues the actors by resources (one CPU each, and a GPU when
+this machine. Ray queues the tasks by resources (one CPU each, and a GPU when
 ``EMBEDLAB_RAY_GPUS`` says a training should take one), so a class of fifty spreads over
 every worker machine of the cluster.
 
-An actor rather than a plain task, because a training must be watched and stopped
-while it runs: the actor trains in one of its threads and answers ``poll`` and ``stop``
-from another (``max_concurrency``). The server keeps a limit in front of Ray per runs
-folder (one per workspace in the app): hundreds of submissions at once would otherwise
-all become pending actors on the head node. Our code reaches the workers as a
-``py_modules`` runtime environment, so worker machines need the dependencies only.
+A plain task rather than an actor per training, because Ray hands a finished task's
+worker process to the next task: TensorFlow is imported once per worker, not once per
+training, and an idle worker holds no CPU (actors kept alive between trainings held the
+cluster's CPUs while idle, and new trainings waited on them for ever). A training must
+still be watched and stopped while it runs, so each server keeps one small
+``ProgressBoard`` actor (no CPU): a task posts its progress there four times a second and
+reads back whether Stop was pressed; the server reads the board. The server keeps a
+limit in front of Ray per runs folder (one per workspace in the app): hundreds of
+submissions at once would otherwise all become pending tasks on the head node. Our code
+reaches the workers as a ``py_modules`` runtime environment, so worker machines need the
+dependencies only.
 
 The finished run is saved by the worker into ``spec.save_to``, so on a cluster of
 several machines that folder must be shared storage (an ``s3://`` runs folder).
@@ -21,6 +26,7 @@ from __future__ import annotations
 
 import os
 import threading
+import uuid
 from dataclasses import replace
 from pathlib import Path
 
@@ -68,47 +74,79 @@ def workspace_queue(spec: TrainingSpec) -> SlotQueue:
         return _workspace_queues.setdefault(key, SlotQueue(JOBS_PER_WORKSPACE))
 
 
-class TrainingActor:
-    """Lives on a Ray worker for one training: trains in one thread, answers ``poll`` and ``stop`` in others."""
+class ProgressBoard:
+    """One per server, on the cluster: where running trainings post progress and read whether to stop."""
 
     def __init__(self) -> None:
-        lower_training_priority()  # the machine's pages (a server may share it) answer first
-        self.started = False
-        self.progress = None
-        self.stop_event = threading.Event()
+        self.posted: dict[str, tuple[int, object]] = {}  # job key → (worker pid, latest progress)
+        self.stops: set[str] = set()
 
-    def train(self, spec: TrainingSpec, vectors) -> dict:
-        from embedlab.models.thread_jobs import configure_tensorflow_threads
-        from embedlab.models.training import train
+    def post(self, key: str, pid: int, progress) -> bool:
+        """A training's latest progress (None before its first batch); answers whether Stop was pressed."""
+        self.posted[key] = (pid, progress)
+        return key in self.stops
 
-        self.started = True
-        configure_tensorflow_threads(slots=max(1, os.cpu_count() or 1))
-        result = train(spec.dataset, spec.config, spec.options, vectors, self._report, self.stop_event,
-                       **spec.train_arguments())
+    def stop(self, key: str) -> None:
+        self.stops.add(key)
+
+    def read(self, key: str):
+        """(started, progress, worker pid); a training still waiting for a CPU has not posted."""
+        if key not in self.posted:
+            return False, None, None
+        pid, progress = self.posted[key]
+        return True, progress, pid
+
+    def forget(self, key: str) -> None:
+        self.posted.pop(key, None)
+        self.stops.discard(key)
+
+
+def train_on_worker(spec: TrainingSpec, vectors, board, key: str) -> dict:
+    """The Ray task: train ``spec`` on this worker, posting progress to ``board`` until the training ends."""
+    import ray
+
+    from embedlab.models.thread_jobs import configure_tensorflow_threads
+    from embedlab.models.training import train
+
+    lower_training_priority()  # the machine's pages (a server may share it) answer first
+    stop_event, ended = threading.Event(), threading.Event()
+    latest = [None]
+
+    def post() -> None:
+        if ray.get(board.post.remote(key, os.getpid(), latest[0])):
+            stop_event.set()
+
+    def relay() -> None:
+        while not ended.wait(POLL_SECONDS):
+            try:
+                post()
+            except Exception:  # the board is gone (its server stopped): train on, the run is still saved
+                pass
+
+    post()  # the server sees the training start, and a Stop pressed while it waited for a CPU
+    relay_thread = threading.Thread(target=relay, daemon=True, name="embedlab-progress-relay")
+    relay_thread.start()
+    try:
+        configure_tensorflow_threads(slots=max(1, os.cpu_count() or 1))  # once per worker; later calls are no-ops
+        result = train(spec.dataset, spec.config, spec.options, vectors, lambda progress: latest.__setitem__(0, progress),
+                       stop_event, **spec.train_arguments())
         run = result.save(spec.save_to) if spec.save_to is not None else None
-        return {"run": (run.location or str(run.path)) if run is not None else None, "metrics": result.metrics,
-                "history": result.history, "stopped": result.stopped}
-
-    def _report(self, progress) -> None:
-        self.progress = progress
-
-    def poll(self):
-        return self.started, self.progress
-
-    def pid(self) -> int:
-        return os.getpid()
-
-    def stop(self) -> None:
-        self.stop_event.set()
+    finally:
+        ended.set()
+        relay_thread.join()
+    return {"run": (run.location or str(run.path)) if run is not None else None, "metrics": result.metrics,
+            "history": result.history, "stopped": result.stopped}
 
 
 class RayJob(Job):
-    """A training as a Ray actor, after a place in this workspace's queue is free."""
+    """A training as a Ray task, after a place in this workspace's queue is free."""
 
     def __init__(self, spec: TrainingSpec, queue: SlotQueue | None = None) -> None:
         self.spec = spec
         self.queue = queue or workspace_queue(spec)
         self.stop_event = threading.Event()
+        self.key = uuid.uuid4().hex  # this job on the progress board
+        self.worker_pid: int | None = None  # the Ray worker process training it, once it has started
         self._lock = threading.Lock()
         self._state = "waiting"
         self._progress = None
@@ -116,7 +154,7 @@ class RayJob(Job):
         self._metrics: dict | None = None
         self._run: Run | None = None
         self._error: BaseException | None = None
-        self.actor = None
+        self.board = None
         self._thread = threading.Thread(target=self._work, name=f"embedlab-ray-job-{spec.name}", daemon=True)
 
     def start(self) -> "RayJob":
@@ -125,9 +163,9 @@ class RayJob(Job):
 
     def stop(self) -> None:
         self.stop_event.set()
-        actor = self.actor
-        if actor is not None:
-            actor.stop.remote()
+        board = self.board
+        if board is not None:
+            board.stop.remote(self.key)
 
     def join(self, timeout: float | None = None) -> None:
         if self._thread.ident is not None:
@@ -151,23 +189,20 @@ class RayJob(Job):
             with self._lock:
                 self._state = "cancelled"
             return
-        ray = None
         try:
             ray = connect()
-            self.actor = _actor_class(ray).remote()
+            self.board = progress_board(ray)
             if self.stop_event.is_set():
-                self.actor.stop.remote()
-            result = self.actor.train.remote(replace(self.spec, vectors=None), _vectors_ref(ray, self.spec.vectors))
+                self.board.stop.remote(self.key)
+            result = _training_task(ray).remote(replace(self.spec, vectors=None),
+                                                _vectors_ref(ray, self.spec.vectors), self.board, self.key)
             self._follow(ray, result)
         except Exception as error:  # shown on the page; the server keeps running
             with self._lock:
                 self._error, self._state = _as_failure(error), "failed"
         finally:
-            if self.actor is not None and ray is not None:
-                try:
-                    ray.kill(self.actor)
-                except Exception:  # the actor is already gone
-                    pass
+            if self.board is not None:
+                self.board.forget.remote(self.key)
             self.queue.release()
 
     def _follow(self, ray, result) -> None:
@@ -176,10 +211,13 @@ class RayJob(Job):
         while True:
             done, _ = ray.wait([result], timeout=POLL_SECONDS)
             try:
-                started, progress = ray.get(self.actor.poll.remote(), timeout=30) if not done else (True, None)
-            except ray.exceptions.GetTimeoutError:  # the actor waits for a free CPU: Ray queues it, not a failure
-                started, progress = False, None
+                started, progress, pid = ray.get(self.board.read.remote(self.key), timeout=30) if not done \
+                    else (True, None, None)
+            except ray.exceptions.GetTimeoutError:  # the board is busy: read it again next time round
+                started, progress, pid = False, None, None
             with self._lock:
+                if pid is not None:
+                    self.worker_pid = pid
                 if started and self._state == "waiting":
                     self._state = "running"
                 if progress is not None:
@@ -195,12 +233,34 @@ class RayJob(Job):
             self._state = "stopped" if outcome["stopped"] else "done"
 
 
-def _actor_class(ray):
-    resources = {"num_cpus": 1}
-    gpus = float(os.environ.get("EMBEDLAB_RAY_GPUS", "0") or 0)
-    if gpus > 0:
-        resources["num_gpus"] = gpus
-    return ray.remote(**resources, max_concurrency=4)(TrainingActor)
+_board = None  # this server's ProgressBoard; made on its first training
+_task = None
+
+
+def progress_board(ray):
+    """This server's ``ProgressBoard`` on the cluster, made once (it takes no CPU and ends with the server)."""
+    global _board
+    with _connect_lock:
+        if _board is None:
+            _board = ray.remote(num_cpus=0)(ProgressBoard).remote()
+        return _board
+
+
+def _training_task(ray):
+    """``train_on_worker`` as a Ray task: one CPU (a GPU if asked), and never retried.
+
+    Ray would run a task whose worker died again, up to three times; a training killed
+    (out of memory, its node lost) is reported failed instead, and the visitor decides.
+    """
+    global _task
+    with _connect_lock:
+        if _task is None:
+            resources = {"num_cpus": 1}
+            gpus = float(os.environ.get("EMBEDLAB_RAY_GPUS", "0") or 0)
+            if gpus > 0:
+                resources["num_gpus"] = gpus
+            _task = ray.remote(**resources, max_retries=0)(train_on_worker)
+        return _task
 
 
 def _vectors_ref(ray, vectors):
@@ -224,7 +284,7 @@ def _as_failure(error: BaseException) -> BaseException:
     if cause is not None:
         return EmbedLabError(f"training failed: {type(cause).__name__}: {cause}")
     name = type(error).__name__
-    if "ActorDied" in name or "ActorError" in name or "WorkerCrashed" in name:
+    if any(kind in name for kind in ("ActorDied", "ActorError", "WorkerCrashed", "OutOfMemory", "NodeDied")):
         return EmbedLabError("the Ray worker running this training died (killed, out of memory or its node was "
                              "lost); the server is fine: try again")
     return EmbedLabError(f"training failed: {name}: {str(error).splitlines()[0] if str(error) else ''}")
