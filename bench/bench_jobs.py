@@ -60,7 +60,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench_load import (QUEEN_FIRST, TIMEOUT, cpu_seconds, idle, lower_browser_priority, percentile,  # noqa: E402
+from bench_load import (QUEEN_FIRST, TIMEOUT, BrowserGivesWay, cpu_seconds, idle, percentile,  # noqa: E402
                         tree_rss_mb, until)
 from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, AppServer  # noqa: E402
 
@@ -286,9 +286,7 @@ async def child(args) -> dict:
     try:
         async with async_playwright() as playwright:
             browser = await playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-            if args.browser_nice:
-                result["browser_nice"] = lower_browser_priority(args.browser_nice)
-                print(f"[{args.child}] Chromium lowered to nice {result['browser_nice']}", flush=True)
+            browser_priority = BrowserGivesWay(args.browser_nice).start() if args.browser_nice else None
             warm = await open_train_page(browser, server.url, "warm", "Average pooling", args.epochs)
             start = time.perf_counter()
             await press_train(warm)
@@ -311,6 +309,10 @@ async def child(args) -> dict:
                 print(f"[{args.child}] Stop: " + "; ".join(f"stopping said after {a['acknowledged']:.2f} s, stopped "
                                                             f"run shown after {a['saved']:.2f} s"
                                                             for a in result["stop_answers"]), flush=True)
+            if browser_priority is not None:
+                browser_priority.stop()
+                result["browser_nice"] = browser_priority.describe()
+                print(f"[{args.child}] Chromium kept at nice {result['browser_nice']}", flush=True)
             await browser.close()
     finally:
         server.stop()
@@ -390,7 +392,7 @@ def print_results(results: list[dict]) -> None:
                   f"{r['backend']} " + ", ".join(f"{a['acknowledged']:.2f} / {a['saved']:.2f}" for a in r["stop_answers"])
                   for r in results if "stop_answers" in r))
     if any(r.get("browser_nice") for r in results):
-        print("\nChromium lowered to nice: " + ", ".join(f"{r['backend']} {r.get('browser_nice', 'not lowered')}"
+        print("\nChromium kept at nice: " + ", ".join(f"{r['backend']} {r.get('browser_nice', 'not lowered')}"
                                                        for r in results))
     print("\nload average before → after each backend: " + ", ".join(
         f"{r['backend']} {r['load_before']:.1f} → {r['load_after']:.1f}" for r in results))

@@ -138,28 +138,57 @@ def cpu_seconds(server_pid: int) -> dict:
     return used
 
 
-def lower_browser_priority(increment: int) -> str:
-    """Lower the CPU priority of every thread of every Chromium process by ``increment``.
+class BrowserGivesWay:
+    """Keeps every thread of every Chromium process at nice ``level`` or below, for as long as the bench runs.
 
     Real visitors' browsers run on their own machines; here they share the server's 2 cores.
-    Lowered, they get what the server and its training leave, closer to the real case. Linux
-    keeps a priority per thread, so each thread is set; renderers started later are made by
-    Chromium's zygote and inherit its lowered priority."""
-    import psutil
+    Lowered, they get what the server and its training leave, closer to the real case. Once
+    at launch is not enough: Chromium starts a renderer for each new browser context and sets
+    renderer priorities itself (renderers opened mid-bench were seen at nice 0 and 5 in
+    ``ps``), so every thread is checked again twice a second. Linux keeps a priority per
+    thread, so each thread is set.
+    """
 
-    levels = set()
-    for process in psutil.process_iter(["name"]):
-        if "chrom" not in (process.info["name"] or ""):
-            continue
-        for task in Path(f"/proc/{process.pid}/task").glob("*"):
-            try:
-                thread = int(task.name)
-                level = min(19, os.getpriority(os.PRIO_PROCESS, thread) + increment)
-                os.setpriority(os.PRIO_PROCESS, thread, level)
-                levels.add(level)
-            except (OSError, ValueError):
-                pass
-    return ", ".join(str(level) for level in sorted(levels)) or "(no Chromium process found)"
+    def __init__(self, increment: int) -> None:
+        import threading
+
+        self.level = min(19, os.getpriority(os.PRIO_PROCESS, 0) + increment)
+        self.lowered = 0  # thread priorities set, over the whole bench
+        self.threads: set[tuple[int, int]] = set()  # (process, thread) ever seen
+        self._stopped = threading.Event()
+        self._thread = threading.Thread(target=self._keep, daemon=True, name="browser-gives-way")
+
+    def start(self) -> "BrowserGivesWay":
+        self.sweep()
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self._stopped.set()
+
+    def describe(self) -> str:
+        return (f"{self.level} (kept there for {len(self.threads):,} Chromium threads; "
+                f"{self.lowered:,} times one had to be lowered)")
+
+    def _keep(self) -> None:
+        while not self._stopped.wait(0.5):
+            self.sweep()
+
+    def sweep(self) -> None:
+        import psutil
+
+        for process in psutil.process_iter(["name"]):
+            if "chrom" not in (process.info["name"] or ""):
+                continue
+            for task in Path(f"/proc/{process.pid}/task").glob("*"):
+                try:
+                    thread = int(task.name)
+                    self.threads.add((process.pid, thread))
+                    if os.getpriority(os.PRIO_PROCESS, thread) < self.level:
+                        os.setpriority(os.PRIO_PROCESS, thread, self.level)
+                        self.lowered += 1
+                except (OSError, ValueError):  # a thread that ended meanwhile
+                    pass
 
 
 class MemoryWatch:
@@ -451,8 +480,7 @@ async def main_async(args) -> None:
     try:
         async with async_playwright() as playwright:
             browser = await playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-            if args.browser_nice:
-                print(f"Chromium processes lowered to nice {lower_browser_priority(args.browser_nice)}", flush=True)
+            browser_priority = BrowserGivesWay(args.browser_nice).start() if args.browser_nice else None
             if args.cold:
                 rows.append(summary(args.cold, *await round_of(browser, server.url, args.cold, args.cold, memory, None)))
                 print(f"cold server, {args.cold} visitors at once, no training:")
@@ -473,6 +501,9 @@ async def main_async(args) -> None:
                             f"load average {os.getloadavg()[0]:.1f}", flush=True)
                 await trainer.stop()
                 print(f"trainings started during the bench: {trainer.trainings}")
+            if browser_priority is not None:
+                browser_priority.stop()
+                print(f"Chromium kept at nice {browser_priority.describe()}", flush=True)
             await browser.close()
     finally:
         server.stop()
