@@ -110,7 +110,10 @@ def train_on_worker(spec: TrainingSpec, vectors, board, key: str) -> dict:
 
     lower_training_priority()  # the machine's pages (a server may share it) answer first
     stop_event, ended = threading.Event(), threading.Event()
-    latest = [None]
+    latest = [None]  # the newest progress, written by the training, read by the relay
+
+    def remember(progress) -> None:
+        latest[0] = progress
 
     def post() -> None:
         if ray.get(board.post.remote(key, os.getpid(), latest[0])):
@@ -128,8 +131,8 @@ def train_on_worker(spec: TrainingSpec, vectors, board, key: str) -> dict:
     relay_thread.start()
     try:
         configure_tensorflow_threads(slots=max(1, os.cpu_count() or 1))  # once per worker; later calls are no-ops
-        result = train(spec.dataset, spec.config, spec.options, vectors, lambda progress: latest.__setitem__(0, progress),
-                       stop_event, **spec.train_arguments())
+        result = train(spec.dataset, spec.config, spec.options, vectors, remember, stop_event,
+                       **spec.train_arguments())
         run = result.save(spec.save_to) if spec.save_to is not None else None
     finally:
         ended.set()
