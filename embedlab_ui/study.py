@@ -104,14 +104,14 @@ def choose_and_start(dataset: LabelledDataset) -> None:
 
 def study_tab(dataset: LabelledDataset) -> None:
     """Everything in the Study tab."""
-    from embedlab.models.jobs import TRAINING_SLOTS, executor_name
+    from embedlab.models.jobs import queue_description
 
     st.markdown(
         "**When do pre-trained embeddings pay?** The study trains the same model on growing numbers of your "
         "examples with each embedding choice, several times, and tests every one on the same held-out rows. "
         "Two simple baselines on the same rows are drawn dashed: logistic regression on the mean GloVe vector "
         "and on TF-IDF word pairs.")
-    st.caption(f"Cells run as jobs on this server's {executor_name()} backend, {TRAINING_SLOTS} at a time.")
+    st.caption(f"Each cell is a training like any other. {queue_description()}")
     watch: StudyWatch | None = st.session_state.get(WATCH_KEY)
     if watch is None or not watch.running:
         choose_and_start(dataset)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from embedlab.errors import EmbedLabError
-from embedlab.models.jobs import TRAINING_SLOTS
+from embedlab.models.jobs import queue_description
 from embedlab.models.runs import delete_run, rename_run, scan_runs, zip_run
 from embedlab_ui import training as ui
 from embedlab_ui.study import study_tab
@@ -19,9 +19,7 @@ route_through_app()  # a deep link on a fresh server still gets app.py's frame
 
 ui.init_state()
 st.session_state.setdefault("train.confirm_delete", None)  # run id awaiting "really delete?"
-QUEUE_NOTE = (f"This server runs {TRAINING_SLOTS} training{'s' if TRAINING_SLOTS > 1 else ''} at a time, for all "
-              "visitors; if someone else is training, yours waits in a queue and this page says how many trainings "
-              "are ahead. Training goes on while you look at other pages; come back here to see it.")
+QUEUE_NOTE = f"{queue_description()} Training goes on while you look at other pages; come back here to see it."
 
 
 def train_tab(dataset, runs) -> None:

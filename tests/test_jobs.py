@@ -7,7 +7,9 @@ import pytest
 
 from embedlab.data.labelled import LabelledDataset
 from embedlab.errors import EmbedLabError
-from embedlab.models.jobs import Job, JobStatus, SlotQueue, ThreadJob, TrainingSeries, TrainingSpec
+from embedlab.models.jobs import (
+    TRAINING_SLOTS, Job, JobStatus, SlotQueue, ThreadJob, TrainingSeries, TrainingSpec, queue_description,
+)
 from embedlab.models.runs import list_runs
 from embedlab.models.training_options import TrainingOptions
 from tests.test_training import tiny_config, tiny_dataset
@@ -116,3 +118,14 @@ def test_stopping_a_series_cancels_the_jobs_not_yet_started():
     series.stop()
     series.start().join(timeout=60)
     assert [job.snapshot().state for job in jobs] == ["cancelled", "cancelled"] and queue.running == 0
+
+
+def test_the_queue_is_described_as_it_works_on_each_backend():
+    from embedlab.models.ray_jobs import JOBS_PER_WORKSPACE
+
+    on_ray = queue_description("ray")
+    assert "Ray cluster" in on_ray and f"at most {JOBS_PER_WORKSPACE} at a time" in on_ray
+    assert "This server runs" not in on_ray  # the cluster's CPUs decide, not this server's slots
+    on_processes = queue_description("process")
+    assert f"This server runs {TRAINING_SLOTS} training" in on_processes and "worker process" in on_processes
+    assert "inside the server process" in queue_description("thread")

@@ -22,8 +22,11 @@ and polls the ``Job`` it gets back::
 Workers (``process``, ``ray``) run at nice 10 or lower priority (``EMBEDLAB_TRAINING_NICE``),
 below a server at the usual 0: pages answer first, trainings take the rest.
 
-Every backend waits for a slot of ``SLOTS`` first, a first-come, first-served queue in
-front of ``TRAINING_SLOTS`` trainings, so the page can say how many jobs are ahead.
+Every job waits in a first-come, first-served queue first, so the page can say how many
+jobs are ahead: on this server's ``SLOTS`` (``TRAINING_SLOTS`` trainings at once, for all
+visitors) with the thread and process backends; on Ray, in a queue per workspace in front
+of the cluster, which starts each task when a CPU is free. ``queue_description`` says
+which, in words for the page.
 """
 
 from __future__ import annotations
@@ -39,7 +42,7 @@ from embedlab.models.thread_jobs import (
 __all__ = [
     "EXECUTORS", "FINISHED_STATES", "SLOTS", "STATES", "TRAINING_SLOTS", "Job", "JobStatus", "SlotQueue",
     "ThreadJob", "TrainingSeries", "TrainingSpec", "configure_tensorflow_threads", "executor_name", "new_job",
-    "submit", "submit_series",
+    "queue_description", "submit", "submit_series",
 ]
 
 
@@ -56,6 +59,21 @@ def new_job(spec: TrainingSpec, executor: str | None = None) -> Job:
     from embedlab.models.process_jobs import ProcessJob
 
     return ProcessJob(spec)
+
+
+def queue_description(executor: str | None = None) -> str:
+    """How trainings wait on ``executor`` (default: this server's backend), in words for a visitor."""
+    executor = executor or executor_name()
+    if executor == "ray":
+        from embedlab.models.ray_jobs import JOBS_PER_WORKSPACE
+
+        return (f"Trainings run as tasks on the Ray cluster, each as soon as a worker has a free CPU. This "
+                f"workspace sends at most {JOBS_PER_WORKSPACE} at a time; the rest wait here, and the page says "
+                "how many are ahead.")
+    trainings = f"{TRAINING_SLOTS} training{'s' if TRAINING_SLOTS != 1 else ''}"
+    where = "each in its own worker process" if executor == "process" else "inside the server process"
+    return (f"This server runs {trainings} at a time ({where}), for all visitors; if others are training, yours "
+            "waits in a queue and the page says how many trainings are ahead.")
 
 
 def check_destination(spec: TrainingSpec) -> None:

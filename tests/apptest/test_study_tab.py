@@ -27,6 +27,16 @@ def _wait_for_the_study(at: AppTest, seconds: float = 600) -> AppTest:
     raise AssertionError("the study did not finish in time")
 
 
+def test_the_study_says_its_cells_queue_as_trainings_do_on_this_backend(project_root, tmp_path, monkeypatch):
+    from embedlab.models.jobs import queue_description
+
+    monkeypatch.setenv("EMBEDLAB_EXECUTOR", "ray")
+    at = _page(project_root, tmp_path, monkeypatch)
+    assert not at.exception
+    said = [caption.value for caption in at.caption if "Each cell is a training" in caption.value]
+    assert said and queue_description("ray") in said[0] and "Ray cluster" in said[0]
+
+
 def test_a_plan_the_data_cannot_hold_is_a_message_not_a_crash(project_root, tmp_path, monkeypatch):
     at = _page(project_root, tmp_path, monkeypatch)
     at.multiselect(key="study.embeddings").set_value([])

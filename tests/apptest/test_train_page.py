@@ -190,6 +190,15 @@ def test_a_training_waits_for_a_free_slot_and_says_so(runs_dir, project_root):
     assert job.snapshot().state == "done"
 
 
+def test_on_the_ray_backend_the_train_button_says_the_cluster_runs_the_trainings(runs_dir, project_root,
+                                                                                  monkeypatch):
+    monkeypatch.setenv("EMBEDLAB_EXECUTOR", "ray")
+    at = _page(project_root)
+    assert not at.exception
+    help_text = at.button(key="train.start").help
+    assert "Ray cluster" in help_text and "This server runs" not in help_text
+
+
 def test_the_run_name_follows_the_settings_until_the_visitor_types_one(runs_dir, project_root):
     at = _page(project_root)
     name = at.text_input(key="train.name")
