@@ -32,6 +32,8 @@ prints the ratios against the thread backend.
     nice python bench/bench_jobs.py                              # thread, process, ray: ~15 min
     nice python bench/bench_jobs.py --backends thread process --visitors 2 --repeats 1
     nice python bench/bench_jobs.py --backends process --visitors 0 --age-minutes 60   # watched on a server busy for an hour
+    python bench/bench_jobs.py --backends process ray --visitors 0 --age-minutes 60 --together --repeats 8 \
+        --watch-epochs 30 --browser-nice 19      # both backends aged in the same hour, then measured in turn
     python bench/bench_jobs.py --backends ray --visitors 0 --browser-nice 19   # the browser takes what is left
 
 Priorities: the server runs at this script's nice value; trainings at nice 10 or lower
@@ -261,6 +263,9 @@ def _newest_seconds(folder: Path) -> float:
 
 
 async def watched_or_not(browser, server: AppServer, epochs: int, repeats: int) -> dict:
+    # Not counted: a worker's first LSTM may pay for TensorFlow's first use of its kernels, which
+    # would otherwise land on the first unwatched training.
+    await one_training(browser, server, "watch-warm", 2, watched=False)
     rows = []
     for repeat in range(repeats):
         for watched in (False, True):
@@ -271,9 +276,28 @@ async def watched_or_not(browser, server: AppServer, epochs: int, repeats: int) 
     def median(key, watched):
         return statistics.median(row[key] for row in rows if row["watched"] == watched)
 
-    return {"epochs": epochs, "repeats": repeats, "rows": rows,
+    unwatched = [row["training"] for row in rows if not row["watched"]]
+    watched = [row["training"] for row in rows if row["watched"]]
+    return {"epochs": epochs, "repeats": repeats, "rows": rows, **ratio_of_medians(watched, unwatched),
+            "ratio_of_means": statistics.fmean(watched) / statistics.fmean(unwatched),
             **{f"{key}_{name}": median(key, watched) for key in ("training", "wall", "overhead")
                for name, watched in (("unwatched", False), ("watched", True))}}
+
+
+def ratio_of_medians(watched: list[float], unwatched: list[float], resamples: int = 10_000) -> dict:
+    """The watched ÷ unwatched ratio of medians, with a 90% bootstrap interval.
+
+    Identical trainings on this machine, with nothing else running, already differ by up to a
+    third (``bench_training_noise.py``), so a ratio from a few samples says little on its own:
+    the interval says how far it could move with other samples of the same noise.
+    """
+    import random
+
+    draw = random.Random(0)
+    ratios = sorted(statistics.median(draw.choices(watched, k=len(watched)))
+                    / statistics.median(draw.choices(unwatched, k=len(unwatched))) for _ in range(resamples))
+    return {"ratio_of_medians": statistics.median(watched) / statistics.median(unwatched),
+            "ratio_interval": (ratios[int(0.05 * resamples)], ratios[int(0.95 * resamples) - 1])}
 
 
 async def child(args) -> dict:
@@ -304,8 +328,11 @@ async def child(args) -> dict:
                       f"{result['aged']['pages_opened']} pages, server {result['aged']['memory_mb']:,.0f} MB",
                       flush=True)
             if args.repeats:
-                result["watch"] = await watched_or_not(browser, server, args.watch_epochs, args.repeats)
-                result["stop_answers"] = await stop_answers(browser, server, args.repeats)
+                asked = time.perf_counter()
+                with my_turn(args.turns, args.children, args.child):
+                    result["waited_for_turn"] = time.perf_counter() - asked
+                    result["watch"] = await watched_or_not(browser, server, args.watch_epochs, args.repeats)
+                    result["stop_answers"] = await stop_answers(browser, server, args.repeats)
                 print(f"[{args.child}] Stop: " + "; ".join(f"stopping said after {a['acknowledged']:.2f} s, stopped "
                                                             f"run shown after {a['saved']:.2f} s"
                                                             for a in result["stop_answers"]), flush=True)
@@ -324,6 +351,36 @@ async def child(args) -> dict:
     return result
 
 
+class my_turn:
+    """With ``--together``, the children aged their servers at the same time; they measure one at a time.
+
+    ``turns`` is a folder the parent made for ``children`` children. Each child says there that its
+    server is aged, waits until every child has said so (no server is still ageing while another
+    measures), then measures only while it holds an exclusive lock on a file there, so its watched
+    and unwatched trainings have the cores to themselves; the other servers sit idle.
+    """
+
+    def __init__(self, turns: Path | None, children: int, backend: str) -> None:
+        self.turns, self.children, self.backend, self.file = turns, children, backend, None
+
+    def __enter__(self):
+        if self.turns is not None:
+            import fcntl
+
+            (self.turns / f"{self.backend}.aged").touch()
+            print(f"[{self.backend}] waiting for its turn to measure", flush=True)
+            while len(list(self.turns.glob("*.aged"))) < self.children:
+                time.sleep(1)
+            self.file = open(self.turns / "measuring.lock", "a")
+            fcntl.flock(self.file, fcntl.LOCK_EX)
+            print(f"[{self.backend}] measuring", flush=True)
+        return self
+
+    def __exit__(self, *exc) -> None:
+        if self.file is not None:
+            self.file.close()  # closing releases the lock
+
+
 # ---------------------------------------------------------------------------------------------
 # The parent: one child per backend, Ray's in a loopback-only network namespace.
 
@@ -332,7 +389,8 @@ def child_command(backend: str, args, out: Path) -> list[str]:
                "--visitors", str(args.visitors), "--epochs", str(args.epochs),
                "--watch-epochs", str(args.watch_epochs), "--repeats", str(args.repeats),
                "--age-minutes", str(args.age_minutes), "--browser-nice", str(args.browser_nice)] + (
-                   ["--keep"] if args.keep else [])
+                   ["--keep"] if args.keep else []) + (
+                   ["--turns", str(args.turns), "--children", str(len(args.backends))] if args.turns else [])
     if backend != "ray":
         return command
     script = (
@@ -345,17 +403,33 @@ def child_command(backend: str, args, out: Path) -> list[str]:
     return ["unshare", "-n", "bash", "-c", script]
 
 
-def run_backend(backend: str, args) -> dict | None:
+def start_backend(backend: str, args) -> tuple[subprocess.Popen, Path]:
     out = Path(tempfile.mkstemp(prefix=f"bench-jobs-{backend}-", suffix=".json")[1])
     env = {**os.environ, "EMBEDLAB_EXECUTOR": backend, "TF_CPP_MIN_LOG_LEVEL": "2"}
     print(f"== {backend}", flush=True)
-    completed = subprocess.run(child_command(backend, args, out), env=env, cwd=tempfile.gettempdir())
-    if completed.returncode != 0 or not out.stat().st_size:
-        print(f"   {backend}: the child failed (exit {completed.returncode})", flush=True)
+    return subprocess.Popen(child_command(backend, args, out), env=env, cwd=tempfile.gettempdir()), out
+
+
+def backend_result(backend: str, child: subprocess.Popen, out: Path) -> dict | None:
+    code = child.wait()
+    if code != 0 or not out.stat().st_size:
+        print(f"   {backend}: the child failed (exit {code})", flush=True)
         return None
     result = json.loads(out.read_text())
     out.unlink()
     return result
+
+
+def run_backends(args) -> list[dict]:
+    """One child per backend: one after another, or (``--together``) all at once, measuring in turn."""
+    if not args.together:
+        return [r for r in (backend_result(b, *start_backend(b, args)) for b in args.backends) if r is not None]
+    args.turns = Path(tempfile.mkdtemp(prefix="bench-jobs-turns-"))
+    try:
+        started = [(backend, *start_backend(backend, args)) for backend in args.backends]
+        return [r for r in (backend_result(*child) for child in started) if r is not None]
+    finally:
+        shutil.rmtree(args.turns, ignore_errors=True)
 
 
 def print_results(results: list[dict]) -> None:
@@ -378,14 +452,19 @@ def print_results(results: list[dict]) -> None:
         aged = f", on a server kept busy for {base['aged']['minutes']:g} min first" if "aged" in base else ""
         print(f"\nOne LSTM training, {w['epochs']} epochs, early stopping off; medians of {w['repeats']} each way"
               f"{aged}:\n")
-        print("| backend | trained, unwatched | trained, watched | watched ÷ unwatched | wall, unwatched | "
-              "wall, watched | overhead per job (wall − trained, unwatched) |")
-        print("|---|---|---|---|---|---|---|")
+        print("| backend | trained, unwatched | trained, watched | watched ÷ unwatched (medians) | 90% interval | "
+              "÷ (means) | wall, unwatched | wall, watched | overhead per job (wall − trained, unwatched) |")
+        print("|---|---|---|---|---|---|---|---|---|")
         for r in results:
             w = r["watch"]
+            low, high = w["ratio_interval"]
             print(f"| {r['backend']} | {w['training_unwatched']:.1f} s | {w['training_watched']:.1f} s | "
-                  f"{w['training_watched'] / w['training_unwatched']:.2f} | {w['wall_unwatched']:.1f} s | "
-                  f"{w['wall_watched']:.1f} s | {w['overhead_unwatched']:.1f} s |")
+                  f"{w['ratio_of_medians']:.2f} | {low:.2f}–{high:.2f} | {w['ratio_of_means']:.2f} | "
+                  f"{w['wall_unwatched']:.1f} s | {w['wall_watched']:.1f} s | {w['overhead_unwatched']:.1f} s |")
+        for r in results:
+            times = {watched: ", ".join(f"{row['training']:.1f}" for row in r["watch"]["rows"]
+                                        if row["watched"] == watched) for watched in (False, True)}
+            print(f"  {r['backend']}: unwatched {times[False]}; watched {times[True]} (s, in the order trained)")
     if any("stop_answers" in r for r in results):
         print("\nStop pressed mid-training (LSTM, past epoch 1): seconds until the page says it is stopping / "
               "shows the stopped run: " + "; ".join(
@@ -410,7 +489,12 @@ def main() -> None:
     parser.add_argument("--browser-nice", type=int, default=0,
                         help="lower Chromium's CPU priority by this much (e.g. 19): the browsers then take only what "
                              "the server and the trainings leave, as when they run on the visitors' own machines")
+    parser.add_argument("--together", action="store_true",
+                        help="start every backend's server at once, so they age in the same hour, then measure "
+                             "them one at a time (the others idle); use with --visitors 0")
     parser.add_argument("--keep", action="store_true", help="keep each server's folder (runs, log)")
+    parser.add_argument("--turns", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--children", type=int, default=1, help=argparse.SUPPRESS)
     parser.add_argument("--child", choices=BACKENDS, help=argparse.SUPPRESS)
     parser.add_argument("--json", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -421,7 +505,9 @@ def main() -> None:
     if "ray" in args.backends and not (ROOT / "embedlab" / "models" / "ray_jobs.py").exists():
         print("embedlab/models/ray_jobs.py is not there yet: the ray backend is skipped")
         args.backends = [b for b in args.backends if b != "ray"]
-    results = [r for r in (run_backend(backend, args) for backend in args.backends) if r is not None]
+    if args.together and args.visitors:
+        parser.error("--together measures watched and unwatched trainings only; add --visitors 0")
+    results = run_backends(args)
     if results:
         print_results(results)
 
