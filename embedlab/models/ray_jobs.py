@@ -158,6 +158,7 @@ class RayJob(Job):
         self._run: Run | None = None
         self._error: BaseException | None = None
         self.board = None
+        self._forgotten = False  # the board no longer holds this job: a Stop now must not be left there
         self._thread = threading.Thread(target=self._work, name=f"embedlab-ray-job-{spec.name}", daemon=True)
 
     def start(self) -> "RayJob":
@@ -166,9 +167,11 @@ class RayJob(Job):
 
     def stop(self) -> None:
         self.stop_event.set()
-        board = self.board
-        if board is not None:
-            board.stop.remote(self.key)
+        # Under the lock that orders it against ``forget``: Ray runs one caller's calls to an actor in
+        # the order they were made, so a Stop sent before ``forget`` is cleared by it, and none is sent after.
+        with self._lock:
+            if self.board is not None and not self._forgotten:
+                self.board.stop.remote(self.key)
 
     def join(self, timeout: float | None = None) -> None:
         if self._thread.ident is not None:
@@ -205,7 +208,9 @@ class RayJob(Job):
                 self._error, self._state = _as_failure(error), "failed"
         finally:
             if self.board is not None:
-                self.board.forget.remote(self.key)
+                with self._lock:
+                    self._forgotten = True
+                    self.board.forget.remote(self.key)
             self.queue.release()
 
     def _follow(self, ray, result) -> None:
