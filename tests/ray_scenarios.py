@@ -55,6 +55,7 @@ def browser_training(out: Path) -> dict:
     """A visitor trains from the Train page of a server whose jobs run on the Ray cluster."""
     import urllib.request
 
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
     from playwright.sync_api import sync_playwright
 
     from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, wait_until_idle
@@ -90,6 +91,13 @@ def browser_training(out: Path) -> dict:
             wait_until_idle(page)
             page.get_by_role("button", name="Train", exact=True).click()
             page.get_by_text("Test accuracy").first.wait_for(timeout=300_000)
+            # The run's loss and accuracy curves, drawn by Plotly after the metrics appear.
+            drawn = "() => document.querySelectorAll('.js-plotly-plot .scatterlayer .trace').length >= 2"
+            try:
+                page.wait_for_function(drawn, timeout=60_000)
+            except PlaywrightTimeout:
+                pass  # counted below, and the test says so
+            result["curve_traces"] = page.locator(".js-plotly-plot .scatterlayer .trace").count()
             page.screenshot(path=str(out / "train_on_ray.png"))
             browser.close()
         listed = sorted(path.name for path in (runs / "raybrowser").iterdir() if not path.name.startswith("."))

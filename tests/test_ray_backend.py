@@ -67,6 +67,7 @@ def test_a_killed_ray_worker_fails_its_job_with_a_message_and_lists_no_half_run(
 def test_a_visitor_trains_from_the_page_on_the_ray_backend(report):
     browser = report["browser"]
     assert browser["healthy"] and len(browser["runs"]) == 1 and browser["tasks_added"] == 1
+    assert browser["curve_traces"] >= 2  # the finished run's curves are drawn on the page
 
 
 def test_neither_the_app_nor_ray_talks_to_anything_but_loopback(report):
