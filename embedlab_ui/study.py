@@ -111,7 +111,10 @@ def study_tab(dataset: LabelledDataset) -> None:
         "examples with each embedding choice, several times, and tests every one on the same held-out rows. "
         "Two simple baselines on the same rows are drawn dashed: logistic regression on the mean GloVe vector "
         "and on TF-IDF word pairs.")
-    st.caption(f"Each cell is a training like any other. {queue_description()}")
+    try:  # a bad EMBEDLAB_EXECUTOR is said here, not as a traceback
+        st.caption(f"Each cell is a training like any other. {queue_description()}")
+    except EmbedLabError as error:
+        show_error(error)
     watch: StudyWatch | None = st.session_state.get(WATCH_KEY)
     if watch is None or not watch.running:
         choose_and_start(dataset)

@@ -19,7 +19,11 @@ route_through_app()  # a deep link on a fresh server still gets app.py's frame
 
 ui.init_state()
 st.session_state.setdefault("train.confirm_delete", None)  # run id awaiting "really delete?"
-QUEUE_NOTE = f"{queue_description()} Training goes on while you look at other pages; come back here to see it."
+
+
+def queue_note() -> str:
+    """The Train button's help; EmbedLabError for a bad EMBEDLAB_EXECUTOR, shown as a message by the caller."""
+    return f"{queue_description()} Training goes on while you look at other pages; come back here to see it."
 
 
 def train_tab(dataset, runs) -> None:
@@ -35,7 +39,7 @@ def train_tab(dataset, runs) -> None:
         if busy:
             left.button("Stop", key="train.stop", on_click=ui.stop_all,
                         help="Ends after the current batch; the best epoch's weights are kept and the run is saved.")
-        elif left.button("Train", type="primary", key="train.start", help=QUEUE_NOTE):
+        elif left.button("Train", type="primary", key="train.start", help=queue_note()):
             ui.start_training(dataset, config, options, name)
             st.rerun()
         if right.button("Compare the three embedding choices", key="train.compare_three", disabled=busy,

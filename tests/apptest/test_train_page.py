@@ -199,6 +199,13 @@ def test_on_the_ray_backend_the_train_button_says_the_cluster_runs_the_trainings
     assert "Ray cluster" in help_text and "This server runs" not in help_text
 
 
+def test_an_unknown_backend_is_a_message_on_the_page_not_a_crash(runs_dir, project_root, monkeypatch):
+    monkeypatch.setenv("EMBEDLAB_EXECUTOR", "nonsense")
+    at = _page(project_root)
+    assert not at.exception
+    assert any("EMBEDLAB_EXECUTOR='nonsense' is not known" in error.value for error in at.error)
+
+
 def test_the_run_name_follows_the_settings_until_the_visitor_types_one(runs_dir, project_root):
     at = _page(project_root)
     name = at.text_input(key="train.name")
