@@ -63,7 +63,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench_load import (QUEEN_FIRST, TIMEOUT, BrowserGivesWay, cpu_seconds, idle, percentile,  # noqa: E402
-                        tree_rss_mb, until)
+                        scheduling_seconds, tree_rss_mb, until)
 from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, AppServer  # noqa: E402
 
 RAY_PORT = 6399
@@ -195,7 +195,7 @@ async def one_training(browser, server: AppServer, workspace: str, epochs: int, 
     page = await open_train_page(browser, server.url, workspace, "LSTM", epochs, early_stopping=False)
     folder = server.runs_dir / workspace
     before = len(saved_runs(folder))
-    cpu_before = cpu_seconds(server.process.pid)
+    cpu_before, scheduled_before = cpu_seconds(server.process.pid), scheduling_seconds(server.process.pid)
     start = time.perf_counter()
     await press_train(page)
     if not watched:
@@ -203,11 +203,14 @@ async def one_training(browser, server: AppServer, workspace: str, epochs: int, 
         await page.get_by_test_id("stSidebarNav").get_by_text("Data", exact=True).first.click()
     await wait_for_runs(folder, before + 1)
     wall = time.perf_counter() - start
-    cpu_after = cpu_seconds(server.process.pid)
+    cpu_after, scheduled_after = cpu_seconds(server.process.pid), scheduling_seconds(server.process.pid)
     await page.context.close()
     seconds = _newest_seconds(folder)
-    cpu = {key: round(cpu_after[key] - cpu_before[key], 1) for key in cpu_after}
-    return {"watched": watched, "wall": wall, "training": seconds, "overhead": wall - seconds, "cpu": cpu}
+    cpu = {key: round(cpu_after[key] - cpu_before[key], 2) for key in cpu_after}
+    # the workers' threads over the whole press-to-saved-run wall time (starting, training, saving)
+    scheduled = {key: round(scheduled_after[key] - scheduled_before[key], 2) for key in scheduled_after}
+    return {"watched": watched, "wall": wall, "training": seconds, "overhead": wall - seconds, "cpu": cpu,
+            "workers_scheduled": scheduled}
 
 
 async def age_server(browser, server: AppServer, minutes: float, epochs: int) -> dict:
@@ -270,18 +273,33 @@ async def watched_or_not(browser, server: AppServer, epochs: int, repeats: int) 
     for repeat in range(repeats):
         for watched in (False, True):
             rows.append(await one_training(browser, server, f"watch{int(watched)}", epochs, watched))
-            print(f"  {'watched' if watched else 'unwatched'}: trained {rows[-1]['training']:.1f} s, "
-                  f"wall {rows[-1]['wall']:.1f} s; CPU seconds meanwhile: {rows[-1]['cpu']}", flush=True)
+            row = rows[-1]
+            print(f"  {'watched' if watched else 'unwatched'}: trained {row['training']:.1f} s, "
+                  f"wall {row['wall']:.1f} s; workers' threads on a CPU {row['workers_scheduled']['on_cpu']:.1f} s, "
+                  f"ready but waiting {row['workers_scheduled']['ready']:.2f} s; CPU seconds meanwhile: {row['cpu']}",
+                  flush=True)
 
     def median(key, watched):
         return statistics.median(row[key] for row in rows if row["watched"] == watched)
 
     unwatched = [row["training"] for row in rows if not row["watched"]]
     watched = [row["training"] for row in rows if row["watched"]]
+    # Each watched training right after its unwatched twin: the machine's speed drifts less between them
+    pairs = [w / u for u, w in zip(unwatched, watched)]
     return {"epochs": epochs, "repeats": repeats, "rows": rows, **ratio_of_medians(watched, unwatched),
+            "paired_ratio_median": statistics.median(pairs), "paired_ratio_interval": median_interval(pairs),
             "ratio_of_means": statistics.fmean(watched) / statistics.fmean(unwatched),
             **{f"{key}_{name}": median(key, watched) for key in ("training", "wall", "overhead")
                for name, watched in (("unwatched", False), ("watched", True))}}
+
+
+def median_interval(values: list[float], resamples: int = 10_000) -> tuple[float, float]:
+    """A 90% bootstrap interval for the median of ``values``."""
+    import random
+
+    draw = random.Random(0)
+    medians = sorted(statistics.median(draw.choices(values, k=len(values))) for _ in range(resamples))
+    return medians[int(0.05 * resamples)], medians[int(0.95 * resamples) - 1]
 
 
 def ratio_of_medians(watched: list[float], unwatched: list[float], resamples: int = 10_000) -> dict:
@@ -461,6 +479,11 @@ def print_results(results: list[dict]) -> None:
             print(f"| {r['backend']} | {w['training_unwatched']:.1f} s | {w['training_watched']:.1f} s | "
                   f"{w['ratio_of_medians']:.2f} | {low:.2f}–{high:.2f} | {w['ratio_of_means']:.2f} | "
                   f"{w['wall_unwatched']:.1f} s | {w['wall_watched']:.1f} s | {w['overhead_unwatched']:.1f} s |")
+        for r in results:
+            w = r["watch"]
+            low, high = w["paired_ratio_interval"]
+            print(f"  {r['backend']}: each watched training ÷ the unwatched one just before it, median "
+                  f"{w['paired_ratio_median']:.2f} (90% interval {low:.2f}–{high:.2f})")
         for r in results:
             times = {watched: ", ".join(f"{row['training']:.1f}" for row in r["watch"]["rows"]
                                         if row["watched"] == watched) for watched in (False, True)}

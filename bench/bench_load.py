@@ -105,9 +105,44 @@ def tree_rss_mb(pid: int) -> float:
     return total / 2**20
 
 
+def training_workers(server_pid: int) -> list:
+    """The processes that train for this server: its descendants (the process backend's workers) and,
+    with Ray, Ray's worker processes (named ``ray::…``), which Ray starts outside the server's tree."""
+    import psutil
+
+    server = psutil.Process(server_pid)
+    found = {child.pid: child for child in server.children(recursive=True)}
+    for process in psutil.process_iter(["name"]):
+        if (process.info["name"] or "").startswith("ray::"):
+            found.setdefault(process.pid, process)
+    return list(found.values())
+
+
+def scheduling_seconds(server_pid: int) -> dict:
+    """Seconds the training workers' threads have run (``on_cpu``) and waited, ready, for a CPU (``ready``).
+
+    From ``/proc/PID/task/TID/schedstat`` (the kernel's run time and run-queue delay per thread).
+    Wall time a training spent in neither was spent asleep: waiting on a lock, a pipe, the disk,
+    or not counted at all where the hypervisor took the CPU away (``steal``)."""
+    on_cpu = ready = 0
+    for process in training_workers(server_pid):
+        try:
+            threads = os.listdir(f"/proc/{process.pid}/task")
+        except OSError:
+            continue
+        for thread in threads:
+            try:
+                with open(f"/proc/{process.pid}/task/{thread}/schedstat") as stat:
+                    run, wait, _ = stat.read().split()
+            except (OSError, ValueError):
+                continue
+            on_cpu, ready = on_cpu + int(run), ready + int(wait)
+    return {"on_cpu": on_cpu / 1e9, "ready": ready / 1e9}
+
+
 def cpu_seconds(server_pid: int) -> dict:
-    """CPU seconds used so far by the app server alone, its worker processes, every live Chromium process,
-    and the whole machine (``busy``, ``idle``).
+    """CPU seconds used so far by the app server alone, its training workers (``training_workers``), every
+    live Chromium process, and the whole machine (``busy``, ``idle``, ``steal``).
 
     The browser runs on the same two cores here; for a real visitor it runs on their own machine.
     A closed browser context takes its renderer's CPU time with it, so where contexts come and
@@ -116,13 +151,15 @@ def cpu_seconds(server_pid: int) -> dict:
 
     server = psutil.Process(server_pid)
     machine = psutil.cpu_times()
-    used = {"server": 0.0, "workers": 0.0, "chromium": 0.0, "idle": machine.idle + getattr(machine, "iowait", 0.0)}
+    used = {"server": 0.0, "workers": 0.0, "chromium": 0.0, "idle": machine.idle + getattr(machine, "iowait", 0.0),
+            # time the hypervisor ran something else while this guest's CPUs wanted to run
+            "steal": getattr(machine, "steal", 0.0)}
     # guest time is counted in user time already; steal is the hypervisor's, not ours
     used["busy"] = sum(machine) - used["idle"] - sum(getattr(machine, name, 0.0)
                                                      for name in ("guest", "guest_nice", "steal"))
     times = server.cpu_times()
     used["server"] = times.user + times.system
-    for child in server.children(recursive=True):
+    for child in training_workers(server_pid):
         try:
             times = child.cpu_times()
             used["workers"] += times.user + times.system
