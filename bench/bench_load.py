@@ -184,6 +184,14 @@ class BrowserGivesWay:
     renderer priorities itself (renderers opened mid-bench were seen at nice 0 and 5 in
     ``ps``), so every thread is checked again twice a second. Linux keeps a priority per
     thread, so each thread is set.
+
+    A thread's nice value only ranks it inside its autogroup. Where the kernel groups tasks by
+    session (``/proc/sys/kernel/sched_autogroup_enabled`` is 1, as on this machine), Chromium,
+    launched in a session of its own, is one group and the server with its training workers
+    another, and the two groups share the CPUs equally whatever the threads' nice values.
+    So each Chromium process's autogroup is set to ``level`` too (``/proc/PID/autogroup``, see
+    ``man 7 sched``); until 2026-12-01 it was not, and a watching Chromium took CPU from trainings
+    as an equal.
     """
 
     def __init__(self, increment: int) -> None:
@@ -192,6 +200,7 @@ class BrowserGivesWay:
         self.level = min(19, os.getpriority(os.PRIO_PROCESS, 0) + increment)
         self.lowered = 0  # thread priorities set, over the whole bench
         self.threads: set[tuple[int, int]] = set()  # (process, thread) ever seen
+        self.groups: dict[str, str] = {}  # autogroup → its nice value as last read or set, or why it could not be
         self._stopped = threading.Event()
         self._thread = threading.Thread(target=self._keep, daemon=True, name="browser-gives-way")
 
@@ -204,8 +213,9 @@ class BrowserGivesWay:
         self._stopped.set()
 
     def describe(self) -> str:
+        groups = ", ".join(f"{group} {nice}" for group, nice in sorted(self.groups.items())) or "none found"
         return (f"{self.level} (kept there for {len(self.threads):,} Chromium threads; "
-                f"{self.lowered:,} times one had to be lowered)")
+                f"{self.lowered:,} times one had to be lowered; autogroups: {groups})")
 
     def _keep(self) -> None:
         while not self._stopped.wait(0.5):
@@ -217,6 +227,7 @@ class BrowserGivesWay:
         for process in psutil.process_iter(["name"]):
             if "chrom" not in (process.info["name"] or ""):
                 continue
+            self._lower_autogroup(process.pid)
             for task in Path(f"/proc/{process.pid}/task").glob("*"):
                 try:
                     thread = int(task.name)
@@ -226,6 +237,23 @@ class BrowserGivesWay:
                         self.lowered += 1
                 except (OSError, ValueError):  # a thread that ended meanwhile
                     pass
+
+
+    def _lower_autogroup(self, pid: int) -> None:
+        try:
+            with open(f"/proc/{pid}/autogroup") as autogroup:
+                group, _, nice = autogroup.read().split()  # "/autogroup-25 nice 0"
+        except (OSError, ValueError):
+            return  # no autogroups on this kernel, or the process ended
+        if int(nice) >= self.level:
+            self.groups[group] = nice
+            return
+        try:
+            with open(f"/proc/{pid}/autogroup", "w") as autogroup:
+                autogroup.write(str(self.level))
+            self.groups[group] = str(self.level)
+        except OSError as error:
+            self.groups[group] = f"{nice} (could not lower: {error.strerror})"
 
 
 class MemoryWatch:
