@@ -39,8 +39,12 @@ prints the ratios against the thread backend.
 Priorities: the server runs at this script's nice value; trainings at nice 10 or lower
 (``EMBEDLAB_TRAINING_NICE``; Ray's task threads at 15). Started under ``nice``, the server
 and the process backend's trainings share one priority. Chromium runs at the script's
-priority unless ``--browser-nice`` lowers it: a watching browser on the same 2 cores then
-no longer takes CPU from a training, as a real visitor's browser, on their own machine, never does.
+priority unless ``--browser-nice`` lowers it (every thread, and the session's autogroup, which
+is what counts between the browser and the server where the kernel groups by session): a
+watching browser on the same 2 cores then no longer takes CPU from a training, as a real
+visitor's browser, on their own machine, never does. The page probes of "eight at once" are
+drawn by that browser too, so with ``--browser-nice`` their times include the browser waiting
+behind the trainings: measure the eight without it.
 
 """
 
