@@ -2,7 +2,9 @@
 
 Run from the project root: ``python tests/golden/make_golden.py``. It writes the files beside
 it; tests/test_same_outputs.py reads them. Re-record only on purpose (a change that is meant
-to change maps, scores or a saved model's predictions), and say so in the commit.
+to change maps, scores or a saved model's predictions), and say so in the commit. Record with
+``OPENBLAS_CORETYPE=Haswell`` (tests/conftest.py sets it for the tests): OpenBLAS's kernels
+differ by CPU in their last bits, and a UMAP layout grows those bits into moved words.
 """
 
 from __future__ import annotations
