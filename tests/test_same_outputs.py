@@ -33,7 +33,8 @@ def test_a_seeded_map_is_bit_identical_to_the_recorded_one(glove, name):
 def openblas_kernels() -> str:
     from threadpoolctl import threadpool_info
 
-    return ", ".join(sorted({str(pool.get("architecture")) for pool in threadpool_info() if pool["internal_api"] == "openblas"}))
+    pools = threadpool_info()
+    return ", ".join(sorted({str(pool.get("architecture")) for pool in pools if pool["internal_api"] == "openblas"}))
 
 
 def test_benchmark_scores_are_the_recorded_ones(glove):
