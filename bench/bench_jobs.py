@@ -297,29 +297,32 @@ async def watched_or_not(browser, server: AppServer, epochs: int, repeats: int) 
                for name, watched in (("unwatched", False), ("watched", True))}}
 
 
-def median_interval(values: list[float], resamples: int = 10_000) -> tuple[float, float]:
-    """A 90% bootstrap interval for the median of ``values``."""
+def bootstrap_interval(statistic, *samples: list[float], resamples: int = 10_000) -> tuple[float, float]:
+    """A 90% bootstrap interval for ``statistic(*samples)``: each sample redrawn with replacement, in turn."""
     import random
 
     draw = random.Random(0)
-    medians = sorted(statistics.median(draw.choices(values, k=len(values))) for _ in range(resamples))
-    return medians[int(0.05 * resamples)], medians[int(0.95 * resamples) - 1]
+    values = sorted(statistic(*(draw.choices(sample, k=len(sample)) for sample in samples)) for _ in range(resamples))
+    return values[int(0.05 * resamples)], values[int(0.95 * resamples) - 1]
 
 
-def ratio_of_medians(watched: list[float], unwatched: list[float], resamples: int = 10_000) -> dict:
+def median_interval(values: list[float]) -> tuple[float, float]:
+    """A 90% bootstrap interval for the median of ``values``."""
+    return bootstrap_interval(statistics.median, values)
+
+
+def ratio_of_medians(watched: list[float], unwatched: list[float]) -> dict:
     """The watched ÷ unwatched ratio of medians, with a 90% bootstrap interval.
 
     Identical trainings on this machine, with nothing else running, already differ by up to a
     third (``bench_training_noise.py``), so a ratio from a few samples says little on its own:
     the interval says how far it could move with other samples of the same noise.
     """
-    import random
+    def ratio(watched, unwatched):
+        return statistics.median(watched) / statistics.median(unwatched)
 
-    draw = random.Random(0)
-    ratios = sorted(statistics.median(draw.choices(watched, k=len(watched)))
-                    / statistics.median(draw.choices(unwatched, k=len(unwatched))) for _ in range(resamples))
-    return {"ratio_of_medians": statistics.median(watched) / statistics.median(unwatched),
-            "ratio_interval": (ratios[int(0.05 * resamples)], ratios[int(0.95 * resamples) - 1])}
+    return {"ratio_of_medians": ratio(watched, unwatched),
+            "ratio_interval": bootstrap_interval(ratio, watched, unwatched)}
 
 
 async def child(args) -> dict:

@@ -238,7 +238,6 @@ class BrowserGivesWay:
                 except (OSError, ValueError):  # a thread that ended meanwhile
                     pass
 
-
     def _lower_autogroup(self, pid: int) -> None:
         try:
             with open(f"/proc/{pid}/autogroup") as autogroup:

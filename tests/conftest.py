@@ -19,7 +19,7 @@ def _cpu_flags() -> set[str]:
 # tests/golden/, recorded with OpenBLAS's Haswell kernels (what it picks on an AMD EPYC). On an
 # AVX-512 Xeon OpenBLAS picks other kernels, which sum in another order: the last bits differ
 # and a UMAP layout grows them (a word moved 17 units). So the tests use the Haswell kernels on
-# every CPU that has their instructions. OpenBLAS reads this when numpy loads it: before any import.
+# every CPU that has their instructions. OpenBLAS reads this when numpy loads it, so it is set before numpy is imported.
 if {"avx2", "fma"} <= _cpu_flags():
     os.environ.setdefault("OPENBLAS_CORETYPE", "Haswell")
 
