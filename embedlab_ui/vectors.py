@@ -8,22 +8,19 @@ picked lives in their ``st.session_state`` only, so visitors never change each o
 from __future__ import annotations
 
 import hashlib
-import os
-from pathlib import Path
 
 import streamlit as st
 
 from embedlab.errors import EmbedLabError
-from embedlab.vectors.io import check_vector_path, load_default_vectors, load_vector_file, load_vectors_from_bytes
+from embedlab.vectors.io import load_default_vectors, load_vector_file, load_vectors_from_bytes, projector_metadata_path
+from embedlab.vectors.server_files import VECTORS_DIR_ENV, check_inside, list_server_files, resolve_server_file
 from embedlab.vectors.word_vectors import WordVectors
 from embedlab_ui.session import literal, show_error
 
-VECTORS_DIR_ENV = "EMBEDLAB_VECTORS_DIR"  # folder whose vector files the server offers
 CHOICE_KEY = "vectors.choice"  # st.session_state: this visitor's loaded choice (a small dict, see _choice_*)
 BUILT_IN, SERVER_FILE, UPLOAD = "GloVe 6B 50d (built in)", "File on the server", "Upload a small file"
 UPLOAD_LIMIT_MB = 50  # a bigger file belongs on the server, loaded by path
 UPLOAD_UNPACKED_MB = 4 * UPLOAD_LIMIT_MB  # what an upload may unpack to (gzip), and its matrix: bounded per visitor
-VECTOR_SUFFIXES = (".txt", ".vec", ".bin", ".tsv", ".w2v", ".gz")
 
 
 @st.cache_resource(show_spinner="Loading GloVe 6B 50d…")
@@ -48,7 +45,10 @@ def _load(choice: dict | None) -> WordVectors:
     if choice is None or choice["kind"] == "default":
         return default_vectors()
     if choice["kind"] == "path":
-        path = check_vector_path(choice["path"])
+        path = resolve_server_file(choice["path"])  # checked again: the file or a link in its path may have changed
+        metadata = projector_metadata_path(path)
+        if metadata is not None:
+            check_inside(metadata, path.parent)
         stat = path.stat()
         return _file_vectors(str(path), stat.st_size, stat.st_mtime_ns)
     return _uploaded_vectors(choice["sha256"], choice["filename"], choice["data"])
@@ -60,33 +60,6 @@ def current_vectors() -> WordVectors:
         return _load(st.session_state.get(CHOICE_KEY))
     except EmbedLabError:
         return default_vectors()  # the picked file went away; the sidebar says so on its next run
-
-
-def vectors_folder() -> Path | None:
-    """The folder named by EMBEDLAB_VECTORS_DIR (typed paths must stay inside it), or None."""
-    folder = os.environ.get(VECTORS_DIR_ENV, "").strip()
-    return Path(folder).expanduser().resolve() if folder else None
-
-
-def server_files(folder: Path) -> list[str]:
-    """Vector files in ``folder`` (and its sub-folders), as paths relative to it."""
-    found = []
-    for path in sorted(folder.rglob("*")):
-        if path.is_file() and path.name.lower().endswith(VECTOR_SUFFIXES) and not path.name.startswith("."):
-            if "metadata" not in path.name.lower():  # a Projector metadata.tsv goes with its vectors.tsv
-                found.append(path.relative_to(folder).as_posix())
-    return found
-
-
-def path_inside(folder: Path, typed: str) -> Path:
-    """``typed`` (relative to ``folder`` or absolute) if it resolves inside ``folder``; EmbedLabError otherwise."""
-    path = (folder / Path(typed.strip()).expanduser()).resolve()
-    if not path.is_relative_to(folder):
-        raise EmbedLabError(
-            f"{typed.strip()} is outside the vectors folder {folder}; this server only loads files inside it — "
-            "pick one from the list, or ask the admin to put the file there"
-        )
-    return path
 
 
 def vector_source_sidebar() -> WordVectors:
@@ -127,24 +100,20 @@ def _picked_choice(source: str) -> dict | None:
 
 
 def _server_choice() -> dict | None:
-    folder = vectors_folder()
-    if folder is None:
-        typed = st.text_input("Path of a vector file on the server", key="vectors.path",
-                              placeholder="/data/glove.840B.300d.txt",
-                              help="GloVe or word2vec text, word2vec binary, or a Projector vectors.tsv "
-                                   "(with metadata.tsv beside it). Parsed once, then cached.")
-        return {"kind": "path", "path": typed.strip()} if typed.strip() else None
-    if not folder.is_dir():
-        raise EmbedLabError(f"the vectors folder {folder} ({VECTORS_DIR_ENV}) does not exist; ask the admin to fix it")
-    files = server_files(folder)
+    """A file from the server's allowed vector sources only (``embedlab.vectors.server_files``)."""
+    files = list_server_files()
     listed = st.selectbox("Vector file", files, index=None, key="vectors.server_file",
-                          placeholder="Pick a file" if files else "No vector files in the folder")
-    typed = st.text_input("…or type a path inside the folder", key="vectors.server_path",
-                          help=f"Relative to {folder}; paths outside it are refused.")
+                          placeholder="Pick a file" if files else "No vector files on this server",
+                          help="Sample files written by gensim and fastText, and the files the admin put in "
+                               f"the server's vectors folder ({VECTORS_DIR_ENV}) or the cache's vectors folder. "
+                               "Parsed once, then cached.")
+    typed = st.text_input("…or type a path inside those folders", key="vectors.server_path",
+                          help="Like the list's entries (vectors/sub/file.txt) or relative to a folder; "
+                               "paths outside the folders are refused.")
     if typed.strip():
-        return {"kind": "path", "path": str(path_inside(folder, typed))}
+        return {"kind": "path", "path": str(resolve_server_file(typed))}
     if listed:
-        return {"kind": "path", "path": str(path_inside(folder, listed))}
+        return {"kind": "path", "path": str(resolve_server_file(listed))}
     return None
 
 

@@ -157,9 +157,9 @@ def _infer_glove_dim(head: bytes, filename: str, complete: bool) -> int:
     fields = counts.most_common(1)[0][0]
     first_number, first_line = next((n, line) for n, line in enumerate(sample, start=1) if line)
     if fields < 2 or not _all_numbers(first_line.split(b" ")[-(fields - 1):]):
-        shown = first_line[:60].decode("utf-8", errors="replace")
+        # The line itself is never quoted: on a server, the file may be one the visitor may not read.
         raise EmbedLabError(
-            f"{filename} holds no vectors: line {first_number} ({shown!r}) is not a word followed by numbers; "
+            f"{filename} holds no vectors: line {first_number} is not a word followed by numbers; "
             "expected GloVe/word2vec text, word2vec binary or a Projector vectors.tsv"
         )
     return fields - 1

@@ -78,7 +78,7 @@ def _visitor(project_root: Path, file: str) -> AppTest:
     at.session_state["workspace"] = "apptest"
     at.run()
     at.sidebar.radio(key="vectors.source").set_value(SERVER_FILE).run()
-    at.sidebar.selectbox(key="vectors.server_file").select(file).run()
+    at.sidebar.selectbox(key="vectors.server_file").select(f"vectors/{file}").run()
     assert not at.exception and not at.sidebar.error
     return at
 
