@@ -233,7 +233,7 @@ def build_pages(folder: Path, sizes: list[int]) -> dict:
     from embedlab.maps.figures import figure_html, readable_labels, word_map
     from embedlab.maps.projection import project
     from embedlab.vectors.io import load_default_vectors
-    from embedlab.maps.neighbours import nearest_neighbours
+    from embedlab.maps.umap.neighbours import nearest_neighbours
 
     vectors = load_default_vectors()
     pages = {}

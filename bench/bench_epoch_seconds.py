@@ -4,7 +4,7 @@ Each encoder is trained with the page's defaults (random embedding of 50, 64 uni
 32) on rows of Rotten Tomatoes, once for 1 epoch and once for 3, reading ``metrics["seconds"]``
 as the page reads past runs. The difference gives the seconds per epoch and so the cost per
 training row and token; what the 1-epoch run took beyond one epoch is the start (tracing the
-model). ``embedlab.models.estimate.CALIBRATION`` keeps both per encoder. A second shape
+model). ``embedlab.models.training.estimate.CALIBRATION`` keeps both per encoder. A second shape
 (twice the rows, half the tokens) checks that scaling by rows × sequence length holds: the
 estimate from the first shape is printed beside the measured time, with their ratio.
 A small training runs first so TensorFlow's own start is not counted.
@@ -29,8 +29,8 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 from embedlab.data.builtins import builtin_dataset  # noqa: E402
 from embedlab.data.labelled import LabelledDataset  # noqa: E402
 from embedlab.models.architecture import ENCODERS, ModelConfig  # noqa: E402
-from embedlab.models.training import train  # noqa: E402
-from embedlab.models.training_options import TrainingOptions  # noqa: E402
+from embedlab.models.training.fit import train  # noqa: E402
+from embedlab.models.training.options import TrainingOptions  # noqa: E402
 
 
 def subset(dataset: LabelledDataset, rows: int) -> LabelledDataset:

@@ -533,7 +533,7 @@ def main() -> None:
         args.json.write_text(json.dumps(result))
         return
     if "ray" in args.backends and not (ROOT / "embedlab" / "models" / "ray_jobs.py").exists():
-        print("embedlab/models/ray_jobs.py is not there yet: the ray backend is skipped")
+        print("embedlab/models/jobs/ray_tasks.py is not there yet: the ray backend is skipped")
         args.backends = [b for b in args.backends if b != "ray"]
     if args.together and args.visitors:
         parser.error("--together measures watched and unwatched trainings only; add --visitors 0")

@@ -87,7 +87,7 @@ def main() -> None:
 
     started = time.perf_counter()
     if args.run:
-        from embedlab.models.runs import read_run
+        from embedlab.models.runs.catalog import read_run
 
         run = read_run(args.run)
         model, class_names, source = run.load_model(), run.config.get("class_names"), f"run {run.path}"

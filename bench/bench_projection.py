@@ -40,9 +40,9 @@ def child(tool: str, n: int, maps: int) -> dict:
 
     import numpy as np
 
-    from embedlab.maps.neighbours import trustworthiness, unit_rows
+    from embedlab.maps.umap.neighbours import trustworthiness, unit_rows
     from embedlab.maps.projection import project
-    from embedlab.maps.umap_import import import_umap
+    from embedlab.maps.umap.library import import_umap
     from embedlab.vectors.io import load_default_vectors
 
     warnings.simplefilter("ignore")

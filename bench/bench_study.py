@@ -33,7 +33,7 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 import numpy as np  # noqa: E402
 
 from embedlab.data.labelled import LabelledDataset  # noqa: E402
-from embedlab.models.study import StudyPlan, convergence, reading, run_study, summary  # noqa: E402
+from embedlab.models.study.cells import StudyPlan, convergence, reading, run_study, summary  # noqa: E402
 
 
 def amazon_snippets() -> LabelledDataset:

@@ -29,8 +29,8 @@ from embedlab.data.builtins import builtin_dataset  # noqa: E402
 from embedlab.data.labelled import LabelledDataset
 from embedlab.models.architecture import ModelConfig  # noqa: E402
 from embedlab.models.jobs import TrainingSpec, new_job  # noqa: E402
-from embedlab.models.splits import split_dataset  # noqa: E402
-from embedlab.models.training_options import TrainingOptions  # noqa: E402
+from embedlab.models.training.splits import split_dataset  # noqa: E402
+from embedlab.models.training.options import TrainingOptions  # noqa: E402
 
 
 def bench_dataset(copies: int) -> LabelledDataset:

@@ -45,13 +45,13 @@ def main() -> None:
     parser.add_argument("--epochs", type=int, default=30)
     args = parser.parse_args()
 
-    from embedlab.models.thread_jobs import configure_tensorflow_threads
+    from embedlab.models.jobs.threads import configure_tensorflow_threads
 
     configure_tensorflow_threads(slots=os.cpu_count() or 1)  # one thread, as in a process worker
     from embedlab.data.builtins import builtin_dataset
     from embedlab.models.architecture import ModelConfig
-    from embedlab.models.training import train
-    from embedlab.models.training_options import TrainingOptions
+    from embedlab.models.training.fit import train
+    from embedlab.models.training.options import TrainingOptions
 
     dataset = builtin_dataset("pang-lee-200")
     config, options = ModelConfig(encoder="lstm"), TrainingOptions(epochs=args.epochs, early_stopping=False)

@@ -27,8 +27,8 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
 from embedlab.data.builtins import LabelledDataset  # noqa: E402
 from embedlab.models.architecture import EMBEDDING_KINDS, ENCODERS, ModelConfig, default_config  # noqa: E402
-from embedlab.models.training import train  # noqa: E402
-from embedlab.models.training_options import default_options  # noqa: E402
+from embedlab.models.training.fit import train  # noqa: E402
+from embedlab.models.training.options import default_options  # noqa: E402
 
 def rotten_tomatoes(archive: Path | None = None) -> LabelledDataset:
     """The built-in set; ``archive`` names a hand-fetched vaderSentiment 3.3.2 sdist for machines without the index."""

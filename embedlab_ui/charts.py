@@ -107,7 +107,7 @@ def epoch_axis(last: int, planned: int | None = None) -> dict:
 def live_curves_figures(label: str, history: dict, progress=None) -> tuple:
     """Loss and accuracy of one training under way: its finished epochs, and where the running epoch is now.
 
-    ``progress`` (an ``embedlab.models.callbacks.Progress``, or None) adds the running
+    ``progress`` (an ``embedlab.models.training.callbacks.Progress``, or None) adds the running
     epoch's train loss and accuracy at the share of the epoch done, so the curves move
     between epoch ends; the axis spans the epochs planned.
     """

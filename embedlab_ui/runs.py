@@ -13,7 +13,7 @@ import numpy as np
 import streamlit as st
 
 from embedlab.errors import EmbedLabError
-from embedlab.models.runs import DamagedRun, Run, remove_damaged_run, scan_runs
+from embedlab.models.runs.catalog import DamagedRun, Run, remove_damaged_run, scan_runs
 from embedlab_ui.numbers import percent
 from embedlab_ui.session import literal, runs_folder, show_error
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import streamlit as st
 
 from embedlab.errors import EmbedLabError
-from embedlab.models.runs import default_runs_dir, workspace_dir
+from embedlab.models.runs.catalog import default_runs_dir, workspace_dir
 from embedlab_ui.streamlit_internals import leave_old_pages_mode
 
 WORKSPACE_PARAM = "workspace"

@@ -15,7 +15,7 @@ collection (``skip_keras_collection_after_runs``).
 One more reader, for bench/bench_load.py only: the messages on a page's websocket
 (``websocket_message_kind``), to time the server's answer apart from the browser's drawing.
 
-``missing_internals()`` lists what of these has changed; tests/test_streamlit_internals.py runs
+``missing_internals()`` lists what of these has changed; tests/ui/test_streamlit_internals.py runs
 it, so an upgrade that renames them fails with the name, not with a puzzling page.
 """
 

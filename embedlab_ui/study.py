@@ -1,7 +1,7 @@
 """The Train page's Study tab: when do pre-trained embeddings pay, measured on this visitor's data.
 
 A study is many small trainings (sizes × embeddings × seeds) that the core runs as
-jobs (``embedlab.models.study.run_study``), so on the process or Ray backend its
+jobs (``embedlab.models.study.cells.run_study``), so on the process or Ray backend its
 cells train in parallel. It runs in a background thread of this session; the tab
 reads what has finished so far from a ``StudyWatch`` in ``st.session_state`` and
 redraws every second while the study runs. Stop keeps the finished cells.
@@ -49,7 +49,7 @@ class StudyWatch:
 def start_study(dataset: LabelledDataset, sizes: list[int | None], embeddings: list[str], seeds: int,
                 encoder: str, test_size: int, epochs: int) -> None:
     """Plan the study (EmbedLabError if the choices do not fit the data) and start it in the background."""
-    from embedlab.models.study import StudyPlan, plan_cells, run_study
+    from embedlab.models.study.cells import StudyPlan, plan_cells, run_study
 
     plan = StudyPlan(sizes=tuple(sizes), embeddings=tuple(embeddings), seeds=seeds, encoder=encoder,
                      test_size=test_size, epochs=epochs)
@@ -162,7 +162,7 @@ def _show(watch: StudyWatch) -> None:
         return
     figure = charts.study_figure(result)
     st.plotly_chart(figure, width="stretch", key=f"study.chart.{done}")
-    from embedlab.models.study import convergence, reading
+    from embedlab.models.study.cells import convergence, reading
 
     if not watch.running:
         st.markdown("**What the numbers say**")

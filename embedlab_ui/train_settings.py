@@ -11,8 +11,8 @@ import streamlit as st
 
 from embedlab.data.labelled import LabelledDataset
 from embedlab.models.architecture import EMBEDDING_KINDS, EMBEDDING_LABELS, ENCODER_LABELS, ENCODERS, ModelConfig
-from embedlab.models.estimate import estimate_epoch_seconds
-from embedlab.models.training_options import TrainingOptions
+from embedlab.models.training.estimate import estimate_epoch_seconds
+from embedlab.models.training.options import TrainingOptions
 from embedlab_ui.numbers import count, seconds
 from embedlab_ui.session import literal
 
@@ -47,7 +47,7 @@ def _follow_settings(name: str) -> None:
 
 @st.cache_data(show_spinner=False, max_entries=20)
 def _sequence_length(dataset_fingerprint: str, _dataset: LabelledDataset) -> int:
-    from embedlab.models.splits import default_sequence_length
+    from embedlab.models.training.splits import default_sequence_length
 
     return default_sequence_length(list(_dataset.texts))
 
@@ -57,7 +57,7 @@ def sequence_length_default(dataset: LabelledDataset) -> int:
     return _sequence_length(dataset.fingerprint, dataset)
 
 
-RECOMMENDED_EPOCHS = 60  # embedlab.models.training_options.default_options; small sets need the steps
+RECOMMENDED_EPOCHS = 60  # embedlab.models.training.options.default_options; small sets need the steps
 
 
 def choose_settings(dataset: LabelledDataset, taken_names) -> tuple[ModelConfig, TrainingOptions, str]:
@@ -103,7 +103,7 @@ def recommended_settings(dataset: LabelledDataset, embedding: str, encoder: str,
     decide whether a validation split is worth having.
     """
     from embedlab.models.architecture import default_config
-    from embedlab.models.training_options import default_options
+    from embedlab.models.training.options import default_options
 
     changes = {}
     if embedding == "random":

@@ -15,8 +15,8 @@ import streamlit as st
 from embedlab.data.labelled import LabelledDataset
 from embedlab.models.architecture import EMBEDDING_KINDS, ModelConfig
 from embedlab.models.jobs import Job, TrainingSpec, submit, submit_series
-from embedlab.models.runs import Run
-from embedlab.models.training_options import TrainingOptions
+from embedlab.models.runs.catalog import Run
+from embedlab.models.training.options import TrainingOptions
 from embedlab_ui import charts
 from embedlab_ui.numbers import count, percent, score, seconds
 from embedlab_ui.session import literal, runs_folder

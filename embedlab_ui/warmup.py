@@ -27,7 +27,7 @@ def _training_workers() -> None:
     from embedlab.models.jobs import executor_name
 
     if executor_name() == "process":
-        from embedlab.models.process_jobs import warm_pool
+        from embedlab.models.jobs.processes import warm_pool
 
         warm_pool()  # the worker imports TensorFlow while nobody waits for it
 

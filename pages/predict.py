@@ -11,7 +11,7 @@ from st_keyup import st_keyup
 from embedlab.errors import EmbedLabError
 from embedlab.models.explanations import METHOD_LABELS
 from embedlab.models.prediction import read_batch_texts
-from embedlab.models.runs import list_runs
+from embedlab.models.runs.catalog import list_runs
 from embedlab_ui.runs import predictor_for_upload, run_label, run_picker, run_predictor, upload_class_names
 from embedlab_ui.session import route_through_app, runs_folder, show_error
 

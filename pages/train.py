@@ -6,7 +6,7 @@ import streamlit as st
 
 from embedlab.errors import EmbedLabError
 from embedlab.models.jobs import queue_description
-from embedlab.models.runs import delete_run, rename_run, scan_runs, zip_run
+from embedlab.models.runs.catalog import delete_run, rename_run, scan_runs, zip_run
 from embedlab_ui import training as ui
 from embedlab_ui.study import study_tab
 from embedlab_ui.datasets import current_dataset

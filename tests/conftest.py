@@ -96,7 +96,7 @@ def train_tiny_run(runs_dir: Path, embedding: str = "random", encoder: str = "po
     import pandas as pd
 
     from embedlab.models.architecture import ModelConfig, build_model, build_vectorizer
-    from embedlab.models.runs import save_run
+    from embedlab.models.runs.catalog import save_run
 
     texts = POSITIVE_SENTENCES + NEGATIVE_SENTENCES
     labels = np.array([1] * len(POSITIVE_SENTENCES) + [0] * len(NEGATIVE_SENTENCES))

@@ -1,4 +1,4 @@
-"""Ray scenarios, run by tests/test_ray_backend.py inside a network namespace that has only loopback.
+"""Ray scenarios, run by tests/models/jobs/test_ray_tasks.py inside a network namespace that has only loopback.
 
 Ray advertises the machine's outside address unless it has no other; inside
 ``unshare -n`` it has none, so the head, the workers and this driver all talk over
@@ -112,8 +112,8 @@ def scenarios(out: Path) -> dict:
     from embedlab.data.builtins import builtin_dataset
     from embedlab.models.architecture import ModelConfig
     from embedlab.models.jobs import TrainingSpec, submit
-    from embedlab.models.runs import list_runs
-    from embedlab.models.training_options import TrainingOptions
+    from embedlab.models.runs.catalog import list_runs
+    from embedlab.models.training.options import TrainingOptions
 
     report: dict = {"seconds": {}}
     clock = time.monotonic()
@@ -156,7 +156,7 @@ def scenarios(out: Path) -> dict:
     stopped = submit(TrainingSpec(dataset, config, TrainingOptions(epochs=300, batch_size=4), save_to=runs,
                                   name="ray stopped"))
     wait_until(lambda: stopped.snapshot().progress is not None and stopped.snapshot().progress.epoch >= 2, 300)
-    from tests.test_process_jobs import thread_nice_values
+    from tests.models.jobs.test_processes import thread_nice_values
 
     training_nice = sorted(thread_nice_values(stopped.worker_pid))
     asked = time.monotonic()

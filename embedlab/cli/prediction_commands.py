@@ -31,8 +31,8 @@ def add_commands(subparsers) -> None:
 def load_predictor(target: str):
     """A Predictor for a run folder or a ``.keras`` file named on the command line."""
     from embedlab.models.prediction import Predictor
-    from embedlab.models.run_storage import is_remote
-    from embedlab.models.runs import read_run
+    from embedlab.models.runs.storage import is_remote
+    from embedlab.models.runs.catalog import read_run
 
     if is_remote(target):  # a run in object storage (s3://bucket/prefix/<workspace>/<run id>)
         return Predictor.from_run(read_run(target))

@@ -91,7 +91,7 @@ def project_command(args: argparse.Namespace) -> tuple[dict, str]:
 def _source(args):
     if args.run:
         from embedlab.models.learned import learned_embedding
-        from embedlab.models.runs import read_run
+        from embedlab.models.runs.catalog import read_run
 
         return learned_embedding(read_run(Path(args.run).expanduser()))
     return vectors_from(args)

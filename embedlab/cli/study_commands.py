@@ -82,7 +82,7 @@ class CellProgress:
 
 
 def study_command(args):
-    from embedlab.models.study import StudyPlan, plan_cells, reading, run_study
+    from embedlab.models.study.cells import StudyPlan, plan_cells, reading, run_study
 
     if args.seeds < 1:
         raise EmbedLabError(f"--seeds {args.seeds} is out of range; use 1 or more")

@@ -18,7 +18,7 @@ from embedlab.models.architecture import EMBEDDING_KINDS, ENCODERS
 
 def add_commands(subparsers) -> None:
     """Register ``train`` and ``evaluate``."""
-    from embedlab.models.training_options import MONITORS
+    from embedlab.models.training.options import MONITORS
 
     parser = subparsers.add_parser(
         "train", help="train an embedding → encoder → Dense classifier and save it as a run",
@@ -93,9 +93,9 @@ class TextProgress:
 def train_command(args: argparse.Namespace) -> tuple[dict, str]:
     from embedlab.models.architecture import default_config
     from embedlab.models.jobs import TrainingSpec, submit
-    from embedlab.models.run_storage import is_remote
-    from embedlab.models.splits import default_sequence_length
-    from embedlab.models.training_options import TrainingOptions
+    from embedlab.models.runs.storage import is_remote
+    from embedlab.models.training.splits import default_sequence_length
+    from embedlab.models.training.options import TrainingOptions
 
     dataset = dataset_from(args)
     vectors = None
@@ -157,7 +157,7 @@ def run_location(run) -> str:
 
 def evaluate_command(args: argparse.Namespace) -> tuple[dict, str]:
     from embedlab.models.evaluation import evaluate_run
-    from embedlab.models.runs import read_run
+    from embedlab.models.runs.catalog import read_run
 
     run = read_run(args.run if "://" in args.run else Path(args.run).expanduser())
     if args.data == "test-split":

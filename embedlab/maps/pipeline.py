@@ -130,7 +130,7 @@ def build_map(vectors: WordVectors, words: list[str], params: MapParams = MapPar
         a ``WordMap``.
     """
     from embedlab.maps.figures import readable_labels
-    from embedlab.maps.neighbours import nearest_neighbours
+    from embedlab.maps.umap.neighbours import nearest_neighbours
 
     params.check(len(words))
     subset = vectors.subset(words)

@@ -1,9 +1,9 @@
 """Maps of word vectors: UMAP or PCA to 2 or 3 dimensions, with a trust score.
 
 ``project`` checks the settings, lays the rows out the same way in memory, and draws the
-map: PCA here, UMAP in ``embedlab.maps.layout`` (umap's algorithm on exact neighbours,
+map: PCA here, UMAP in ``embedlab.maps.umap.layout`` (umap's algorithm on exact neighbours,
 seeded and repeatable on any number of cores). A UMAP map comes with its trustworthiness
-(``embedlab.maps.neighbours``): the share of neighbourhoods it keeps.
+(``embedlab.maps.umap.neighbours``): the share of neighbourhoods it keeps.
 
 Example:
     >>> projection = project(glove.head(5_000).vectors, method="umap")   # doctest: +SKIP
@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from embedlab.errors import EmbedLabError
-from embedlab.maps.neighbours import TRUST_NEIGHBORS, exact_knn, trustworthiness, unit_rows
+from embedlab.maps.umap.neighbours import TRUST_NEIGHBORS, exact_knn, trustworthiness, unit_rows
 
 METHODS = ("umap", "pca")
 METRICS = ("cosine", "euclidean")
@@ -111,7 +111,7 @@ def project(vectors: np.ndarray, method: str = "umap", n_components: int = 2, n_
     if method == "pca":
         coords, explained = pca(data, n_components)
         return Projection(coords, "pca", params, None, explained, time.perf_counter() - started)
-    from embedlab.maps.layout import umap_layout
+    from embedlab.maps.umap.layout import umap_layout
 
     n_epochs = n_epochs or default_epochs(len(data))
     params.update(n_neighbors=n_neighbors, min_dist=min_dist, n_epochs=n_epochs)

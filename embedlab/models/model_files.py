@@ -30,7 +30,7 @@ MAX_ENTRIES = 64
 MAX_COMPRESSION_RATIO = 50  # Keras stores entries uncompressed; re-zipped floats shrink about 1.1 times
 RATIO_FLOOR_BYTES = 1_000_000  # small entries (text, JSON) may compress well and cost nothing
 MAX_CONFIG_DEPTH = 64  # a model config nests about 10 deep; deeper is a file built to exhaust the parser
-CLASS_NAMES_ENTRY = "embedlab.json"  # written by embedlab.models.run_writing.add_class_names
+CLASS_NAMES_ENTRY = "embedlab.json"  # written by embedlab.models.runs.writing.add_class_names
 _ENTRY_LIMITS = {"config.json": MAX_CONFIG_BYTES, "metadata.json": MAX_CLASS_NAMES_BYTES,
                  CLASS_NAMES_ENTRY: MAX_CLASS_NAMES_BYTES}
 _END_RECORD_SEARCH = 22 + 65_535  # the end record and the longest comment a zip may carry

@@ -95,7 +95,7 @@ def test_uploading_a_csv_switches_the_dataset(project_root):
 
 
 def test_a_second_visitor_loads_the_built_in_the_first_one_fetched(project_root, monkeypatch, tmp_path):
-    from tests.test_builtin_datasets import fake_vader_sdist
+    from tests.data.test_builtins import fake_vader_sdist
 
     fake_vader_sdist(tmp_path)
     monkeypatch.setenv("EMBEDLAB_VADER_SDIST", str(tmp_path / "vaderSentiment-3.3.2.tar.gz"))
@@ -170,7 +170,7 @@ def test_loading_builtins_reports_progress_or_a_clear_error(project_root, monkey
 
 
 def test_loading_rotten_tomatoes_from_a_hand_fetched_sdist(project_root, monkeypatch, tmp_path):
-    from tests.test_builtin_datasets import fake_vader_sdist
+    from tests.data.test_builtins import fake_vader_sdist
 
     fake_vader_sdist(tmp_path)
     monkeypatch.setenv("EMBEDLAB_VADER_SDIST", str(tmp_path / "vaderSentiment-3.3.2.tar.gz"))

@@ -115,7 +115,7 @@ def test_an_uploaded_keras_keeps_the_class_names_its_run_used(runs_dir, project_
     import zipfile
 
     from embedlab.models.model_files import CLASS_NAMES_ENTRY
-    from embedlab.models.run_writing import add_class_names
+    from embedlab.models.runs.writing import add_class_names
 
     relabelled = tmp_path / "neg_pos.keras"
     with zipfile.ZipFile(tiny_run.model_path) as source, zipfile.ZipFile(relabelled, "w") as copy:

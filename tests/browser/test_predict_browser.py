@@ -58,7 +58,7 @@ def test_prediction_follows_typing_and_user_text_stays_text(app_server, page):
 
 
 def test_uploaded_models_are_checked_in_the_browser(app_server, page, tmp_path):
-    from embedlab.models.runs import list_runs
+    from embedlab.models.runs.catalog import list_runs
 
     runs = list_runs(app_server.runs_dir / WORKSPACE) or [train_tiny_run(app_server.runs_dir / WORKSPACE)]
     junk = tmp_path / "junk.keras"

@@ -31,7 +31,7 @@ def main() -> None:
     from embedlab.vectors.benchmarks import evaluate_similarity_sets, evaluate_word_analogies
     from embedlab.models.prediction import Predictor
     from embedlab.maps.projection import project
-    from embedlab.models.runs import read_run
+    from embedlab.models.runs.catalog import read_run
     from embedlab.vectors.io import load_default_vectors
 
     glove = load_default_vectors()

@@ -1,0 +1,106 @@
+"""umap-learn's algorithm on exact neighbours: the fuzzy graph, the spectral start, and a layout on every core.
+
+The steps are those of ``umap.UMAP.fit`` (fuzzy simplicial set, edges too weak for
+``n_epochs`` dropped, spectral start with a little noise scaled to [0, 10], the ``a``/``b``
+curve for ``min_dist``), with umap's own small steps copied into ``umap_steps`` so that umap
+(and the compilation of its NN-descent) is never imported. umap runs its seeded layout on
+one core; ``optimize_layout`` here is umap's gradient descent split into fixed blocks of
+points, so it uses every core and still gives the same map for the same inputs and seed,
+on one core or many.
+"""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+
+from embedlab.maps.umap.neighbours import exact_knn
+from embedlab.maps.umap.parallel import in_parallel, one_blas_thread
+
+
+def umap_layout(data: np.ndarray, n_components: int, n_neighbors: int, min_dist: float, metric: str,
+                random_state: int | None, n_epochs: int) -> np.ndarray:
+    """A UMAP map of ``data`` (unit rows for "cosine"): float32 ``(n, n_components)``; seeded, repeatable."""
+    from embedlab.maps.umap.steps import find_ab_params, make_epochs_per_sample, noisy_scale_coords, spectral_layout
+
+    seed = int(np.random.default_rng().integers(2**31)) if random_state is None else int(random_state)
+    state = np.random.RandomState(seed)
+    indices, distances = exact_knn(data, n_neighbors, metric)
+    graph = fuzzy_graph(indices, distances).tocoo()
+    graph.sum_duplicates()
+    graph.data[graph.data < graph.data.max() / float(n_epochs)] = 0.0
+    graph.eliminate_zeros()
+    graph = graph.tocsr()  # edges sorted by head, as the blocks of the layout need
+    with one_blas_thread(), warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        start = spectral_layout(data, graph, n_components, state, metric=metric)
+    start = noisy_scale_coords(start, state, max_coord=10, noise=0.0001)
+    span = np.maximum(start.max(axis=0) - start.min(axis=0), np.finfo(np.float32).tiny)
+    embedding = np.ascontiguousarray(10.0 * (start - start.min(axis=0)) / span, dtype=np.float32)
+    a, b = find_ab_params(1.0, min_dist)
+    graph = graph.tocoo()
+    epochs_per_sample = make_epochs_per_sample(graph.data, n_epochs)
+    optimize_layout(embedding, graph.row.astype(np.int64), graph.col.astype(np.int64), epochs_per_sample,
+                    float(a), float(b), int(n_epochs), seed)
+    return embedding
+
+
+def fuzzy_graph(knn_indices: np.ndarray, knn_distances: np.ndarray):
+    """umap's fuzzy simplicial set (``umap.umap_.fuzzy_simplicial_set``, local_connectivity 1,
+    fuzzy union) of a k-nearest-neighbour table, as a scipy sparse matrix."""
+    import scipy.sparse
+
+    from embedlab.maps.umap import fuzzy_set_kernels
+
+    knn_distances = np.ascontiguousarray(knn_distances, dtype=np.float32)
+    n, k = knn_indices.shape
+    sigmas, rhos = fuzzy_set_kernels.smooth_knn_dist(knn_distances, float(k))
+    rows, cols, vals = fuzzy_set_kernels.membership_strengths(np.ascontiguousarray(knn_indices), knn_distances,
+                                                              sigmas, rhos)
+    directed = scipy.sparse.coo_matrix((vals, (rows, cols)), shape=(n, n))
+    directed.eliminate_zeros()
+    transpose = directed.transpose()
+    graph = directed + transpose - directed.multiply(transpose)
+    graph.eliminate_zeros()
+    return graph
+
+
+def optimize_layout(embedding: np.ndarray, head: np.ndarray, tail: np.ndarray, epochs_per_sample: np.ndarray,
+                    a: float, b: float, n_epochs: int, seed: int, negative_sample_rate: float = 5.0) -> np.ndarray:
+    """umap's gradient descent (``optimize_layout_euclidean``, gamma 1, initial alpha 1), on every core.
+
+    The points are cut into ``LAYOUT_BLOCKS`` fixed blocks of heads with about equal work;
+    in each epoch every block moves its own points against a copy of the positions taken
+    at the epoch's start, with its own random stream, so the map is the same however many
+    threads share the blocks (see ``embedlab.maps.umap.layout_kernels``). ``embedding`` is moved in place.
+    """
+    from embedlab.maps.umap import layout_kernels as kernels
+
+    block_starts = _layout_blocks(head, epochs_per_sample, kernels.LAYOUT_BLOCKS)
+    epochs_per_negative = epochs_per_sample / negative_sample_rate
+    next_sample, next_negative = epochs_per_sample.copy(), epochs_per_negative.copy()
+    states = kernels.block_random_states(np.uint64(seed), len(block_starts) - 1)
+    snapshot = embedding.copy()
+
+    for epoch in range(n_epochs):
+        alpha = float(np.float32(1.0 - epoch / n_epochs))
+        snapshot[:] = embedding
+        in_parallel(lambda numbers: kernels.layout_epoch(  # noqa: B023 (called before the loop moves on)
+            embedding, snapshot, head, tail, block_starts, np.asarray(numbers, dtype=np.int64), epochs_per_sample,
+            epochs_per_negative, next_sample, next_negative, states, a, b, epoch, alpha),
+            range(len(block_starts) - 1))
+    return embedding
+
+
+def _layout_blocks(heads: np.ndarray, epochs_per_sample: np.ndarray, blocks: int) -> np.ndarray:
+    """Edge offsets of ``blocks`` runs of whole heads (sorted) with about equal sampling work each.
+
+    Cut by number of points instead, the first blocks (the most frequent words, with the
+    strongest edges) would hold more of the work than the last, and one core would wait for
+    the other. The cuts depend only on the graph, so the map stays the same on any number of cores.
+    """
+    work = np.cumsum(1.0 / epochs_per_sample)
+    cuts = np.searchsorted(work, np.linspace(0.0, work[-1], blocks + 1)[1:-1])
+    starts = np.searchsorted(heads, heads[np.minimum(cuts, len(heads) - 1)])  # back to a head's first edge
+    return np.unique(np.concatenate([[0], starts, [len(heads)]])).astype(np.int64)

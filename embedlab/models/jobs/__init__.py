@@ -1,0 +1,141 @@
+"""Trainings in the background: the one interface pages, studies and the command line use.
+
+A fit takes seconds to hours, so a page never calls ``train`` itself. It describes a
+training as a ``TrainingSpec``, hands it to ``submit`` (or several to ``submit_series``)
+and polls the ``Job`` it gets back::
+
+    job = submit(TrainingSpec(dataset, config, options, save_to=folder, name="lstm"))
+    status = job.snapshot()   # a JobStatus: state, queue place, progress, history, metrics
+    job.stop()                # ends after the current batch; the best epoch is saved
+    status.run                # the saved Run once the job is done (or stopped)
+    status.failure            # one line for a person once it failed
+
+``Job`` (in ``job_types``) is the contract. ``new_job`` picks the backend named by
+``EMBEDLAB_EXECUTOR``:
+
+- ``process`` (the default): a pool of worker processes started with ``spawn``, one per
+  core (``process_jobs``). Trainings neither share the server's interpreter (its garbage
+  collection and page reruns) nor take it down when TensorFlow fails.
+- ``thread``: ``train`` in a thread of the server process (``thread_jobs``); no workers to
+  start, so it is what a one-off command line run needs least.
+
+Workers (``process``, ``ray``) run at nice 10 or lower priority (``EMBEDLAB_TRAINING_NICE``),
+below a server at the usual 0: pages answer first, trainings take the rest.
+
+Every job waits in a first-come, first-served queue first, so the page can say how many
+jobs are ahead: on this server's ``SLOTS`` (``TRAINING_SLOTS`` trainings at once, for all
+visitors) with the thread and process backends; on Ray, in a queue per workspace in front
+of the cluster, which starts each task when a CPU is free. ``queue_description`` says
+which, in words for the page.
+"""
+
+from __future__ import annotations
+
+import threading
+
+from embedlab.models.jobs.base import FINISHED_STATES, STATES, Job, JobStatus, TrainingSpec, training_nice
+from embedlab.models.runs.catalog import Run
+from embedlab.models.jobs.threads import (
+    EXECUTORS, SLOTS, TRAINING_SLOTS, SlotQueue, ThreadJob, configure_tensorflow_threads, executor_name,
+)
+
+__all__ = [
+    "EXECUTORS", "FINISHED_STATES", "SLOTS", "STATES", "TRAINING_SLOTS", "Job", "JobStatus", "SlotQueue",
+    "ThreadJob", "TrainingSeries", "TrainingSpec", "configure_tensorflow_threads", "executor_name", "new_job",
+    "queue_description", "submit", "submit_series",
+]
+
+
+def new_job(spec: TrainingSpec, executor: str | None = None) -> Job:
+    """A job for ``spec``, not yet started, on ``executor`` (default: ``executor_name()``)."""
+    training_nice()  # a bad EMBEDLAB_TRAINING_NICE is said here, to the visitor, not by a worker later
+    executor = executor or executor_name()
+    if executor == "thread":
+        return ThreadJob(spec)
+    if executor == "ray":
+        from embedlab.models.jobs.ray_tasks import RayJob
+
+        return RayJob(spec)
+    from embedlab.models.jobs.processes import ProcessJob
+
+    return ProcessJob(spec)
+
+
+def queue_description(executor: str | None = None) -> str:
+    """How trainings wait on ``executor`` (default: this server's backend), in words for a visitor."""
+    executor = executor or executor_name()
+    if executor == "ray":
+        from embedlab.models.jobs.ray_tasks import JOBS_PER_WORKSPACE
+
+        return (f"Trainings run as tasks on the Ray cluster, each as soon as a worker has a free CPU. This "
+                f"workspace sends at most {JOBS_PER_WORKSPACE} at a time; the rest wait here, and the page says "
+                "how many are ahead.")
+    trainings = f"{TRAINING_SLOTS} training{'s' if TRAINING_SLOTS != 1 else ''}"
+    where = "each in its own worker process" if executor == "process" else "inside the server process"
+    return (f"This server runs {trainings} at a time ({where}), for all visitors; if others are training, yours "
+            "waits in a queue and the page says how many trainings are ahead.")
+
+
+def check_destination(spec: TrainingSpec) -> None:
+    """Refuse a spec whose runs folder cannot take a run now, not after the whole training (EmbedLabError)."""
+    if spec.save_to is None:
+        return
+    from embedlab.models.runs.storage import ensure_writable_remote, is_remote
+    from embedlab.models.runs.catalog import ensure_writable_runs_folder
+
+    if is_remote(spec.save_to):
+        ensure_writable_remote(str(spec.save_to))
+    else:
+        ensure_writable_runs_folder(spec.save_to)
+
+
+def submit(spec: TrainingSpec, executor: str | None = None) -> Job:
+    """Start training ``spec`` in the background; poll the returned job's ``snapshot()``.
+
+    Raises EmbedLabError at once when the spec's runs folder cannot take a run.
+    """
+    check_destination(spec)
+    return new_job(spec, executor).start()
+
+
+class TrainingSeries:
+    """Several jobs one after another (e.g. the three embedding choices on the same split).
+
+    Each job still queues for a slot, so a series never holds more than one slot at a
+    time; ``stop()`` stops the running job and cancels the ones not started.
+    """
+
+    def __init__(self, jobs: list[Job]) -> None:
+        self.jobs = jobs
+        self._thread = threading.Thread(target=self._work, name="embedlab-training-series", daemon=True)
+
+    def start(self) -> "TrainingSeries":
+        self._thread.start()
+        return self
+
+    def _work(self) -> None:
+        for job in self.jobs:
+            job.start()
+            job.join()
+
+    def stop(self) -> None:
+        for job in self.jobs:
+            job.stop()
+
+    def join(self, timeout: float | None = None) -> None:
+        self._thread.join(timeout)
+
+    @property
+    def finished(self) -> bool:
+        return all(job.finished for job in self.jobs)
+
+    def runs(self) -> list[Run]:
+        """The runs saved so far, in the series' order."""
+        return [run for run in (job.snapshot().run for job in self.jobs) if run is not None]
+
+
+def submit_series(specs: list[TrainingSpec]) -> TrainingSeries:
+    """Train ``specs`` one after another in the background (EmbedLabError at once for a bad runs folder)."""
+    for spec in specs:
+        check_destination(spec)
+    return TrainingSeries([new_job(spec) for spec in specs]).start()

@@ -1,0 +1,157 @@
+"""The job contract every backend implements: what a training is (``TrainingSpec``), where it is (``JobStatus``).
+
+Kept apart from ``jobs`` (which picks a backend) so each backend module can build on
+the contract without importing the module that imports it.
+"""
+
+from __future__ import annotations
+
+import os
+from abc import ABC, abstractmethod
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from embedlab.data.labelled import LabelledDataset
+from embedlab.errors import EmbedLabError
+from embedlab.models.architecture import ModelConfig
+from embedlab.models.training.callbacks import Progress
+from embedlab.models.runs.catalog import Run
+from embedlab.models.training.fit import TrainingResult
+from embedlab.models.training.options import TrainingOptions
+
+STATES = ("waiting", "running", "done", "stopped", "cancelled", "failed")
+# The nice value (0–19) training threads run at, at least; a server runs at 0 unless started with `nice`.
+TRAINING_NICE_VARIABLE, DEFAULT_TRAINING_NICE = "EMBEDLAB_TRAINING_NICE", 10
+FINISHED_STATES = frozenset({"done", "stopped", "cancelled", "failed"})
+
+
+@dataclass
+class TrainingSpec:
+    """Everything one training needs: what a backend ships to wherever it trains.
+
+    Args:
+        dataset, config, options, vectors: as for ``train``.
+        save_to: a runs folder; the finished run is saved there (``JobStatus.run``).
+        name: the run's name.
+    """
+
+    dataset: LabelledDataset
+    config: ModelConfig
+    options: TrainingOptions
+    vectors: object = None  # WordVectors for the GloVe embeddings
+    save_to: Path | str | None = None
+    name: str = ""
+    # A study cell names its rows: training (and validation) rows are drawn from ``train_rows``,
+    # the test set is exactly ``test_rows``. None: ``train`` splits the whole dataset itself.
+    train_rows: tuple[int, ...] | None = None
+    test_rows: tuple[int, ...] | None = None
+    # The columns the dataset was read from, recorded in the run's config.
+    text_column: str = "text"
+    label_column: str = "label"
+
+    def train_arguments(self) -> dict:
+        """Keyword arguments for ``train`` beyond dataset, config, options and vectors."""
+        rows = {} if self.train_rows is None else {"train_rows": self.train_rows, "test_rows": self.test_rows}
+        return {"name": self.name, "text_column": self.text_column, "label_column": self.label_column, **rows}
+
+
+@dataclass(frozen=True)
+class JobStatus:
+    """A consistent picture of one job, safe to read from any thread.
+
+    ``state`` goes ``waiting`` (queued for a slot) → ``running`` → one of ``done``,
+    ``stopped`` (by ``stop()``; the best weights are kept and the run is saved),
+    ``cancelled`` (stopped before it started) or ``failed`` (``error`` says why).
+    """
+
+    state: str
+    ahead: int | None = None  # trainings that start before this one; None while not in the queue
+    progress: Progress | None = None
+    history: dict = field(default_factory=dict)  # per-epoch metrics so far
+    run: Run | None = None  # the saved run, once done or stopped (when the spec names a folder)
+    error: BaseException | None = None
+    result: TrainingResult | None = None  # the in-memory model; only backends in this process have it
+    metrics: dict | None = None  # test metrics once done or stopped, from every backend (see TrainingResult.metrics)
+
+    @property
+    def finished(self) -> bool:
+        return self.state in FINISHED_STATES
+
+    @property
+    def failure(self) -> str | None:
+        """Why the job failed, as one line for a person; None unless it failed."""
+        if self.error is None:
+            return None
+        if isinstance(self.error, EmbedLabError):
+            return str(self.error)
+        return f"training failed: {type(self.error).__name__}: {self.error}"
+
+
+class Job(ABC):
+    """One training, wherever it runs. Made waiting; ``start()`` queues it; ``stop()`` may come at any time."""
+
+    spec: TrainingSpec
+
+    @property
+    def name(self) -> str:
+        return self.spec.name
+
+    @abstractmethod
+    def start(self) -> "Job":
+        """Queue the training and return at once."""
+
+    @abstractmethod
+    def stop(self) -> None:
+        """End after the current batch, keeping the best weights; a job not yet running is cancelled."""
+
+    @abstractmethod
+    def join(self, timeout: float | None = None) -> None:
+        """Wait until the job has finished, or ``timeout`` seconds."""
+
+    @abstractmethod
+    def snapshot(self) -> JobStatus:
+        """Where the job is now."""
+
+    @property
+    def finished(self) -> bool:
+        return self.snapshot().finished
+
+    @property
+    def stop_requested(self) -> bool:
+        """Stop was asked for: the training ends after its current batch, then keeps its best epoch and is saved."""
+        event = getattr(self, "stop_event", None)
+        return event is not None and event.is_set()
+
+
+def training_nice() -> int:
+    """The nice value trainings run at, at least, from ``EMBEDLAB_TRAINING_NICE`` (0: the server's usual priority)."""
+    text = os.environ.get(TRAINING_NICE_VARIABLE, "").strip()
+    if not text:
+        return DEFAULT_TRAINING_NICE
+    if not (text.isdigit() and 0 <= int(text) <= 19):
+        raise EmbedLabError(f"{TRAINING_NICE_VARIABLE} is {text!r}; it must be a whole number from 0 (trainings at "
+                            f"a server's usual CPU priority) to 19 (the lowest). Unset it for the default, "
+                            f"{DEFAULT_TRAINING_NICE}")
+    return int(text)
+
+
+def lower_training_priority() -> None:
+    """Run every thread of this process (a training worker) at nice ``training_nice()`` or lower priority.
+
+    A server's pages answer first and its trainings take the CPU that is left: at one
+    priority, visitors' page runs waited for the CPU behind a training. Linux keeps a nice
+    value per thread and a new thread inherits its creator's, so the threads already running
+    (a listener, Ray's) are set one by one and TensorFlow's pools, made later, inherit the
+    value. Priorities are only ever lowered: Ray already runs its task threads at nice 15
+    (its ``worker_niceness``), and those are left there.
+    """
+    level = training_nice()
+    if not hasattr(os, "setpriority"):
+        return
+    threads = [int(task) for task in os.listdir("/proc/self/task")] if os.path.isdir("/proc/self/task") else [0]
+    for thread in threads:
+        try:
+            if os.getpriority(os.PRIO_PROCESS, thread) < level:
+                os.setpriority(os.PRIO_PROCESS, thread, level)
+        except OSError:  # a thread that ended meanwhile
+            pass

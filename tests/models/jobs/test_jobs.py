@@ -1,0 +1,131 @@
+"""Jobs: the slot queue, a job's states and failure message, series, and the Job contract a new backend fills."""
+
+import threading
+
+import numpy as np
+import pytest
+
+from embedlab.data.labelled import LabelledDataset
+from embedlab.errors import EmbedLabError
+from embedlab.models.jobs import (
+    TRAINING_SLOTS, Job, JobStatus, SlotQueue, ThreadJob, TrainingSeries, TrainingSpec, queue_description,
+)
+from embedlab.models.runs.catalog import list_runs
+from embedlab.models.training.options import TrainingOptions
+from tests.models.training.test_fit import tiny_config, tiny_dataset
+
+
+def wait_until(condition, seconds: float = 60.0) -> None:
+    for _ in range(int(seconds / 0.05)):
+        if condition():
+            return
+        threading.Event().wait(0.05)
+
+
+def test_a_job_waits_for_a_free_slot_then_trains_and_saves(tmp_path):
+    queue = SlotQueue(1)
+    assert queue.acquire(object(), threading.Event())  # someone else is training
+    spec = TrainingSpec(tiny_dataset(), tiny_config(), TrainingOptions(epochs=2, batch_size=8), save_to=tmp_path,
+                        name="queued")
+    job = ThreadJob(spec, queue=queue)
+    assert job.snapshot() == JobStatus("waiting")  # made, not yet queued
+    job.start()
+    wait_until(lambda: job in queue.waiting)
+    status = job.snapshot()
+    assert status.state == "waiting" and status.ahead == 1 and not status.finished
+    queue.release()
+    job.join(timeout=300)
+    status = job.snapshot()
+    assert status.state == "done" and status.error is None and status.failure is None and job.finished
+    assert len(status.history["loss"]) == 2 and status.result.history == status.history
+    assert status.run.name == "queued" and list_runs(tmp_path)[0].run_id == status.run.run_id
+
+
+def test_stopping_a_waiting_job_cancels_it():
+    queue = SlotQueue(1)
+    assert queue.acquire(object(), threading.Event())
+    job = ThreadJob(TrainingSpec(tiny_dataset(), tiny_config(), TrainingOptions(epochs=1)), queue=queue).start()
+    job.stop()
+    job.join(timeout=30)
+    assert job.snapshot().state == "cancelled" and queue.waiting == [] and queue.running == 1
+
+
+def test_a_job_stopped_before_it_starts_never_trains_even_with_a_free_slot():
+    queue = SlotQueue(1)
+    job = ThreadJob(TrainingSpec(tiny_dataset(), tiny_config(), TrainingOptions(epochs=1)), queue=queue)
+    job.stop()
+    job.start().join(timeout=30)
+    assert job.snapshot().state == "cancelled" and job.snapshot().run is None and queue.running == 0
+
+
+def test_a_failing_job_says_why_and_frees_its_slot():
+    queue = SlotQueue(1)
+    bad = LabelledDataset(["a", "b", "c"], np.array([0, 0, 0]), ["x", "y"])
+    job = ThreadJob(TrainingSpec(bad, tiny_config(), TrainingOptions(epochs=1)), queue=queue).start()
+    job.join(timeout=60)
+    status = job.snapshot()
+    assert status.state == "failed" and isinstance(status.error, EmbedLabError)
+    assert "a classifier needs at least 2" in status.failure
+    assert queue.running == 0
+
+
+@pytest.mark.parametrize("error, message", [
+    (EmbedLabError("epochs 0 is out of range; pick 1 to 1,000"), "epochs 0 is out of range; pick 1 to 1,000"),
+    (MemoryError("out of memory"), "training failed: MemoryError: out of memory"),
+    (None, None),
+])
+def test_the_failure_message_is_one_line_for_a_person(error, message):
+    assert JobStatus("failed" if error else "done", error=error).failure == message
+
+
+class RecordingJob(Job):
+    """A stand-in backend: finishes as soon as it starts, and records what the series asked of it."""
+
+    def __init__(self, name: str, log: list) -> None:
+        self.spec = TrainingSpec(None, None, None, name=name)
+        self.log, self.state = log, "waiting"
+
+    def start(self):
+        self.log.append(f"start {self.name}")
+        self.state = "cancelled" if self.state == "stopping" else "done"
+        return self
+
+    def stop(self):
+        self.log.append(f"stop {self.name}")
+        self.state = "stopping" if self.state == "waiting" else self.state
+
+    def join(self, timeout=None):
+        self.log.append(f"join {self.name}")
+
+    def snapshot(self):
+        return JobStatus(self.state)
+
+
+def test_a_series_runs_any_backends_jobs_one_after_another():
+    log = []
+    series = TrainingSeries([RecordingJob("a", log), RecordingJob("b", log)]).start()
+    series.join(timeout=10)
+    assert log == ["start a", "join a", "start b", "join b"]
+    assert series.finished and series.runs() == []
+
+
+def test_stopping_a_series_cancels_the_jobs_not_yet_started():
+    queue = SlotQueue(1)
+    jobs = [ThreadJob(TrainingSpec(tiny_dataset(), tiny_config(), TrainingOptions(epochs=1), name=name), queue=queue)
+            for name in ("first", "second")]
+    series = TrainingSeries(jobs)
+    assert [job.snapshot().ahead for job in jobs] == [None, None]  # neither is queued yet
+    series.stop()
+    series.start().join(timeout=60)
+    assert [job.snapshot().state for job in jobs] == ["cancelled", "cancelled"] and queue.running == 0
+
+
+def test_the_queue_is_described_as_it_works_on_each_backend():
+    from embedlab.models.jobs.ray_tasks import JOBS_PER_WORKSPACE
+
+    on_ray = queue_description("ray")
+    assert "Ray cluster" in on_ray and f"at most {JOBS_PER_WORKSPACE} at a time" in on_ray
+    assert "This server runs" not in on_ray  # the cluster's CPUs decide, not this server's slots
+    on_processes = queue_description("process")
+    assert f"This server runs {TRAINING_SLOTS} training" in on_processes and "worker process" in on_processes
+    assert "inside the server process" in queue_description("thread")

@@ -1,0 +1,128 @@
+"""The process backend: trainings in spawned worker processes, watched and stopped from the server."""
+
+import os
+import signal
+import threading
+
+import pytest
+
+from embedlab.errors import EmbedLabError
+from embedlab.models.jobs.base import TrainingSpec
+from embedlab.models.jobs import new_job
+from embedlab.models.jobs.processes import ProcessJob, WorkerPool
+from embedlab.models.runs.catalog import list_runs
+from embedlab.models.jobs.threads import SlotQueue, executor_name
+from embedlab.models.training.options import TrainingOptions
+from tests.models.jobs.test_jobs import wait_until
+from tests.models.training.test_fit import tiny_config, tiny_dataset
+
+POOL = WorkerPool(threads_per_worker=1)  # one pool for this file: each worker imports TensorFlow once
+
+
+def test_the_default_backend_is_worker_processes(monkeypatch):
+    monkeypatch.delenv("EMBEDLAB_EXECUTOR", raising=False)
+    assert executor_name() == "process"
+    assert isinstance(new_job(TrainingSpec(tiny_dataset(), tiny_config(), TrainingOptions())), ProcessJob)
+
+
+def test_a_training_in_a_worker_reports_progress_and_saves_a_run_the_server_reads(tmp_path):
+    spec = TrainingSpec(tiny_dataset(), tiny_config(), TrainingOptions(epochs=2, batch_size=8), save_to=tmp_path,
+                        name="in a worker")
+    job = ProcessJob(spec, queue=SlotQueue(1), pool=POOL).start()
+    job.join(timeout=300)
+    status = job.snapshot()
+    assert status.state == "done", status.failure
+    assert len(status.history["loss"]) == 2 and status.progress.epoch == 2
+    assert status.metrics["accuracy"] == status.run.metrics["accuracy"]
+    assert status.run.name == "in a worker" and list_runs(tmp_path)[0].run_id == status.run.run_id
+    assert status.result is None  # the model lives in the worker; the page reads the saved run
+
+
+def test_stop_reaches_the_worker_and_the_best_epoch_is_kept(tmp_path):
+    spec = TrainingSpec(tiny_dataset(), tiny_config(), TrainingOptions(epochs=500, batch_size=2), save_to=tmp_path)
+    job = ProcessJob(spec, queue=SlotQueue(1), pool=POOL).start()
+    wait_until(lambda: (job.snapshot().progress or None) is not None and job.snapshot().progress.epoch >= 2, 300)
+    job.stop()
+    job.join(timeout=60)
+    status = job.snapshot()
+    assert status.state == "stopped" and status.run is not None and status.metrics["stopped"]
+    assert len(status.history["loss"]) < 500
+
+
+def test_a_worker_killed_mid_job_fails_the_job_with_a_message_and_the_next_job_still_trains(tmp_path):
+    spec = TrainingSpec(tiny_dataset(), tiny_config(), TrainingOptions(epochs=500, batch_size=2), save_to=tmp_path)
+    job = ProcessJob(spec, queue=SlotQueue(1), pool=POOL).start()
+    wait_until(lambda: job.snapshot().progress is not None, 300)
+    os.kill(job._worker.process.pid, signal.SIGKILL)
+    job.join(timeout=60)
+    status = job.snapshot()
+    assert status.state == "failed" and "ended unexpectedly" in status.failure and list_runs(tmp_path) == []
+    again = ProcessJob(TrainingSpec(tiny_dataset(), tiny_config(), TrainingOptions(epochs=1), save_to=tmp_path),
+                       queue=SlotQueue(1), pool=POOL).start()
+    again.join(timeout=300)
+    assert again.snapshot().state == "done" and len(list_runs(tmp_path)) == 1
+
+
+def test_a_failure_inside_the_worker_comes_back_as_one_line():
+    from embedlab.data.labelled import LabelledDataset
+    import numpy as np
+
+    bad = LabelledDataset(["a", "b", "c"], np.array([0, 0, 0]), ["x", "y"])
+    job = ProcessJob(TrainingSpec(bad, tiny_config(), TrainingOptions(epochs=1)), queue=SlotQueue(1), pool=POOL)
+    job.start().join(timeout=300)
+    status = job.snapshot()
+    assert status.state == "failed" and "a classifier needs at least 2" in status.failure
+    assert "\n" not in status.failure
+
+
+def test_a_job_stopped_while_waiting_is_cancelled_without_a_worker():
+    queue = SlotQueue(1)
+    assert queue.acquire(object(), threading.Event())
+    job = ProcessJob(TrainingSpec(tiny_dataset(), tiny_config(), TrainingOptions(epochs=1)), queue=queue,
+                     pool=WorkerPool(1)).start()
+    wait_until(lambda: job.snapshot().ahead == 1)
+    job.stop()
+    job.join(timeout=30)
+    assert job.snapshot().state == "cancelled" and job.pool.idle == []
+
+
+def test_a_runs_folder_under_a_file_is_refused_before_anything_trains(tmp_path):
+    import pytest
+
+    from embedlab.errors import EmbedLabError
+    from embedlab.models.jobs import submit
+
+    (tmp_path / "a-file").write_text("not a folder")
+    spec = TrainingSpec(tiny_dataset(), tiny_config(), TrainingOptions(epochs=1), save_to=tmp_path / "a-file" / "runs")
+    with pytest.raises(EmbedLabError, match="is a file"):
+        submit(spec)
+
+
+def thread_nice_values(pid: int) -> set[int]:
+    """The nice value of every thread of ``pid`` (Linux keeps one per thread)."""
+    values = set()
+    for task in os.listdir(f"/proc/{pid}/task"):
+        try:
+            with open(f"/proc/{pid}/task/{task}/stat") as stat:
+                values.add(int(stat.read().rsplit(")", 1)[1].split()[16]))  # field 19 of stat: nice
+        except FileNotFoundError:
+            continue  # the thread ended between the listing and the read
+    return values
+
+
+def test_a_worker_trains_at_a_lower_cpu_priority_than_the_server_so_pages_answer_first(tmp_path):
+    server_nice = os.getpriority(os.PRIO_PROCESS, 0)
+    spec = TrainingSpec(tiny_dataset(), tiny_config(), TrainingOptions(epochs=500, batch_size=2), save_to=tmp_path)
+    job = ProcessJob(spec, queue=SlotQueue(1), pool=POOL).start()
+    wait_until(lambda: job.snapshot().progress is not None, 300)  # TensorFlow's threads are running by now
+    training_threads = thread_nice_values(job._worker.process.pid)
+    job.stop()
+    job.join(timeout=60)
+    assert training_threads == {max(server_nice, 10)}
+    assert os.getpriority(os.PRIO_PROCESS, 0) == server_nice  # the server itself is left as it was
+
+
+def test_a_training_priority_that_is_not_a_nice_increment_is_refused_with_how_to_fix_it(monkeypatch):
+    monkeypatch.setenv("EMBEDLAB_TRAINING_NICE", "low")
+    with pytest.raises(EmbedLabError, match=r"EMBEDLAB_TRAINING_NICE is 'low'; it must be a whole number from 0"):
+        new_job(TrainingSpec(tiny_dataset(), tiny_config(), TrainingOptions()))

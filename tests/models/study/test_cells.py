@@ -1,0 +1,186 @@
+"""Study: one fixed test set, seeded stratified cells, jobs collected as they finish, Stop keeps them, the reading."""
+
+import threading
+
+import numpy as np
+import pytest
+
+from embedlab.data.builtins import builtin_dataset
+from embedlab.errors import EmbedLabError
+from embedlab.models.study import cells as study_module
+from embedlab.models.jobs.base import JobStatus
+from embedlab.models.study.cells import StudyPlan, plan_cells, reading, run_study, summary
+from embedlab.models.study.reading import accuracy_interval
+from embedlab.vectors.word_vectors import WordVectors
+
+KEYS = {"size", "embedding", "seed", "accuracy", "f1", "best_epoch", "seconds"}
+
+
+def test_cells_share_one_test_set_and_sample_stratified_training_rows():
+    dataset = builtin_dataset("pang-lee-200")
+    cells = plan_cells(dataset, StudyPlan(sizes=(40, 80, 500, None), seeds=2, test_size=40))
+    assert cells.sizes == [40, 80, 160]  # 500 and "all" both mean the 160 rows outside the test set
+    assert any("500 training rows asked for" in note for note in cells.notes)
+    assert len(cells.cells) == 3 * 2 * 3
+    test = set(cells.test_rows)
+    assert len(test) == 40 and np.bincount(dataset.labels[list(test)]).tolist() == [20, 20]
+    for cell in cells.cells:
+        assert len(cell.train_rows) == cell.size and not test & set(cell.train_rows)
+        assert abs(int(dataset.labels[list(cell.train_rows)].sum()) - cell.size // 2) <= 1
+    by_key = {(cell.size, cell.seed, cell.embedding): cell.train_rows for cell in cells.cells}
+    assert by_key[(40, 0, "random")] == by_key[(40, 0, "glove-frozen")]  # embeddings compare on the same rows
+    assert by_key[(40, 0, "random")] != by_key[(40, 1, "random")]
+    assert plan_cells(dataset, StudyPlan(sizes=(40,), seeds=1, test_size=40)).test_rows == cells.test_rows
+
+
+@pytest.mark.parametrize("changes, message", [
+    (dict(sizes=()), "at least one training size"),
+    (dict(embeddings=("word2vec",)), "not known"),
+    (dict(seeds=0), "seeds is out of range"),
+    (dict(sizes=(5,)), "at least 10 rows"),
+    (dict(encoder="transformer"), "not known"),
+])
+def test_bad_plans_say_what_to_pick(changes, message):
+    with pytest.raises(EmbedLabError, match=message):
+        plan_cells(builtin_dataset("pang-lee-200"), StudyPlan(**changes))
+
+
+class FakeJob:
+    """Finishes after ``polls`` snapshots with an accuracy made from its spec; stop() cancels it unless done."""
+
+    made: list = []
+
+    def __init__(self, spec, executor=None):
+        self.spec, self.polls, self.stopped = spec, 0, False
+        FakeJob.made.append(self)
+
+    def start(self):
+        return self
+
+    def stop(self):
+        self.stopped = True
+
+    def snapshot(self):
+        self.polls += 1
+        done = self.polls >= (2 if "random" in self.spec.name else 50)
+        if self.stopped and not done:
+            return JobStatus(state="cancelled")
+        if not done:
+            return JobStatus(state="running")
+        metrics = {"accuracy": 0.5 + len(self.spec.train_rows) / 1000, "f1": 0.5, "f1_macro": 0.4,
+                   "best_epoch": 2, "seconds": 1.0, "epochs_run": 3, "seconds_to_best": 0.7}
+        return JobStatus(state="done", metrics=metrics)
+
+
+def test_every_cell_is_a_job_and_each_finished_cell_is_reported(monkeypatch):
+    import embedlab.models.jobs as jobs
+
+    FakeJob.made = []
+    monkeypatch.setattr(jobs, "new_job", FakeJob)
+    monkeypatch.setattr(study_module, "POLL_SECONDS", 0.0)
+    dataset = builtin_dataset("pang-lee-200")
+    seen = []
+    plan = StudyPlan(sizes=(40, 80), embeddings=("random",), seeds=2, test_size=40)
+    result = run_study(dataset, plan, None, on_update=lambda partial: seen.append(partial.finished))
+    assert len(FakeJob.made) == 4 and all(job.spec.test_rows == FakeJob.made[0].spec.test_rows for job in FakeJob.made)
+    assert seen[-1] == 4 and seen == sorted(seen)
+    output = result.to_json()
+    assert all(KEYS <= set(cell) for cell in output["cells"]) and output["cells"][0]["f1"] == 0.4
+    assert {(row["size"], row["name"]) for row in output["baselines"]} == {(40, "tfidf-lr"), (80, "tfidf-lr")}
+
+
+def test_stop_keeps_the_finished_cells(monkeypatch):
+    import embedlab.models.jobs as jobs
+
+    FakeJob.made = []
+    monkeypatch.setattr(jobs, "new_job", FakeJob)
+    monkeypatch.setattr(study_module, "POLL_SECONDS", 0.0)
+    stop = threading.Event()
+
+    def on_update(partial):
+        if partial.finished >= 1:
+            stop.set()
+
+    plan = StudyPlan(sizes=(40,), embeddings=("random", "glove-frozen"), seeds=1, test_size=40)
+    vectors = WordVectors(["good", "bad"], np.eye(2, dtype=np.float32), name="tiny")
+    result = run_study(builtin_dataset("pang-lee-200"), plan, vectors, on_update=on_update, stop_event=stop)
+    assert result.stopped and [cell["embedding"] for cell in result.cells] == ["random"]
+    stopped = {job.spec.name.split()[1]: job.stopped for job in FakeJob.made}
+    assert stopped == {"random": False, "glove-frozen": True}  # the unfinished job was told to stop
+    assert any("stopped" in sentence for sentence in reading(result))
+
+
+def test_cells_start_smallest_size_first_and_the_slowest_embedding_first_within_a_size(monkeypatch):
+    import embedlab.models.jobs as jobs
+
+    FakeJob.made = []
+    monkeypatch.setattr(jobs, "new_job", FakeJob)
+    monkeypatch.setattr(study_module, "POLL_SECONDS", 0.0)
+    plan = StudyPlan(sizes=(80, 40), embeddings=("random", "glove-finetuned", "glove-frozen"), seeds=1, test_size=40)
+    vectors = WordVectors(["good", "bad"], np.eye(2, dtype=np.float32), name="tiny")
+    run_study(builtin_dataset("pang-lee-200"), plan, vectors)
+    started = [tuple(job.spec.name.split()[1:3]) for job in FakeJob.made]
+    assert started == [("glove-frozen", "40"), ("glove-finetuned", "40"), ("random", "40"),
+                       ("glove-frozen", "80"), ("glove-finetuned", "80"), ("random", "80")]
+
+
+def test_a_real_cell_trains_on_its_rows():
+    plan = StudyPlan(sizes=(40,), embeddings=("random",), seeds=1, test_size=40, epochs=1)
+    result = run_study(builtin_dataset("pang-lee-200"), plan, executor="thread")
+    assert not result.failures and len(result.cells) == 1
+    assert KEYS <= set(result.cells[0]) and result.cells[0]["size"] == 40 and result.test_rows == 40
+
+
+def cells(size, embedding, accuracies):
+    return [{"size": size, "embedding": embedding, "seed": seed, "accuracy": accuracy, "f1": accuracy,
+             "best_epoch": 3 if embedding == "random" else 2, "seconds": 1.0, "seconds_to_best": 0.5}
+            for seed, accuracy in enumerate(accuracies)]
+
+
+def test_reading_names_the_crossover_and_the_spread():
+    data = {"cells": cells(100, "random", [0.55, 0.56, 0.57]) + cells(100, "glove-frozen", [0.64, 0.65, 0.66])
+            + cells(3000, "random", [0.76, 0.74, 0.78]) + cells(3000, "glove-frozen", [0.75, 0.77, 0.73]),
+            "baselines": [{"size": 100, "name": "mean-vector-lr", "accuracy": 0.64},
+                          {"size": 3000, "name": "tfidf-lr", "accuracy": 0.77}],
+            "test_rows": 600, "planned_cells": 12}
+    sentences = reading(data)
+    assert any("At 100 training rows GloVe frozen leads random by 9.0 points" in s for s in sentences)
+    assert any("At 3,000 training rows" in s and "inside the spread" in s for s in sentences)
+    assert any("1.0 point behind TF-IDF" in s for s in sentences)
+    assert not any("too small" in s for s in sentences)
+    assert any("GloVe frozen after 2.0 epochs" in s for s in sentences)
+    assert summary(data)["cells"][0] == {"size": 100, "embedding": "glove-frozen", "mean": pytest.approx(0.65),
+                                         "std": pytest.approx(0.01), "runs": 3}
+
+
+def test_a_lead_is_given_to_the_glove_kind_that_has_it_at_each_size():
+    # Amazon snippets, 2026-11-30: frozen led at 100–300 rows, fine-tuned (not frozen) at 1,000.
+    data = {"cells": cells(100, "random", [0.655, 0.632, 0.642]) + cells(100, "glove-frozen", [0.66, 0.67, 0.662])
+            + cells(300, "random", [0.67, 0.672, 0.665]) + cells(300, "glove-frozen", [0.688, 0.703, 0.68])
+            + cells(1000, "random", [0.707, 0.717, 0.713]) + cells(1000, "glove-frozen", [0.713, 0.708, 0.708])
+            + cells(1000, "glove-finetuned", [0.722, 0.722, 0.723]),
+            "baselines": [], "test_rows": 600}
+    sentences = reading(data)
+    assert any(s.startswith("At 100–300 training rows GloVe frozen leads random") for s in sentences), sentences
+    assert any(s.startswith("At 1,000 training rows GloVe fine-tuned leads random by 1.0 point") for s in sentences)
+    assert not any("100–1,000" in s for s in sentences)
+
+
+def test_with_one_seed_a_difference_the_test_set_cannot_resolve_reads_as_level_not_as_a_lead():
+    data = {"cells": cells(100, "random", [0.60]) + cells(100, "glove-frozen", [0.63])
+            + cells(9000, "random", [0.80]) + cells(9000, "glove-frozen", [0.77]),
+            "baselines": [], "test_rows": 3000}
+    sentences = reading(data)
+    # ±2.5 points for a difference of two accuracies on 3,000 rows: 3 points is a lead, not "level".
+    assert any(s.startswith("At 100 training rows GloVe frozen leads random by 3.0 points") for s in sentences)
+    data["test_rows"] = 600  # ±5.3 points: the same 3 points cannot be told apart
+    sentences = reading(data)
+    assert any("are level" in s and "inside what the test set can tell apart" in s for s in sentences), sentences
+    assert not any("leads" in s or "lead " in s for s in sentences)
+
+
+def test_a_small_test_set_is_said_to_be_too_small_to_tell_embeddings_apart():
+    data = {"cells": cells(160, "random", [0.60, 0.65]) + cells(160, "glove-frozen", [0.70, 0.72]),
+            "baselines": [], "test_rows": 40}
+    assert accuracy_interval(0.7, 40) > 0.1
+    assert any("only 40 rows" in sentence and "cannot tell" in sentence for sentence in reading(data))
