@@ -52,10 +52,10 @@ class TrainingOptions:
         if not 1 <= self.batch_size <= 65_536:
             raise EmbedLabError(f"batch size {self.batch_size} is out of range; pick 1 to 65,536")
         if not 0.0 < self.test_split < 0.9:
-            raise EmbedLabError(f"test split {self.test_split} is out of range; pick a share between 0.05 and 0.5")
+            raise EmbedLabError(f"test split {self.test_split} is out of range; pick a share above 0 and below 0.9")
         if not 0.0 <= self.validation_split < 0.9:
             raise EmbedLabError(
-                f"validation split {self.validation_split} is out of range; pick 0 (none) up to 0.5"
+                f"validation split {self.validation_split} is out of range; pick 0 (none) or a share below 0.9"
             )
         if self.monitor not in MONITORS:
             raise EmbedLabError(f"monitor '{self.monitor}' is not known; pick one of {', '.join(MONITORS)}")
