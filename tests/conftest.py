@@ -93,6 +93,8 @@ def train_tiny_run(runs_dir: Path, embedding: str = "random", encoder: str = "po
     Learns quickly enough (pooling encoder, 30 epochs, under 10 s) that "wonderful"
     scores positive and "awful" negative, which tests of explore and predict rely on.
     """
+    import dataclasses
+
     import pandas as pd
 
     from embedlab.models.architecture import ModelConfig, build_model, build_vectorizer
@@ -107,6 +109,8 @@ def train_tiny_run(runs_dir: Path, embedding: str = "random", encoder: str = "po
     keras.utils.set_random_seed(0)
     vectorizer = build_vectorizer(config, texts)
     model = build_model(config, vectorizer, vectors)
+    if embedding != "random":  # the run records the vectors' size, as ``train`` does (build_model leaves config)
+        config = dataclasses.replace(config, output_dim=vectors.dim)
     history = model.fit(np.asarray(texts, dtype=object), labels, epochs=epochs, batch_size=8, verbose=0)
     accuracy = float(model.evaluate(np.asarray(texts, dtype=object), labels, verbose=0)[1])
     run_config = {

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import threading
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
@@ -82,7 +82,8 @@ def train(dataset: LabelledDataset, config: ModelConfig, training_options: Train
 
     Args:
         dataset: texts and labels.
-        config: the model's shape (``num_classes`` is set from the dataset).
+        config: the model's shape; ``num_classes`` comes from the dataset (and a GloVe model's
+            ``output_dim`` from ``vectors``) in the run's copy, never in the caller's config.
         training_options: epochs, batch size, seed, splits, early stopping.
         vectors: word vectors, needed for the GloVe embedding kinds.
         progress: optional ``callable(Progress)``, called after each epoch and after batches
@@ -109,14 +110,15 @@ def train(dataset: LabelledDataset, config: ModelConfig, training_options: Train
     from embedlab.models.evaluation import evaluate_model
 
     options = (training_options or TrainingOptions()).validate()
-    config.num_classes = dataset.num_classes
-    config.validate()
+    config = replace(config, num_classes=dataset.num_classes).validate()  # a copy: the caller's stays as it was
     split = split_dataset(dataset, options, train_rows, test_rows)
     texts = np.asarray(dataset.texts, dtype=object)
     labels = np.asarray(dataset.labels, dtype=np.int64)
     keras.utils.set_random_seed(options.seed)
     vectorizer = build_vectorizer(config, texts[split.train].tolist())
     model = build_model(config, vectorizer, vectors)
+    if config.embedding != "random":  # the vectors set a GloVe embedding's size; the run records it
+        config = replace(config, output_dim=vectors.dim)
 
     has_validation = len(split.validation) > 0
     monitor = options.monitor if has_validation else options.monitor.removeprefix("val_")

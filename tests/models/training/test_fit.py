@@ -222,3 +222,24 @@ def test_default_options_validate_only_when_the_validation_set_can_pick_an_epoch
     assert small.validation_split == 0.0 and not small.early_stopping
     assert large.validation_split * 5_000 >= MIN_VALIDATION_ROWS and large.early_stopping
     assert default_options(100, epochs=2).epochs == 2
+
+
+@pytest.mark.parametrize("embedding, output_dim", [("random", 8), ("glove-frozen", 6)])
+def test_train_leaves_the_callers_config_as_it_was(embedding, output_dim):
+    """The class count (and a GloVe embedding's size) go into the run's copy of the config, not the caller's."""
+    from dataclasses import replace
+
+    from embedlab.vectors.word_vectors import WordVectors
+
+    neutral = ["a film about a town", "the movie runs two hours", "it opens in march", "a story of a family",
+               "shot in black and white", "the second film of the year", "a remake of a play", "it has subtitles"]
+    texts = (POSITIVE_SENTENCES + NEGATIVE_SENTENCES + neutral) * 2
+    labels = np.array(([1] * 8 + [0] * 8 + [2] * 8) * 2)
+    dataset = LabelledDataset(texts, labels, ["negative", "positive", "neutral"], name="three classes")
+    words = sorted({word for text in texts for word in text.split()})
+    vectors = WordVectors(words, np.random.default_rng(0).normal(size=(len(words), 6)).astype(np.float32))
+    config = tiny_config(embedding=embedding)  # num_classes 2, output_dim 8
+    before = replace(config)
+    result = train(dataset, config, TrainingOptions(epochs=1, batch_size=8), vectors=vectors)
+    assert config == before
+    assert result.config["model"]["num_classes"] == 3 and result.config["model"]["output_dim"] == output_dim
