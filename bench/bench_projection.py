@@ -40,10 +40,11 @@ def child(tool: str, n: int, maps: int) -> dict:
 
     import numpy as np
 
-    from embedlab.maps.umap.neighbours import trustworthiness, unit_rows
+    from embedlab.maps.umap.neighbours import trustworthiness
     from embedlab.maps.projection import project
     from embedlab.maps.umap.library import import_umap
     from embedlab.vectors.io import load_default_vectors
+    from embedlab.vectors.word_vectors import unit_rows
 
     warnings.simplefilter("ignore")
     data = np.asarray(load_default_vectors().vectors[:n])

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from embedlab.errors import EmbedLabError
-from embedlab.vectors.word_vectors import WordVectors
+from embedlab.vectors.word_vectors import WordVectors, unit_rows
 
 MOVED = "cosine distance after alignment"
 
@@ -120,8 +120,8 @@ def compare(first: WordVectors, second: WordVectors, words: list[str]) -> Compar
             f"only {len(shared)} of the {len(words):,} words are in both {first.name} and {second.name}; "
             "comparing needs at least 3 shared words — pick more words or sources with a common vocabulary"
         )
-    a = unit_rows_float64(first.subset(shared).vectors)
-    b = unit_rows_float64(second.subset(shared).vectors)
+    a = unit_rows(first.subset(shared).vectors, np.float64)
+    b = unit_rows(second.subset(shared).vectors, np.float64)
     a, b = _same_width(a, b)
     _, aligned = align(a, b)
     moved = 1.0 - np.sum(aligned * b, axis=1) / np.maximum(
@@ -130,9 +130,3 @@ def compare(first: WordVectors, second: WordVectors, words: list[str]) -> Compar
     return Comparison(shared, aligned.astype(np.float32), b.astype(np.float32), np.clip(moved, 0.0, 2.0),
                       first.name, second.name)
 
-
-def unit_rows_float64(matrix: np.ndarray) -> np.ndarray:
-    """Rows scaled to length 1, in float64 (zero rows stay zero)."""
-    matrix = np.asarray(matrix, dtype=np.float64)
-    norms = np.linalg.norm(matrix, axis=1, keepdims=True)
-    return matrix / np.where(norms == 0, 1.0, norms)

@@ -108,9 +108,10 @@ def clusters(vectors: np.ndarray, n_clusters: int = 8, seed: int = 0) -> np.ndar
     """KMeans cluster of each word on its unit vector (cosine-like), seeded."""
     from sklearn.cluster import KMeans
 
+    from embedlab.vectors.word_vectors import unit_rows
+
     n_clusters = max(1, min(int(n_clusters), len(vectors)))
-    unit = vectors / np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-12)
-    return KMeans(n_clusters=n_clusters, n_init=3, random_state=seed).fit_predict(unit)
+    return KMeans(n_clusters=n_clusters, n_init=3, random_state=seed).fit_predict(unit_rows(vectors, vectors.dtype))
 
 
 def class_log_odds(texts: list[str], labels: np.ndarray, class_names: list[str], words: list[str],

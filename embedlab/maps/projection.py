@@ -18,7 +18,8 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from embedlab.errors import EmbedLabError
-from embedlab.maps.umap.neighbours import TRUST_NEIGHBORS, exact_knn, trustworthiness, unit_rows
+from embedlab.maps.umap.neighbours import TRUST_NEIGHBORS, exact_knn, trustworthiness
+from embedlab.vectors.word_vectors import unit_rows
 
 METHODS = ("umap", "pca")
 METRICS = ("cosine", "euclidean")

@@ -12,9 +12,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from embedlab.errors import EmbedLabError
-from embedlab.maps.alignment import unit_rows_float64
 from embedlab.maps.words import WordChoice
-from embedlab.vectors.word_vectors import WordVectors
+from embedlab.vectors.word_vectors import WordVectors, unit_rows
 
 LABELLED_EACH_END = 15
 
@@ -82,7 +81,7 @@ def sentiment_direction(vectors: np.ndarray, scores: np.ndarray, share: float = 
     The difference of the mean unit vectors of the top and bottom ``share`` of words by
     score: the axis along which the model's reading of single words changes most plainly.
     """
-    vectors = unit_rows_float64(vectors)
+    vectors = unit_rows(vectors, np.float64)
     if len(vectors) < 4:
         raise EmbedLabError("a sentiment direction needs at least 4 words with scores; add words")
     order = np.argsort(scores, kind="stable")
@@ -96,7 +95,7 @@ def sentiment_direction(vectors: np.ndarray, scores: np.ndarray, share: float = 
 
 def sentiment_axes(vectors: np.ndarray, direction: np.ndarray) -> np.ndarray:
     """``(n, 2)`` coordinates: x along ``direction``; y the first principal component orthogonal to it."""
-    vectors = unit_rows_float64(vectors)
+    vectors = unit_rows(vectors, np.float64)
     x = vectors @ direction
     rest = vectors - np.outer(x, direction)
     rest = rest - rest.mean(axis=0)

@@ -23,7 +23,7 @@ from pathlib import Path
 import numpy as np
 
 from embedlab.errors import EmbedLabError
-from embedlab.vectors.word_vectors import WordVectors
+from embedlab.vectors.word_vectors import WordVectors, unit_rows
 
 ANALOGY_FILE = "questions-words.txt"
 PAIR_FILES = {"WordSim353": "wordsim353.tsv", "SimLex999": "simlex999.txt"}
@@ -320,10 +320,7 @@ def _answer_analogies(vectors: WordVectors, rows: np.ndarray, limit: int, canoni
     buffer = np.empty((min(chunk_size, max(total, 1)), min(block_size, limit)), dtype=np.float32)
     for start in range(0, total, chunk_size):
         chunk = rows[start:start + chunk_size]
-        queries = unit[chunk[:, 1]] + unit[chunk[:, 2]] - unit[chunk[:, 0]]
-        norms = np.linalg.norm(queries, axis=1, keepdims=True)
-        norms[norms == 0] = 1.0
-        queries = (queries / norms).astype(np.float32)
+        queries = unit_rows(unit[chunk[:, 1]] + unit[chunk[:, 2]] - unit[chunk[:, 0]])
         mask_lines, mask_rows = _masked_cells(chunk, variants)
         lines = np.arange(len(chunk))
         best_scores = np.full(len(chunk), -np.inf, dtype=np.float32)

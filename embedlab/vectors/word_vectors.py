@@ -18,6 +18,36 @@ import numpy as np
 from embedlab.errors import EmbedLabError
 
 
+def unit_rows(matrix: np.ndarray, dtype=np.float32) -> np.ndarray:
+    """Each row of ``matrix`` scaled to length 1, as a new ``dtype`` array; a row of length 0 stays as it is.
+
+    Every cosine in EmbedLab (queries, benchmarks, maps, trustworthiness, clusters, alignments)
+    starts here, so a zero row means one thing everywhere: it is divided by 1 and stays zero,
+    cosine 0 with every word, never NaN. So does a row whose numbers are so small that their
+    squares underflow (length 0 in ``dtype``): it stays near zero. Every other row is divided
+    by its ``np.linalg.norm``.
+
+    The rows are converted to ``dtype`` first and keep their memory order: the seeded maps and
+    benchmark scores depend on the last bit of these norms, and summing a Fortran-ordered
+    matrix's rows gives other last bits than summing the same rows held row by row.
+
+    One guard serves every caller, parity included. gensim's ``get_normed_vectors`` divides a
+    zero row by 0 (a NaN row); here it stays zero, and every other row comes out as gensim's, bit
+    for bit. sklearn's ``normalize`` (inside its ``trustworthiness(metric="cosine")``) divides a row
+    shorter than 10 × the dtype's eps by 1, as this does for length 0; word vectors have no nonzero
+    rows that short. A floor on the length instead (``max(norm, tiny)``, ``max(norm, 1e-12)``)
+    gives the same bits except on such rows, which a floor blows up or leaves shorter than 1.
+
+    Example:
+        >>> unit_rows(np.array([[3.0, 4.0], [0.0, 0.0]])).tolist()
+        [[0.6000000238418579, 0.800000011920929], [0.0, 0.0]]
+    """
+    matrix = np.asarray(matrix, dtype=dtype)
+    norms = np.linalg.norm(matrix, axis=1, keepdims=True)
+    norms[norms == 0] = 1.0
+    return matrix / norms
+
+
 @dataclass(eq=False)
 class WordVectors:
     """Word vectors in frequency order.
@@ -71,11 +101,8 @@ class WordVectors:
 
     @cached_property
     def unit_vectors(self) -> np.ndarray:
-        """Rows scaled to length 1 (zero rows stay zero); computed once, then shared."""
-        vectors = np.asarray(self.vectors, dtype=np.float32)
-        norms = np.linalg.norm(vectors, axis=1, keepdims=True)
-        norms[norms == 0] = 1.0
-        unit = vectors / norms
+        """``unit_rows`` of the vectors (zero rows stay zero), read-only; computed once, then shared."""
+        unit = unit_rows(self.vectors)
         unit.setflags(write=False)
         return unit
 

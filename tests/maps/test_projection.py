@@ -6,12 +6,13 @@ import pytest
 from embedlab.errors import EmbedLabError
 from embedlab.maps.alignment import align, compare
 from embedlab.maps.colouring import class_log_odds
-from embedlab.maps.umap.neighbours import exact_knn, nearest_neighbours, trustworthiness, unit_rows
+from embedlab.maps.umap.neighbours import exact_knn, nearest_neighbours, trustworthiness
 from embedlab.maps.pipeline import MapParams, build_map, map_trust
 from embedlab.maps.projection import project
 from embedlab.maps.sentiment_axis import sentiment_axes, sentiment_axis, sentiment_direction, words_the_model_knows
 from embedlab.maps.words import dataset_words, neighbourhood_words, pasted_words, top_words
 from embedlab.models.learned import learned_embedding, word_scores
+from embedlab.vectors.word_vectors import unit_rows
 
 
 @pytest.fixture(scope="module")

@@ -18,17 +18,11 @@ import numpy as np
 
 from embedlab.errors import EmbedLabError
 from embedlab.maps.umap.parallel import in_parallel, one_blas_thread
+from embedlab.vectors.word_vectors import unit_rows
 
 TRUST_NEIGHBORS = 10
 # Rows per block of the n×n distance work: 512 rows × 20,000 columns × 4 bytes = 40 MB.
 CHUNK = 512
-
-
-def unit_rows(vectors: np.ndarray) -> np.ndarray:
-    """Rows scaled to length 1 (zero rows stay zero)."""
-    norms = np.linalg.norm(vectors, axis=1, keepdims=True)
-    norms[norms == 0] = 1.0
-    return (vectors / norms).astype(np.float32)
 
 
 def exact_knn(data: np.ndarray, k: int, metric: str = "cosine") -> tuple[np.ndarray, np.ndarray]:
@@ -98,7 +92,7 @@ def trustworthiness(data: np.ndarray, embedded: np.ndarray, n_neighbors: int = T
     dtype = np.float64 if data.dtype == np.float64 else np.float32
     data = np.ascontiguousarray(data, dtype=dtype)
     if metric == "cosine":
-        data = (data / np.maximum(np.linalg.norm(data, axis=1, keepdims=True), np.finfo(dtype).tiny)).astype(dtype)
+        data = unit_rows(data, dtype)
     # Squared Euclidean distance orders points as Euclidean does, and on unit rows as cosine does.
     squared = np.einsum("ij,ij->i", data, data)
     embedded = np.ascontiguousarray(embedded, dtype=np.float64)

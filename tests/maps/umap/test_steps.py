@@ -15,8 +15,9 @@ from embedlab.maps.umap import fuzzy_set_kernels
 
 from embedlab.maps.umap import steps as umap_steps
 from embedlab.maps.umap.layout import fuzzy_graph
-from embedlab.maps.umap.neighbours import exact_knn, unit_rows
+from embedlab.maps.umap.neighbours import exact_knn
 from embedlab.maps.umap.library import import_umap
+from embedlab.vectors.word_vectors import unit_rows
 
 
 @pytest.fixture(scope="module")
