@@ -87,7 +87,8 @@ class ModelConfig:
             raise EmbedLabError(f"pre-trained vocabulary {self.pretrained_vocabulary} is out of range; "
                                 "pick 0 (only the training texts' words) to 1,000,000")
         if not 0.0 < self.learning_rate <= 1.0:
-            raise EmbedLabError(f"learning rate {self.learning_rate} is out of range; pick a value like 0.001")
+            raise EmbedLabError(f"learning rate {self.learning_rate} is out of range; "
+                                "pick a value above 0 and at most 1, like 0.001")
         if self.num_classes < 2:
             raise EmbedLabError("a classifier needs at least 2 classes; pick a label column with 2 or more values")
         return self
@@ -237,6 +238,7 @@ def build_model(config: ModelConfig, vectorizer, vectors: WordVectors | None = N
         vectors: GloVe (or other) vectors; required for the two GloVe embedding kinds. Their
             ``config.pretrained_vocabulary`` most frequent words are added to the vectorizer's
             vocabulary (``add_pretrained_words``), in a copy of ``vectorizer`` that the model holds.
+            The embedding then has their size whatever ``config.output_dim`` says; ``config`` is not changed.
 
     Returns:
         a compiled ``keras.Model`` taking a batch of raw strings, shape ``(batch,)``;
@@ -261,7 +263,6 @@ def build_model(config: ModelConfig, vectorizer, vectors: WordVectors | None = N
         matrix, coverage = glove_matrix(vocabulary, vectors, unknown="zeros" if frozen else "random", counted=own)
         initializer = keras.initializers.Constant(matrix)
         output_dim, trainable = vectors.dim, config.embedding == "glove-finetuned"
-        config.output_dim = output_dim
 
     inputs = keras.Input(shape=(), dtype="string", name="text")
     token_ids = vectorizer(inputs)

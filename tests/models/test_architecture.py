@@ -41,6 +41,14 @@ def test_every_combination_builds_and_reads_raw_strings(embedding, encoder, smal
     assert layer.output_dim == (6 if embedding.startswith("glove") else 5)
 
 
+@pytest.mark.parametrize("embedding", EMBEDDING_KINDS)
+def test_building_a_model_leaves_its_config_as_it_was(embedding, small_vectors):
+    config = ModelConfig(max_tokens=100, sequence_length=8, embedding=embedding, encoder="pooling", output_dim=5)
+    before = ModelConfig(**config.to_dict())
+    build_model(config, build_vectorizer(config, TEXTS), small_vectors)
+    assert config == before  # a GloVe embedding takes the vectors' size (6) in the model, not in the config
+
+
 def test_glove_rows_land_in_vocabulary_order(small_vectors):
     vocabulary = ["", "[UNK]", "movie", "zzz-not-in-glove", "good"]
     matrix, coverage = glove_matrix(vocabulary, small_vectors)
@@ -73,6 +81,32 @@ def test_frozen_glove_embedding_holds_the_vectors_and_the_file_stays_small(small
 def test_bad_configs_say_what_to_pick(changes, message):
     with pytest.raises(EmbedLabError, match=message):
         ModelConfig(**changes).validate()
+
+
+# field, values just outside the check's bounds, values at its edges that it accepts, the bounds the message names
+CONFIG_BOUNDS = [
+    ("max_tokens", [99, 400_001], [100, 400_000], "pick 100 to 400,000"),
+    ("sequence_length", [3, 2_001], [4, 2_000], "pick 4 to 2,000"),
+    ("output_dim", [1, 1_025], [2, 1_024], "pick 2 to 1,024"),
+    ("dropout", [-0.1, 1.0], [0.0, 0.99], "at least 0 and below 1"),
+    ("spatial_dropout", [-0.1, 1.0], [0.0, 0.99], "at least 0 and below 1"),
+    ("units", [0, 4_097], [1, 4_096], "pick 1 to 4,096"),
+    ("token_units", [-1, 4_097], [0, 4_096], "pick 0 (none) to 4,096"),
+    ("hidden_units", [-1, 4_097], [0, 4_096], "pick 0 (none) to 4,096"),
+    ("pretrained_vocabulary", [-1, 1_000_001], [0, 1_000_000], "to 1,000,000"),
+    ("learning_rate", [0.0, 1.5], [1e-6, 1.0], "above 0 and at most 1"),
+    ("num_classes", [1], [2], "at least 2 classes"),
+]
+
+
+@pytest.mark.parametrize("field, bad, good, bounds", CONFIG_BOUNDS, ids=[row[0] for row in CONFIG_BOUNDS])
+def test_a_bad_config_names_the_bounds_its_check_enforces(field, bad, good, bounds):
+    for value in bad:
+        with pytest.raises(EmbedLabError) as raised:
+            ModelConfig(**{field: value}).validate()
+        assert bounds in str(raised.value)
+    for value in good:  # the bounds named are the ones enforced: the values at their edges pass
+        ModelConfig(**{field: value}).validate()
 
 
 def test_glove_embedding_without_vectors_is_refused():
