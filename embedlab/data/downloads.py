@@ -36,6 +36,7 @@ from embedlab.data.fetching import (
     save_parquet,
     sha256_of,
 )
+from embedlab.data.file_bytes import decode_bytes
 from embedlab.data.files import labelled_from_table
 from embedlab.data.labelled import LabelledDataset
 from embedlab.data.table_readers import split_records
@@ -155,10 +156,7 @@ def snippets_from_sdist(sdist: Path) -> bytes:
 
 def parse_snippets(raw: bytes) -> pd.DataFrame:
     """``id<TAB>mean rating<TAB>text`` lines (UTF-8, CRLF) as a DataFrame with columns id, rating, text."""
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        text = raw.decode("cp1252", errors="replace")
+    text, _, _ = decode_bytes(raw)
     rows = [line.split("\t", 2) for line in split_records(text) if line.strip()]
     bad = [number for number, row in enumerate(rows, 1) if len(row) != 3]
     if bad:

@@ -1,4 +1,8 @@
-"""A labelled file's bytes: read within a size limit, binaries refused, decoded to text.
+"""An uploaded file's bytes: read within a size limit, binaries refused, decoded to text.
+
+``read_text`` is how every upload becomes text (the Data page's labelled files, Predict's
+batch files), so every upload path accepts the same encodings; a downloaded dataset's file is
+decoded with the same ``decode_bytes``.
 
 The encoding is found from the content, never from the file name or a form field: UTF-32
 or UTF-16 (by their byte-order mark, or without one by where the zero bytes fall), UTF-8
@@ -10,7 +14,6 @@ be traced to the encoding.
 from __future__ import annotations
 
 import re
-
 from pathlib import Path
 
 from embedlab.errors import EmbedLabError
@@ -67,7 +70,26 @@ def _too_large(name: str, size: int, max_bytes: int, max_rows: int) -> EmbedLabE
     )
 
 
-def check_not_binary(raw: bytes, name: str) -> None:
+def read_text(raw: bytes, name: str, expected: str = EXPECTED_FORMATS) -> tuple[str, str, list[str]]:
+    """The text of an uploaded file, however it is encoded: what every upload path reads its bytes with.
+
+    Binaries are refused (``check_not_binary``, the message naming ``name`` and saying that
+    ``expected`` was expected); the encoding is found from the content (``decode_bytes``);
+    control characters inside the text are noted (``control_characters_note``).
+    Returns ``(text, encoding, notes)``.
+
+    Example:
+        >>> read_text("good film".encode("utf-16"), "lines.txt")[:2]
+        ('good film', 'utf-16')
+    """
+    check_not_binary(raw, name, expected)
+    text, encoding, notes = decode_bytes(raw)
+    if (controls := control_characters_note(text)) is not None:
+        notes.append(controls)
+    return text, encoding, notes
+
+
+def check_not_binary(raw: bytes, name: str, expected: str = EXPECTED_FORMATS) -> None:
     """Refuse images, archives, office documents, and bytes that are not text in any encoding read here.
 
     A few NUL or control bytes in a text are kept (broken exports have them); many are binary data.
@@ -75,7 +97,7 @@ def check_not_binary(raw: bytes, name: str) -> None:
     for magic, kind in _BINARY_MAGIC.items():
         if raw.startswith(magic):
             raise EmbedLabError(
-                f"{name} looks like a binary file ({kind}), not text; expected {EXPECTED_FORMATS} — "
+                f"{name} looks like a binary file ({kind}), not text; expected {expected} — "
                 "export your table as CSV (UTF-8) and upload that"
             )
     sample = raw[:8192]
@@ -84,7 +106,7 @@ def check_not_binary(raw: bytes, name: str) -> None:
     controls = len(sample) - len(sample.translate(None, _CONTROL_BYTES))
     if sample.count(0) * 100 > len(sample) or controls * 20 > len(sample):
         raise EmbedLabError(
-            f"{name} looks like a binary file (it contains NUL bytes), not text; expected {EXPECTED_FORMATS} — "
+            f"{name} looks like a binary file (it contains NUL bytes), not text; expected {expected} — "
             "export your table as CSV (UTF-8) and upload that"
         )
 

@@ -17,7 +17,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from embedlab.data.file_bytes import check_not_binary, control_characters_note, decode_bytes, read_source
+from embedlab.data.file_bytes import read_source, read_text
 from embedlab.data.table_readers import LABEL_NAME, detect_format, read_delimited, read_fasttext, read_json
 from embedlab.errors import EmbedLabError
 
@@ -90,10 +90,7 @@ def inspect_table(source: str | Path | bytes, filename: str | None = None) -> Ta
     raw, name = read_source(source, filename, max_bytes=MAX_BYTES, max_rows=MAX_ROWS)
     if not raw.strip():
         raise EmbedLabError(f"{name} is empty; expected a header row and at least two labelled rows of text")
-    check_not_binary(raw, name)
-    text, encoding, notes = decode_bytes(raw)
-    if (controls := control_characters_note(text)) is not None:
-        notes.append(controls)
+    text, encoding, notes = read_text(raw, name)
     kind = detect_format(text, name)
     delimiter = None
     if kind == "json":

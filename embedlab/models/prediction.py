@@ -16,6 +16,7 @@ from pathlib import Path
 
 import numpy as np
 
+from embedlab.data.file_bytes import read_text
 from embedlab.errors import EmbedLabError
 from embedlab.text import tokenizer_for
 
@@ -24,6 +25,7 @@ from embedlab.text import tokenizer_for
 MAX_CHARACTERS = 20_000
 # A batch larger than this is refused rather than scored for minutes.
 MAX_BATCH_ROWS = 50_000
+BATCH_FORMATS = "a .txt file (one text per line) or a .csv file (a text column)"  # named when a file is refused
 _CHUNK = 512
 
 
@@ -223,7 +225,7 @@ def read_batch_texts(data: bytes | str, filename: str = "lines.txt", text_column
     Example: ``read_batch_texts("good film\\n\\nbad film")`` → ``["good film", "bad film"]``.
     """
     if isinstance(data, bytes):
-        data = _decode(data, filename)
+        data, _, _ = read_text(data, filename, BATCH_FORMATS)  # every encoding the Data page reads
     if filename.lower().endswith(".csv"):
         import pandas as pd
 
@@ -244,24 +246,3 @@ def read_batch_texts(data: bytes | str, filename: str = "lines.txt", text_column
     if not texts:
         raise EmbedLabError(f"{filename} has no text to score; give one text per line")
     return texts
-
-
-def _decode(data: bytes, filename: str) -> str:
-    """UTF-8 (with or without BOM); else a detected encoding when the guess is confident, else Windows-1252.
-
-    Encoding guesses on a few short lines are unreliable (a two-word Latin-1 line reads
-    as Arabic to a detector), and Windows-1252 is what most non-UTF-8 text files are.
-    """
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        pass
-    if b"\x00" in data[:4096]:
-        raise EmbedLabError(f"{filename} looks binary, not text; upload a UTF-8 .txt or .csv file")
-    if len(data) >= 2_000:
-        from charset_normalizer import from_bytes
-
-        best = from_bytes(data).best()
-        if best is not None and best.chaos < 0.1:
-            return str(best)
-    return data.decode("cp1252", errors="replace")

@@ -218,3 +218,10 @@ def test_a_dns_server_that_never_answers_fails_within_the_timeout(monkeypatch):
             builtin_dataset("imdb")
     finally:
         release.set()
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "cp1252", "utf-16"])
+def test_the_snippets_file_is_decoded_as_uploads_are(encoding):
+    raw = "\r\n".join("\t".join(row) for row in SNIPPETS).encode(encoding)
+    frame = dataset_downloads.parse_snippets(raw)
+    assert frame["text"].tolist() == [text for _, _, text in SNIPPETS]

@@ -152,3 +152,21 @@ def test_batch_table_holds_labels_and_probabilities(predictor):
     assert table["label"].tolist() == ["positive", "negative"]
     np.testing.assert_allclose(table[["p(negative)", "p(positive)"]].to_numpy(),
                                predictor.predict_proba(["a wonderful film", "an awful film"]), atol=1e-6)
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-32", "utf-16-le"])
+@pytest.mark.parametrize("filename", ["reviews.csv", "lines.txt"])
+def test_batch_scoring_reads_every_encoding_the_data_page_reads(encoding, filename):
+    """One decoder for every upload: a UTF-16 file the Data page accepts is scored, not refused as binary."""
+    from embedlab.data.tables import inspect_table
+
+    raw = "text,label\nun film très réussi,pos\nun navet,neg\n".encode(encoding)  # utf-16/32 write a BOM
+    assert inspect_table(raw, filename).frame["text"].tolist() == ["un film très réussi", "un navet"]
+    texts = read_batch_texts(raw, filename)
+    assert texts == (["un film très réussi", "un navet"] if filename.endswith(".csv")
+                     else ["text,label", "un film très réussi,pos", "un navet,neg"])
+
+
+def test_batch_scoring_refuses_a_binary_file_as_the_data_page_does():
+    with pytest.raises(EmbedLabError, match="looks like a binary file .a PNG image."):
+        read_batch_texts(b"\x89PNG\r\n\x1a\n" + bytes(100), "picture.txt")
