@@ -11,6 +11,7 @@ from embedlab.errors import EmbedLabError
 from embedlab_ui import charts
 from embedlab_ui.datasets import builtin, current_dataset, dataset_stats, set_current_dataset
 from embedlab_ui.session import literal, route_through_app, show_error
+from embedlab_ui.uploads import parsed_upload
 from embedlab_ui.vectors import current_vectors
 
 route_through_app()  # a deep link on a fresh server still gets app.py's frame
@@ -20,8 +21,7 @@ FORMAT_NAMES = {"csv": "CSV", "tsv": "TSV", "delimited": "delimited text", "json
 DELIMITER_NAMES = {",": "comma", "\t": "tab", ";": "semicolon", "|": "pipe"}
 PREVIEW_ROWS = 500
 
-# This visitor's parsed upload: (file_id, TableFile or the EmbedLabError it raised).
-st.session_state.setdefault("data.table", None)
+st.session_state.setdefault("data.table", None)  # this visitor's parsed upload (embedlab_ui.uploads)
 
 
 def load_builtin_section() -> None:
@@ -40,33 +40,18 @@ def load_builtin_section() -> None:
         st.success(f"Now using {dataset.name}: {len(dataset):,} texts.", icon=":material/check_circle:")
 
 
-def parsed_upload(upload):
-    """The TableFile of this upload, parsed once per file (a refusal is remembered too)."""
-    stored = st.session_state["data.table"]
-    if stored is None or stored[0] != upload.file_id:
-        try:
-            with st.spinner(f"Reading {upload.name}…"):
-                stored = (upload.file_id, inspect_table(upload.getvalue(), upload.name))
-        except EmbedLabError as error:
-            stored = (upload.file_id, error)
-        st.session_state["data.table"] = stored
-    if isinstance(stored[1], EmbedLabError):
-        raise stored[1]
-    return stored[1]
-
-
 def upload_section() -> None:
     upload = st.file_uploader(
         "Labelled text file", type=["csv", "tsv", "txt", "jsonl", "json"], key="data.upload",
         help=f"CSV/TSV with a header, JSON Lines, a JSON list of records, or fastText lines (`__label__pos text`). "
              f"Up to {MAX_BYTES // 1024**2} MB and {MAX_ROWS:,} rows; at most {MAX_CLASSES} classes.",
     )
-    if upload is None:
-        st.session_state["data.table"] = None
+    parsed = parsed_upload(upload, "data.table", inspect_table)  # a TableFile, parsed once per file
+    if parsed is None:
         st.caption(f"One text and one label per row; 2 to {MAX_CLASSES} classes. Numeric ratings can be split "
                    "into negative/positive by a threshold.")
         return
-    table = parsed_upload(upload)
+    _, table = parsed
     delimiter = ""
     if table.delimiter:
         delimiter = f" · delimiter: {DELIMITER_NAMES.get(table.delimiter, repr(table.delimiter))}"

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import html
 
 import streamlit as st
@@ -14,13 +13,14 @@ from embedlab.models.prediction import read_batch_texts
 from embedlab.models.runs.catalog import list_runs
 from embedlab_ui.runs import predictor_for_upload, run_label, run_picker, run_predictor, upload_class_names
 from embedlab_ui.session import route_through_app, runs_folder, show_error
+from embedlab_ui.uploads import parsed_upload
 
 route_through_app()  # a deep link on a fresh server still gets app.py's frame
 
 SOURCE_RUN, SOURCE_UPLOAD = "A run of this workspace", "A .keras file saved by EmbedLab"
 PREDICTED = "the predicted class"
 
-st.session_state.setdefault("predict.uploaded", None)  # (file_id, sha256, keras model or error, filename)
+st.session_state.setdefault("predict.uploaded", None)  # the uploaded keras model or its refusal (embedlab_ui.uploads)
 st.session_state.setdefault("predict.batch", None)  # (model name, DataFrame)
 
 
@@ -32,25 +32,15 @@ def loaded_predictor(run):
 
 def uploaded_predictor():
     """A Predictor for the .keras file this visitor uploaded, or None until there is one."""
-    upload = st.file_uploader("Model file (.keras)", type=["keras"], key="predict.upload")
-    if upload is None:
-        st.session_state["predict.uploaded"] = None
-        return None
-    stored = st.session_state["predict.uploaded"]
-    if stored is None or stored[0] != upload.file_id:
-        from embedlab.models.model_files import load_embedlab_model_bytes
+    from embedlab.models.model_files import load_embedlab_model_bytes
 
-        data = upload.getvalue()
-        digest = hashlib.sha256(data).hexdigest()[:20]
-        try:
-            with st.spinner(f"Checking and loading {upload.name}…"):
-                stored = (upload.file_id, digest, load_embedlab_model_bytes(data, upload.name), upload.name)
-        except EmbedLabError as error:
-            stored = (upload.file_id, digest, error, upload.name)  # refuse once, not again on every keystroke
-        st.session_state["predict.uploaded"] = stored
-    _, digest, model, filename = stored
-    if isinstance(model, EmbedLabError):
-        raise model
+    upload = st.file_uploader("Model file (.keras)", type=["keras"], key="predict.upload")
+    # Loaded once per file; a refusal too, not again on every keystroke.
+    parsed = parsed_upload(upload, "predict.uploaded", load_embedlab_model_bytes, "Checking and loading")
+    if parsed is None:
+        return None
+    sha256, model = parsed
+    digest = sha256[:20]
     # A run's .keras keeps its class names; one per file, so a second upload starts from its own names.
     names = st.text_input(
         "Class names, in the model's output order", value=upload_class_names(upload.getvalue(), model),
@@ -58,7 +48,7 @@ def uploaded_predictor():
         help="Read from the file when EmbedLab saved it; a .keras from elsewhere gets a guess to edit.",
     )
     return predictor_for_upload(f"upload:{digest}", model, [name.strip() for name in names.split(",") if name.strip()],
-                                filename)
+                                upload.name)
 
 
 def label_badge(label: str, probability: float) -> str:
