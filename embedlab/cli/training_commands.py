@@ -18,22 +18,26 @@ from embedlab.models.architecture import EMBEDDING_KINDS, ENCODERS
 
 def add_commands(subparsers) -> None:
     """Register ``train`` and ``evaluate``."""
-    from embedlab.models.training.options import MONITORS
+    from embedlab.models.training.options import MIN_VALIDATION_ROWS, MONITORS, default_options
 
     parser = subparsers.add_parser(
         "train", help="train an embedding → encoder → Dense classifier and save it as a run",
-        description="Train a classifier on DATA (a built-in dataset name or a file) and save a run folder in --out.",
+        description="Train a classifier on DATA (a built-in dataset name or a file) and save a run folder in --out. "
+                    "It starts from the settings the Train page recommends for the embedding and encoder "
+                    "(default_config and recommended_options); each option given overrides one of them.",
     )
     add_data_arguments(parser)
     parser.add_argument("--embedding", choices=EMBEDDING_KINDS, default="random",
                         help="random trainable, GloVe frozen or GloVe fine-tuned (default: random)")
     parser.add_argument("--encoder", choices=ENCODERS, default="lstm", help="(default: lstm)")
     add_vectors_flag(parser)  # the GloVe of the GloVe embeddings
-    parser.add_argument("--max-tokens", type=int, default=20_000, help="vocabulary size (default: 20000)")
+    # Every option below defaults to None: unset, it takes the recommendation (see train_command).
+    recommended = " (default: the recommended value for the embedding and encoder, as on the Train page)"
+    parser.add_argument("--max-tokens", type=int, default=None, help="vocabulary size" + recommended)
     parser.add_argument("--sequence-length", type=int, default=None,
                         help="tokens read per text (default: 95th percentile of the training texts' lengths)")
-    parser.add_argument("--output-dim", type=int, default=50, help="random embedding size (default: 50)")
-    recommended = " (default: the recommended value for the embedding and encoder, as on the Train page)"
+    parser.add_argument("--output-dim", type=int, default=None,
+                        help="random embedding size (GloVe's is the vectors')" + recommended)
     parser.add_argument("--units", type=int, default=None, help="encoder size" + recommended)
     parser.add_argument("--dropout", type=float, default=None, help="dropout before the output" + recommended)
     parser.add_argument("--spatial-dropout", type=float, default=None, help=recommended.strip(" ()"))
@@ -42,14 +46,23 @@ def add_commands(subparsers) -> None:
     parser.add_argument("--hidden-units", type=int, default=None,
                         help="ReLU layer between encoder and output" + recommended)
     parser.add_argument("--learning-rate", type=float, default=None, help=recommended.strip(" ()"))
-    parser.add_argument("--epochs", type=int, default=10)
-    parser.add_argument("--batch-size", type=int, default=32)
-    parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--test-split", type=float, default=0.2)
-    parser.add_argument("--validation-split", type=float, default=0.1)
-    parser.add_argument("--patience", type=int, default=3, help="early stopping patience in epochs (default: 3)")
-    parser.add_argument("--no-early-stopping", action="store_true", help="run every epoch")
-    parser.add_argument("--monitor", choices=MONITORS, default="val_loss", help="what picks the best epoch")
+    usual = default_options()  # the recommendation's values when the data has rows enough to validate
+    parser.add_argument("--epochs", type=int, default=None, help=f"at most (default: {usual.epochs})")
+    parser.add_argument("--batch-size", type=int, default=None,
+                        help=f"(default: {usual.batch_size}; 64 from 2,000 training rows)")
+    parser.add_argument("--seed", type=int, default=None, help=f"(default: {usual.seed})")
+    parser.add_argument("--test-split", type=float, default=None,
+                        help=f"share of the rows held out for the test metrics (default: {usual.test_split:g})")
+    parser.add_argument("--validation-split", type=float, default=None,
+                        help=f"share of the training rows that picks the best epoch (default: "
+                             f"{usual.validation_split:g}; 0 when that is under {MIN_VALIDATION_ROWS} rows)")
+    parser.add_argument("--early-stopping", action=argparse.BooleanOptionalAction, default=None,
+                        help="stop when the validation score has not improved for --patience epochs; "
+                             "--no-early-stopping runs every epoch (default: on when there is a validation split)")
+    parser.add_argument("--patience", type=int, default=None,
+                        help=f"early stopping patience in epochs (default: {usual.patience})")
+    parser.add_argument("--monitor", choices=MONITORS, default=None,
+                        help=f"what picks the best epoch (default: {usual.monitor})")
     parser.add_argument("--name", default="", help="the run's name")
     parser.add_argument("--out", required=True, metavar="DIR", help="runs folder to save the run in")
     add_json_flag(parser)
@@ -90,31 +103,41 @@ class TextProgress:
         self.stream.flush()
 
 
-def train_command(args: argparse.Namespace) -> tuple[dict, str]:
+MODEL_FLAGS = ("max_tokens", "output_dim", "units", "dropout", "spatial_dropout", "token_units", "hidden_units",
+               "learning_rate")
+TRAINING_FLAGS = ("epochs", "batch_size", "seed", "test_split", "validation_split", "early_stopping", "patience",
+                  "monitor")
+
+
+def given(args: argparse.Namespace, names: tuple[str, ...]) -> dict:
+    """The options among ``names`` that the command line set (argparse left the others None)."""
+    return {name: getattr(args, name) for name in names if getattr(args, name) is not None}
+
+
+def training_settings(args: argparse.Namespace, dataset, sequence_length: int):
+    """The model and training options for ``train``: the Train page's recommendation, overridden by the flags given.
+
+    The core functions behind the Train page's recommended settings (``default_config`` and
+    ``recommended_options``), with ``sequence_length`` from the dataset's texts as there.
+    """
     from embedlab.models.architecture import default_config
+    from embedlab.models.training.options import recommended_options
+
+    config = default_config(args.embedding, args.encoder, sequence_length=sequence_length, **given(args, MODEL_FLAGS))
+    return config, recommended_options(len(dataset), **given(args, TRAINING_FLAGS))
+
+
+def train_command(args: argparse.Namespace) -> tuple[dict, str]:
     from embedlab.models.jobs import TrainingSpec, submit
     from embedlab.models.runs.storage import is_remote
     from embedlab.models.training.splits import default_sequence_length
-    from embedlab.models.training.options import TrainingOptions
 
     dataset = dataset_from(args)
     vectors = None
     if args.embedding != "random":
         vectors = vectors_from(args)
-    # Unset shape options take the core's recommendation for this embedding and encoder (default_config).
-    chosen = {field: getattr(args, field) for field in ("units", "dropout", "spatial_dropout", "token_units",
-                                                         "hidden_units", "learning_rate")
-              if getattr(args, field) is not None}
-    config = default_config(
-        args.embedding, args.encoder, max_tokens=args.max_tokens,
-        sequence_length=args.sequence_length or default_sequence_length(list(dataset.texts)),
-        output_dim=args.output_dim, **chosen,
-    )
-    options = TrainingOptions(
-        epochs=args.epochs, batch_size=args.batch_size, seed=args.seed, test_split=args.test_split,
-        validation_split=args.validation_split, early_stopping=not args.no_early_stopping,
-        patience=args.patience, monitor=args.monitor,
-    )
+    sequence_length = args.sequence_length or default_sequence_length(list(dataset.texts))
+    config, options = training_settings(args, dataset, sequence_length)
     # A bad --out (under a file, read-only, a full disk, an unreachable bucket) fails in submit, before training.
     out = args.out if is_remote(args.out) else Path(args.out).expanduser()
     spec = TrainingSpec(dataset, config, options, vectors, save_to=out, name=args.name,
@@ -126,7 +149,8 @@ def train_command(args: argparse.Namespace) -> tuple[dict, str]:
     location = run_location(run)
     summary = {"run": location, "name": run.name, "metrics": _short_metrics(metrics),
                "best_epoch": metrics.get("best_epoch"), "epochs_run": metrics.get("epochs_run"),
-               "seconds": metrics.get("seconds"), "stopped": bool(metrics.get("stopped"))}
+               "seconds": metrics.get("seconds"), "stopped": bool(metrics.get("stopped")),
+               "training": options.to_dict()}
     text = (f"saved {location}\n"
             f"test accuracy {metrics['accuracy']:.4f}  F1 {metrics['f1']:.4f}"
             f"  (best epoch {metrics.get('best_epoch')}, {metrics.get('seconds', 0):.1f} s)")

@@ -5,12 +5,15 @@ import json
 import pytest
 
 from embedlab.cli import main
+from embedlab.errors import EmbedLabError
 from embedlab.models.runs.catalog import list_runs, read_run
 
 pytestmark = pytest.mark.slow
 
+# A validation split is given: 200 rows are too few for the recommended one, and the validated epochs
+# end slowly enough for the progress lines below to be seen.
 SMALL = ["--encoder", "pooling", "--epochs", "2", "--max-tokens", "500", "--units", "8", "--output-dim", "8",
-         "--batch-size", "16"]
+         "--batch-size", "16", "--validation-split", "0.1"]
 
 
 @pytest.fixture(scope="module")
@@ -98,3 +101,77 @@ def test_train_and_evaluate_a_csv_file(tmp_path, capsys):
     assert main(["evaluate", str(run.path), str(csv), "--text-column", "review", "--label-column", "sentiment",
                  "--json"]) == 0
     assert json.loads(capsys.readouterr().out)["test_rows"] == 16
+
+
+def _capture_submit(monkeypatch, module) -> list:
+    """Replace ``module.submit`` by one that keeps the TrainingSpec and refuses to train it."""
+    specs = []
+
+    def submit(spec):
+        specs.append(spec)
+        raise EmbedLabError("captured, not trained")
+
+    monkeypatch.setattr(module, "submit", submit)
+    return specs
+
+
+def _page_spec(project_root, monkeypatch, embedding: str, encoder: str):
+    """What the Train page submits when its Train button is pressed with only the embedding and encoder chosen."""
+    from streamlit.testing.v1 import AppTest
+
+    import embedlab_ui.training
+
+    specs = _capture_submit(monkeypatch, embedlab_ui.training)
+    at = AppTest.from_file(str(project_root / "pages" / "train.py"), default_timeout=120)
+    at.session_state["workspace"] = "cliparity"
+    at.run()
+    at.radio(key="train.embedding").set_value(embedding)
+    at.selectbox(key="train.encoder").set_value(encoder)
+    at.run()
+    at.button(key="train.start").click().run()
+    assert not at.exception and len(specs) == 1
+    return specs[0]
+
+
+def _cli_spec(monkeypatch, dataset: str, embedding: str, encoder: str, out, *options: str):
+    """What ``python -m embedlab train DATA --embedding … --encoder … [options]`` submits."""
+    import embedlab.models.jobs
+
+    specs = _capture_submit(monkeypatch, embedlab.models.jobs)
+    assert main(["train", dataset, "--embedding", embedding, "--encoder", encoder, *options, "--out", str(out)]) == 2
+    assert len(specs) == 1
+    return specs[0]
+
+
+@pytest.mark.parametrize("embedding, encoder", [("random", "lstm"), ("glove-frozen", "pooling")])
+def test_the_cli_trains_with_the_train_pages_recommended_settings(embedding, encoder, project_root, monkeypatch,
+                                                                   tmp_path):
+    from embedlab.data.builtins import DEFAULT_DATASET
+
+    monkeypatch.setenv("EMBEDLAB_RUNS_DIR", str(tmp_path / "page-runs"))
+    page = _page_spec(project_root, monkeypatch, embedding, encoder)
+    cli = _cli_spec(monkeypatch, DEFAULT_DATASET, embedding, encoder, tmp_path / "cli-runs")
+    assert cli.dataset.fingerprint == page.dataset.fingerprint  # the page starts on the same built-in data
+    assert cli.options == page.options
+    assert cli.config == page.config
+    assert (cli.vectors is None) == (page.vectors is None) == (embedding == "random")
+
+
+def test_options_given_on_the_command_line_override_only_themselves(monkeypatch, tmp_path):
+    from dataclasses import replace
+
+    from embedlab.data.builtins import builtin_dataset
+    from embedlab.models.architecture import default_config
+    from embedlab.models.training.options import recommended_options
+
+    dataset = builtin_dataset("pang-lee-200")
+    config = default_config("random", "gru", texts=dataset.texts)  # the sequence length from the texts
+    options = recommended_options(len(dataset))
+    plain = _cli_spec(monkeypatch, "pang-lee-200", "random", "gru", tmp_path)
+    assert (plain.config, plain.options) == (config, options)
+    spec = _cli_spec(monkeypatch, "pang-lee-200", "random", "gru", tmp_path, "--epochs", "5", "--units", "16",
+                     "--early-stopping", "--validation-split", "0.2", "--max-tokens", "1000")
+    assert spec.config == replace(config, units=16, max_tokens=1_000)
+    assert spec.options == replace(options, epochs=5, early_stopping=True, validation_split=0.2)
+    assert not _cli_spec(monkeypatch, "pang-lee-200", "random", "gru", tmp_path, "--no-early-stopping",
+                         "--validation-split", "0.2").options.early_stopping

@@ -87,3 +87,18 @@ def default_options(train_rows: int | None = None, **changes) -> TrainingOptions
     if train_rows is not None and train_rows >= 2_000:
         settings.update(batch_size=64)
     return TrainingOptions(**{**settings, **changes}).validate()
+
+
+def recommended_options(rows: int, **changes) -> TrainingOptions:
+    """``default_options`` for a dataset of ``rows`` rows: what the Train page and ``python -m embedlab train`` start from.
+
+    The rows left after the test split (``changes["test_split"]``, else the default 0.2) are the
+    training rows that decide whether a validation split is worth having. ``changes`` override any field.
+
+    Example::
+
+        recommended_options(200)                 # 160 training rows: no validation split, 60 epochs
+        recommended_options(200, patience=2)     # the same, with patience 2
+    """
+    test_split = changes.get("test_split", TrainingOptions.test_split)
+    return default_options(int(rows * (1 - test_split)), **changes)
