@@ -20,6 +20,9 @@ from embedlab.vectors.word_vectors import WordVectors
 from embedlab_ui import numbers
 from embedlab_ui.session import show_error
 
+# The Explore page's "How many (most frequent first)" before a visitor changes it; the server's
+# warm-up draws that map (with ``MapParams()``, the settings ``map_defaults`` starts from).
+EXPLORE_TOP_WORDS = 2_000
 TRUST_NOTE = ("of each word's 10 nearest neighbours on the map, how many are truly near it in the original space, "
               "with far-off intruders penalised more (1.0 = every map neighbourhood is real; above 0.9 is good)")
 
@@ -44,7 +47,7 @@ def words_key(words: list[str]) -> str:
 
 
 def map_defaults(key: str) -> dict:
-    """The map settings' widget keys under ``key`` and their defaults (``embedlab_ui.widget_memory.remember``)."""
+    """The map settings' widget keys under ``key`` and their defaults, ``MapParams()``'s (for ``remember``)."""
     params = MapParams()
     return {f"{key}.method": params.method, f"{key}.dims": params.n_components, f"{key}.metric": params.metric,
             f"{key}.n_neighbors": params.n_neighbors, f"{key}.min_dist": params.min_dist,
@@ -100,6 +103,26 @@ def cached_map(vectors: WordVectors, words: list[str], params: MapParams, topn: 
     return dataclasses.replace(word_map, title=map_title(vectors.name, len(words), params))
 
 
+def cached_trust(vectors: WordVectors, word_map: WordMap) -> float | None:
+    """``map_trust`` of a drawn map, through the cache shared by every visitor, keyed by how the map was made."""
+    made_by = (word_map.projection.method,) + tuple(sorted(word_map.projection.params.items()))
+    return _cached_trust(vectors.fingerprint, words_key(word_map.words), made_by, vectors, word_map)
+
+
+def fill_map_caches(vectors: WordVectors, words: list[str], params: MapParams) -> WordMap:
+    """Compute what a first look at this map waits for (``map_with_preview`` and ``trust_caption``), drawing nothing.
+
+    The PCA preview, the map and its trustworthiness go into the caches every visitor reads,
+    under the keys those two use: the server's warm-up (``embedlab_ui.warmup``) calls this.
+    """
+    if params.method == "umap":
+        cached_map(vectors, words, params.preview(), topn=0)
+    word_map = cached_map(vectors, words, params)
+    if word_map.projection.method == "umap" and len(word_map.words) > 20:
+        cached_trust(vectors, word_map)
+    return word_map
+
+
 def map_with_preview(vectors: WordVectors, words: list[str], params: MapParams, placeholder, key: str,
                      topn: int = NEIGHBOURS_SHOWN) -> WordMap:
     """A finished map: from the cache, or a PCA preview in ``placeholder`` first while UMAP runs.
@@ -132,8 +155,7 @@ def trust_caption(slot, vectors: WordVectors, word_map: WordMap, suffix: str = "
         slot.caption(f"Trustworthiness is not measured for {count} words (k=10 needs more than 20).{suffix}")
         return
     with st.spinner("Measuring how far to trust the map…"):
-        made_by = (word_map.projection.method,) + tuple(sorted(word_map.projection.params.items()))
-        score = _cached_trust(vectors.fingerprint, words_key(word_map.words), made_by, vectors, word_map)
+        score = cached_trust(vectors, word_map)
     slot.caption(f"Trustworthiness at k=10: **{numbers.score(score)}** — {TRUST_NOTE}.{suffix}")
 
 

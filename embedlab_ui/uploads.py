@@ -29,7 +29,8 @@ class ParsedUpload:
     file_id: str  # Streamlit's id of this upload: the same id holds the same bytes, so they are not hashed again
 
 
-def parsed_upload(upload, key: str, parse: Callable[[bytes, str], Any], doing: str = "Reading") -> tuple[str, Any] | None:
+def parsed_upload(upload, key: str, parse: Callable[[bytes, str], Any],
+                  doing: str = "Reading") -> tuple[str, Any] | None:
     """``(sha256, parse(bytes, name))`` for the file in ``upload``, parsed once per content and name.
 
     ``key`` is the session-state entry that keeps it (one per uploader); no upload (None)

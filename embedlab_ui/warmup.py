@@ -20,8 +20,6 @@ import streamlit as st
 
 _LOGGER = logging.getLogger(__name__)
 
-DEFAULT_MAP_WORDS = 2_000  # the Explore page's "How many (most frequent first)" default
-
 
 def _training_workers() -> None:
     from embedlab.models.jobs import executor_name
@@ -50,20 +48,15 @@ def _libraries() -> None:
 
 
 def _default_map() -> None:
+    """The Explore page's first map, from the page's own defaults (``EXPLORE_TOP_WORDS``, ``MapParams()``)."""
     from embedlab.maps.pipeline import MapParams
     from embedlab.maps.words import top_words
-    from embedlab_ui.maps import _cached_trust, cached_map, start_warm_up, words_key
+    from embedlab_ui.maps import EXPLORE_TOP_WORDS, fill_map_caches, start_warm_up
     from embedlab_ui.vectors import default_vectors
 
     start_warm_up().join()  # numba's kernels first; the map below would otherwise compile them itself
     vectors = default_vectors()
-    words = top_words(vectors, DEFAULT_MAP_WORDS).words
-    params = MapParams("umap", 2)  # the Explore page's default settings (embedlab_ui.maps.map_settings)
-    cached_map(vectors, words, params.preview(), topn=0)
-    word_map = cached_map(vectors, words, params)
-    # the key trust_caption uses: how the map was made, as the projection reports it
-    made_by = (word_map.projection.method,) + tuple(sorted(word_map.projection.params.items()))
-    _cached_trust(vectors.fingerprint, words_key(word_map.words), made_by, vectors, word_map)
+    fill_map_caches(vectors, top_words(vectors, EXPLORE_TOP_WORDS).words, MapParams())
 
 
 STEPS = (_training_workers, _data_and_analogies, _libraries, _default_map)

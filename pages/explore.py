@@ -8,8 +8,8 @@ from embedlab.errors import EmbedLabError
 from embedlab.maps.projection import MAX_WORDS
 from embedlab_ui import numbers
 from embedlab_ui.datasets import current_dataset
-from embedlab_ui.maps import (figure_exports, map_defaults, map_exports, map_settings, map_with_preview,
-                              show_selection, start_warm_up, trust_caption)
+from embedlab_ui.maps import (EXPLORE_TOP_WORDS, figure_exports, map_defaults, map_exports, map_settings,
+                              map_with_preview, show_selection, start_warm_up, trust_caption)
 from embedlab_ui.runs import learned_vectors, run_picker, run_word_scores
 from embedlab_ui.session import literal, route_through_app, show_error
 from embedlab_ui.vectors import current_vectors
@@ -29,7 +29,7 @@ PASTED = ("king queen prince princess man woman boy girl paris france berlin ger
 # Every setting's default, once: the views draw different widgets, and these keep their values across views.
 DEFAULTS = {
     "explore.view": VIEW_MAP, "explore.source": SOURCE_VECTORS, "explore.words_mode": WORDS_TOP,
-    "explore.top_n": 2_000, "explore.pasted": PASTED, "explore.query": "king", "explore.query_k": 200,
+    "explore.top_n": EXPLORE_TOP_WORDS, "explore.pasted": PASTED, "explore.query": "king", "explore.query_k": 200,
     "explore.colour": COLOUR_NONE, "explore.search": "", "explore.clusters": 8, "explore.mark": "good bad great awful",
     "explore.compare_first.source": SOURCE_VECTORS, "explore.compare_second.source": SOURCE_VECTORS,
     "explore.compare_n": 1_000, "explore.axis_n": 2_000, **map_defaults("explore"), **map_defaults("explore.compare"),

@@ -52,7 +52,10 @@ def _map(at) -> dict:
 
 
 def test_a_umap_map_of_glove_words_renders_with_trust_and_search_highlights(runs_dir, project_root):
+    from embedlab_ui.maps import EXPLORE_TOP_WORDS
+
     at = _page(project_root)
+    assert at.number_input(key="explore.top_n").value == EXPLORE_TOP_WORDS  # the map the server's warm-up draws
     at.number_input(key="explore.top_n").set_value(800).run()
     assert not at.exception and not at.error
     figure = _map(at)
