@@ -39,7 +39,7 @@ def _data_and_analogies() -> None:
     dataset = _default_dataset()
     dataset_stats(dataset.fingerprint, vectors.fingerprint, dataset, vectors)
     answer = solve_analogy(vectors, ["king", "woman"], ["man"])  # the Analogies page's default question
-    analogy_map(vectors, ["king", "woman", "man", answer.results[0][0]], neighbors_per_word=4)
+    analogy_map(vectors, ["king", "woman", "man", answer.results[0][0]], neighbours_per_word=4)
 
 
 def _libraries() -> None:
@@ -50,13 +50,13 @@ def _libraries() -> None:
 def _default_map() -> None:
     """The Explore page's first map, from the page's own defaults (``EXPLORE_TOP_WORDS``, ``MapParams()``)."""
     from embedlab.maps.pipeline import MapParams
-    from embedlab.maps.words import top_words
+    from embedlab.maps.words import most_frequent_words
     from embedlab_ui.maps import EXPLORE_TOP_WORDS, fill_map_caches, start_warm_up
     from embedlab_ui.vectors import default_vectors
 
     start_warm_up().join()  # numba's kernels first; the map below would otherwise compile them itself
     vectors = default_vectors()
-    fill_map_caches(vectors, top_words(vectors, EXPLORE_TOP_WORDS).words, MapParams())
+    fill_map_caches(vectors, most_frequent_words(vectors, EXPLORE_TOP_WORDS).words, MapParams())
 
 
 STEPS = (_training_workers, _data_and_analogies, _libraries, _default_map)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import streamlit as st
 
 from embedlab.errors import EmbedLabError
-from embedlab.vectors.similarity import METHODS, analogy_map, lookup, neighbors, similarity, solve_analogy
+from embedlab.vectors.similarity import METHODS, analogy_map, lookup, neighbours, similarity, solve_analogy
 from embedlab_ui import benchmark_tables, numbers, vector_charts
 from embedlab_ui.session import route_through_app, show_error
 from embedlab_ui.vectors import current_vectors
@@ -115,7 +115,7 @@ def show_analogy(vectors, large: bool) -> None:
     tops = list(dict.fromkeys(answer.results[0][0] for answer in answers.values()))
     map_words = list(dict.fromkeys([*query.positive, *query.negative, *tops]))[:MAX_MAP_WORDS]
     try:
-        points = analogy_map(vectors, map_words, neighbors_per_word=4)
+        points = analogy_map(vectors, map_words, neighbours_per_word=4)
     except EmbedLabError as error:
         show_error(error)
         return
@@ -139,11 +139,11 @@ def show_neighbours(vectors) -> None:
     left, right = st.columns(2)
     with left:
         st.subheader("Nearest neighbours")
-        word = st.text_input("Word", value="frog", key="analogies.neighbor_word")
-        topn = st.number_input("How many", min_value=1, max_value=100, value=10, key="analogies.neighbor_topn")
+        word = st.text_input("Word", value="frog", key="analogies.neighbour_word")
+        topn = st.number_input("How many", min_value=1, max_value=100, value=10, key="analogies.neighbour_topn")
         try:
-            st.dataframe(ranked_table(neighbors(vectors, looked_up(vectors, word), topn=int(topn)), "cosine"),
-                         hide_index=True, width="stretch", key="analogies.neighbors")
+            st.dataframe(ranked_table(neighbours(vectors, looked_up(vectors, word), topn=int(topn)), "cosine"),
+                         hide_index=True, width="stretch", key="analogies.neighbours")
         except EmbedLabError as error:
             show_error(error)
     with right:

@@ -59,7 +59,7 @@ def show_notes(choice) -> None:
 
 def pick_words(vectors):
     """The words to map, chosen with the word widgets; warnings and notes shown here."""
-    from embedlab.maps.words import dataset_words, neighbourhood_words, pasted_words, top_words
+    from embedlab.maps.words import dataset_words, most_frequent_words, neighbourhood_words, pasted_words
 
     mode = st.radio("Which words", [WORDS_TOP, WORDS_DATASET, WORDS_PASTED, WORDS_NEIGHBOURHOOD], horizontal=True,
                     key="explore.words_mode")
@@ -68,7 +68,7 @@ def pick_words(vectors):
                             key="explore.top_n",
                             help=f"Up to {MAX_WORDS:,}. Vector sets and a model's vocabulary both list words "
                                  "most frequent first.")
-        choice = top_words(vectors, n)
+        choice = most_frequent_words(vectors, n)
     elif mode == WORDS_DATASET:
         dataset = current_dataset()
         st.caption(f"Words of **{dataset.name}** ({len(dataset):,} texts) that {vectors.name} knows.")
@@ -163,7 +163,7 @@ def map_view(vectors, run):
 
 def compare_view():
     from embedlab.maps.alignment import MOVED, compare
-    from embedlab.maps.words import top_words
+    from embedlab.maps.words import most_frequent_words
 
     st.caption("Two sources on the same words (the words both know), the first rotated onto the second by "
                "orthogonal Procrustes, then ONE map of both: each word appears twice, and the biggest moves are "
@@ -180,7 +180,7 @@ def compare_view():
         return
     n = st.number_input("Most frequent words of the first source", 10, MAX_WORDS // 2, step=500,
                         key="explore.compare_n")
-    choice = top_words(first, n)
+    choice = most_frequent_words(first, n)
     show_notes(choice)  # e.g. a run's vocabulary smaller than n
     comparison = value_or_error(compare, first, second, choice.words)
     params = map_settings("explore.compare", dimensions=(2,))
@@ -209,13 +209,13 @@ def compare_view():
 
 def axis_view(vectors, run):
     from embedlab.maps.sentiment_axis import sentiment_axis, words_the_model_knows
-    from embedlab.maps.words import top_words
+    from embedlab.maps.words import most_frequent_words
 
     scoring_run = run if run is not None else run_picker("Run whose model reads the words", "explore.axis_run")
     if scoring_run is None:
         return
     n = st.number_input("Most frequent words", 10, MAX_WORDS, step=500, key="explore.axis_n")
-    choice = top_words(vectors, n)
+    choice = most_frequent_words(vectors, n)
     show_notes(choice)
     if run is None:  # a vector set's words: keep those the model has a row for, or they all read as [UNK]
         choice = words_the_model_knows(choice.words, learned_vectors(scoring_run), scoring_run.name)

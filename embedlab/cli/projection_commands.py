@@ -41,7 +41,7 @@ def add_commands(subparsers) -> None:
 def project_command(args: argparse.Namespace) -> tuple[dict, str]:
     """Choose the words, build the map (``embedlab.maps.pipeline``, as the Explore page does), write the files."""
     from embedlab.maps.pipeline import MapParams, build_map
-    from embedlab.maps.words import pasted_words, top_words
+    from embedlab.maps.words import most_frequent_words, pasted_words
 
     if args.top is not None and args.top < 1:
         raise EmbedLabError(f"--top {args.top} maps no words; give a positive number of words, e.g. --top 2000")
@@ -50,7 +50,10 @@ def project_command(args: argparse.Namespace) -> tuple[dict, str]:
         if path:
             _writable(option, Path(path).expanduser())  # before the map: a map takes a while, then is lost
     vectors = _source(args)
-    choice = pasted_words(vectors, " ".join(args.words)) if args.words else top_words(vectors, args.top or 2_000)
+    if args.words:
+        choice = pasted_words(vectors, " ".join(args.words))
+    else:
+        choice = most_frequent_words(vectors, args.top or 2_000)
     notes = list(vectors.notes) + list(choice.notes)
     if choice.unknown:
         notes.append(choice.unknown_message(vectors.name, limit=None))

@@ -33,7 +33,7 @@ def add_commands(subparsers) -> None:
     _add_restrict_vocab(parser, default=None, what="search only the N most frequent words")
     add_vectors_flag(parser)
     add_json_flag(parser)
-    parser.set_defaults(handler=neighbors_command)
+    parser.set_defaults(handler=neighbours_command)
 
     parser = subparsers.add_parser("similarity", help="cosine similarity of two words")
     parser.add_argument("first", metavar="WORD1")
@@ -83,12 +83,12 @@ def analogy_command(args: argparse.Namespace) -> tuple[dict, str]:
     return _with_notes(result, f"{query}  ({args.method}, {vectors.name})\n{_table(results)}", vectors)
 
 
-def neighbors_command(args: argparse.Namespace) -> tuple[dict, str]:
+def neighbours_command(args: argparse.Namespace) -> tuple[dict, str]:
     """Nearest words to one word."""
-    from embedlab.vectors.similarity import neighbors
+    from embedlab.vectors.similarity import neighbours
 
     vectors = vectors_from(args)
-    results = neighbors(vectors, args.word, topn=args.topn, restrict_vocab=args.restrict_vocab)
+    results = neighbours(vectors, args.word, topn=args.topn, restrict_vocab=args.restrict_vocab)
     result = {"word": args.word, "vectors": vectors.name, "results": [{"word": w, "score": s} for w, s in results]}
     return _with_notes(result, f"nearest to {args.word}  ({vectors.name})\n{_table(results)}", vectors)
 

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from embedlab.errors import EmbedLabError
-from embedlab.maps.umap.neighbours import TRUST_NEIGHBORS, exact_knn, trustworthiness
+from embedlab.maps.umap.neighbours import TRUST_NEIGHBOURS, exact_knn, trustworthiness
 from embedlab.vectors.word_vectors import unit_rows
 
 METHODS = ("umap", "pca")
@@ -91,7 +91,7 @@ def project(vectors: np.ndarray, method: str = "umap", n_components: int = 2, n_
         n_neighbors, min_dist: UMAP's own parameters (local vs global structure; packing).
         metric: "cosine" (angle only, the usual choice for word vectors) or "euclidean".
         random_state: seed; the same inputs and seed give the same map.
-        n_epochs: UMAP's optimisation epochs; None picks ``default_epochs(n)``.
+        n_epochs: UMAP's optimisation epochs; None picks ``default_epochs()``.
         trust: compute trustworthiness at k=10 for UMAP maps.
 
     Returns:
@@ -114,7 +114,7 @@ def project(vectors: np.ndarray, method: str = "umap", n_components: int = 2, n_
         return Projection(coords, "pca", params, None, explained, time.perf_counter() - started)
     from embedlab.maps.umap.layout import umap_layout
 
-    n_epochs = n_epochs or default_epochs(len(data))
+    n_epochs = n_epochs or default_epochs()
     params.update(n_neighbors=n_neighbors, min_dist=min_dist, n_epochs=n_epochs)
     coords = umap_layout(data, n_components, n_neighbors, min_dist, metric, random_state, n_epochs)
     score = _trust(data, coords, metric) if trust else None
@@ -156,10 +156,10 @@ def check_finite(data: np.ndarray) -> None:
 
 
 def _trust(data: np.ndarray, coords: np.ndarray, metric: str) -> float | None:
-    return trustworthiness(data, coords, TRUST_NEIGHBORS, metric) if len(data) > 2 * TRUST_NEIGHBORS else None
+    return trustworthiness(data, coords, TRUST_NEIGHBOURS, metric) if len(data) > 2 * TRUST_NEIGHBOURS else None
 
 
-def default_epochs(n_points: int) -> int:
+def default_epochs() -> int:
     """Epochs for a map: 250 at every size, where umap's defaults are 500 up to 10,000 points and 200 above.
 
     Chosen on the most frequent GloVe 50d words (spectral start, exact neighbours, k=10

@@ -35,7 +35,7 @@ class WordChoice:
                 f"{', '.join(shown)}{more}")
 
 
-def top_words(vectors: WordVectors, n: int) -> WordChoice:
+def most_frequent_words(vectors: WordVectors, n: int) -> WordChoice:
     """The ``n`` most frequent words; ``n`` beyond the vocabulary is clamped, with a note."""
     n = int(n)
     if n < 1:

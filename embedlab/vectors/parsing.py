@@ -23,7 +23,7 @@ import numpy as np
 
 from embedlab.errors import EmbedLabError
 from embedlab.vectors.rows import RowCollector, check_shape
-from embedlab.vectors.streams import VectorStream, has_content, max_vector_bytes, open_vector_bytes
+from embedlab.vectors.streams import VectorStream, has_content
 from embedlab.vectors.text_parsing import parse_text, raise_extra_line
 
 FASTTEXT_MAGIC = b"\xba\x16\x4f\x2f"
@@ -43,21 +43,6 @@ class ParsedVectors:
     matrix: np.ndarray
     format: str  # "glove", "word2vec", "word2vec-binary" or "projector"
     notes: list[str] = field(default_factory=list)  # rows left out, and why
-
-
-def parse_vectors(data: bytes, filename: str, metadata: bytes | None = None) -> ParsedVectors:
-    """Parse a word-vector file's bytes; ``metadata`` is the metadata.tsv of a Projector vectors.tsv.
-
-    Args:
-        data: the whole file (gzip-compressed files are unpacked as they are read).
-        filename: shown in error messages.
-        metadata: bytes of the Projector metadata file, when ``data`` is a Projector vectors.tsv.
-
-    Returns:
-        ParsedVectors; raises EmbedLabError naming the line and the problem for malformed input.
-    """
-    with open_vector_bytes(data, filename, max_vector_bytes()) as stream:
-        return parse_stream(stream, metadata)
 
 
 def parse_stream(stream: VectorStream, metadata: bytes | None = None) -> ParsedVectors:

@@ -144,7 +144,7 @@ def analogy_scores(vectors: WordVectors, query: AnalogyQuery, method: str = "cos
     return scores
 
 
-def top_words(vectors: WordVectors, scores: np.ndarray, topn: int) -> list[tuple[str, float]]:
+def best_scoring_words(vectors: WordVectors, scores: np.ndarray, topn: int) -> list[tuple[str, float]]:
     """The ``topn`` best-scoring words, best first (−inf scores are never returned)."""
     _check_topn(topn)
     available = int(np.isfinite(scores).sum())
@@ -183,7 +183,7 @@ def most_similar(vectors: WordVectors, positive: Sequence[str] | str, negative: 
     """
     _check_topn(topn)
     query = check_query(vectors, positive, negative, restrict_vocab)
-    return top_words(vectors, analogy_scores(vectors, query, method, exclude_inputs), topn)
+    return best_scoring_words(vectors, analogy_scores(vectors, query, method, exclude_inputs), topn)
 
 
 @dataclass(frozen=True)
@@ -209,7 +209,7 @@ def solve_analogy(vectors: WordVectors, positive: Sequence[str] | str, negative:
     _check_topn(topn)
     query = check_query(vectors, positive, negative, restrict_vocab)
     scores = analogy_scores(vectors, query, method, exclude_inputs)
-    results = top_words(vectors, scores, topn)
+    results = best_scoring_words(vectors, scores, topn)
     expected = (expected or "").strip() or None
     if expected is None:
         return AnalogyAnswer(query, results)
@@ -228,8 +228,8 @@ def solve_analogy(vectors: WordVectors, positive: Sequence[str] | str, negative:
     return AnalogyAnswer(query, results, expected, rank, note)
 
 
-def neighbors(vectors: WordVectors, word: str, topn: int = 10,
-              restrict_vocab: int | None = None) -> list[tuple[str, float]]:
+def neighbours(vectors: WordVectors, word: str, topn: int = 10,
+               restrict_vocab: int | None = None) -> list[tuple[str, float]]:
     """The ``topn`` words with the highest cosine similarity to ``word`` (itself excluded)."""
     return most_similar(vectors, [word], topn=topn, restrict_vocab=restrict_vocab)
 
@@ -249,7 +249,7 @@ def rank_of(vectors: WordVectors, word: str, scores: np.ndarray) -> int | None:
     return int((scores > scores[row]).sum()) + 1
 
 
-def analogy_map(vectors: WordVectors, words: Sequence[str], neighbors_per_word: int = 4,
+def analogy_map(vectors: WordVectors, words: Sequence[str], neighbours_per_word: int = 4,
                 restrict_vocab: int | None = 50_000) -> list[dict]:
     """2-D coordinates (PCA) of ``words`` and a few neighbours of each, for a small map.
 
@@ -261,7 +261,7 @@ def analogy_map(vectors: WordVectors, words: Sequence[str], neighbors_per_word: 
     given = list(dict.fromkeys(_check_word(vectors, word) for word in words))
     points = {word: "query" for word in given}
     for word in given:
-        for neighbour, _ in neighbors(vectors, word, topn=neighbors_per_word, restrict_vocab=restrict_vocab):
+        for neighbour, _ in neighbours(vectors, word, topn=neighbours_per_word, restrict_vocab=restrict_vocab):
             points.setdefault(neighbour, "neighbour")
     names = list(points)
     matrix = vectors.unit_vectors[[vectors.index(word) for word in names]].astype(np.float64)

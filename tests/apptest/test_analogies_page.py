@@ -57,7 +57,7 @@ def test_a_capitalised_word_is_looked_up_lower_cased_and_the_page_says_so(at):
     notes = [info.value for info in at.info]
     assert "'King' is not in GloVe 6B 50d; its lower-case form 'king' was used." in notes
     assert "'Woman' is not in GloVe 6B 50d; its lower-case form 'woman' was used." in notes
-    at.text_input(key="analogies.neighbor_word").input("Teacher").run()
+    at.text_input(key="analogies.neighbour_word").input("Teacher").run()
     assert any("its lower-case form 'teacher' was used" in caption.value for caption in at.caption)
     assert "teachers" in set(at.dataframe[2].value["word"])
 
@@ -71,7 +71,7 @@ def test_bad_words_get_clear_messages_and_the_page_keeps_running(at, words, mess
     _ask(at, *words)
     assert not at.exception
     assert message in at.error[0].value
-    assert at.text_input(key="analogies.neighbor_word").value == "frog"  # the other tabs still render
+    assert at.text_input(key="analogies.neighbour_word").value == "frog"  # the other tabs still render
 
 
 def test_lists_mode_without_positive_words(at):
@@ -92,7 +92,7 @@ def test_presentation_mode_enlarges_type_tables_and_map_labels(at):
 
 
 def test_neighbours_and_similarity_tab(at):
-    at.text_input(key="analogies.neighbor_word").input("paris").run()
+    at.text_input(key="analogies.neighbour_word").input("paris").run()
     neighbours = at.dataframe[2].value  # [0] and [1] are the analogy answers
     assert len(neighbours) == 10 and "paris" not in set(neighbours["word"])
     at.text_input(key="analogies.similarity_second").input("qqzzq").run()

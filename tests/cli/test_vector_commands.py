@@ -34,7 +34,7 @@ def test_analogy_json_includes_inputs_when_asked(capsys):
     assert result["results"][0]["score"] == pytest.approx(1.0, abs=1e-5)
 
 
-def test_neighbors_and_similarity(capsys):
+def test_neighbours_and_similarity(capsys):
     code, out, _ = _run(capsys, "neighbors", "frog", "--topn", "5", "--json")
     assert code == 0 and len(json.loads(out)["results"]) == 5
     code, out, _ = _run(capsys, "similarity", "cat", "dog")

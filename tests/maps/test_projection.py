@@ -10,7 +10,7 @@ from embedlab.maps.umap.neighbours import exact_knn, nearest_neighbours, trustwo
 from embedlab.maps.pipeline import MapParams, build_map, map_trust
 from embedlab.maps.projection import project
 from embedlab.maps.sentiment_axis import sentiment_axes, sentiment_axis, sentiment_direction, words_the_model_knows
-from embedlab.maps.words import dataset_words, neighbourhood_words, pasted_words, top_words
+from embedlab.maps.words import dataset_words, most_frequent_words, neighbourhood_words, pasted_words
 from embedlab.models.learned import learned_embedding, word_scores
 from embedlab.vectors.word_vectors import unit_rows
 
@@ -276,9 +276,9 @@ def test_a_sentiment_axis_keeps_the_words_the_model_knows(tiny_run, glove):
 
 
 def test_word_choices_explain_what_they_did(glove, tiny_vectors):
-    assert top_words(tiny_vectors, 500).notes == ["tiny has only 6 words, so all 6 are mapped (not 500)"]
+    assert most_frequent_words(tiny_vectors, 500).notes == ["tiny has only 6 words, so all 6 are mapped (not 500)"]
     with pytest.raises(EmbedLabError, match="more than the 20,000"):
-        top_words(glove, 25_000)
+        most_frequent_words(glove, 25_000)
     choice = pasted_words(tiny_vectors, "king, queen\nzebra  king qqq")
     assert choice.words == ["king", "queen"] and choice.unknown == ["zebra", "qqq"]
     with pytest.raises(EmbedLabError, match="none of the 2 pasted words"):
@@ -286,7 +286,7 @@ def test_word_choices_explain_what_they_did(glove, tiny_vectors):
     assert choice.unknown_message("tiny") == "2 word(s) are not in tiny and were left out: zebra, qqq"
     assert choice.unknown_message("tiny", limit=1) == "2 word(s) are not in tiny and were left out: zebra …"
     assert choice.unknown_message("tiny", limit=None).endswith(": zebra, qqq")
-    assert top_words(tiny_vectors, 3).unknown_message("tiny") is None
+    assert most_frequent_words(tiny_vectors, 3).unknown_message("tiny") is None
     capitalised = pasted_words(glove, "Paris france Berlin berlin")
     assert capitalised.words == ["france", "berlin"] and capitalised.unknown == ["Paris", "Berlin"]
     assert capitalised.notes == ["GloVe 6B 50d has these in lower case: paris — paste them that way to map them"]

@@ -7,7 +7,7 @@ import pytest
 
 from embedlab.errors import EmbedLabError
 from embedlab.vectors.similarity import (
-    MAX_TOPN, analogy_map, most_similar, neighbors, similarity, solve_analogy,
+    MAX_TOPN, analogy_map, most_similar, neighbours, similarity, solve_analogy,
 )
 from tests.gensim_reference import glove_keyed_vectors, keyed_vectors
 
@@ -39,12 +39,12 @@ def test_inputs_can_be_included_and_vocabulary_restricted(tiny_vectors):
 
 
 def test_neighbours_similarity_and_map(tiny_vectors):
-    assert neighbors(tiny_vectors, "king", topn=1)[0][0] == "prince"
+    assert neighbours(tiny_vectors, "king", topn=1)[0][0] == "prince"
     king, prince = tiny_vectors["king"], tiny_vectors["prince"]
     expected = float(king @ prince / np.linalg.norm(king) / np.linalg.norm(prince))
     assert similarity(tiny_vectors, "king", "prince") == pytest.approx(expected, abs=1e-6)
     assert similarity(tiny_vectors, " king ", "king") == pytest.approx(1.0, abs=1e-6)
-    points = analogy_map(tiny_vectors, ["man", "king", "woman", "queen"], neighbors_per_word=1)
+    points = analogy_map(tiny_vectors, ["man", "king", "woman", "queen"], neighbours_per_word=1)
     assert {"man", "king", "woman", "queen"} <= {point["word"] for point in points}
     assert all(np.isfinite([point["x"], point["y"]]).all() for point in points)
 
@@ -140,5 +140,5 @@ def test_a_word_known_only_in_lower_case_is_looked_up_lower_cased_and_said_so(ti
                            "'Man' is not in tiny; its lower-case form 'man' was used.")
     answer = solve_analogy(tiny_vectors, ["King", "woman"], ["Man"], expected="Queen")
     assert answer.results[0][0] == "queen" and answer.expected_rank == 1
-    assert neighbors(tiny_vectors, "Prince", topn=1)[0][0] == "king"
+    assert neighbours(tiny_vectors, "Prince", topn=1)[0][0] == "king"
     assert similarity(tiny_vectors, "King", "Queen") == similarity(tiny_vectors, "king", "queen")

@@ -56,7 +56,7 @@ def nearest(dots, squared, start, k, out_indices, out_keys):
 
 
 @numba.njit(cache=True, nogil=True)
-def map_neighbors(embedded, k, first, stop, result):
+def map_neighbours(embedded, k, first, stop, result):
     """Into ``result[i]``: the k nearest other points of points ``first``..``stop − 1`` of a 2-D or
     3-D map (exact, Euclidean)."""
     n, dims = embedded.shape
@@ -76,7 +76,7 @@ def map_neighbors(embedded, k, first, stop, result):
 
 
 @numba.njit(cache=True, nogil=True)
-def penalty(dots, squared, start, neighbors, k):
+def penalty(dots, squared, start, neighbours, k):
     """Σ over rows r and their map neighbours j of max(rank(j) − k, 0), rank in the original space.
 
     rank(j) = 1 + how many other points are strictly closer to the row's point than j.
@@ -88,7 +88,7 @@ def penalty(dots, squared, start, neighbors, k):
         i = start + r
         thresholds = np.empty(k, dtype=np.float64)
         for m in range(k):
-            j = neighbors[r, m]
+            j = neighbours[r, m]
             thresholds[m] = squared[j] - 2.0 * dots[r, j]
         thresholds.sort()
         # counts[m]: points with exactly m thresholds ≤ their key. Counting with k

@@ -20,7 +20,7 @@ from embedlab.errors import EmbedLabError
 from embedlab.maps.umap.parallel import in_parallel, one_blas_thread
 from embedlab.vectors.word_vectors import unit_rows
 
-TRUST_NEIGHBORS = 10
+TRUST_NEIGHBOURS = 10
 # Rows per block of the n×n distance work: 512 rows × 20,000 columns × 4 bytes = 40 MB.
 CHUNK = 512
 
@@ -69,7 +69,7 @@ def nearest_neighbours(unit: np.ndarray, topn: int = 5) -> np.ndarray:
     return indices[:, 1:]
 
 
-def trustworthiness(data: np.ndarray, embedded: np.ndarray, n_neighbors: int = TRUST_NEIGHBORS,
+def trustworthiness(data: np.ndarray, embedded: np.ndarray, n_neighbors: int = TRUST_NEIGHBOURS,
                     metric: str = "euclidean") -> float:
     """sklearn's ``trustworthiness(data, embedded, n_neighbors, metric)``, exact, in O(n·chunk) memory.
 
@@ -96,17 +96,17 @@ def trustworthiness(data: np.ndarray, embedded: np.ndarray, n_neighbors: int = T
     # Squared Euclidean distance orders points as Euclidean does, and on unit rows as cosine does.
     squared = np.einsum("ij,ij->i", data, data)
     embedded = np.ascontiguousarray(embedded, dtype=np.float64)
-    map_neighbors = np.empty((n, k), dtype=np.int64)
+    map_neighbours = np.empty((n, k), dtype=np.int64)
 
     def neighbours_of(starts):
         for start in starts:
-            kernels.map_neighbors(embedded, k, start, min(start + CHUNK, n), map_neighbors)
+            kernels.map_neighbours(embedded, k, start, min(start + CHUNK, n), map_neighbours)
 
     def penalties(starts):
         total = 0
         for start in starts:
             rows = slice(start, min(start + CHUNK, n))
-            total += int(kernels.penalty(data[rows] @ data.T, squared, start, map_neighbors[rows], k))
+            total += int(kernels.penalty(data[rows] @ data.T, squared, start, map_neighbours[rows], k))
         return total
 
     in_parallel(neighbours_of, range(0, n, CHUNK))
