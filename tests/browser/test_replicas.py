@@ -1,6 +1,8 @@
-"""Two app servers behind nginx (deploy/nginx.conf): a visitor uploads and trains through nginx, both servers list the run.
+"""Two app servers behind nginx (deploy/nginx.conf): two visitors from one address land on different servers,
+one uploads and trains through nginx, every request of theirs reaches their own server, both servers list the run.
 
-What replicas need (README, "Scale out"): sticky sessions (``ip_hash``), the WebSocket
+What replicas need (README, "Scale out"): sticky sessions by a cookie nginx sets (not by
+address: a school behind one NAT address would all land on one server), the WebSocket
 upgrade passed on, the same ``server.cookieSecret`` and the same run storage
 (``EMBEDLAB_RUNS_DIR``). Everything here stays on loopback: nginx runs as this user with
 its configuration, pid, logs and temporary files under ``tmp_path``.
@@ -18,6 +20,7 @@ from pathlib import Path
 
 import pytest
 
+from embedlab.cli.serve_config import DEPLOY_ACCESS_LOG, DEPLOY_STATIC_ROOT, streamlit_static_dir
 from tests.browser.conftest import ROOT, AppServer, _free_port, screenshot, upload_file, wait_until_idle
 from tests.conftest import NEGATIVE_SENTENCES, POSITIVE_SENTENCES
 
@@ -25,25 +28,30 @@ pytestmark = pytest.mark.browser
 
 WORKSPACE = "replicas"
 NGINX = shutil.which("nginx") or "/usr/sbin/nginx"  # tests/run.sh installs Debian's nginx
-UPSTREAM_PORTS = ("127.0.0.1:8501", "127.0.0.1:8502")  # as deploy/nginx.conf lists them
+UPSTREAMS = ("127.0.0.1:8501", "127.0.0.1:8502")  # as deploy/nginx.conf lists them
+COOKIE = "embedlab_server"
 
 
 def nginx_config(folder: Path, listen: int, servers: list[AppServer]) -> Path:
     """deploy/nginx.conf with this test's ports, inside a whole configuration that keeps every file in ``folder``."""
     site = (ROOT / "deploy" / "nginx.conf").read_text()
-    for placeholder, server in zip(UPSTREAM_PORTS, servers):
+    for placeholder, server in zip(UPSTREAMS, servers):
+        ours = f"127.0.0.1:{server.port}"
         assert placeholder in site, f"deploy/nginx.conf no longer lists {placeholder}"
-        site = site.replace(placeholder, f"127.0.0.1:{server.port}")
-    assert "listen 80;" in site
-    site = site.replace("listen 80;", f"listen 127.0.0.1:{listen};")
+        site = site.replace(placeholder, ours).replace(re.escape(placeholder), re.escape(ours))
+    assert not [address for address in UPSTREAMS if address in site or re.escape(address) in site]
+    for old, new in (("listen 80;", f"listen 127.0.0.1:{listen};"),
+                     (f"root {DEPLOY_STATIC_ROOT};", f"root {streamlit_static_dir()};"),
+                     (f"access_log {DEPLOY_ACCESS_LOG} ", f"access_log {folder}/access.log ")):
+        assert old in site, f"deploy/nginx.conf no longer says {old!r}"
+        site = site.replace(old, new)
     (folder / "embedlab.conf").write_text(site)
     user = "user root;\n" if os.geteuid() == 0 else ""  # workers stay this user (they read folder's files)
     config = folder / "nginx.conf"
     config.write_text(
-        f"{user}daemon off;\nworker_processes 1;\npid {folder}/nginx.pid;\nerror_log {folder}/error.log;\n"
+        f"{user}daemon off;\nworker_processes 2;\npid {folder}/nginx.pid;\nerror_log {folder}/error.log;\n"
         "events { worker_connections 256; }\n"
         "http {\n"
-        f"  access_log {folder}/access.log;\n"
         + "".join(f"  {kind}_temp_path {folder}/{kind}_temp;\n"
                   for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi"))
         + f"  include {folder}/embedlab.conf;\n"
@@ -93,14 +101,23 @@ def _reviews_csv(folder: Path) -> Path:
     return path
 
 
-def test_upload_and_training_through_nginx_reach_both_servers(replicas, browser):
-    url, servers, folder = replicas
+def _visit(browser, url: str):
+    """A new visitor (a browser context of its own) on the home page; returns (context, page, their server)."""
     context = browser.new_context(viewport={"width": 1400, "height": 1800})
     page = context.new_page()
     page.set_default_timeout(120_000)
+    page.goto(f"{url}/?workspace={WORKSPACE}")
+    wait_until_idle(page)
+    return context, page, next(cookie["value"] for cookie in context.cookies() if cookie["name"] == COOKIE)
+
+
+def test_two_visitors_from_one_address_land_on_both_servers_and_keep_theirs(replicas, browser):
+    url, servers, folder = replicas
+    addresses = {f"127.0.0.1:{server.port}" for server in servers}
+    first, page, first_server = _visit(browser, url)
+    second, other_page, second_server = _visit(browser, url)  # the same address as the first: 127.0.0.1
     try:
-        page.goto(f"{url}/?workspace={WORKSPACE}")
-        wait_until_idle(page)
+        assert {first_server, second_server} == addresses
         page.get_by_role("tab", name="Upload").click()
         upload_file(page, _reviews_csv(folder))
         page.get_by_text("Detected:").wait_for()
@@ -127,8 +144,15 @@ def test_upload_and_training_through_nginx_reach_both_servers(replicas, browser)
         wait_until_idle(page)
         assert page.get_by_test_id("stException").count() == 0
         screenshot(page, "replicas_trained_through_nginx")
+
+        # The second visitor, on the other server, has their own session: the built-in dataset.
+        other_page.get_by_test_id("stSidebarNav").get_by_text("Train", exact=True).click()
+        wait_until_idle(other_page)
+        assert other_page.get_by_text("replica_reviews.csv").count() == 0
+        assert other_page.get_by_test_id("stException").count() == 0
     finally:
-        context.close()
+        first.close()
+        second.close()
 
     # One run, complete, in the shared folder...
     saved = [path.parent for path in (folder / "runs" / WORKSPACE).glob("*/metrics.json")
@@ -150,7 +174,15 @@ def test_upload_and_training_through_nginx_reach_both_servers(replicas, browser)
         finally:
             direct.close()
 
-    # The page's WebSocket went through nginx's upgrade (101), not around it.
+    # Each visitor's WebSocket went through nginx's upgrade (101) to their own server, and so did the upload.
     access = (folder / "access.log").read_text()
-    assert re.search(r'"GET /_stcore/stream HTTP/1\.1" 101 ', access), access[-2000:]
-    assert re.search(r'"(PUT|POST) /_stcore/upload_file/\S* HTTP/1\.1" 20\d ', access), access[-2000:]
+    for visitor in (first_server, second_server):
+        streams = re.findall(rf'"GET /_stcore/stream HTTP/1\.1" 101 .* upstream=(\S+) cookie={re.escape(visitor)}$',
+                             access, re.MULTILINE)
+        assert streams and set(streams) == {visitor}, access[-3000:]
+    uploads = re.findall(r'"(?:PUT|POST) /_stcore/upload_file/\S* HTTP/1\.1" 20\d .* upstream=(\S+) cookie=(\S+)$',
+                         access, re.MULTILINE)
+    assert uploads and all(upstream == cookie == first_server for upstream, cookie in uploads), access[-3000:]
+    # The frontend's files came from nginx: no server saw a request for them.
+    assert re.search(r'"GET /static/js/\S+ HTTP/1\.1" 200 .* upstream=- ', access)
+    assert not re.search(r'"GET /static/\S+ HTTP/1\.1" .* upstream=127', access)
