@@ -47,7 +47,7 @@ def _follow_settings(name: str) -> None:
 
 @st.cache_data(show_spinner=False, max_entries=20)
 def _sequence_length(dataset_fingerprint: str, _dataset: LabelledDataset) -> int:
-    from embedlab.models.training.splits import default_sequence_length
+    from embedlab.data.stats import default_sequence_length
 
     return default_sequence_length(list(_dataset.texts))
 

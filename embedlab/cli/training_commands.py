@@ -130,7 +130,7 @@ def training_settings(args: argparse.Namespace, dataset, sequence_length: int):
 def train_command(args: argparse.Namespace) -> tuple[dict, str]:
     from embedlab.models.jobs import TrainingSpec, submit
     from embedlab.models.runs.storage import is_remote
-    from embedlab.models.training.splits import default_sequence_length
+    from embedlab.data.stats import default_sequence_length
 
     dataset = dataset_from(args)
     vectors = None

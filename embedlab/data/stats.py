@@ -18,6 +18,8 @@ from embedlab.data.labelled import LabelledDataset
 from embedlab.text import tokenize
 
 MIN_SEQUENCE_LENGTH, MAX_SEQUENCE_LENGTH = 8, 512
+# Enough texts to place the 95th percentile of their lengths; more only costs tokenizing time.
+SEQUENCE_LENGTH_SAMPLE = 20_000
 
 # Common English function words (and the clitics GloVe splits off): frequent in every
 # class, so they would fill every "top words" list without saying anything about it.
@@ -43,6 +45,18 @@ def suggested_sequence_length(p95_length: float) -> int:
     """
     rounded = int(math.ceil(max(p95_length, 1) / 8) * 8)
     return min(max(rounded, MIN_SEQUENCE_LENGTH), MAX_SEQUENCE_LENGTH)
+
+
+def default_sequence_length(texts: list[str]) -> int:
+    """The sequence length the Data page suggests for ``texts``: what the Train page, the CLI and a study start from.
+
+    The 95th percentile of token counts, rounded up to a multiple of 8
+    (``suggested_sequence_length``), read from the first ``SEQUENCE_LENGTH_SAMPLE`` texts.
+    """
+    if not texts:
+        return MIN_SEQUENCE_LENGTH
+    lengths = [len(tokenize(text)) for text in texts[:SEQUENCE_LENGTH_SAMPLE]]
+    return suggested_sequence_length(float(np.percentile(lengths, 95)))
 
 
 @dataclass

@@ -124,7 +124,7 @@ def default_config(embedding: str = "random", encoder: str = "pooling", texts: l
 
     Args:
         texts: the training texts; the sequence length is then the 95th percentile of their
-            lengths (``embedlab.models.training.splits.default_sequence_length``), else 64.
+            lengths (``embedlab.data.stats.default_sequence_length``), else 64.
         changes: any ``ModelConfig`` field, overriding the recommendation.
 
     Example::
@@ -136,7 +136,7 @@ def default_config(embedding: str = "random", encoder: str = "pooling", texts: l
     settings = {**ENCODER_DEFAULTS[encoder], **EMBEDDING_DEFAULTS.get(embedding, {}),
                 **(POOLING_DEFAULTS.get(embedding, {}) if encoder == "pooling" else {})}
     if texts is not None and "sequence_length" not in changes:
-        from embedlab.models.training.splits import default_sequence_length
+        from embedlab.data.stats import default_sequence_length
 
         settings["sequence_length"] = default_sequence_length(list(texts))
     return ModelConfig(embedding=embedding, encoder=encoder, **{**settings, **changes}).validate()

@@ -3,8 +3,9 @@
     dataset → stratified test split (kept apart) → validation split of the rest → train rows
 
 Both splits are seeded and stratified, so the same options give the same rows, and a
-small class still has rows on every side. The sequence length a training suggests is
-here too: it is read off the same texts before any model exists.
+small class still has rows on every side. The sequence length a training suggests is read
+off the texts before any model exists, so it is with the other dataset numbers
+(``embedlab.data.stats.default_sequence_length``).
 """
 
 from __future__ import annotations
@@ -16,9 +17,6 @@ import numpy as np
 from embedlab.data.labelled import LabelledDataset
 from embedlab.errors import EmbedLabError
 from embedlab.models.training.options import TrainingOptions
-
-# Enough texts to place the 95th percentile of their lengths; more only costs tokenizing time.
-SEQUENCE_LENGTH_SAMPLE = 20_000
 
 
 @dataclass
@@ -110,19 +108,3 @@ def check_dataset(dataset: LabelledDataset) -> None:
             f"class {', '.join(thin)} has fewer than 3 rows, too few to train, validate and test on; "
             "add rows or merge the class into another"
         )
-
-
-def default_sequence_length(texts: list[str]) -> int:
-    """The sequence length the Data page suggests for ``texts``.
-
-    The 95th percentile of token counts, rounded up to a multiple of 8
-    (``embedlab.data.stats.suggested_sequence_length``), read from the first
-    ``SEQUENCE_LENGTH_SAMPLE`` texts.
-    """
-    from embedlab.data.stats import MIN_SEQUENCE_LENGTH, suggested_sequence_length
-    from embedlab.text import tokenize
-
-    if not texts:
-        return MIN_SEQUENCE_LENGTH
-    lengths = [len(tokenize(text)) for text in texts[:SEQUENCE_LENGTH_SAMPLE]]
-    return suggested_sequence_length(float(np.percentile(lengths, 95)))

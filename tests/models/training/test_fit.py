@@ -9,11 +9,12 @@ import pytest
 
 from embedlab.data.builtins import builtin_dataset
 from embedlab.data.labelled import LabelledDataset
+from embedlab.data.stats import default_sequence_length
 from embedlab.errors import EmbedLabError
 from embedlab.models.architecture import ModelConfig
 from embedlab.models.runs.catalog import list_runs, read_run
 from embedlab.models.training.callbacks import keras_callbacks
-from embedlab.models.training.splits import default_sequence_length, split_dataset, stratified_split
+from embedlab.models.training.splits import split_dataset, stratified_split
 from embedlab.models.training.fit import train
 from embedlab.models.training.options import MIN_VALIDATION_ROWS, TrainingOptions, default_options
 from tests.conftest import NEGATIVE_SENTENCES, POSITIVE_SENTENCES
