@@ -45,7 +45,7 @@ def main() -> None:
     parser.add_argument("--epochs", type=int, default=30)
     args = parser.parse_args()
 
-    from embedlab.models.jobs.threads import configure_tensorflow_threads
+    from embedlab.models.jobs.work import configure_tensorflow_threads
 
     configure_tensorflow_threads(slots=os.cpu_count() or 1)  # one thread, as in a process worker
     from embedlab.data.builtins import builtin_dataset

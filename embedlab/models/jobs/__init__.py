@@ -34,10 +34,10 @@ from __future__ import annotations
 import threading
 
 from embedlab.models.jobs.base import FINISHED_STATES, STATES, Job, JobStatus, TrainingSpec, training_nice
+from embedlab.models.jobs.slots import SLOTS, TRAINING_SLOTS, SlotQueue
+from embedlab.models.jobs.threads import EXECUTORS, ThreadJob, executor_name
+from embedlab.models.jobs.work import configure_tensorflow_threads
 from embedlab.models.runs.catalog import Run
-from embedlab.models.jobs.threads import (
-    EXECUTORS, SLOTS, TRAINING_SLOTS, SlotQueue, ThreadJob, configure_tensorflow_threads, executor_name,
-)
 
 __all__ = [
     "EXECUTORS", "FINISHED_STATES", "SLOTS", "STATES", "TRAINING_SLOTS", "Job", "JobStatus", "SlotQueue",

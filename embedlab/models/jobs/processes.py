@@ -1,7 +1,7 @@
 """The process backend: each training runs in a worker process started with ``spawn``.
 
 The server process never trains. A job first waits for a slot of the shared queue
-(``thread_jobs.SLOTS``, one slot per worker), then takes an idle worker from the pool,
+(``slots.SLOTS``, one slot per worker), then takes an idle worker from the pool,
 sends it the spec and reads what the worker reports: progress, then a result or a
 failure. Workers are started with ``spawn``, never ``fork``: a forked copy of a process
 that has loaded TensorFlow hangs or crashes (tensorflow#27074), and the server may
@@ -32,10 +32,11 @@ from contextlib import contextmanager
 from dataclasses import replace
 
 from embedlab.errors import EmbedLabError
-from embedlab.models.training.callbacks import Progress
 from embedlab.models.jobs.base import FINISHED_STATES, Job, JobStatus, TrainingSpec, lower_training_priority
+from embedlab.models.jobs.slots import SLOTS, TRAINING_SLOTS, SlotQueue
+from embedlab.models.jobs.work import configure_tensorflow_threads, job_environment, outcome, train_and_save
 from embedlab.models.runs.catalog import Run
-from embedlab.models.jobs.threads import SLOTS, TRAINING_SLOTS, SlotQueue
+from embedlab.models.training.callbacks import Progress
 
 _job_ids = itertools.count(1)
 _main_lock = threading.Lock()
@@ -246,14 +247,6 @@ class ProcessJob(Job):
             self._state = "stopped" if outcome["stopped"] else "done"
 
 
-def job_environment() -> dict[str, str]:
-    """The variables a job reads where it trains (run storage credentials, EmbedLab settings), as they are now.
-
-    A worker outlives the moment it was spawned; the server's settings at submission count.
-    """
-    return {key: value for key, value in os.environ.items() if key.startswith(("AWS_", "EMBEDLAB_"))}
-
-
 def _failure(kind: str, text: str) -> EmbedLabError:
     # EmbedLab's own errors are already one line for a person; anything else gets its type named.
     return EmbedLabError(text if kind == "EmbedLabError" else f"training failed: {kind}: {text}")
@@ -270,8 +263,6 @@ def warm_pool(workers: int | None = None) -> None:
 
 def worker_main(connection, threads: int) -> None:
     """The worker's loop: train each spec it is sent; a listener thread turns stop requests into events."""
-    from embedlab.models.jobs.threads import configure_tensorflow_threads
-
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
     try:
         lower_training_priority()  # first, so every thread the worker starts inherits the lower priority
@@ -314,13 +305,8 @@ def worker_main(connection, threads: int) -> None:
 
 
 def _train_in_worker(job_id: int, spec: TrainingSpec, stop_event: threading.Event, send) -> None:
-    from embedlab.models.training.fit import train
-
     try:
-        result = train(spec.dataset, spec.config, spec.options, spec.vectors,
-                       lambda progress: send(("progress", job_id, progress)), stop_event, **spec.train_arguments())
-        run = result.save(spec.save_to) if spec.save_to is not None else None
-        send(("done", job_id, {"run": (run.location or str(run.path)) if run is not None else None, "metrics": result.metrics,
-                               "history": result.history, "stopped": result.stopped}))
+        result, run = train_and_save(spec, lambda progress: send(("progress", job_id, progress)), stop_event)
+        send(("done", job_id, outcome(result, run)))
     except Exception as error:  # reported to the server, which marks the job failed
         send(("failed", job_id, type(error).__name__, str(error)))

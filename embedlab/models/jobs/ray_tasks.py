@@ -32,8 +32,9 @@ from pathlib import Path
 
 from embedlab.errors import EmbedLabError
 from embedlab.models.jobs.base import FINISHED_STATES, Job, JobStatus, TrainingSpec, lower_training_priority
+from embedlab.models.jobs.slots import SlotQueue
+from embedlab.models.jobs.work import configure_tensorflow_threads, job_environment, outcome, train_and_save
 from embedlab.models.runs.catalog import Run
-from embedlab.models.jobs.threads import SlotQueue
 
 # Jobs one runs folder (one workspace) may have inside Ray at once; the rest wait here.
 JOBS_PER_WORKSPACE = max(1, int(os.environ.get("EMBEDLAB_RAY_JOBS_PER_WORKSPACE", "4")))
@@ -53,8 +54,6 @@ def connect():
 
             address = os.environ.get("EMBEDLAB_RAY_ADDRESS", "").strip() or None
             try:
-                from embedlab.models.jobs.processes import job_environment
-
                 # Our code and the run-storage settings (AWS_*, EMBEDLAB_*) travel with every actor.
                 ray.init(address=address, namespace="embedlab", log_to_driver=False,
                          runtime_env={"py_modules": [str(Path(embedlab.__file__).parent)],
@@ -105,9 +104,6 @@ def train_on_worker(spec: TrainingSpec, vectors, board, key: str) -> dict:
     """The Ray task: train ``spec`` on this worker, posting progress to ``board`` until the training ends."""
     import ray
 
-    from embedlab.models.jobs.threads import configure_tensorflow_threads
-    from embedlab.models.training.fit import train
-
     lower_training_priority()  # the machine's pages (a server may share it) answer first
     stop_event, ended = threading.Event(), threading.Event()
     latest = [None]  # the newest progress, written by the training, read by the relay
@@ -131,14 +127,11 @@ def train_on_worker(spec: TrainingSpec, vectors, board, key: str) -> dict:
     relay_thread.start()
     try:
         configure_tensorflow_threads(slots=max(1, os.cpu_count() or 1))  # once per worker; later calls are no-ops
-        result = train(spec.dataset, spec.config, spec.options, vectors, remember, stop_event,
-                       **spec.train_arguments())
-        run = result.save(spec.save_to) if spec.save_to is not None else None
+        result, run = train_and_save(replace(spec, vectors=vectors), remember, stop_event)
     finally:
         ended.set()
         relay_thread.join()
-    return {"run": (run.location or str(run.path)) if run is not None else None, "metrics": result.metrics,
-            "history": result.history, "stopped": result.stopped}
+    return outcome(result, run)
 
 
 class RayJob(Job):

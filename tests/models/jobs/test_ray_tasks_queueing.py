@@ -7,7 +7,7 @@ from embedlab.models.architecture import ModelConfig
 from embedlab.models.jobs.base import TrainingSpec
 from embedlab.models.jobs import ray_tasks as ray_jobs
 from embedlab.models.jobs.ray_tasks import RayJob
-from embedlab.models.jobs.threads import SlotQueue
+from embedlab.models.jobs.slots import SlotQueue
 from embedlab.models.training.options import TrainingOptions
 
 

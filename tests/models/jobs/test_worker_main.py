@@ -5,7 +5,7 @@ import types
 
 from embedlab.models.jobs.base import TrainingSpec
 from embedlab.models.jobs.processes import ProcessJob, WorkerPool
-from embedlab.models.jobs.threads import SlotQueue
+from embedlab.models.jobs.slots import SlotQueue
 from embedlab.models.training.options import TrainingOptions
 from tests.models.training.test_fit import tiny_config, tiny_dataset
 
