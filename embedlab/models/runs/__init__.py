@@ -1,16 +1,18 @@
 """Saved runs: a trained model with its config, history and metrics, in a folder or under ``s3://``.
 
-``catalog`` lists, reads, saves, renames and deletes runs; ``storage`` is the file system behind it
-(local or fsspec); ``writing`` writes a run atomically; ``damage`` says what is wrong with a run that
-does not load. This face names what code outside the package uses.
+``catalog`` lists, reads, saves, renames and deletes runs; ``metrics`` gives a run's metrics.json
+typed fields; ``storage`` is the file system behind it (local or fsspec); ``writing`` writes a run
+atomically; ``damage`` says what is wrong with a run that does not load. This face names what code
+outside the package uses.
 """
 
 from embedlab.models.runs.catalog import (
     DamagedRun, Run, damaged_runs, default_runs_dir, delete_run, ensure_writable_runs_folder, list_runs, read_run,
     remove_damaged_run, rename_run, save_run, scan_runs, workspace_dir, zip_run,
 )
+from embedlab.models.runs.metrics import RunMetrics
 
 __all__ = [
-    "DamagedRun", "Run", "damaged_runs", "default_runs_dir", "delete_run", "ensure_writable_runs_folder", "list_runs",
-    "read_run", "remove_damaged_run", "rename_run", "save_run", "scan_runs", "workspace_dir", "zip_run",
+    "DamagedRun", "Run", "RunMetrics", "damaged_runs", "default_runs_dir", "delete_run", "ensure_writable_runs_folder",
+    "list_runs", "read_run", "remove_damaged_run", "rename_run", "save_run", "scan_runs", "workspace_dir", "zip_run",
 ]

@@ -38,6 +38,7 @@ from embedlab.models.runs import writing as run_writing
 from embedlab.models.runs.damage import (
     DamagedRun, damaged_message, looks_like_a_run, missing_files, problem_of, read_json_object,
 )
+from embedlab.models.runs.metrics import RunMetrics
 from embedlab.models.runs.writing import ensure_writable_runs_folder  # noqa: F401 - part of this module's API
 
 MODEL_FILE = "model.keras"
@@ -65,13 +66,21 @@ def workspace_dir(workspace: str, runs_dir: Path | str | None = None) -> Path | 
 
 @dataclass
 class Run:
-    """A finished run on disk. ``load_model()`` gives the Keras model (safe mode)."""
+    """A finished run on disk. ``load_model()`` gives the Keras model (safe mode).
+
+    ``metrics`` is metrics.json as read; ``metrics_`` the same as typed fields (``RunMetrics``),
+    built once when the run is made. Read metrics through ``metrics_``.
+    """
 
     path: Path
     config: dict
     history: dict = field(default_factory=dict)
     metrics: dict = field(default_factory=dict)
     location: str | None = None  # the s3:// URL of a run in object storage; ``path`` is then its local copy
+    metrics_: RunMetrics = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        self.metrics_ = RunMetrics.from_dict(self.metrics)
 
     @property
     def run_id(self) -> str:
