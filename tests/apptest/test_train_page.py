@@ -165,7 +165,7 @@ def test_stop_ends_the_training_and_keeps_a_run(runs_dir, project_root):
 
 
 def test_a_training_waits_for_a_free_slot_and_says_so(runs_dir, project_root):
-    from embedlab.models.jobs import SLOTS
+    from embedlab.models.jobs.slots import SLOTS
 
     someone_else = object()
     for _ in range(SLOTS.slots):  # other visitors' trainings hold every slot
@@ -245,7 +245,7 @@ def test_an_estimate_is_shown_before_training_and_then_comes_from_past_runs(runs
 
 
 def test_a_finished_run_of_a_series_stays_in_the_live_panel_while_the_next_waits(runs_dir, project_root):
-    from embedlab.models.jobs import SLOTS
+    from embedlab.models.jobs.slots import SLOTS
 
     someone_else, release = object(), threading.Event()
     held, waiter = 0, None

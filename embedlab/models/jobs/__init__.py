@@ -10,38 +10,44 @@ and polls the ``Job`` it gets back::
     status.run                # the saved Run once the job is done (or stopped)
     status.failure            # one line for a person once it failed
 
-``Job`` (in ``job_types``) is the contract. ``new_job`` picks the backend named by
-``EMBEDLAB_EXECUTOR``:
+``Job`` (in ``base``) is the contract. ``new_job`` picks the backend named by
+``EMBEDLAB_EXECUTOR`` from the registry (``base.BACKENDS``) and imports only that module:
 
 - ``process`` (the default): a pool of worker processes started with ``spawn``, one per
-  core (``process_jobs``). Trainings neither share the server's interpreter (its garbage
+  core (``processes``). Trainings neither share the server's interpreter (its garbage
   collection and page reruns) nor take it down when TensorFlow fails.
-- ``thread``: ``train`` in a thread of the server process (``thread_jobs``); no workers to
+- ``thread``: ``train`` in a thread of the server process (``threads``); no workers to
   start, so it is what a one-off command line run needs least.
+- ``ray``: a Ray task on a cluster (``ray_tasks``).
 
 Workers (``process``, ``ray``) run at nice 10 or lower priority (``EMBEDLAB_TRAINING_NICE``),
 below a server at the usual 0: pages answer first, trainings take the rest.
 
-Every job waits in a first-come, first-served queue first, so the page can say how many
-jobs are ahead: on this server's ``SLOTS`` (``TRAINING_SLOTS`` trainings at once, for all
-visitors) with the thread and process backends; on Ray, in a queue per workspace in front
-of the cluster, which starts each task when a CPU is free. ``queue_description`` says
-which, in words for the page.
+Every job waits in a first-come, first-served queue first (``slots.SlotQueue``), so the
+page can say how many jobs are ahead: on this server's ``SLOTS`` (``TRAINING_SLOTS``
+trainings at once, for all visitors) with the thread and process backends; on Ray, in a
+queue per workspace in front of the cluster, which starts each task when a CPU is free.
+``queue_description`` asks the backend to say which, in words for the page.
 """
 
 from __future__ import annotations
 
 import threading
 
-from embedlab.models.jobs.base import FINISHED_STATES, STATES, Job, JobStatus, TrainingSpec, training_nice
-from embedlab.models.jobs.slots import SLOTS, TRAINING_SLOTS, SlotQueue
-from embedlab.models.jobs.threads import EXECUTORS, ThreadJob, executor_name
-from embedlab.models.jobs.work import configure_tensorflow_threads
+from embedlab.models.jobs.base import (
+    FINISHED_STATES,
+    STATES,
+    Job,
+    JobStatus,
+    TrainingSpec,
+    backend,
+    executor_name,
+    training_nice,
+)
 from embedlab.models.runs.catalog import Run
 
 __all__ = [
-    "EXECUTORS", "FINISHED_STATES", "SLOTS", "STATES", "TRAINING_SLOTS", "Job", "JobStatus", "SlotQueue",
-    "ThreadJob", "TrainingSeries", "TrainingSpec", "configure_tensorflow_threads", "executor_name", "new_job",
+    "FINISHED_STATES", "STATES", "Job", "JobStatus", "TrainingSeries", "TrainingSpec", "executor_name", "new_job",
     "queue_description", "submit", "submit_series",
 ]
 
@@ -49,39 +55,20 @@ __all__ = [
 def new_job(spec: TrainingSpec, executor: str | None = None) -> Job:
     """A job for ``spec``, not yet started, on ``executor`` (default: ``executor_name()``)."""
     training_nice()  # a bad EMBEDLAB_TRAINING_NICE is said here, to the visitor, not by a worker later
-    executor = executor or executor_name()
-    if executor == "thread":
-        return ThreadJob(spec)
-    if executor == "ray":
-        from embedlab.models.jobs.ray_tasks import RayJob
-
-        return RayJob(spec)
-    from embedlab.models.jobs.processes import ProcessJob
-
-    return ProcessJob(spec)
+    return backend(executor or executor_name()).new_job(spec)
 
 
 def queue_description(executor: str | None = None) -> str:
     """How trainings wait on ``executor`` (default: this server's backend), in words for a visitor."""
-    executor = executor or executor_name()
-    if executor == "ray":
-        from embedlab.models.jobs.ray_tasks import JOBS_PER_WORKSPACE
-
-        return (f"Trainings run as tasks on the Ray cluster, each as soon as a worker has a free CPU. This "
-                f"workspace sends at most {JOBS_PER_WORKSPACE} at a time; the rest wait here, and the page says "
-                "how many are ahead.")
-    trainings = f"{TRAINING_SLOTS} training{'s' if TRAINING_SLOTS != 1 else ''}"
-    where = "each in its own worker process" if executor == "process" else "inside the server process"
-    return (f"This server runs {trainings} at a time ({where}), for all visitors; if others are training, yours "
-            "waits in a queue and the page says how many trainings are ahead.")
+    return backend(executor or executor_name()).queue_description()
 
 
 def check_destination(spec: TrainingSpec) -> None:
     """Refuse a spec whose runs folder cannot take a run now, not after the whole training (EmbedLabError)."""
     if spec.save_to is None:
         return
-    from embedlab.models.runs.storage import ensure_writable_remote, is_remote
     from embedlab.models.runs.catalog import ensure_writable_runs_folder
+    from embedlab.models.runs.storage import ensure_writable_remote, is_remote
 
     if is_remote(spec.save_to):
         ensure_writable_remote(str(spec.save_to))
@@ -109,7 +96,7 @@ class TrainingSeries:
         self.jobs = jobs
         self._thread = threading.Thread(target=self._work, name="embedlab-training-series", daemon=True)
 
-    def start(self) -> "TrainingSeries":
+    def start(self) -> TrainingSeries:
         self._thread.start()
         return self
 

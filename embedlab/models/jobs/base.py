@@ -1,7 +1,10 @@
-"""The job contract every backend implements: what a training is (``TrainingSpec``), where it is (``JobStatus``).
+"""The job contract every backend fills, and what their jobs share: the registry, the spec, the status, the skeleton.
 
-Kept apart from ``jobs`` (which picks a backend) so each backend module can build on
-the contract without importing the module that imports it.
+A backend is a module named in ``BACKENDS`` (``EMBEDLAB_EXECUTOR`` picks one by name) that
+provides ``new_job(spec) -> Job`` and ``queue_description() -> str``, and imports no other
+backend: what they share is here, in ``slots`` (the queue) and in ``work`` (what runs where
+the training runs). ``jobs`` resolves the module by name, so choosing a backend imports
+only that one.
 """
 
 from __future__ import annotations
@@ -9,16 +12,24 @@ from __future__ import annotations
 import os
 from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
+from importlib import import_module
 from pathlib import Path
+from types import ModuleType
 
 from embedlab.data.labelled import LabelledDataset
 from embedlab.errors import EmbedLabError
 from embedlab.models.architecture import ModelConfig
-from embedlab.models.training.callbacks import Progress
 from embedlab.models.runs.catalog import Run
-from embedlab.models.training.fit import TrainingResult
+from embedlab.models.training.callbacks import Progress
 from embedlab.models.training.options import TrainingOptions
 
+# Job backends by the name EMBEDLAB_EXECUTOR gives them; the first is the default.
+BACKENDS = {
+    "process": "embedlab.models.jobs.processes",  # a pool of spawned worker processes, one per core
+    "thread": "embedlab.models.jobs.threads",  # a thread of the server process
+    "ray": "embedlab.models.jobs.ray_tasks",  # Ray tasks on a cluster
+}
+EXECUTORS = tuple(BACKENDS)
 STATES = ("waiting", "running", "done", "stopped", "cancelled", "failed")
 # The nice value (0–19) training threads run at, at least; a server runs at 0 unless started with `nice`.
 TRAINING_NICE_VARIABLE, DEFAULT_TRAINING_NICE = "EMBEDLAB_TRAINING_NICE", 10
@@ -70,7 +81,7 @@ class JobStatus:
     history: dict = field(default_factory=dict)  # per-epoch metrics so far
     run: Run | None = None  # the saved run, once done or stopped (when the spec names a folder)
     error: BaseException | None = None
-    result: TrainingResult | None = None  # the in-memory model; only backends in this process have it
+    result: object = None  # the in-memory TrainingResult (training.fit); only backends in this process have it
     metrics: dict | None = None  # test metrics once done or stopped, from every backend (see TrainingResult.metrics)
 
     @property
@@ -97,7 +108,7 @@ class Job(ABC):
         return self.spec.name
 
     @abstractmethod
-    def start(self) -> "Job":
+    def start(self) -> Job:
         """Queue the training and return at once."""
 
     @abstractmethod
@@ -121,6 +132,24 @@ class Job(ABC):
         """Stop was asked for: the training ends after its current batch, then keeps its best epoch and is saved."""
         event = getattr(self, "stop_event", None)
         return event is not None and event.is_set()
+
+
+def executor_name() -> str:
+    """The backend this server uses: ``EMBEDLAB_EXECUTOR`` (process, thread or ray), process by default."""
+    name = os.environ.get("EMBEDLAB_EXECUTOR", EXECUTORS[0]).strip().lower() or EXECUTORS[0]
+    _check_backend(name)
+    return name
+
+
+def backend(name: str) -> ModuleType:
+    """The module of the backend called ``name`` (one of ``EXECUTORS``), imported now if it was not yet."""
+    _check_backend(name)
+    return import_module(BACKENDS[name])
+
+
+def _check_backend(name: str) -> None:
+    if name not in BACKENDS:
+        raise EmbedLabError(f"EMBEDLAB_EXECUTOR={name!r} is not known; set it to one of {', '.join(EXECUTORS)}")
 
 
 def training_nice() -> int:

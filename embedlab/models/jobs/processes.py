@@ -33,7 +33,7 @@ from dataclasses import replace
 
 from embedlab.errors import EmbedLabError
 from embedlab.models.jobs.base import FINISHED_STATES, Job, JobStatus, TrainingSpec, lower_training_priority
-from embedlab.models.jobs.slots import SLOTS, TRAINING_SLOTS, SlotQueue
+from embedlab.models.jobs.slots import SLOTS, TRAINING_SLOTS, SlotQueue, slots_description
 from embedlab.models.jobs.work import configure_tensorflow_threads, job_environment, outcome, train_and_save
 from embedlab.models.runs.catalog import Run
 from embedlab.models.training.callbacks import Progress
@@ -310,3 +310,11 @@ def _train_in_worker(job_id: int, spec: TrainingSpec, stop_event: threading.Even
         send(("done", job_id, outcome(result, run)))
     except Exception as error:  # reported to the server, which marks the job failed
         send(("failed", job_id, type(error).__name__, str(error)))
+
+
+def new_job(spec: TrainingSpec) -> ProcessJob:
+    return ProcessJob(spec)
+
+
+def queue_description() -> str:
+    return slots_description("each in its own worker process")

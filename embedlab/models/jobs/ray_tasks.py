@@ -289,3 +289,13 @@ def _as_failure(error: BaseException) -> BaseException:
         return EmbedLabError("the Ray worker running this training died (killed, out of memory or its node was "
                              "lost); the server is fine: try again")
     return EmbedLabError(f"training failed: {name}: {str(error).splitlines()[0] if str(error) else ''}")
+
+
+def new_job(spec: TrainingSpec) -> RayJob:
+    return RayJob(spec)
+
+
+def queue_description() -> str:
+    return (f"Trainings run as tasks on the Ray cluster, each as soon as a worker has a free CPU. This "
+            f"workspace sends at most {JOBS_PER_WORKSPACE} at a time; the rest wait here, and the page says "
+            "how many are ahead.")

@@ -6,26 +6,13 @@ trainings share the server's interpreter (its garbage collection and page reruns
 
 from __future__ import annotations
 
-import os
 import threading
 
 from embedlab.models.jobs.base import FINISHED_STATES, Job, JobStatus, TrainingSpec
-from embedlab.models.jobs.slots import SLOTS, SlotQueue
+from embedlab.models.jobs.slots import SLOTS, SlotQueue, slots_description
 from embedlab.models.jobs.work import configure_tensorflow_threads, train_and_save
 from embedlab.models.runs.catalog import Run
 from embedlab.models.training.callbacks import Progress
-
-EXECUTORS = ("process", "thread", "ray")
-
-
-def executor_name() -> str:
-    """The backend this server uses: ``EMBEDLAB_EXECUTOR`` (process, thread or ray), process by default."""
-    from embedlab.errors import EmbedLabError
-
-    name = os.environ.get("EMBEDLAB_EXECUTOR", "process").strip().lower() or "process"
-    if name not in EXECUTORS:
-        raise EmbedLabError(f"EMBEDLAB_EXECUTOR={name!r} is not known; set it to one of {', '.join(EXECUTORS)}")
-    return name
 
 
 class ThreadJob(Job):
@@ -96,3 +83,10 @@ class ThreadJob(Job):
         finally:
             self.queue.release()
 
+
+def new_job(spec: TrainingSpec) -> ThreadJob:
+    return ThreadJob(spec)
+
+
+def queue_description() -> str:
+    return slots_description("inside the server process")

@@ -7,9 +7,9 @@ import pytest
 
 from embedlab.data.labelled import LabelledDataset
 from embedlab.errors import EmbedLabError
-from embedlab.models.jobs import (
-    TRAINING_SLOTS, Job, JobStatus, SlotQueue, ThreadJob, TrainingSeries, TrainingSpec, queue_description,
-)
+from embedlab.models.jobs import Job, JobStatus, TrainingSeries, TrainingSpec, new_job, queue_description
+from embedlab.models.jobs.slots import TRAINING_SLOTS, SlotQueue
+from embedlab.models.jobs.threads import ThreadJob
 from embedlab.models.runs.catalog import list_runs
 from embedlab.models.training.options import TrainingOptions
 from tests.models.training.test_fit import tiny_config, tiny_dataset
@@ -129,3 +129,20 @@ def test_the_queue_is_described_as_it_works_on_each_backend():
     on_processes = queue_description("process")
     assert f"This server runs {TRAINING_SLOTS} training" in on_processes and "worker process" in on_processes
     assert "inside the server process" in queue_description("thread")
+
+
+def test_an_unknown_backend_is_refused_with_the_names_it_could_be(monkeypatch):
+    monkeypatch.setenv("EMBEDLAB_EXECUTOR", "slurm")
+    with pytest.raises(EmbedLabError, match="'slurm' is not known; set it to one of process, thread, ray"):
+        queue_description()
+    with pytest.raises(EmbedLabError, match="not known"):
+        new_job(TrainingSpec(tiny_dataset(), tiny_config(), TrainingOptions()), executor="slurm")
+
+
+def test_each_backend_is_picked_by_its_name():
+    from embedlab.models.jobs.processes import ProcessJob
+    from embedlab.models.jobs.ray_tasks import RayJob
+
+    spec = TrainingSpec(tiny_dataset(), tiny_config(), TrainingOptions())
+    kinds = {name: type(new_job(spec, executor=name)) for name in ("thread", "process", "ray")}
+    assert kinds == {"thread": ThreadJob, "process": ProcessJob, "ray": RayJob}

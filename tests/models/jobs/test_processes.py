@@ -7,12 +7,11 @@ import threading
 import pytest
 
 from embedlab.errors import EmbedLabError
-from embedlab.models.jobs.base import TrainingSpec
 from embedlab.models.jobs import new_job
+from embedlab.models.jobs.base import TrainingSpec, executor_name
 from embedlab.models.jobs.processes import ProcessJob, WorkerPool
-from embedlab.models.runs.catalog import list_runs
 from embedlab.models.jobs.slots import SlotQueue
-from embedlab.models.jobs.threads import executor_name
+from embedlab.models.runs.catalog import list_runs
 from embedlab.models.training.options import TrainingOptions
 from tests.models.jobs.test_jobs import wait_until
 from tests.models.training.test_fit import tiny_config, tiny_dataset
