@@ -10,6 +10,7 @@ only that one.
 from __future__ import annotations
 
 import os
+import threading
 from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
 from importlib import import_module
@@ -19,7 +20,7 @@ from types import ModuleType
 from embedlab.data.labelled import LabelledDataset
 from embedlab.errors import EmbedLabError
 from embedlab.models.architecture import ModelConfig
-from embedlab.models.runs.catalog import Run
+from embedlab.models.runs.catalog import Run, read_run
 from embedlab.models.training.callbacks import Progress
 from embedlab.models.training.options import TrainingOptions
 
@@ -132,6 +133,100 @@ class Job(ABC):
         """Stop was asked for: the training ends after its current batch, then keeps its best epoch and is saved."""
         event = getattr(self, "stop_event", None)
         return event is not None and event.is_set()
+
+
+class QueuedJob(Job):
+    """The skeleton every backend's job shares: a thread waits its turn in ``queue``, trains, and records how it ended.
+
+    A backend fills ``_train`` (called in the job's thread, holding a slot; it calls
+    ``_running``, ``_on_progress`` and ``_finished`` as the training goes) and may add to
+    ``stop`` (to reach a training that runs elsewhere), ``_failure`` (to shorten an error
+    for a person) and ``_release`` (to give back what ``_train`` took, before the slot).
+    """
+
+    thread_name = "embedlab-job"  # the job's thread is named this, then the spec's name
+
+    def __init__(self, spec: TrainingSpec, queue) -> None:
+        self.spec = spec
+        self.queue = queue  # a slots.SlotQueue
+        self.stop_event = threading.Event()
+        self._lock = threading.Lock()
+        self._state = "waiting"
+        self._progress: Progress | None = None
+        self._history: dict[str, list[float]] = {}
+        self._metrics: dict | None = None
+        self._result = None  # the TrainingResult, when the training ran in this process
+        self._run: Run | None = None
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._work, name=f"{self.thread_name}-{spec.name}", daemon=True)
+
+    def start(self) -> QueuedJob:
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self.stop_event.set()
+
+    def join(self, timeout: float | None = None) -> None:
+        if self._thread.ident is not None:
+            self._thread.join(timeout)
+
+    @property
+    def finished(self) -> bool:
+        return self._state in FINISHED_STATES
+
+    def snapshot(self) -> JobStatus:
+        with self._lock:
+            queued = self._state == "waiting" and self._thread.ident is not None
+            return JobStatus(
+                state=self._state, ahead=self.queue.ahead_of(self) if queued else None, progress=self._progress,
+                history={key: list(values) for key, values in self._history.items()},
+                run=self._run, error=self._error, result=self._result, metrics=self._metrics,
+            )
+
+    def _work(self) -> None:
+        # Into the queue first, so the queue place is right from the start (importing TensorFlow takes a while).
+        if not self.queue.acquire(self, self.stop_event):
+            with self._lock:
+                self._state = "cancelled"
+            return
+        try:
+            self._train()
+        except Exception as error:  # shown on the page; the server keeps running
+            with self._lock:
+                self._error, self._state = self._failure(error), "failed"
+        finally:
+            self._release()
+            self.queue.release()
+
+    @abstractmethod
+    def _train(self) -> None:
+        """Train the spec, holding a slot; return once the run is recorded (``_finished``), raise if it failed."""
+
+    def _failure(self, error: Exception) -> BaseException:
+        """The error a failed job reports (``JobStatus.failure`` makes it one line)."""
+        return error
+
+    def _release(self) -> None:
+        """Give back what ``_train`` took; called once the job has ended, however it ended."""
+
+    def _running(self) -> None:
+        with self._lock:
+            self._state = "running"
+
+    def _on_progress(self, progress: Progress) -> None:
+        with self._lock:
+            self._progress = progress
+            if progress.history is not None:
+                self._history = progress.history
+
+    def _finished(self, outcome: dict, run: Run | None = None, result=None) -> None:
+        """Record a finished training from its ``work.outcome``; its run is read back unless given."""
+        if run is None and outcome.get("run"):
+            run = read_run(outcome["run"])
+        with self._lock:
+            self._history, self._metrics, self._run, self._result = outcome["history"], outcome["metrics"], run, result
+            self._state = "stopped" if outcome["stopped"] else "done"
 
 
 def executor_name() -> str:

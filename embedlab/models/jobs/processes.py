@@ -32,11 +32,9 @@ from contextlib import contextmanager
 from dataclasses import replace
 
 from embedlab.errors import EmbedLabError
-from embedlab.models.jobs.base import FINISHED_STATES, Job, JobStatus, TrainingSpec, lower_training_priority
+from embedlab.models.jobs.base import QueuedJob, TrainingSpec, lower_training_priority
 from embedlab.models.jobs.slots import SLOTS, TRAINING_SLOTS, SlotQueue, slots_description
 from embedlab.models.jobs.work import configure_tensorflow_threads, job_environment, outcome, train_and_save
-from embedlab.models.runs.catalog import Run
-from embedlab.models.training.callbacks import Progress
 
 _job_ids = itertools.count(1)
 _main_lock = threading.Lock()
@@ -125,31 +123,19 @@ class WorkerPool:
 POOL = WorkerPool(threads_per_worker=max(1, (os.cpu_count() or 1) // TRAINING_SLOTS))
 
 
-class ProcessJob(Job):
+class ProcessJob(QueuedJob):
     """A training in a worker process, after a slot of ``queue`` is free."""
 
+    thread_name = "embedlab-process-job"
+
     def __init__(self, spec: TrainingSpec, queue: SlotQueue | None = None, pool: WorkerPool | None = None) -> None:
-        self.spec = spec
-        self.queue = queue or SLOTS
+        super().__init__(spec, queue or SLOTS)
         self.pool = pool or POOL
         self.job_id = next(_job_ids)
-        self.stop_event = threading.Event()
-        self._lock = threading.Lock()
-        self._state = "waiting"
-        self._progress: Progress | None = None
-        self._history: dict[str, list[float]] = {}
-        self._metrics: dict | None = None
-        self._run: Run | None = None
-        self._error: BaseException | None = None
         self._worker: Worker | None = None
-        self._thread = threading.Thread(target=self._work, name=f"embedlab-process-job-{spec.name}", daemon=True)
-
-    def start(self) -> "ProcessJob":
-        self._thread.start()
-        return self
 
     def stop(self) -> None:
-        self.stop_event.set()
+        super().stop()
         with self._lock:
             worker = self._worker
         if worker is not None:
@@ -158,48 +144,22 @@ class ProcessJob(Job):
             except (OSError, ValueError):
                 pass  # the worker is gone; its job is being marked failed
 
-    def join(self, timeout: float | None = None) -> None:
-        if self._thread.ident is not None:
-            self._thread.join(timeout)
-
-    @property
-    def finished(self) -> bool:
-        return self._state in FINISHED_STATES
-
-    def snapshot(self) -> JobStatus:
+    def _train(self) -> None:
+        worker = self.pool.take()
         with self._lock:
-            queued = self._state == "waiting" and self._thread.ident is not None
-            return JobStatus(
-                state=self._state, ahead=self.queue.ahead_of(self) if queued else None, progress=self._progress,
-                history={key: list(values) for key, values in self._history.items()},
-                run=self._run, error=self._error, metrics=self._metrics,
-            )
+            self._worker, self._state = worker, "running"
+        self._send_spec(worker)
+        if self.stop_event.is_set():  # Stop pressed while the spec was on its way
+            worker.send(("stop", self.job_id))
+        self._follow(worker)
 
-    def _work(self) -> None:
-        if not self.queue.acquire(self, self.stop_event):
-            with self._lock:
-                self._state = "cancelled"
-            return
-        worker = None
-        try:
-            worker = self.pool.take()
-            with self._lock:
-                self._worker, self._state = worker, "running"
-            self._send_spec(worker)
-            if self.stop_event.is_set():  # Stop pressed while the spec was on its way
-                worker.send(("stop", self.job_id))
-            self._follow(worker)
-        except Exception as error:  # shown on the page; the server keeps running
-            with self._lock:
-                self._error, self._state = error, "failed"
-        finally:
-            with self._lock:
-                self._worker = None
-            if worker is not None and worker.alive and self._state != "failed":
-                self.pool.give_back(worker)
-            elif worker is not None:
-                worker.close()
-            self.queue.release()
+    def _release(self) -> None:
+        with self._lock:
+            worker, self._worker = self._worker, None
+        if worker is not None and worker.alive and self._state != "failed":
+            self.pool.give_back(worker)
+        elif worker is not None:
+            worker.close()
 
     def _send_spec(self, worker: Worker) -> None:
         vectors = self.spec.vectors
@@ -226,28 +186,13 @@ class ProcessJob(Job):
             if kind == "progress":
                 self._on_progress(message[2])
             elif kind == "done":
-                self._finish(message[2])
+                self._finished(message[2])
                 return
             elif kind == "failed":
-                raise _failure(message[2], message[3])
-
-    def _on_progress(self, progress: Progress) -> None:
-        with self._lock:
-            self._progress = progress
-            if progress.history is not None:
-                self._history = progress.history
-
-    def _finish(self, outcome: dict) -> None:
-        from embedlab.models.runs.catalog import read_run
-
-        run = read_run(outcome["run"]) if outcome.get("run") else None
-        with self._lock:
-            self._history = outcome["history"]
-            self._metrics, self._run = outcome["metrics"], run
-            self._state = "stopped" if outcome["stopped"] else "done"
+                raise _worker_failure(message[2], message[3])
 
 
-def _failure(kind: str, text: str) -> EmbedLabError:
+def _worker_failure(kind: str, text: str) -> EmbedLabError:
     # EmbedLab's own errors are already one line for a person; anything else gets its type named.
     return EmbedLabError(text if kind == "EmbedLabError" else f"training failed: {kind}: {text}")
 

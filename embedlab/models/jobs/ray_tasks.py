@@ -31,10 +31,9 @@ from dataclasses import replace
 from pathlib import Path
 
 from embedlab.errors import EmbedLabError
-from embedlab.models.jobs.base import FINISHED_STATES, Job, JobStatus, TrainingSpec, lower_training_priority
+from embedlab.models.jobs.base import QueuedJob, TrainingSpec, lower_training_priority
 from embedlab.models.jobs.slots import SlotQueue
 from embedlab.models.jobs.work import configure_tensorflow_threads, job_environment, outcome, train_and_save
-from embedlab.models.runs.catalog import Run
 
 # Jobs one runs folder (one workspace) may have inside Ray at once; the rest wait here.
 JOBS_PER_WORKSPACE = max(1, int(os.environ.get("EMBEDLAB_RAY_JOBS_PER_WORKSPACE", "4")))
@@ -134,81 +133,45 @@ def train_on_worker(spec: TrainingSpec, vectors, board, key: str) -> dict:
     return outcome(result, run)
 
 
-class RayJob(Job):
+class RayJob(QueuedJob):
     """A training as a Ray task, after a place in this workspace's queue is free."""
 
+    thread_name = "embedlab-ray-job"
+
     def __init__(self, spec: TrainingSpec, queue: SlotQueue | None = None) -> None:
-        self.spec = spec
-        self.queue = queue or workspace_queue(spec)
-        self.stop_event = threading.Event()
+        super().__init__(spec, queue or workspace_queue(spec))
         self.key = uuid.uuid4().hex  # this job on the progress board
         self.worker_pid: int | None = None  # the Ray worker process training it, once it has started
-        self._lock = threading.Lock()
-        self._state = "waiting"
-        self._progress = None
-        self._history: dict[str, list[float]] = {}
-        self._metrics: dict | None = None
-        self._run: Run | None = None
-        self._error: BaseException | None = None
         self.board = None
         self._forgotten = False  # the board no longer holds this job: a Stop now must not be left there
-        self._thread = threading.Thread(target=self._work, name=f"embedlab-ray-job-{spec.name}", daemon=True)
-
-    def start(self) -> "RayJob":
-        self._thread.start()
-        return self
 
     def stop(self) -> None:
-        self.stop_event.set()
+        super().stop()
         # Under the lock that orders it against ``forget``: Ray runs one caller's calls to an actor in
         # the order they were made, so a Stop sent before ``forget`` is cleared by it, and none is sent after.
         with self._lock:
             if self.board is not None and not self._forgotten:
                 self.board.stop.remote(self.key)
 
-    def join(self, timeout: float | None = None) -> None:
-        if self._thread.ident is not None:
-            self._thread.join(timeout)
+    def _train(self) -> None:
+        ray = connect()
+        self.board = progress_board(ray)
+        if self.stop_event.is_set():
+            self.board.stop.remote(self.key)
+        result = _training_task(ray).remote(replace(self.spec, vectors=None),
+                                            _vectors_ref(ray, self.spec.vectors), self.board, self.key)
+        self._follow(ray, result)
 
-    @property
-    def finished(self) -> bool:
-        return self._state in FINISHED_STATES
+    def _failure(self, error: Exception) -> BaseException:
+        return _as_failure(error)
 
-    def snapshot(self) -> JobStatus:
-        with self._lock:
-            queued = self._state == "waiting" and self._thread.ident is not None
-            return JobStatus(
-                state=self._state, ahead=self.queue.ahead_of(self) if queued else None, progress=self._progress,
-                history={key: list(values) for key, values in self._history.items()},
-                run=self._run, error=self._error, metrics=self._metrics,
-            )
-
-    def _work(self) -> None:
-        if not self.queue.acquire(self, self.stop_event):
+    def _release(self) -> None:
+        if self.board is not None:
             with self._lock:
-                self._state = "cancelled"
-            return
-        try:
-            ray = connect()
-            self.board = progress_board(ray)
-            if self.stop_event.is_set():
-                self.board.stop.remote(self.key)
-            result = _training_task(ray).remote(replace(self.spec, vectors=None),
-                                                _vectors_ref(ray, self.spec.vectors), self.board, self.key)
-            self._follow(ray, result)
-        except Exception as error:  # shown on the page; the server keeps running
-            with self._lock:
-                self._error, self._state = _as_failure(error), "failed"
-        finally:
-            if self.board is not None:
-                with self._lock:
-                    self._forgotten = True
-                    self.board.forget.remote(self.key)
-            self.queue.release()
+                self._forgotten = True
+                self.board.forget.remote(self.key)
 
     def _follow(self, ray, result) -> None:
-        from embedlab.models.runs.catalog import read_run
-
         while True:
             done, _ = ray.wait([result], timeout=POLL_SECONDS)
             try:
@@ -221,17 +184,11 @@ class RayJob(Job):
                     self.worker_pid = pid
                 if started and self._state == "waiting":
                     self._state = "running"
-                if progress is not None:
-                    self._progress = progress
-                    if progress.history is not None:
-                        self._history = progress.history
+            if progress is not None:
+                self._on_progress(progress)
             if done:
                 break
-        outcome = ray.get(result)
-        run = read_run(outcome["run"]) if outcome["run"] else None
-        with self._lock:
-            self._history, self._metrics, self._run = outcome["history"], outcome["metrics"], run
-            self._state = "stopped" if outcome["stopped"] else "done"
+        self._finished(ray.get(result))
 
 
 _board = None  # this server's ProgressBoard; made on its first training
