@@ -233,12 +233,16 @@ def _vectors_ref(ray, vectors):
 
 
 def _as_failure(error: BaseException) -> BaseException:
-    """Ray wraps a worker's exception; bring back the one line a person needs."""
-    if isinstance(error, EmbedLabError):
-        return error
+    """Ray wraps a worker's exception; bring back the one line a person needs.
+
+    The wrapper Ray raises is also an instance of the worker's exception type, but its text
+    is the worker's whole traceback: the cause is asked first.
+    """
     cause = getattr(error, "cause", None)
     if isinstance(cause, EmbedLabError):
         return EmbedLabError(str(cause))
+    if isinstance(error, EmbedLabError):
+        return error
     if cause is not None:
         return EmbedLabError(f"training failed: {type(cause).__name__}: {cause}")
     name = type(error).__name__

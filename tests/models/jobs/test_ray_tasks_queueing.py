@@ -4,8 +4,8 @@ import ray.exceptions
 
 from embedlab.data.builtins import builtin_dataset
 from embedlab.models.architecture import ModelConfig
-from embedlab.models.jobs.base import TrainingSpec
 from embedlab.models.jobs import ray_tasks as ray_jobs
+from embedlab.models.jobs.base import TrainingSpec
 from embedlab.models.jobs.ray_tasks import RayJob
 from embedlab.models.jobs.slots import SlotQueue
 from embedlab.models.training.options import TrainingOptions
@@ -84,3 +84,13 @@ def test_a_stop_pressed_after_the_training_ended_leaves_nothing_on_the_board(mon
     assert job.snapshot().state == "done"
     job.stop()  # a late press: the page had not yet redrawn without the Stop button
     assert [call for call in board.calls if call != "read"] == ["forget"]  # the board keeps nothing of the job
+
+
+def test_a_worker_s_error_comes_back_as_its_one_line_not_ray_s_traceback():
+    from embedlab.errors import EmbedLabError
+
+    # What ray.get raises: a RayTaskError that is also an EmbedLabError, whose text is the worker's traceback.
+    raised = ray.exceptions.RayTaskError("train_on_worker", "Traceback (most recent call last):\n  File ...",
+                                         EmbedLabError("the dataset has 1 distinct label(s)")).as_instanceof_cause()
+    assert isinstance(raised, EmbedLabError) and "\n" in str(raised)
+    assert str(ray_jobs._as_failure(raised)) == "the dataset has 1 distinct label(s)"
