@@ -26,13 +26,13 @@ STOPPED_MARK = "stopped early"
 
 def stopped(run: Run) -> bool:
     """True for a run that the Stop button ended (its metrics say so): often near chance, never a default."""
-    return bool(run.metrics.get("stopped"))
+    return bool(run.metrics_.stopped)
 
 
 def run_label(run: Run) -> str:
     """One line that tells runs apart: name, embedding, encoder, test accuracy, and whether it was stopped."""
     model = run.config.get("model", {})
-    accuracy = run.metrics.get("accuracy")
+    accuracy = run.metrics_.accuracy
     score = f" · test acc {percent(accuracy)}" if isinstance(accuracy, (int, float)) else ""
     mark = f" · {STOPPED_MARK}" if stopped(run) else ""
     return f"{run.name} · {model.get('embedding', '?')} · {model.get('encoder', '?')}{score}{mark}"

@@ -16,6 +16,7 @@ from embedlab.data.labelled import LabelledDataset
 from embedlab.models.architecture import EMBEDDING_KINDS, ModelConfig
 from embedlab.models.jobs import Job, TrainingSpec, submit, submit_series
 from embedlab.models.runs.catalog import Run
+from embedlab.models.runs.metrics import RunMetrics
 from embedlab.models.training.options import TrainingOptions
 from embedlab_ui import charts
 from embedlab_ui.numbers import count, percent, score, seconds
@@ -141,7 +142,7 @@ def show_job(job: Job, index: int) -> None:
         st.error(literal(status.failure), icon=":material/warning:")
         return
     if status.state in ("done", "stopped") and status.metrics:
-        st.caption(result_line(status.metrics))
+        st.caption(result_line(RunMetrics.from_dict(status.metrics)))
     progress = status.progress if status.state == "running" else None
     if progress is not None:
         st.progress(progress.batch / max(1, progress.batches),
@@ -158,12 +159,12 @@ def show_job(job: Job, index: int) -> None:
         right.plotly_chart(accuracy, key=f"train.live_accuracy.{index}")
 
 
-def result_line(metrics: dict) -> str:
+def result_line(metrics: RunMetrics) -> str:
     """A finished training in one line: test accuracy, best epoch, time."""
-    stopped = " (stopped by you)" if metrics.get("stopped") else ""
-    return (f"Test accuracy {percent(metrics.get('accuracy'))} on {count(metrics.get('test_rows'))} held-out rows · "
-            f"best epoch {metrics.get('best_epoch')} of {metrics.get('epochs_run')}{stopped} · "
-            f"trained in {seconds(metrics.get('seconds'))}")
+    stopped = " (stopped by you)" if metrics.stopped else ""
+    return (f"Test accuracy {percent(metrics.accuracy)} on {count(metrics.test_rows)} held-out rows · "
+            f"best epoch {metrics.best_epoch} of {metrics.epochs_run}{stopped} · "
+            f"trained in {seconds(metrics.seconds)}")
 
 
 def live_panel() -> None:
@@ -197,37 +198,37 @@ def show_latest() -> None:
         show_results(run, "latest")
 
 
-METRICS = [("Test accuracy", "accuracy"), ("Precision", "precision"), ("Recall", "recall"), ("F1", "f1"),
-           ("AUC", "auc")]
-
-
 def show_results(run: Run, place: str) -> None:
     """A finished run: metrics, curves, confusion matrix, ROC, most confident mistakes."""
-    metrics, key = run.metrics, f"train.{place}"
-    for column, (label, name) in zip(st.columns(5), METRICS):
-        value = metrics.get(name)
-        # Accuracy, precision, recall and F1 are shares of rows; AUC is a score between 0.5 and 1.
-        column.metric(label, score(value) if name == "auc" else percent(value))
-    stopped = " It was stopped early by you." if metrics.get("stopped") else ""
-    st.caption(f"On {count(metrics.get('test_rows', 0))} held-out test rows ({metrics.get('average', '')} "
-               f"averages); best epoch {metrics.get('best_epoch')} of {metrics.get('epochs_run')} run, its weights "
-               f"kept.{stopped} Trained in {seconds(metrics.get('seconds'))}.")
+    metrics, key = run.metrics_, f"train.{place}"
+    # Accuracy, precision, recall and F1 are shares of rows; AUC is a score between 0.5 and 1.
+    shown = [("Test accuracy", percent(metrics.accuracy)), ("Precision", percent(metrics.precision)),
+             ("Recall", percent(metrics.recall)), ("F1", percent(metrics.f1)), ("AUC", score(metrics.auc))]
+    for column, (label, value) in zip(st.columns(5), shown):
+        column.metric(label, value)
+    stopped = " It was stopped early by you." if metrics.stopped else ""
+    test_rows = metrics.test_rows if metrics.test_rows is not None else 0
+    average = metrics.average if metrics.average is not None else ""
+    st.caption(f"On {count(test_rows)} held-out test rows ({average} "
+               f"averages); best epoch {metrics.best_epoch} of {metrics.epochs_run} run, its weights "
+               f"kept.{stopped} Trained in {seconds(metrics.seconds)}.")
     left, right = st.columns(2)
     left.plotly_chart(charts.curves_figure({run.name: run.history}, "loss"), key=f"{key}.loss.{run.run_id}")
     right.plotly_chart(charts.curves_figure({run.name: run.history}, "accuracy"), key=f"{key}.accuracy.{run.run_id}")
     left, right = st.columns(2)
-    if metrics.get("confusion_matrix"):
-        left.plotly_chart(charts.confusion_figure(metrics["confusion_matrix"], metrics.get("class_names", [])),
+    if metrics.confusion_matrix:
+        class_names = metrics.class_names if metrics.class_names is not None else []
+        left.plotly_chart(charts.confusion_figure(metrics.confusion_matrix, class_names),
                           key=f"{key}.confusion.{run.run_id}")
-    if metrics.get("roc"):
-        right.plotly_chart(charts.roc_figure(metrics["roc"]), key=f"{key}.roc.{run.run_id}")
-    if metrics.get("per_class"):
-        st.dataframe(metrics["per_class"], hide_index=True, key=f"{key}.per_class.{run.run_id}",
+    if metrics.roc:
+        right.plotly_chart(charts.roc_figure(metrics.roc), key=f"{key}.roc.{run.run_id}")
+    if metrics.per_class:
+        st.dataframe(metrics.per_class, hide_index=True, key=f"{key}.per_class.{run.run_id}",
                      column_config={**{name: PERCENT_COLUMN for name in ("precision", "recall", "f1")},
                                     "support": COUNT_COLUMN})
-    if metrics.get("worst"):
+    if metrics.worst:
         st.markdown("**Most confident mistakes** (test split)")
-        st.dataframe(metrics["worst"], hide_index=True, width="stretch", key=f"{key}.worst.{run.run_id}",
+        st.dataframe(metrics.worst, hide_index=True, width="stretch", key=f"{key}.worst.{run.run_id}",
                      column_config={"confidence": st.column_config.ProgressColumn(
                          "confidence", min_value=0.0, max_value=1.0, format="percent")})
 
@@ -254,12 +255,14 @@ def metrics_table(runs: list[Run]) -> "pd.DataFrame":  # noqa: F821
 
     rows = []
     for run in runs:
-        model, metrics, training = run.config.get("model", {}), run.metrics, run.config.get("training", {})
+        model, metrics, training = run.config.get("model", {}), run.metrics_, run.config.get("training", {})
         rows.append({
             "run": run.name, "embedding": model.get("embedding"), "encoder": model.get("encoder"),
-            "test accuracy": metrics.get("accuracy"), "precision": metrics.get("precision"),
-            "recall": metrics.get("recall"), "F1": metrics.get("f1"), "AUC": metrics.get("auc"),
-            "best epoch": metrics.get("best_epoch"), "epochs run": metrics.get("epochs_run", training.get("epochs")),
-            "seconds": metrics.get("seconds"), "created": run.config.get("created", ""),
+            "test accuracy": metrics.accuracy, "precision": metrics.precision,
+            "recall": metrics.recall, "F1": metrics.f1, "AUC": metrics.auc,
+            "best epoch": metrics.best_epoch,
+            # A run saved before epochs_run was recorded ran all its epochs.
+            "epochs run": metrics.epochs_run if metrics.epochs_run is not None else training.get("epochs"),
+            "seconds": metrics.seconds, "created": run.config.get("created", ""),
         })
     return pd.DataFrame(rows)

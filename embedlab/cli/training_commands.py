@@ -129,6 +129,7 @@ def training_settings(args: argparse.Namespace, dataset, sequence_length: int):
 
 def train_command(args: argparse.Namespace) -> tuple[dict, str]:
     from embedlab.models.jobs import TrainingSpec, submit
+    from embedlab.models.runs.metrics import RunMetrics
     from embedlab.models.runs.storage import is_remote
     from embedlab.data.stats import default_sequence_length
 
@@ -145,15 +146,15 @@ def train_command(args: argparse.Namespace) -> tuple[dict, str]:
     status = follow(submit(spec), TextProgress())
     if status.failure:
         raise EmbedLabError(status.failure)
-    run, metrics = status.run, status.metrics
+    run, metrics = status.run, RunMetrics.from_dict(status.metrics)
     location = run_location(run)
     summary = {"run": location, "name": run.name, "metrics": _short_metrics(metrics),
-               "best_epoch": metrics.get("best_epoch"), "epochs_run": metrics.get("epochs_run"),
-               "seconds": metrics.get("seconds"), "stopped": bool(metrics.get("stopped")),
-               "training": options.to_dict()}
+               "best_epoch": metrics.best_epoch, "epochs_run": metrics.epochs_run,
+               "seconds": metrics.seconds, "stopped": bool(metrics.stopped), "training": options.to_dict()}
+    seconds = metrics.seconds if metrics.seconds is not None else 0
     text = (f"saved {location}\n"
-            f"test accuracy {metrics['accuracy']:.4f}  F1 {metrics['f1']:.4f}"
-            f"  (best epoch {metrics.get('best_epoch')}, {metrics.get('seconds', 0):.1f} s)")
+            f"test accuracy {metrics.accuracy:.4f}  F1 {metrics.f1:.4f}"
+            f"  (best epoch {metrics.best_epoch}, {seconds:.1f} s)")
     return summary, text
 
 
@@ -209,5 +210,7 @@ def evaluate_command(args: argparse.Namespace) -> tuple[dict, str]:
     return result, "\n".join(lines)
 
 
-def _short_metrics(metrics: dict) -> dict:
-    return {key: metrics.get(key) for key in ("accuracy", "precision", "recall", "f1", "auc", "test_rows")}
+def _short_metrics(metrics) -> dict:
+    """The test scores of a ``RunMetrics`` as the JSON summary's ``metrics``: the one place they become a dict."""
+    return {"accuracy": metrics.accuracy, "precision": metrics.precision, "recall": metrics.recall,
+            "f1": metrics.f1, "auc": metrics.auc, "test_rows": metrics.test_rows}

@@ -1,7 +1,9 @@
 """A run's metrics as typed fields: every key train writes, None for keys an older run lacks, the file unchanged."""
 
 import json
+import re
 from dataclasses import FrozenInstanceError, fields
+from pathlib import Path
 
 import pytest
 
@@ -10,6 +12,8 @@ from embedlab.models.runs.metrics import RunMetrics
 from embedlab.models.training.fit import train
 from embedlab.models.training.options import TrainingOptions
 from tests.models.training.test_fit import tiny_config, tiny_dataset
+
+ROOT = Path(__file__).resolve().parents[3]
 
 
 def test_every_key_a_training_writes_is_a_field_read_back_as_written(tmp_path):
@@ -36,3 +40,12 @@ def test_the_file_keeps_its_format_and_keys_unknown_here_stay_in_metrics(tmp_pat
     with pytest.raises(FrozenInstanceError):
         run.metrics_.accuracy = 1.0
 
+
+KEY_READ = re.compile(r"""metrics(?:\.get\(|\[)\s*["']""")
+
+
+@pytest.mark.parametrize("folder", ["embedlab_ui", "pages", "embedlab/cli"])
+def test_the_app_and_the_command_line_read_metrics_through_fields_not_key_strings(folder):
+    found = [f"{path.relative_to(ROOT)}:{number}" for path in sorted((ROOT / folder).glob("*.py"))
+             for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1) if KEY_READ.search(line)]
+    assert not found, f"read these through Run.metrics_ / RunMetrics: {found}"
