@@ -77,25 +77,19 @@ def _parse_number(buffer, position, end, powers):
     mantissa = 0
     digits = 0
     exponent = 0
-    start = position
+    point = -1  # where the decimal point is, once read
     while position < end:
         d = buffer[position] - 48
         if d < 0 or d > 9:
-            break
-        mantissa = mantissa * 10 + d  # may wrap past 18 digits; such a number is refused below
-        position += 1
-    digits = position - start
-    if position < end and buffer[position] == 46:
-        position += 1
-        fraction_start = position
-        while position < end:
-            d = buffer[position] - 48
-            if d < 0 or d > 9:
+            if d != -2 or point >= 0:  # -2 is ".": the first one goes on to the fraction's digits
                 break
-            mantissa = mantissa * 10 + d
-            position += 1
-        exponent = fraction_start - position
-        digits += position - fraction_start
+            point = position
+        else:
+            mantissa = mantissa * 10 + d  # may wrap past 18 digits; such a number is refused below
+            digits += 1
+        position += 1
+    if point >= 0:
+        exponent = point + 1 - position
     if digits == 0 or digits > 18:
         return 0.0, position, False
     if position < end and (buffer[position] == 101 or buffer[position] == 69):

@@ -18,3 +18,9 @@ def test_durations_read_in_seconds_then_minutes():
     assert seconds(0.84) == "0.8 s"
     assert seconds(14.2) == "14 s"
     assert seconds(185) == "3 min 05 s"
+
+
+def test_no_number_reads_the_same_in_every_style():
+    for style in (percent, points, count, score, seconds):
+        assert style(None) == style(float("nan")) == "–"
+    assert score.__name__ == "score" and "0.633" in score.__doc__  # the wrapper keeps each style's own name and doc

@@ -383,6 +383,21 @@ def test_compiled_scan_reads_numbers_exactly_as_python_float():
                             for number in numbers]  # beyond the exact fast path: read by Python
 
 
+@pytest.mark.parametrize("number, fast", [
+    ("1.5", True), ("-.25", True), ("12.", True), ("9007199254740992", True), ("0e999", True), ("1e22", True),
+    ("1.2.3", False), (".", False), ("-", False), ("1e", False), ("1e+", False), ("1e23", False), ("0e1001", False),
+    ("12345678901234567", False), ("0000000000000000001.5", False), ("1" * 40, False),
+])
+def test_compiled_scan_reads_only_what_it_reads_exactly(number, fast):
+    """One loop reads a number's digits and its decimal point; anything else is left to Python."""
+    from embedlab.vectors.text_scan import scan_text
+
+    matrix, _, _, odd, rows = scan_text(f"w {number} 1\n".encode(), 2)
+    assert rows == 1 and odd.tolist() == [not fast]
+    if fast:
+        assert matrix[0, 0] == np.float32(float(number))
+
+
 def test_compiled_scan_in_pieces_matches_one_piece_and_pandas():
     from embedlab.vectors.text_parsing import parse_text_bulk
     from embedlab.vectors.text_scan import scan_text
