@@ -10,9 +10,11 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from functools import partial
 from importlib import import_module
 
 from embedlab.errors import EmbedLabError
+from embedlab.jsonable import jsonable
 
 COMMAND_MODULES = (
     "embedlab.cli.vector_commands",
@@ -45,14 +47,9 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
-    if getattr(args, "json", False):
-        print(json.dumps(result, indent=2, ensure_ascii=False, default=_jsonable))
+    if getattr(args, "json", False):  # numpy values as numbers; anything else JSON cannot hold as its str
+        print(json.dumps(result, indent=2, ensure_ascii=False, default=partial(jsonable, fallback=str)))
     elif text:
         print(text)
     return 0
 
-
-def _jsonable(value):
-    if hasattr(value, "tolist"):
-        return value.tolist()
-    return str(value)

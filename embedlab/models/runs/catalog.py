@@ -33,6 +33,7 @@ from pathlib import Path
 
 from embedlab.data.spreadsheet import restored, spreadsheet_csv
 from embedlab.errors import EmbedLabError
+from embedlab.jsonable import jsonable
 from embedlab.models.runs import storage as run_storage
 from embedlab.models.runs import writing as run_writing
 from embedlab.models.runs.damage import (
@@ -178,7 +179,7 @@ def save_run(
         run_writing.add_class_names(folder / MODEL_FILE, config.get("class_names"))
         run_writing.sync_path(folder / MODEL_FILE)
         for filename, payload in zip(FILES, (config, history, metrics)):
-            run_writing.write_durably(folder / filename, json.dumps(payload, indent=2, default=_jsonable))
+            run_writing.write_durably(folder / filename, json.dumps(payload, indent=2, default=jsonable))
         if test_split is not None:
             run_writing.write_durably(folder / "test_split.csv", spreadsheet_csv(test_split))
         run_writing.sync_path(folder)
@@ -346,7 +347,7 @@ def rename_run(run: Run, name: str) -> Run:
     if run.location:  # a copy with the new config, published over the old files, manifest last
         return _republish(run, config)
     temporary = run.path / ".config.json.tmp"
-    run_writing.write_durably(temporary, json.dumps(config, indent=2, default=_jsonable))
+    run_writing.write_durably(temporary, json.dumps(config, indent=2, default=jsonable))
     os.replace(temporary, run.path / "config.json")
     run_writing.sync_path(run.path)
     return read_run(run.path)
@@ -360,7 +361,7 @@ def _republish(run: Run, config: dict) -> Run:
     staging = Path(tempfile.mkdtemp(prefix="rename-", dir=cache_dir("remote-runs"))) / run.run_id
     try:
         shutil.copytree(run.path, staging)
-        (staging / "config.json").write_text(json.dumps(config, indent=2, default=_jsonable), encoding="utf-8")
+        (staging / "config.json").write_text(json.dumps(config, indent=2, default=jsonable), encoding="utf-8")
         run_storage.publish_run(staging, run.location.rsplit("/", 1)[0])
     finally:
         shutil.rmtree(staging.parent, ignore_errors=True)
@@ -376,11 +377,3 @@ def zip_run(run: Run) -> bytes:
                 archive.write(file, f"{run.run_id}/{file.relative_to(run.path)}")
     return buffer.getvalue()
 
-
-def _jsonable(value):
-    """json.dumps fallback for numpy scalars and arrays."""
-    if hasattr(value, "tolist"):
-        return value.tolist()
-    if hasattr(value, "item"):
-        return value.item()
-    raise TypeError(f"{type(value).__name__} is not JSON serialisable")
