@@ -55,13 +55,13 @@ builtin.clear = _BUILTINS.clear  # as the cache decorators have it; tests start 
 
 @st.cache_data(show_spinner=False, max_entries=20)
 def dataset_stats(dataset_fingerprint: str, vectors_fingerprint: str, _dataset: LabelledDataset, _vectors):
-    """Summary, top words and vector coverage of a dataset, keyed by the content of the dataset and the vectors.
+    """Summary, each class's frequent and telling words, and vector coverage of a dataset, keyed by their content.
 
     Everything returned is derived numbers and words, so sharing them between visitors
     whose data hash the same is harmless. Names inside the results (the dataset's, the
     vectors') are those of whoever computed them first: show the visitor's own names instead.
     """
-    from embedlab.data.stats import describe, glove_coverage, tokenize_all, top_words
+    from embedlab.data.stats import class_words, describe, glove_coverage, tokenize_all
 
     tokens = tokenize_all(_dataset.texts)
-    return describe(_dataset, tokens), top_words(_dataset, 10, tokens), glove_coverage(_dataset, _vectors, 20, tokens)
+    return describe(_dataset, tokens), class_words(_dataset, 10, tokens), glove_coverage(_dataset, _vectors, 20, tokens)

@@ -25,12 +25,12 @@ def add_commands(subparsers) -> None:
 
 def dataset_command(args: argparse.Namespace) -> tuple[dict, str]:
     """Summary, top words and (unless --no-coverage) GloVe coverage of one dataset."""
-    from embedlab.data.stats import describe, glove_coverage, tokenize_all, top_words
+    from embedlab.data.stats import class_words, describe, glove_coverage, tokenize_all
 
     dataset = dataset_from(args)
     tokens = tokenize_all(dataset.texts)
     summary = describe(dataset, tokens)
-    words = top_words(dataset, args.top, tokens)
+    words = class_words(dataset, args.top, tokens)
     result = summary.to_dict()
     result["class_names"] = list(dataset.class_names)
     result["label_variants"] = [list(names) for names in dataset.label_variants]

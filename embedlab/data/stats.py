@@ -129,8 +129,8 @@ def _is_word(token: str) -> bool:
     return token not in STOPWORDS and any(character.isalnum() for character in token)
 
 
-def top_words(dataset: LabelledDataset, topn: int = 10, tokens: list[list[str]] | None = None,
-              min_count: int = 2) -> pd.DataFrame:
+def class_words(dataset: LabelledDataset, topn: int = 10, tokens: list[list[str]] | None = None,
+                min_count: int = 2) -> pd.DataFrame:
     """The most frequent and the most telling words of each class.
 
     "Telling" is the z-score of the log-odds ratio of the word in this class against all

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from embedlab.data.stats import (
-    describe, glove_coverage, suggested_sequence_length, tokenize_all, top_words,
+    class_words, describe, glove_coverage, suggested_sequence_length, tokenize_all,
 )
 from embedlab.data.builtins import builtin_dataset
 from embedlab.data.labelled import LabelledDataset
@@ -51,8 +51,8 @@ def test_describe_counts_classes_tokens_and_vocabulary():
     assert result["class_counts"] == {"negative": 3, "positive": 3}
 
 
-def test_top_words_skip_stopwords_and_find_the_telling_word():
-    words = top_words(SENTIMENT, topn=3, min_count=2)
+def test_class_words_skip_stopwords_and_find_the_telling_word():
+    words = class_words(SENTIMENT, topn=3, min_count=2)
     positive = words[(words["class"] == "positive")]
     negative = words[(words["class"] == "negative")]
     assert positive[positive["kind"] == "count"]["word"].iloc[0] == "great"
@@ -64,9 +64,9 @@ def test_top_words_skip_stopwords_and_find_the_telling_word():
     assert telling[0] > 0 and telling == sorted(telling, reverse=True)
 
 
-def test_top_words_handle_a_class_with_every_word_and_tiny_data():
+def test_class_words_handle_a_class_with_every_word_and_tiny_data():
     tiny = _dataset([("great film", 1), ("great film", 0), ("zzz", 0)])
-    words = top_words(tiny, min_count=1)
+    words = class_words(tiny, min_count=1)
     assert np.isfinite(words["log_odds_z"]).all()
 
 
@@ -99,5 +99,5 @@ def test_pang_lee_with_real_glove(glove):
     # GloVe 6B knows nearly every token of ordinary movie-review English once it is cut GloVe's way.
     assert coverage.token_share > 0.95 and coverage.type_share > 0.9
     assert all(word not in glove for word, _ in coverage.missing)
-    words = top_words(dataset, 10, tokens)
+    words = class_words(dataset, 10, tokens)
     assert set(words["class"]) == {"negative", "positive"}
