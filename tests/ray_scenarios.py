@@ -16,20 +16,13 @@ import sys
 import time
 from pathlib import Path
 
+from tests.models.jobs.test_contract import wait_until
+
 ADDRESS = "127.0.0.1:6399"
 
 
 def sh(*command: str, env=None, timeout: float = 600) -> subprocess.CompletedProcess:
     return subprocess.run(list(command), capture_output=True, text=True, timeout=timeout, env=env)
-
-
-def wait_until(condition, seconds: float) -> bool:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(0.1)
-    return False
 
 
 def non_loopback_connections() -> list[str]:
@@ -108,6 +101,33 @@ def browser_training(out: Path) -> dict:
     return result
 
 
+def contract(folder: Path, stopped: dict) -> dict[str, str]:
+    """Every check of the job contract (tests/models/jobs/test_contract.py) on Ray jobs: "ok" or what failed.
+
+    The Stop check also records, into ``stopped``, what only Ray promises: the training's threads run
+    at a lower priority than this driver, on the worker the previous training warmed.
+    """
+    import traceback
+
+    from embedlab.models.jobs.ray_tasks import RayJob
+    from tests.models.jobs.test_contract import CHECKS, check_stop_keeps_the_best_epoch
+    from tests.models.jobs.test_processes import thread_nice_values
+
+    def while_running(job) -> None:
+        stopped.update({"training_threads_nice": sorted(thread_nice_values(job.worker_pid)),
+                        "worker_pid": job.worker_pid, "driver_nice": os.getpriority(os.PRIO_PROCESS, 0)})
+
+    found = {}
+    for check in CHECKS:
+        extra = {"while_running": while_running} if check is check_stop_keeps_the_best_epoch else {}
+        try:
+            check(lambda spec, queue: RayJob(spec, queue=queue), folder / check.__name__, **extra)
+            found[check.__name__] = "ok"
+        except Exception:  # reported; the next check still runs
+            found[check.__name__] = traceback.format_exc()[-2000:]
+    return found
+
+
 def scenarios(out: Path) -> dict:
     from embedlab.data.builtins import builtin_dataset
     from embedlab.models.architecture import ModelConfig
@@ -153,22 +173,9 @@ def scenarios(out: Path) -> dict:
                            "epochs": len(status.history.get("loss", [])), "worker_pid": job.worker_pid}
     lap("one_epoch")
 
-    stopped = submit(TrainingSpec(dataset, config, TrainingOptions(epochs=300, batch_size=4), save_to=runs,
-                                  name="ray stopped"))
-    wait_until(lambda: stopped.snapshot().progress is not None and stopped.snapshot().progress.epoch >= 2, 300)
-    from tests.models.jobs.test_processes import thread_nice_values
-
-    training_nice = sorted(thread_nice_values(stopped.worker_pid))
-    asked = time.monotonic()
-    stopped.stop()
-    stopped.join(timeout=120)
-    status = stopped.snapshot()
-    report["stopped"] = {"state": status.state, "epochs": len(status.history.get("loss", [])),
-                         "seconds_to_stop": round(time.monotonic() - asked, 2),
-                         "run_saved": status.run is not None, "training_threads_nice": training_nice,
-                         "worker_pid": stopped.worker_pid,
-                         "driver_nice": os.getpriority(os.PRIO_PROCESS, 0)}
-    lap("stopped")
+    report["stopped"] = {}
+    report["contract"] = contract(out / "contract", report["stopped"])
+    lap("contract")
 
     killed_runs = out / "killed-runs"
     killed = submit(TrainingSpec(dataset, config, TrainingOptions(epochs=300, batch_size=4), save_to=killed_runs,

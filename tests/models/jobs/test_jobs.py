@@ -1,72 +1,17 @@
-"""Jobs: the slot queue, a job's states and failure message, series, and the Job contract a new backend fills."""
+"""Jobs: the failure message, series, the queue's description and the registry of backends.
 
-import threading
+What every backend promises (the queue, cancel, Stop, failures, a run that loads) is
+checked on each backend in test_contract.py.
+"""
 
-import numpy as np
 import pytest
 
-from embedlab.data.labelled import LabelledDataset
 from embedlab.errors import EmbedLabError
 from embedlab.models.jobs import Job, JobStatus, TrainingSeries, TrainingSpec, new_job, queue_description
 from embedlab.models.jobs.slots import TRAINING_SLOTS, SlotQueue
 from embedlab.models.jobs.threads import ThreadJob
-from embedlab.models.runs.catalog import list_runs
 from embedlab.models.training.options import TrainingOptions
 from tests.models.training.test_fit import tiny_config, tiny_dataset
-
-
-def wait_until(condition, seconds: float = 60.0) -> None:
-    for _ in range(int(seconds / 0.05)):
-        if condition():
-            return
-        threading.Event().wait(0.05)
-
-
-def test_a_job_waits_for_a_free_slot_then_trains_and_saves(tmp_path):
-    queue = SlotQueue(1)
-    assert queue.acquire(object(), threading.Event())  # someone else is training
-    spec = TrainingSpec(tiny_dataset(), tiny_config(), TrainingOptions(epochs=2, batch_size=8), save_to=tmp_path,
-                        name="queued")
-    job = ThreadJob(spec, queue=queue)
-    assert job.snapshot() == JobStatus("waiting")  # made, not yet queued
-    job.start()
-    wait_until(lambda: job in queue.waiting)
-    status = job.snapshot()
-    assert status.state == "waiting" and status.ahead == 1 and not status.finished
-    queue.release()
-    job.join(timeout=300)
-    status = job.snapshot()
-    assert status.state == "done" and status.error is None and status.failure is None and job.finished
-    assert len(status.history["loss"]) == 2 and status.result.history == status.history
-    assert status.run.name == "queued" and list_runs(tmp_path)[0].run_id == status.run.run_id
-
-
-def test_stopping_a_waiting_job_cancels_it():
-    queue = SlotQueue(1)
-    assert queue.acquire(object(), threading.Event())
-    job = ThreadJob(TrainingSpec(tiny_dataset(), tiny_config(), TrainingOptions(epochs=1)), queue=queue).start()
-    job.stop()
-    job.join(timeout=30)
-    assert job.snapshot().state == "cancelled" and queue.waiting == [] and queue.running == 1
-
-
-def test_a_job_stopped_before_it_starts_never_trains_even_with_a_free_slot():
-    queue = SlotQueue(1)
-    job = ThreadJob(TrainingSpec(tiny_dataset(), tiny_config(), TrainingOptions(epochs=1)), queue=queue)
-    job.stop()
-    job.start().join(timeout=30)
-    assert job.snapshot().state == "cancelled" and job.snapshot().run is None and queue.running == 0
-
-
-def test_a_failing_job_says_why_and_frees_its_slot():
-    queue = SlotQueue(1)
-    bad = LabelledDataset(["a", "b", "c"], np.array([0, 0, 0]), ["x", "y"])
-    job = ThreadJob(TrainingSpec(bad, tiny_config(), TrainingOptions(epochs=1)), queue=queue).start()
-    job.join(timeout=60)
-    status = job.snapshot()
-    assert status.state == "failed" and isinstance(status.error, EmbedLabError)
-    assert "a classifier needs at least 2" in status.failure
-    assert queue.running == 0
 
 
 @pytest.mark.parametrize("error, message", [

@@ -1,4 +1,7 @@
-"""The process backend: trainings in spawned worker processes, watched and stopped from the server."""
+"""The process backend: trainings in spawned worker processes, watched and stopped from the server.
+
+What every backend promises (the queue, cancel, Stop, failures, a run that loads) is in test_contract.py.
+"""
 
 import os
 import signal
@@ -13,40 +16,14 @@ from embedlab.models.jobs.processes import ProcessJob, WorkerPool
 from embedlab.models.jobs.slots import SlotQueue
 from embedlab.models.runs.catalog import list_runs
 from embedlab.models.training.options import TrainingOptions
-from tests.models.jobs.test_jobs import wait_until
+from tests.models.jobs.test_contract import POOL, wait_until  # the contract's workers: TensorFlow is imported once
 from tests.models.training.test_fit import tiny_config, tiny_dataset
-
-POOL = WorkerPool(threads_per_worker=1)  # one pool for this file: each worker imports TensorFlow once
 
 
 def test_the_default_backend_is_worker_processes(monkeypatch):
     monkeypatch.delenv("EMBEDLAB_EXECUTOR", raising=False)
     assert executor_name() == "process"
     assert isinstance(new_job(TrainingSpec(tiny_dataset(), tiny_config(), TrainingOptions())), ProcessJob)
-
-
-def test_a_training_in_a_worker_reports_progress_and_saves_a_run_the_server_reads(tmp_path):
-    spec = TrainingSpec(tiny_dataset(), tiny_config(), TrainingOptions(epochs=2, batch_size=8), save_to=tmp_path,
-                        name="in a worker")
-    job = ProcessJob(spec, queue=SlotQueue(1), pool=POOL).start()
-    job.join(timeout=300)
-    status = job.snapshot()
-    assert status.state == "done", status.failure
-    assert len(status.history["loss"]) == 2 and status.progress.epoch == 2
-    assert status.metrics["accuracy"] == status.run.metrics["accuracy"]
-    assert status.run.name == "in a worker" and list_runs(tmp_path)[0].run_id == status.run.run_id
-    assert status.result is None  # the model lives in the worker; the page reads the saved run
-
-
-def test_stop_reaches_the_worker_and_the_best_epoch_is_kept(tmp_path):
-    spec = TrainingSpec(tiny_dataset(), tiny_config(), TrainingOptions(epochs=500, batch_size=2), save_to=tmp_path)
-    job = ProcessJob(spec, queue=SlotQueue(1), pool=POOL).start()
-    wait_until(lambda: (job.snapshot().progress or None) is not None and job.snapshot().progress.epoch >= 2, 300)
-    job.stop()
-    job.join(timeout=60)
-    status = job.snapshot()
-    assert status.state == "stopped" and status.run is not None and status.metrics["stopped"]
-    assert len(status.history["loss"]) < 500
 
 
 def test_a_worker_killed_mid_job_fails_the_job_with_a_message_and_the_next_job_still_trains(tmp_path):
@@ -63,19 +40,7 @@ def test_a_worker_killed_mid_job_fails_the_job_with_a_message_and_the_next_job_s
     assert again.snapshot().state == "done" and len(list_runs(tmp_path)) == 1
 
 
-def test_a_failure_inside_the_worker_comes_back_as_one_line():
-    from embedlab.data.labelled import LabelledDataset
-    import numpy as np
-
-    bad = LabelledDataset(["a", "b", "c"], np.array([0, 0, 0]), ["x", "y"])
-    job = ProcessJob(TrainingSpec(bad, tiny_config(), TrainingOptions(epochs=1)), queue=SlotQueue(1), pool=POOL)
-    job.start().join(timeout=300)
-    status = job.snapshot()
-    assert status.state == "failed" and "a classifier needs at least 2" in status.failure
-    assert "\n" not in status.failure
-
-
-def test_a_job_stopped_while_waiting_is_cancelled_without_a_worker():
+def test_a_job_stopped_while_waiting_never_starts_a_worker():
     queue = SlotQueue(1)
     assert queue.acquire(object(), threading.Event())
     job = ProcessJob(TrainingSpec(tiny_dataset(), tiny_config(), TrainingOptions(epochs=1)), queue=queue,
