@@ -22,6 +22,7 @@ LAYERS = {
     "pages": 5, "app": 5, "embedlab.__main__": 5,
 }
 MAX_MODULE_LINES = 400
+MAX_IMPORT_CHAIN = 7  # modules in the longest chain of imports inside embedlab.models
 MAX_PAGE_LINES = 250
 STREAMLIT_INTERNALS_MODULE = "embedlab_ui/streamlit_internals.py"
 PUBLIC_STREAMLIT = ("streamlit", "streamlit.testing.v1")
@@ -107,6 +108,40 @@ def test_there_are_no_import_circles():
         if module not in state:
             visit(module, [module])
     assert not circles, "import circles:\n" + "\n".join(circles)
+
+
+def longest_import_chain(package: str) -> list[str]:
+    """The longest chain of imports (each module importing the next) among the modules of ``package``."""
+    graph: dict[str, set[str]] = {}
+    for importer, imported, _ in project_edges():
+        if importer.startswith(package + ".") and imported.startswith(package + "."):
+            graph.setdefault(importer, set()).add(imported)
+    longest: dict[str, list[str]] = {}
+
+    def chain_from(module: str) -> list[str]:  # the graph has no circles (see above), so this ends
+        if module not in longest:
+            longest[module] = [module] + max((chain_from(imported) for imported in sorted(graph.get(module, ()))),
+                                             key=len, default=[])
+        return longest[module]
+
+    return max((chain_from(module) for module in sorted(graph)), key=len, default=[])
+
+
+def test_import_chains_inside_the_models_package_stay_short():
+    """A module deep in a long chain is hard to change alone, and imports everything below it with it."""
+    chain = longest_import_chain("embedlab.models")
+    assert len(chain) <= MAX_IMPORT_CHAIN, f"{len(chain)} modules, at most {MAX_IMPORT_CHAIN}: " + " → ".join(chain)
+
+
+def test_no_job_backend_imports_another_and_the_interface_imports_none():
+    """What backends share is in jobs.base, jobs.slots and jobs.work; the interface picks one by name (the registry)."""
+    from embedlab.models.jobs.base import BACKENDS
+
+    backends = set(BACKENDS.values())
+    assert backends <= set(project_modules()), "the registry names a module that is not there"
+    wrong = [f"{importer}:{line} imports {imported}" for importer, imported, line in project_edges()
+             if imported in backends and (importer in backends or importer == "embedlab.models.jobs")]
+    assert not wrong, "\n".join(wrong)
 
 
 def test_the_core_has_subpackages_by_concept():
