@@ -28,6 +28,20 @@ COMMAND_MODULES = (
 )
 
 
+def add_command(subparsers, name: str, handler, **parser_options) -> argparse.ArgumentParser:
+    """The parser of command ``name``, run by ``handler``, with the ``--json`` flag every command has.
+
+    ``parser_options`` (help, description) go to ``add_parser``; the command's own arguments
+    are added to the parser returned.
+    """
+    from embedlab.cli.options import add_json_flag
+
+    parser = subparsers.add_parser(name, **parser_options)
+    parser.set_defaults(handler=handler)
+    add_json_flag(parser)
+    return parser
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m embedlab", description="EmbedLab from the command line.")
     subparsers = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")

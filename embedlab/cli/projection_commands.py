@@ -7,15 +7,16 @@ import os
 import tempfile
 from pathlib import Path
 
-from embedlab.cli.options import add_json_flag, add_vectors_flag, vectors_from
+from embedlab.cli import add_command
+from embedlab.cli.options import add_vectors_flag, vectors_from
 from embedlab.errors import EmbedLabError
 
 
 def add_commands(subparsers) -> None:
     """Register ``project``."""
 
-    parser = subparsers.add_parser(
-        "project",
+    parser = add_command(
+        subparsers, "project", project_command,
         help="map word vectors to 2D or 3D with UMAP or PCA (coordinates CSV, optional HTML and PNG figures)",
         description="Map word vectors (a vector set, or a trained run's learned embedding) to 2D or 3D.",
     )
@@ -34,8 +35,6 @@ def add_commands(subparsers) -> None:
     parser.add_argument("--out", required=True, metavar="FILE.csv", help="where to write word,x,y(,z)")
     parser.add_argument("--html", metavar="FILE", help="also write an interactive figure (works offline)")
     parser.add_argument("--png", metavar="FILE", help="also write the figure as a PNG image (needs Chromium)")
-    add_json_flag(parser)
-    parser.set_defaults(handler=project_command)
 
 
 def project_command(args: argparse.Namespace) -> tuple[dict, str]:

@@ -11,7 +11,8 @@ import sys
 import time
 from pathlib import Path
 
-from embedlab.cli.options import add_data_arguments, add_json_flag, add_vectors_flag, dataset_from, vectors_from
+from embedlab.cli import add_command
+from embedlab.cli.options import add_data_arguments, add_vectors_flag, dataset_from, vectors_from
 from embedlab.errors import EmbedLabError
 from embedlab.models.architecture import EMBEDDING_KINDS, ENCODERS
 
@@ -20,8 +21,8 @@ def add_commands(subparsers) -> None:
     """Register ``train`` and ``evaluate``."""
     from embedlab.models.training.options import MIN_VALIDATION_ROWS, MONITORS, default_options
 
-    parser = subparsers.add_parser(
-        "train", help="train an embedding → encoder → Dense classifier and save it as a run",
+    parser = add_command(
+        subparsers, "train", train_command, help="train an embedding → encoder → Dense classifier and save it as a run",
         description="Train a classifier on DATA (a built-in dataset name or a file) and save a run folder in --out. "
                     "It starts from the settings the Train page recommends for the embedding and encoder "
                     "(default_config and recommended_options); each option given overrides one of them.",
@@ -65,18 +66,15 @@ def add_commands(subparsers) -> None:
                         help=f"what picks the best epoch (default: {usual.monitor})")
     parser.add_argument("--name", default="", help="the run's name")
     parser.add_argument("--out", required=True, metavar="DIR", help="runs folder to save the run in")
-    add_json_flag(parser)
-    parser.set_defaults(handler=train_command)
 
-    parser = subparsers.add_parser(
-        "evaluate", help="test a saved run on DATA (or on its own held-out test split)",
+    parser = add_command(
+        subparsers, "evaluate", evaluate_command,
+        help="test a saved run on DATA (or on its own held-out test split)",
         description="Accuracy, precision, recall, F1, confusion matrix and AUC of RUN on DATA. "
                     "DATA 'test-split' (the default) uses the rows the run held out.",
     )
     parser.add_argument("run", metavar="RUN", help="a run folder")
     add_data_arguments(parser, optional_default="test-split")
-    add_json_flag(parser)
-    parser.set_defaults(handler=evaluate_command)
 
 
 class TextProgress:

@@ -5,14 +5,16 @@ from __future__ import annotations
 import argparse
 import sys
 
-from embedlab.cli.options import add_json_flag, add_vectors_flag, vectors_from
+from embedlab.cli import add_command
+from embedlab.cli.options import add_vectors_flag, vectors_from
 
 
 def add_commands(subparsers) -> None:
     """Register ``analogy``, ``neighbors``, ``similarity`` and ``benchmark``."""
 
-    parser = subparsers.add_parser(
-        "analogy", help="solve an analogy: words near the positive words and away from the negative ones",
+    parser = add_command(
+        subparsers, "analogy", analogy_command,
+        help="solve an analogy: words near the positive words and away from the negative ones",
         description="a is to b as c is to ?  →  --positive b c --negative a (king − man + woman: "
                     "--positive king woman --negative man).",
     )
@@ -24,34 +26,28 @@ def add_commands(subparsers) -> None:
     parser.add_argument("--include-inputs", action="store_true", help="allow the query words among the answers")
     _add_restrict_vocab(parser, default=None, what="search only the N most frequent words")
     add_vectors_flag(parser)
-    add_json_flag(parser)
-    parser.set_defaults(handler=analogy_command)
 
-    parser = subparsers.add_parser("neighbors", help="the words nearest to a word (cosine similarity)")
+    parser = add_command(subparsers, "neighbors", neighbours_command,
+                         help="the words nearest to a word (cosine similarity)")
     parser.add_argument("word", metavar="WORD")
     parser.add_argument("--topn", type=int, default=10, help="how many neighbours (default 10)")
     _add_restrict_vocab(parser, default=None, what="search only the N most frequent words")
     add_vectors_flag(parser)
-    add_json_flag(parser)
-    parser.set_defaults(handler=neighbours_command)
 
-    parser = subparsers.add_parser("similarity", help="cosine similarity of two words")
+    parser = add_command(subparsers, "similarity", similarity_command, help="cosine similarity of two words")
     parser.add_argument("first", metavar="WORD1")
     parser.add_argument("second", metavar="WORD2")
     add_vectors_flag(parser)
-    add_json_flag(parser)
-    parser.set_defaults(handler=similarity_command)
 
-    parser = subparsers.add_parser(
-        "benchmark", help="score vectors on Google analogies or on WordSim353 and SimLex999",
+    parser = add_command(
+        subparsers, "benchmark", benchmark_command,
+        help="score vectors on Google analogies or on WordSim353 and SimLex999",
         description="analogies: accuracy per section of questions-words.txt; similarity: Pearson and "
                     "Spearman correlation on WordSim353 and SimLex999 (gensim's copies, gensim's rules).",
     )
     parser.add_argument("suite", choices=("analogies", "similarity"))
     _add_restrict_vocab(parser, default=300_000, what="only the N most frequent words are known (default 300000)")
     add_vectors_flag(parser)
-    add_json_flag(parser)
-    parser.set_defaults(handler=benchmark_command)
 
 
 def _add_restrict_vocab(parser: argparse.ArgumentParser, default: int | None, what: str) -> None:
