@@ -101,11 +101,11 @@ sys.path.insert(0, str(ROOT))
 # Streamlit's protobufs (its own package) and the websocket client Streamlit itself depends on
 # (Streamlit 1.67 serves with Starlette and uvicorn: tornado is no longer installed with it);
 # no TensorFlow in this process, so its CPU time is the client's alone.
-from streamlit.proto.BackMsg_pb2 import BackMsg  # noqa: E402
-from streamlit.proto.ForwardMsg_pb2 import ForwardMsg  # noqa: E402
-from streamlit.proto.NumberInput_pb2 import NumberInput  # noqa: E402
-from streamlit.proto.WidgetStates_pb2 import WidgetState  # noqa: E402
 from websockets.asyncio.client import connect  # noqa: E402
+
+from embedlab_ui.streamlit_internals import protocol_messages  # noqa: E402
+
+BackMsg, ForwardMsg, NumberInput, WidgetState = protocol_messages()
 
 STEPS = ("analogies", "c changed", "predict open", "predict answer", "explore")
 SENTENCE = "a wonderful and beautiful film"

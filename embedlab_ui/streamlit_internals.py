@@ -12,8 +12,9 @@ And once for speed: after every script run, a fragment's included, Streamlit cal
 ``keras.backend.clear_session()`` whenever Keras is imported, and that call runs a full garbage
 collection (``skip_keras_collection_after_runs``).
 
-One more reader, for bench/bench_load.py only: the messages on a page's websocket
-(``websocket_message_kind``), to time the server's answer apart from the browser's drawing.
+One more reader, for the benches only: the messages on a page's websocket (``websocket_message_kind``
+for bench_load.py, to time the server's answer apart from the browser's drawing; ``protocol_messages``
+for bench_serve.py, whose visitors speak that protocol without a browser).
 
 ``missing_internals()`` lists what of these has changed; tests/ui/test_streamlit_internals.py runs
 it, so an upgrade that renames them fails with the name, not with a puzzling page.
@@ -121,6 +122,19 @@ def websocket_message_kind(payload: bytes | str, from_browser: bool) -> str | No
     except DecodeError:
         return None
     return message.WhichOneof("type")
+
+
+def protocol_messages():
+    """Streamlit's websocket protobuf classes (BackMsg, ForwardMsg, NumberInput, WidgetState), for bench_serve.py.
+
+    bench/bench_serve.py's visitors speak the browser's protocol without a browser.
+    """
+    from streamlit.proto.BackMsg_pb2 import BackMsg
+    from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+    from streamlit.proto.NumberInput_pb2 import NumberInput
+    from streamlit.proto.WidgetStates_pb2 import WidgetState
+
+    return BackMsg, ForwardMsg, NumberInput, WidgetState
 
 
 def missing_internals() -> list[str]:
