@@ -145,7 +145,9 @@ def test_two_visitors_from_one_address_on_two_processes_keep_their_own_sessions(
 
 
 def test_the_frontend_files_come_from_nginx(served, browser):
-    # Everything the two browsers loaded from /static/ (scripts, styles, fonts) nginx answered itself.
+    context, _, _ = _visitor(browser, f"{served.url}/analogies?workspace={WORKSPACE}")
+    context.close()
+    # Everything the browsers loaded from /static/ (scripts, styles, fonts) nginx answered itself.
     static = re.findall(r'"GET (/static/\S+) HTTP/1\.1" (\d+) \d+ upstream=(\S+)', served.access_log())
     assert len(static) > 20 and {upstream for *_, upstream in static} == {"-"}
     assert {status for _, status, _ in static} <= {"200", "304"}
@@ -166,6 +168,7 @@ def test_the_frontend_files_come_from_nginx(served, browser):
 
 
 def test_ctrl_c_stops_nginx_the_apps_and_the_training_workers(served):
+    """After the training above: its app process keeps worker processes, which must go too."""
     below = _descendants(served.process.pid)
     commands = [Path(f"/proc/{pid}/cmdline").read_bytes() for pid in below if Path(f"/proc/{pid}").exists()]
     assert sum(b"multiprocessing" in command for command in commands) >= 1  # the training's worker processes
