@@ -1,10 +1,13 @@
-"""This visitor's runs: choosing one on any page, and the one cache of the models they loaded.
+"""This visitor's runs: choosing one on any page, and the models loaded for them.
 
-A loaded Keras model holds a visitor's own training, so it lives in their ``st.session_state``,
-never in a cache shared by every visitor. Every page asks here: the Explore page's learned
-embedding and word scores and the Predict page's predictor of the same run share one load.
-Entries are keyed by the model file's content (``Run.fingerprint``), so a run that is trained
-again or replaced loads afresh, and a renamed one does not.
+A run's Keras model and its traced Predictor are loaded once per server for each model file's
+content (``Run.fingerprint``, the file's sha256) and shared read-only (``st.cache_resource``):
+a class that opens the same run, or thirty copies of one run, pays for one load and one trace,
+not thirty. Sharing by content leaks nothing: only a visitor whose own workspace holds those
+exact bytes can ask for that entry, and nothing shared carries a name a visitor chose (each
+visitor gets a view of the shared Predictor named after their own run). What is built from a
+visitor's own choices (their learned-vector view, word scores, an uploaded .keras file) stays in
+their ``st.session_state``.
 """
 
 from __future__ import annotations
@@ -17,8 +20,9 @@ from embedlab.models.runs.catalog import DamagedRun, Run, remove_damaged_run, sc
 from embedlab_ui.numbers import percent
 from embedlab_ui.session import literal, runs_folder, show_error
 
-MODELS_KEY = "runs.models"  # st.session_state: {key: loaded thing}, oldest first
+MODELS_KEY = "runs.models"  # st.session_state: {(kind, fingerprint, …): what this visitor built}, oldest first
 MAX_MODELS = 4  # models kept per visitor (the chosen one plus three to compare); older ones are dropped
+SHARED_MODELS = 16  # models (and their predictors) the server keeps loaded for all visitors, by content
 
 
 STOPPED_MARK = "stopped early"
@@ -83,28 +87,44 @@ def show_damaged(damaged: list[DamagedRun], key: str) -> None:
 
 
 def remembered(key: tuple, make):
-    """``make()``'s result, kept for this visitor under ``key``; the oldest models are dropped past the limit."""
+    """``make()``'s result, kept for this visitor under ``key`` (kind, model fingerprint, …).
+
+    Entries of at most ``MAX_MODELS`` models are kept: past that, everything of the model first
+    seen longest ago is dropped (its learned vectors, word scores, an uploaded file's model).
+    """
     cache = st.session_state.setdefault(MODELS_KEY, {})
     if key not in cache:
         cache[key] = make()
-        models = [entry for entry in cache if entry[0] == "model"]
-        for stale in models[:-MAX_MODELS]:
-            for entry in [entry for entry in cache if entry[1] == stale[1]]:
+        fingerprints = list(dict.fromkeys(entry[1] for entry in cache))  # oldest first
+        for stale in fingerprints[:-MAX_MODELS]:
+            for entry in [entry for entry in cache if entry[1] == stale]:
                 cache.pop(entry)
     return cache[key]
 
 
+@st.cache_resource(max_entries=SHARED_MODELS, show_spinner=False)
+def _shared_model(fingerprint: str, _run: Run):
+    """The Keras model whose file has this content, loaded once per server (safe mode); never changed."""
+    return _run.load_model()
+
+
+@st.cache_resource(max_entries=SHARED_MODELS, show_spinner=False)
+def _shared_predictor(fingerprint: str, class_names: tuple[str, ...] | None, _run: Run):
+    """The traced Predictor of that model, once per server; visitors get ``named`` views of it."""
+    from embedlab.models.prediction import Predictor
+
+    return Predictor(_shared_model(fingerprint, _run), list(class_names) if class_names else None)
+
+
 def run_model(run: Run):
-    """The Keras model of ``run``, loaded once for this visitor (safe mode)."""
-    return remembered(("model", run.fingerprint), run.load_model)
+    """The Keras model of ``run``: one load per server for each model file's content."""
+    return _shared_model(run.fingerprint, run)
 
 
 def run_predictor(run: Run):
-    """A Predictor for ``run``, built on its one loaded model."""
-    from embedlab.models.prediction import Predictor
-
-    return remembered(("predictor", run.fingerprint),
-                      lambda: Predictor(run_model(run), run.config.get("class_names"), name=run.name))
+    """A Predictor for ``run``, named after this visitor's run, on the server's one traced copy."""
+    names = run.config.get("class_names")
+    return _shared_predictor(run.fingerprint, tuple(names) if names else None, run).named(run.name)
 
 
 def learned_vectors(run: Run):

@@ -10,6 +10,8 @@ functions: importing this module is cheap.
 
 from __future__ import annotations
 
+import copy
+
 import io
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -92,6 +94,16 @@ class Predictor:
             probabilities, input_signature=[tf.TensorSpec([None], tf.string)]
         )
         self._probabilities(tf.constant(["warm up"]))  # trace now, not on the first keystroke
+
+    def named(self, name: str) -> "Predictor":
+        """This predictor under another ``name``, sharing its model and traced function (nothing is copied).
+
+        A server keeps one traced Predictor per model file's content and hands each visitor a
+        view named after their own run, so no visitor sees the name another one chose.
+        """
+        view = copy.copy(self)
+        view.name = name or self.model.name
+        return view
 
     @classmethod
     def from_run(cls, run) -> "Predictor":
