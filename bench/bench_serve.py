@@ -224,6 +224,7 @@ class Tab:
         self.pages: dict[str, str] = {}  # URL path → page script hash (from the ``navigation`` message)
         self.page_hash = ""  # the page this tab shows, as the frontend's currentPageScriptHash
         self.values: dict[str, WidgetState] = {}  # the frontend's widget manager: id → the value it would send
+        self.fragments: dict[str, str] = {}  # widget id → the st.fragment it is drawn in
         self.cache: dict[str, ForwardMsg] = {}  # cacheable messages by hash
         self.references = 0  # messages the server sent as a reference to one cached here
         self.received_bytes = 0
@@ -298,6 +299,8 @@ class Tab:
             if delta.WhichOneof("type") == "new_element":
                 element_kind = delta.new_element.WhichOneof("type")
                 element = getattr(delta.new_element, element_kind)
+                if delta.fragment_id and getattr(element, "id", ""):  # a widget drawn inside an st.fragment
+                    self.fragments[element.id] = delta.fragment_id
                 self.runs[-1].elements[tuple(message.metadata.delta_path)] = (
                     element_kind, element, message.metadata.active_script_hash)
                 if element_kind == "exception":
@@ -321,8 +324,9 @@ class Tab:
 
     def _remember_widgets(self, run: Run) -> None:
         """What the frontend's widget manager holds after a run: the active widgets, each with the value
-        the visitor gave it, else the one the server set or declared; widgets no longer drawn are dropped."""
-        kept = {}
+        the visitor gave it, else the one the server set or declared; widgets no longer drawn are dropped.
+        A fragment's run draws only the fragment, so the rest of the page's widgets stay as they were."""
+        kept = dict(self.values) if run.status == ForwardMsg.FINISHED_FRAGMENT_RUN_SUCCESSFULLY else {}
         for widget_id, (kind, element, _) in run.widgets().items():
             declared = declared_state(kind, element)
             if getattr(element, "set_value", False) and declared is not None:
@@ -356,10 +360,15 @@ class Tab:
     # -- messages out --------------------------------------------------------------------------
 
     async def rerun(self, *, page_name: str = "", page_hash: str | None = None,
-                    widgets: list[WidgetState] | None = None) -> tuple[float, int]:
-        """Send one ``rerun_script``; returns when it went and how many runs the tab had seen by then."""
+                    widgets: list[WidgetState] | None = None, fragment_id: str = "") -> tuple[float, int]:
+        """Send one ``rerun_script``; returns when it went and how many runs the tab had seen by then.
+
+        ``fragment_id``: the fragment of the widget that changed, as the browser sends it, so the
+        server reruns only that fragment.
+        """
         message = BackMsg()
         state = message.rerun_script
+        state.fragment_id = fragment_id
         state.query_string = f"workspace={self.workspace}"
         state.page_name = page_name
         state.page_script_hash = self.page_hash if page_hash is None else page_hash
@@ -556,13 +565,15 @@ async def journey(base_url: str, workspace: str, options: Options, start_after: 
         for position, character in enumerate(SENTENCE):
             typed += character
             if options.every_key:  # one rerun per key, the next key once the page has answered
-                last = (typed, *await tab.rerun(widgets=[*tab.values.values(), keyup_state(box, typed)]))
+                last = (typed, *await tab.rerun(widgets=[*tab.values.values(), keyup_state(box, typed)],
+                                                fragment_id=tab.fragments.get(box.id, "")))
                 await tab.finished(last[2], timeout, shows(typed))
                 continue
             final = position == len(SENTENCE) - 1
             if final or options.key_interval >= debounce:  # the debounce timer runs out before the next key
                 await asyncio.sleep(debounce)
-                last = (typed, *await tab.rerun(widgets=[*tab.values.values(), keyup_state(box, typed)]))
+                last = (typed, *await tab.rerun(widgets=[*tab.values.values(), keyup_state(box, typed)],
+                                                fragment_id=tab.fragments.get(box.id, "")))
                 if not final:
                     await asyncio.sleep(options.key_interval - debounce)
             else:
@@ -574,6 +585,9 @@ async def journey(base_url: str, workspace: str, options: Options, start_after: 
         probability = next((PROBABILITY.search(body) for body in run.texts() if PROBABILITY.search(body)), None)
         result["seen"]["predict answer"] = (label.group(1) if label else None,
                                             probability.group(1) if probability else None)
+        # The box lives in an st.fragment: its answer should rerun that fragment, not the page and its frame.
+        result["seen"]["predict rerun"] = ("fragment" if run.status == ForwardMsg.FINISHED_FRAGMENT_RUN_SUCCESSFULLY
+                                           else "whole page")
         if label is None or label.group(1) != "positive":
             raise StepError(f"{text!r} was labelled {label.group(1) if label else 'nothing'}, not positive")
         return run.finished - sent

@@ -130,7 +130,9 @@ def show_comparison(text: str, current_run_id: str | None) -> None:
                 show_error(error)
 
 
+@st.fragment
 def show_live(predictor, run_id: str | None) -> None:
+    """The live box and what it drives. A fragment: a keystroke reruns only this, not the page and its frame."""
     live = st.toggle("Update as I type", value=True, key="predict.live",
                      help="Off: a multi-line box for long passages, scored when you press Ctrl+Enter.")
     if live:
