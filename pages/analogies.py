@@ -11,8 +11,9 @@ from __future__ import annotations
 import streamlit as st
 
 from embedlab.errors import EmbedLabError
-from embedlab.vectors.similarity import METHODS, analogy_map, lookup, neighbours, similarity, solve_analogy
+from embedlab.vectors.similarity import METHODS, lookup, similarity
 from embedlab_ui import benchmark_tables, numbers, vector_charts
+from embedlab_ui.vector_queries import analogy_answer, analogy_points, nearest_words
 from embedlab_ui.session import route_through_app, show_error
 from embedlab_ui.vectors import current_vectors
 
@@ -98,7 +99,8 @@ def show_analogy(vectors, large: bool) -> None:
     positive, negative, arrows, expected = query_inputs(mode)
     options = query_options(vectors)
     try:
-        answers = {method: solve_analogy(vectors, positive, negative, expected=expected, method=method, **options)
+        answers = {method: analogy_answer(vectors, positive, negative, method, options["topn"],
+                                          options["exclude_inputs"], options["restrict_vocab"], expected)
                    for method in METHOD_LABELS}
     except EmbedLabError as error:
         show_error(error)
@@ -115,7 +117,7 @@ def show_analogy(vectors, large: bool) -> None:
     tops = list(dict.fromkeys(answer.results[0][0] for answer in answers.values()))
     map_words = list(dict.fromkeys([*query.positive, *query.negative, *tops]))[:MAX_MAP_WORDS]
     try:
-        points = analogy_map(vectors, map_words, neighbours_per_word=4)
+        points = analogy_points(vectors, map_words, neighbours_per_word=4)
     except EmbedLabError as error:
         show_error(error)
         return
@@ -142,7 +144,7 @@ def show_neighbours(vectors) -> None:
         word = st.text_input("Word", value="frog", key="analogies.neighbour_word")
         topn = st.number_input("How many", min_value=1, max_value=100, value=10, key="analogies.neighbour_topn")
         try:
-            st.dataframe(ranked_table(neighbours(vectors, looked_up(vectors, word), topn=int(topn)), "cosine"),
+            st.dataframe(ranked_table(nearest_words(vectors, looked_up(vectors, word), topn=int(topn)), "cosine"),
                          hide_index=True, width="stretch", key="analogies.neighbours")
         except EmbedLabError as error:
             show_error(error)
