@@ -13,8 +13,8 @@ import streamlit as st
 from embedlab.errors import EmbedLabError
 from embedlab.vectors.similarity import METHODS, lookup, similarity
 from embedlab_ui import benchmark_tables, numbers, vector_charts
-from embedlab_ui.vector_queries import analogy_answer, analogy_points, nearest_words
 from embedlab_ui.session import route_through_app, show_error
+from embedlab_ui.vector_queries import analogy_answer, analogy_points, nearest_words
 from embedlab_ui.vectors import current_vectors
 
 route_through_app()  # a deep link on a fresh server still gets app.py's frame
