@@ -228,14 +228,16 @@ class _Explainer:
         return contributions.numpy(), float(probability), float(baseline)
 
 
-_EXPLAINERS: "weakref.WeakKeyDictionary[Predictor, _Explainer]" = weakref.WeakKeyDictionary()
+# Keyed by the Keras model, not the Predictor: a server hands each visitor a ``Predictor.named`` view of
+# one shared predictor per run, and a view made on every rerun must not trace the explainer again.
+_EXPLAINERS: "weakref.WeakKeyDictionary[object, _Explainer]" = weakref.WeakKeyDictionary()
 
 
 def _explainer(predictor: Predictor) -> _Explainer:
-    """The traced explainer for ``predictor``, built on first use and kept while the predictor lives."""
-    if predictor not in _EXPLAINERS:
-        _EXPLAINERS[predictor] = _Explainer(predictor)
-    return _EXPLAINERS[predictor]
+    """The traced explainer for ``predictor``'s model, built on first use and kept while the model lives."""
+    if predictor.model not in _EXPLAINERS:
+        _EXPLAINERS[predictor.model] = _Explainer(predictor)
+    return _EXPLAINERS[predictor.model]
 
 
 def _token_strings(predictor: Predictor, text: str, ids: np.ndarray, read: int) -> list[tuple[str, bool]]:

@@ -4,8 +4,8 @@ import numpy as np
 import pytest
 
 from embedlab.errors import EmbedLabError
-from embedlab.models.explanations import COMPLETENESS_TOLERANCE, contributions_html, explain
 from embedlab.models.architecture import ENCODERS, ModelConfig, build_model, build_vectorizer
+from embedlab.models.explanations import COMPLETENESS_TOLERANCE, contributions_html, explain
 from embedlab.models.prediction import Predictor
 from tests.conftest import NEGATIVE_SENTENCES, POSITIVE_SENTENCES
 
@@ -112,3 +112,12 @@ def test_tokens_reach_html_only_escaped(predictor):
     assert markup.count('class="embedlab-token"') == len(explanation.tokens)
     green = markup.split(">wonderful<")[0].rsplit("<span", 1)[1]
     assert "rgba(22,163,74" in green  # "wonderful" pushes toward "positive": green
+
+
+def test_named_views_of_one_predictor_share_one_traced_explainer(predictor):
+    from embedlab.models.explanations import _explainer
+
+    alice, bob = predictor.named("alice's run"), predictor.named("bob's run")
+
+    assert _explainer(alice) is _explainer(bob) is _explainer(predictor)
+    assert explain(alice, "a wonderful film").tokens == explain(bob, "a wonderful film").tokens
