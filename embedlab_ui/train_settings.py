@@ -81,7 +81,8 @@ def choose_settings(dataset: LabelledDataset, taken_names) -> tuple[ModelConfig,
     recommended = st.toggle(
         "Recommended settings for this embedding and encoder", True, key="train.recommended",
         help="EmbedLab's defaults, chosen so every model is at least as good as logistic regression on the "
-             "mean of the same word vectors (bench/README.md, 'Study'). Turn off to set every value yourself.")
+             "mean of the same word vectors (bench/journal/2026-11-30.md, 'Study'). Turn off to set every "
+             "value yourself.")
     if recommended:
         config, options = recommended_settings(dataset, embedding, encoder, int(epochs))
         st.caption(literal(describe_settings(config, options)))

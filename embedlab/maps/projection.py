@@ -166,7 +166,7 @@ def default_epochs() -> int:
     cosine trustworthiness, seeds 0-2) against umap-learn's defaults: fewer epochs lose
     neighbourhoods that umap's map keeps, and more cost layout time (the main cost of a
     map, growing with the epochs) without keeping more. The measurements are in
-    ``bench/README.md``.
+    ``bench/journal/2026-11-25.md``.
     """
     return 250
 

@@ -98,7 +98,7 @@ class ModelConfig:
 
 
 # What EmbedLab recommends per encoder (the same for every embedding, so they compare fairly) and,
-# for average pooling, per embedding; measured on Rotten Tomatoes (bench/README.md, "Study").
+# for average pooling, per embedding; measured on Rotten Tomatoes (bench/journal/2026-11-30.md, "Study").
 ENCODER_DEFAULTS = {
     "lstm": {"units": 64, "dropout": 0.4, "spatial_dropout": 0.2, "learning_rate": 1e-3},
     "bilstm": {"units": 64, "dropout": 0.4, "spatial_dropout": 0.2, "learning_rate": 1e-3},
@@ -115,7 +115,7 @@ POOLING_DEFAULTS = {
     # Frozen vectors averaged straight are a linear classifier on the mean vector, no better than the
     # logistic-regression baseline; a ReLU layer on every token lets the mean weigh words non-linearly.
     "glove-frozen": {"token_units": 256, "dropout": 0.2},
-    # No dropout: the setting the Study figures in bench/README.md were measured with.
+    # No dropout: the setting the Study figures in bench/journal/2026-11-30.md were measured with.
     "glove-finetuned": {"dropout": 0.0},
 }
 def default_config(embedding: str = "random", encoder: str = "pooling", texts: list[str] | None = None,

@@ -220,7 +220,7 @@ def run_study(dataset: LabelledDataset, plan: StudyPlan, vectors=None, on_update
 
 
 # Within one training size, the slowest embedding starts first: frozen GloVe's token layer trains
-# 2–4x longer than the others (bench/README.md, "Study"), and a slow cell started last leaves
+# 2–4x longer than the others (bench/journal/2026-11-30.md, "Study"), and a slow cell started last leaves
 # the other workers idle while it finishes.
 SLOWEST_FIRST = {"glove-frozen": 0, "glove-finetuned": 1, "random": 2}
 

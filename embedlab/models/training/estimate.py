@@ -5,8 +5,8 @@ every row passes through the encoder), so a time measured once scales to other d
 that product. The measurement comes from this workspace's past runs with the same encoder,
 batch size and encoder size when there are some (their ``seconds`` over ``epochs_run`` and
 ``train_rows``), and otherwise from ``CALIBRATION``, measured on this kind of server by
-``bench/bench_epoch_seconds.py`` (the figures and the date are in ``bench/README.md``) for
-the page's default encoder size and batch. Either way it is an estimate: other visitors'
+``bench/bench_epoch_seconds.py`` (the current figure is in ``bench/README.md``, its runs in
+``bench/journal/``) for the page's default encoder size and batch. Either way it is an estimate: other visitors'
 trainings, a busy machine, and for the table other sizes and batches change it.
 
     estimate = estimate_epoch_seconds(ModelConfig(encoder="pooling"), TrainingOptions(), rows=10_566)
@@ -23,7 +23,7 @@ from embedlab.models.training.options import TrainingOptions
 
 # Seconds per training row per token in one epoch (tracing the model in the first epoch shared
 # out), with the page's defaults: 64 units, random embedding of 50, batch 32. How each figure
-# was had, measured or derived, is in bench/README.md ("Epoch estimate"); re-measure with
+# was had, measured or derived, is in bench/journal/2026-11-30.md ("Epoch estimate"); re-measure with
 # bench/bench_epoch_seconds.py on a quiet server.
 CALIBRATION = {"lstm": 12e-6, "bilstm": 24e-6, "gru": 10e-6, "conv1d": 11e-6, "pooling": 3e-6}
 RECENT_RUNS = 5  # the newest matching runs are used: the server's load changes over a day
