@@ -129,12 +129,24 @@ def _url_host(host: str) -> str:
     return f"[{host}]" if ":" in host else host
 
 
+def app_environment(env: dict[str, str], processes: int) -> dict[str, str]:
+    """The environment every app process gets: one cookie secret, and the machine's training slots shared out.
+
+    Every process signs Streamlit's cookies (the upload's XSRF token) alike; the secret goes in the
+    environment, not the command line, where any user of the machine could read it with ps. Each app
+    keeps its own training queue, so the cores are divided between them (at least one training each)
+    unless ``EMBEDLAB_TRAINING_SLOTS`` says otherwise: N processes with a queue of one per core each
+    would run N trainings per core.
+    """
+    env = dict(env)
+    env.setdefault("STREAMLIT_SERVER_COOKIE_SECRET", secrets.token_hex(32))
+    env.setdefault("EMBEDLAB_TRAINING_SLOTS", str(max(1, (os.cpu_count() or 1) // max(1, processes))))
+    return env
+
+
 def _run(port: int, address: str, processes: int, nginx: str | None, folder: Path, log_dir: Path) -> str:
     """Start, wait until every part answers, tell where, watch; stop everything on Ctrl-C or SIGTERM."""
-    env = dict(os.environ)
-    # Every process signs Streamlit's cookies (the upload's XSRF token) alike; in the environment, not the
-    # command line, where any user of the machine could read it with ps.
-    env.setdefault("STREAMLIT_SERVER_COOKIE_SECRET", secrets.token_hex(32))
+    env = app_environment(dict(os.environ), 1 if nginx is None else processes)
     if nginx is None:
         apps = [_app("app", port, address or "0.0.0.0", log_dir, env)]
     else:

@@ -51,6 +51,22 @@ def test_upstreams_are_addresses_listed_once():
             site_config(wrong)
 
 
+@pytest.mark.parametrize("cores, processes, slots", [(2, 2, "1"), (8, 2, "4"), (32, 8, "4"), (2, 4, "1"), (4, 1, "4")])
+def test_the_machines_training_slots_are_shared_out_between_the_app_processes(monkeypatch, cores, processes, slots):
+    monkeypatch.setattr(os, "cpu_count", lambda: cores)
+
+    env = serve_commands.app_environment({}, processes)
+
+    assert env["EMBEDLAB_TRAINING_SLOTS"] == slots
+    assert len(env["STREAMLIT_SERVER_COOKIE_SECRET"]) == 64
+
+
+def test_a_slots_setting_or_a_cookie_secret_given_by_the_admin_is_kept(monkeypatch):
+    env = serve_commands.app_environment({"EMBEDLAB_TRAINING_SLOTS": "3", "STREAMLIT_SERVER_COOKIE_SECRET": "s"}, 2)
+
+    assert env["EMBEDLAB_TRAINING_SLOTS"] == "3" and env["STREAMLIT_SERVER_COOKIE_SECRET"] == "s"
+
+
 def test_one_process_when_asked_or_without_nginx(monkeypatch, tmp_path):
     assert serve_commands.single_process_reason(4, "/usr/sbin/nginx") is None
     assert serve_commands.single_process_reason(1, "/usr/sbin/nginx").startswith("--processes 1: one app process")
