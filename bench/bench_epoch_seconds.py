@@ -26,11 +26,11 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
-from embedlab.data.builtins import builtin_dataset  # noqa: E402
-from embedlab.data.labelled import LabelledDataset  # noqa: E402
-from embedlab.models.architecture import ENCODERS, ModelConfig  # noqa: E402
-from embedlab.models.training.fit import train  # noqa: E402
-from embedlab.models.training.options import TrainingOptions  # noqa: E402
+from embedlab.data.builtins import builtin_dataset  # noqa: E402 (sys.path and TF_CPP_MIN_LOG_LEVEL set above)
+from embedlab.data.labelled import LabelledDataset  # noqa: E402 (sys.path and TF_CPP_MIN_LOG_LEVEL set above)
+from embedlab.models.architecture import ENCODERS, ModelConfig  # noqa: E402 (sys.path and TF_CPP_MIN_LOG_LEVEL set above)
+from embedlab.models.training.fit import train  # noqa: E402 (sys.path and TF_CPP_MIN_LOG_LEVEL set above)
+from embedlab.models.training.options import TrainingOptions  # noqa: E402 (sys.path and TF_CPP_MIN_LOG_LEVEL set above)
 
 
 def subset(dataset: LabelledDataset, rows: int) -> LabelledDataset:
@@ -62,7 +62,7 @@ def main() -> None:
     rows, length = args.rows, 40
     print(f"cpu cores {os.cpu_count()}, load average {os.getloadavg()[0]:.1f}, {args.epochs} epochs per run")
     print("encoder | train rows × tokens | s per epoch | start s | per row-token (µs) | "
-          f"2× rows, ½ tokens: measured | estimate | ratio")
+          "2× rows, ½ tokens: measured | estimate | ratio")
     for encoder in args.encoders:
         one, train_rows = run_seconds(subset(full, rows), encoder, length, 1)
         many, _ = run_seconds(subset(full, rows), encoder, length, args.epochs)

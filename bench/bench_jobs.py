@@ -31,7 +31,8 @@ prints the ratios against the thread backend.
 
     nice python bench/bench_jobs.py                              # thread, process, ray: ~15 min
     nice python bench/bench_jobs.py --backends thread process --visitors 2 --repeats 1
-    nice python bench/bench_jobs.py --backends process --visitors 0 --age-minutes 60   # watched on a server busy for an hour
+    nice python bench/bench_jobs.py --backends process --visitors 0 \
+        --age-minutes 60   # watched on a server busy for an hour
     python bench/bench_jobs.py --backends process ray --visitors 0 --age-minutes 60 --together --repeats 8 \
         --watch-epochs 30 --browser-nice 19      # both backends aged in the same hour, then measured in turn
     python bench/bench_jobs.py --backends ray --visitors 0 --browser-nice 19   # the browser takes what is left
@@ -66,9 +67,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench_load import (QUEEN_FIRST, TIMEOUT, BrowserGivesWay, cpu_seconds, idle, percentile,  # noqa: E402
+from bench_load import (QUEEN_FIRST, TIMEOUT, BrowserGivesWay, cpu_seconds, idle, percentile,  # noqa: E402 (sys.path set above)
                         scheduling_seconds, tree_rss_mb, until)
-from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, AppServer  # noqa: E402
+from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, AppServer  # noqa: E402 (sys.path set above)
 
 RAY_PORT = 6399
 BACKENDS = ("thread", "process", "ray")
@@ -247,7 +248,8 @@ async def stop_answers(browser, server: AppServer, repeats: int) -> list[dict]:
     answers = []
     for _ in range(repeats):
         await press_train(page)
-        await page.get_by_text(re.compile(r"^Epoch [2-9]\d*/200")).first.wait_for(timeout=TIMEOUT)  # training, past epoch 1
+        # training, past epoch 1
+        await page.get_by_text(re.compile(r"^Epoch [2-9]\d*/200")).first.wait_for(timeout=TIMEOUT)
         start = time.perf_counter()
         await page.get_by_role("button", name="Stop", exact=True).click()
         # "Stopping", or already the stopped run: the live panel's line or the results the page reran to
@@ -274,7 +276,7 @@ async def watched_or_not(browser, server: AppServer, epochs: int, repeats: int) 
     # would otherwise land on the first unwatched training.
     await one_training(browser, server, "watch-warm", 2, watched=False)
     rows = []
-    for repeat in range(repeats):
+    for _repeat in range(repeats):
         for watched in (False, True):
             rows.append(await one_training(browser, server, f"watch{int(watched)}", epochs, watched))
             row = rows[-1]
@@ -498,7 +500,8 @@ def print_results(results: list[dict]) -> None:
     if any("stop_answers" in r for r in results):
         print("\nStop pressed mid-training (LSTM, past epoch 1): seconds until the page says it is stopping / "
               "shows the stopped run: " + "; ".join(
-                  f"{r['backend']} " + ", ".join(f"{a['acknowledged']:.2f} / {a['saved']:.2f}" for a in r["stop_answers"])
+                  f"{r['backend']} " + ", ".join(f"{a['acknowledged']:.2f} / {a['saved']:.2f}"
+                                                 for a in r["stop_answers"])
                   for r in results if "stop_answers" in r))
     if any(r.get("browser_nice") for r in results):
         print("\nChromium kept at nice: " + ", ".join(f"{r['backend']} {r.get('browser_nice', 'not lowered')}"

@@ -51,8 +51,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from embedlab_ui.streamlit_internals import websocket_message_kind  # noqa: E402
-from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, AppServer  # noqa: E402
+from embedlab_ui.streamlit_internals import websocket_message_kind  # noqa: E402 (sys.path set above)
+from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, AppServer  # noqa: E402 (sys.path set above)
 
 STEPS = ("analogies", "predict open", "predict answer", "explore")
 SENTENCE = "a wonderful and beautiful film"
@@ -204,7 +204,7 @@ class BrowserGivesWay:
         self._stopped = threading.Event()
         self._thread = threading.Thread(target=self._keep, daemon=True, name="browser-gives-way")
 
-    def start(self) -> "BrowserGivesWay":
+    def start(self) -> BrowserGivesWay:
         self.sweep()
         self._thread.start()
         return self
@@ -327,7 +327,8 @@ async def until(page, condition: str) -> None:
 
 
 async def until_visible(page, locator) -> None:
-    """Wait until ``locator`` is visible (Playwright finds it inside shadow roots too) or the page shows an exception."""
+    """Wait until ``locator`` is visible (Playwright finds it inside shadow roots too) or the page shows an
+    exception."""
     shown = asyncio.ensure_future(locator.first.wait_for(state="visible", timeout=TIMEOUT))
     failed = asyncio.ensure_future(page.get_by_test_id("stException").first.wait_for(timeout=TIMEOUT))
     await asyncio.wait([shown, failed], return_when=asyncio.FIRST_COMPLETED)
@@ -436,7 +437,8 @@ class Trainer:
             return
         await self.page.get_by_role("button", name="Train", exact=True).click()
         await stop.wait_for(timeout=TIMEOUT)
-        await self.page.get_by_text(re.compile(r"^Epoch \d+/\d+")).first.wait_for(timeout=TIMEOUT)  # past the queue: training
+        # past the queue: training
+        await self.page.get_by_text(re.compile(r"^Epoch \d+/\d+")).first.wait_for(timeout=TIMEOUT)
         self.trainings += 1
 
     async def stop(self) -> None:
@@ -546,7 +548,8 @@ async def main_async(args) -> None:
             browser = await playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
             browser_priority = BrowserGivesWay(args.browser_nice).start() if args.browser_nice else None
             if args.cold:
-                rows.append(summary(args.cold, *await round_of(browser, server.url, args.cold, args.cold, memory, None)))
+                rows.append(summary(args.cold,
+                                    *await round_of(browser, server.url, args.cold, args.cold, memory, None)))
                 print(f"cold server, {args.cold} visitors at once, no training:")
             else:
                 print(f"warming: one journey; server memory {tree_rss_mb(server.process.pid):,.0f} MB", flush=True)

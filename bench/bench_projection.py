@@ -99,10 +99,11 @@ def main() -> None:
                 restarted = in_subprocess(tool, n, 1, cache)
             rows[(tool, n)] = (fresh, restarted)
             first, warm = fresh["maps"]
-            print(f"{tool:>17} n={n:>6,}: first map (empty numba cache, with imports) {first['wall_with_imports']:6.1f} s"
-                  f" wall / {first['cpu_with_imports']:6.1f} s CPU · restarted process (cache filled) "
-                  f"{restarted['maps'][0]['wall_with_imports']:5.1f} s / {restarted['maps'][0]['cpu_with_imports']:5.1f}"
-                  f" s · warm {warm['wall']:5.2f} s / {warm['cpu']:5.2f} s · trust {fresh['trust']:.4f}"
+            print(f"{tool:>17} n={n:>6,}: first map (empty numba cache, with imports) "
+                  f"{first['wall_with_imports']:6.1f} s wall / {first['cpu_with_imports']:6.1f} s CPU · "
+                  f"restarted process (cache filled) {restarted['maps'][0]['wall_with_imports']:5.1f} s / "
+                  f"{restarted['maps'][0]['cpu_with_imports']:5.1f} s · warm {warm['wall']:5.2f} s / "
+                  f"{warm['cpu']:5.2f} s · trust {fresh['trust']:.4f}"
                   f" (trust itself {fresh['trust_wall']:.2f} s / {fresh['trust_cpu']:.2f} s)", flush=True)
     print(f"load average at end: {os.getloadavg()[0]:.2f}")
     print("\nratios, umap defaults ÷ EmbedLab (higher = EmbedLab faster); trust difference EmbedLab − umap")
@@ -115,7 +116,8 @@ def main() -> None:
             ("warm map", "wall", ours_fresh["maps"][1], theirs_fresh["maps"][1]),
         ):
             cpu_key = key.replace("wall", "cpu")
-            print(f"  n={n:>6,} {label:<24} wall ×{theirs[key] / ours[key]:5.2f}   CPU ×{theirs[cpu_key] / ours[cpu_key]:5.2f}")
+            print(f"  n={n:>6,} {label:<24} wall ×{theirs[key] / ours[key]:5.2f}   "
+                  f"CPU ×{theirs[cpu_key] / ours[cpu_key]:5.2f}")
         print(f"  n={n:>6,} trustworthiness {ours_fresh['trust']:.4f} vs {theirs_fresh['trust']:.4f} "
               f"({ours_fresh['trust'] - theirs_fresh['trust']:+.4f})")
 

@@ -101,9 +101,9 @@ sys.path.insert(0, str(ROOT))
 # Streamlit's protobufs (its own package) and the websocket client Streamlit itself depends on
 # (Streamlit 1.67 serves with Starlette and uvicorn: tornado is no longer installed with it);
 # no TensorFlow in this process, so its CPU time is the client's alone.
-from websockets.asyncio.client import connect  # noqa: E402
+from websockets.asyncio.client import connect  # noqa: E402 (kept with the Streamlit import below, which needs sys.path)
 
-from embedlab_ui.streamlit_internals import protocol_messages  # noqa: E402
+from embedlab_ui.streamlit_internals import protocol_messages  # noqa: E402 (sys.path set above)
 
 BackMsg, ForwardMsg, NumberInput, WidgetState = protocol_messages()
 

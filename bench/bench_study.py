@@ -30,10 +30,10 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
-import numpy as np  # noqa: E402
+import numpy as np  # noqa: E402 (sys.path and TF_CPP_MIN_LOG_LEVEL set above)
 
-from embedlab.data.labelled import LabelledDataset  # noqa: E402
-from embedlab.models.study.cells import StudyPlan, convergence, reading, run_study, summary  # noqa: E402
+from embedlab.data.labelled import LabelledDataset  # noqa: E402 (sys.path and TF_CPP_MIN_LOG_LEVEL set above)
+from embedlab.models.study.cells import StudyPlan, convergence, reading, run_study, summary  # noqa: E402 (sys.path and TF_CPP_MIN_LOG_LEVEL set above)
 
 
 def amazon_snippets() -> LabelledDataset:

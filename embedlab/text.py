@@ -23,7 +23,7 @@ A saved model names its rules, and they never change under it:
 from __future__ import annotations
 
 import re
-from typing import Callable
+from collections.abc import Callable
 
 # Version 1. Ordered: HTML line breaks (IMDB-style "<br />") become spaces; "n't" and the
 # clitics "'s 're 've 'll 'd 'm" split off as GloVe does; every other character that is not

@@ -72,7 +72,7 @@ def _clear_problem_modules_without_collecting() -> None:
     if plt is not None:
         try:
             plt.close("all")
-        except Exception:  # noqa: S110
+        except Exception:  # noqa: S110  as above: a failed clean-up must not fail the page
             pass
 
 
@@ -165,5 +165,6 @@ def missing_internals() -> list[str]:
                                f"{TESTED_WITH}): update embedlab_ui/streamlit_internals.py")
     if hasattr(PagesManager, "uses_pages_directory") and not isinstance(PagesManager.uses_pages_directory,
                                                                         (bool, type(None))):
-        missing.append("PagesManager.uses_pages_directory is no longer a flag; update embedlab_ui/streamlit_internals.py")
+        missing.append("PagesManager.uses_pages_directory is no longer a flag; update "
+                       "embedlab_ui/streamlit_internals.py")
     return missing

@@ -249,7 +249,7 @@ def show_metrics_table(runs: list[Run], key: str) -> None:
     st.dataframe(metrics_table(runs), hide_index=True, width="stretch", key=key, column_config=TABLE_COLUMNS)
 
 
-def metrics_table(runs: list[Run]) -> "pd.DataFrame":  # noqa: F821
+def metrics_table(runs: list[Run]) -> pd.DataFrame:  # noqa: F821 (pd is imported inside, when the table is built)
     """One row per run: what it was and how it scored on its test split."""
     import pandas as pd
 

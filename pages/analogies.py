@@ -23,9 +23,12 @@ FORM, LISTS = "a − b + c", "Lists of positive and negative words"
 METHOD_LABELS = {"cosadd": "3CosAdd", "cosmul": "3CosMul"}
 MAX_MAP_WORDS = 12  # query words in the map; each brings a few neighbours
 # Presentation mode: type and tables large enough to read from the back of a room (static CSS, no user text).
+# A backslash at a line's end joins it to the next: the long selector lists are one line in the CSS.
 PRESENTATION_CSS = """<style>
-[data-testid="stMain"] [data-testid="stMarkdownContainer"] p, [data-testid="stMain"] input { font-size: 1.3rem !important; }
-[data-testid="stMain"] [data-testid="stTable"] td, [data-testid="stMain"] [data-testid="stTable"] th { font-size: 1.7rem !important; }
+[data-testid="stMain"] [data-testid="stMarkdownContainer"] p, \
+[data-testid="stMain"] input { font-size: 1.3rem !important; }
+[data-testid="stMain"] [data-testid="stTable"] td, \
+[data-testid="stMain"] [data-testid="stTable"] th { font-size: 1.7rem !important; }
 [data-testid="stMain"] h3 { font-size: 2.2rem !important; }
 </style>"""
 

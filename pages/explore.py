@@ -153,7 +153,8 @@ def map_view(vectors, run):
     with placeholder.container():  # replaces the PCA preview
         trust_slot = st.empty()
         if word_map.projection.explained_variance is not None:
-            st.caption("PCA: the axes hold " + " + ".join(numbers.percent(v) for v in word_map.projection.explained_variance)
+            st.caption("PCA: the axes hold "
+                       + " + ".join(numbers.percent(v) for v in word_map.projection.explained_variance)
                        + " of the variance (straight projections; distances far apart are kept, local ones blur).")
         event = st.plotly_chart(fig, key="explore.chart", on_select="rerun", selection_mode=("box", "lasso"))
     trust_caption(trust_slot, vectors, word_map, f" Drawn in {numbers.seconds(word_map.projection.seconds)}.")

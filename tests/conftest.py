@@ -23,14 +23,14 @@ def _cpu_flags() -> set[str]:
 if {"avx2", "fma"} <= _cpu_flags():
     os.environ.setdefault("OPENBLAS_CORETYPE", "Haswell")
 
-import numpy as np  # noqa: E402
-import pytest  # noqa: E402
+import numpy as np  # noqa: E402 (OPENBLAS_CORETYPE must be set before numpy loads)
+import pytest  # noqa: E402 (with numpy, below the OpenBLAS setting)
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
-from embedlab.vectors.word_vectors import WordVectors  # noqa: E402
+from embedlab.vectors.word_vectors import WordVectors  # noqa: E402 (sys.path set above)
 
 
 @pytest.fixture(scope="session")

@@ -9,4 +9,6 @@ if ! command -v chromium >/dev/null 2>&1 || [ ! -x /usr/sbin/nginx ]; then
   $SUDO apt-get install -y -qq chromium nginx
 fi
 python3 -m pip install -q -r tests/requirements.txt
+# Lint first (rules in pyproject.toml): a finding stops the run before the long tests start.
+python3 -m ruff check .
 exec python3 -m pytest tests "$@"

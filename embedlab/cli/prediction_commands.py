@@ -17,7 +17,8 @@ def add_commands(subparsers) -> None:
         help="score texts with a trained run (or a .keras file), optionally explaining each word",
         description="Score each TEXT with a trained EmbedLab model; one line per text.",
     )
-    parser.add_argument("run", metavar="RUN", help="a run folder (runs/<workspace>/<run_id>), an s3:// run or a .keras file")
+    parser.add_argument("run", metavar="RUN",
+                        help="a run folder (runs/<workspace>/<run_id>), an s3:// run or a .keras file")
     parser.add_argument("texts", metavar="TEXT", nargs="+", help="text to score (quote sentences)")
     parser.add_argument("--explain", action="store_true", help="show each token's contribution")
     parser.add_argument(

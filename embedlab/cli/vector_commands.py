@@ -18,7 +18,8 @@ def add_commands(subparsers) -> None:
         description="a is to b as c is to ?  →  --positive b c --negative a (king − man + woman: "
                     "--positive king woman --negative man).",
     )
-    parser.add_argument("--positive", nargs="+", required=True, metavar="WORD", help="words that pull toward the answer")
+    parser.add_argument("--positive", nargs="+", required=True, metavar="WORD",
+                        help="words that pull toward the answer")
     parser.add_argument("--negative", nargs="*", default=[], metavar="WORD", help="words that push away from it")
     parser.add_argument("--topn", type=int, default=10, help="how many answers (default 10)")
     parser.add_argument("--method", choices=("cosadd", "cosmul"), default="cosadd",

@@ -188,7 +188,8 @@ def _check_columns(table: TableFile, text_column: str, label_column: str) -> Non
 
 def _rated_labels(column: pd.Series, label_column: str, threshold: float, keep: pd.Series,
                   dropped: dict[str, int]) -> tuple[pd.Series, pd.Series]:
-    """Labels "positive"/"negative" either side of ``threshold``; rows with no rating or exactly at it leave ``keep``."""
+    """Labels "positive"/"negative" either side of ``threshold``; rows with no rating or exactly at it leave
+    ``keep``."""
     ratings = pd.to_numeric(column, errors="coerce")
     if ratings[keep].notna().mean() < 0.5:
         raise EmbedLabError(

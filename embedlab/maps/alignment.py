@@ -45,7 +45,7 @@ def align(source: np.ndarray, target: np.ndarray) -> tuple[np.ndarray, np.ndarra
 
 def _same_width(a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     width = max(a.shape[1], b.shape[1])
-    pad = lambda m: np.pad(m, ((0, 0), (0, width - m.shape[1])))  # noqa: E731
+    pad = lambda m: np.pad(m, ((0, 0), (0, width - m.shape[1])))  # noqa: E731 (a one-line helper for the two lines below)
     return pad(a), pad(b)
 
 
@@ -72,7 +72,8 @@ class Comparison:
         return [(self.words[i], float(self.moved[i])) for i in order]
 
     def move_summary(self, shown: int = 10) -> str:
-        """How large the moves are, in numbers: the median and the largest, and the smallest of the ``shown`` biggest."""
+        """How large the moves are, in numbers: the median and the largest, and the smallest of the ``shown``
+        biggest."""
         order = np.sort(self.moved)[::-1]
         shown = min(shown, len(order))
         return (f"Moves ({MOVED}; 0 = same place, 1 = unrelated): median {np.median(self.moved):.3f}, "

@@ -56,7 +56,8 @@ def centred_range(values: np.ndarray, centre: float, share: float = 0.99) -> tup
     if half <= 0:
         half = float(distances.max()) if len(finite) and distances.max() > 0 else 0.01
     power = 10.0 ** np.floor(np.log10(half / 2.0))
-    step = next(power * nice for nice in (1.0, 1.5, 2.0, 2.5, 3.0, 4.0, 5.0, 6.0, 8.0, 10.0) if power * nice >= half / 2.0 * (1 - 1e-9))
+    step = next(power * nice for nice in (1.0, 1.5, 2.0, 2.5, 3.0, 4.0, 5.0, 6.0, 8.0, 10.0)
+                if power * nice >= half / 2.0 * (1 - 1e-9))
     digits = max(0, 2 - int(np.floor(np.log10(step))))
     return float(round(centre - 2 * step, digits)), centre, float(round(centre + 2 * step, digits))
 

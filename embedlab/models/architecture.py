@@ -61,7 +61,7 @@ class ModelConfig:
     # vector instead of becoming [UNK]: with 100 training texts, a third of test tokens are such words.
     pretrained_vocabulary: int = 100_000
 
-    def validate(self) -> "ModelConfig":
+    def validate(self) -> ModelConfig:
         """Raise EmbedLabError if a field is out of range; return self for chaining."""
         if self.embedding not in EMBEDDING_KINDS:
             raise EmbedLabError(

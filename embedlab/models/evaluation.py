@@ -49,7 +49,7 @@ class Evaluation:
         }
 
     @classmethod
-    def from_dict(cls, metrics: dict) -> "Evaluation":
+    def from_dict(cls, metrics: dict) -> Evaluation:
         """Rebuild from a run's metrics.json (as written by ``to_dict``)."""
         return cls(metrics["accuracy"], metrics.get("precision", float("nan")), metrics.get("recall", float("nan")),
                    metrics.get("f1", float("nan")), metrics.get("average", ""), metrics.get("per_class", []),

@@ -230,7 +230,7 @@ class _Explainer:
 
 # Keyed by the Keras model, not the Predictor: a server hands each visitor a ``Predictor.named`` view of
 # one shared predictor per run, and a view made on every rerun must not trace the explainer again.
-_EXPLAINERS: "weakref.WeakKeyDictionary[object, _Explainer]" = weakref.WeakKeyDictionary()
+_EXPLAINERS: weakref.WeakKeyDictionary[object, _Explainer] = weakref.WeakKeyDictionary()
 
 
 def _explainer(predictor: Predictor) -> _Explainer:

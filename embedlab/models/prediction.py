@@ -95,7 +95,7 @@ class Predictor:
         )
         self._probabilities(tf.constant(["warm up"]))  # trace now, not on the first keystroke
 
-    def named(self, name: str) -> "Predictor":
+    def named(self, name: str) -> Predictor:
         """This predictor under another ``name``, sharing its model and traced function (nothing is copied).
 
         A server keeps one traced Predictor per model file's content and hands each visitor a
@@ -106,12 +106,12 @@ class Predictor:
         return view
 
     @classmethod
-    def from_run(cls, run) -> "Predictor":
+    def from_run(cls, run) -> Predictor:
         """A Predictor for a saved run, with the run's class names."""
         return cls(run.load_model(), run.config.get("class_names"), name=run.name)
 
     @classmethod
-    def from_file(cls, path: Path | str, class_names: list[str] | None = None) -> "Predictor":
+    def from_file(cls, path: Path | str, class_names: list[str] | None = None) -> Predictor:
         """A Predictor for a ``.keras`` file saved by EmbedLab (loaded in safe mode).
 
         Without ``class_names``, the names kept inside the file are used (files saved

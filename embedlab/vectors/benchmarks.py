@@ -62,7 +62,8 @@ class AnalogyResult:
 
     @property
     def groups(self) -> list[AnalogySection]:
-        """Semantic (sections not named gram*) and syntactic (gram*) totals, as word2vec's compute-accuracy splits them."""
+        """Semantic (sections not named gram*) and syntactic (gram*) totals, as word2vec's compute-accuracy splits
+        them."""
         semantic, syntactic = AnalogySection("semantic"), AnalogySection("syntactic")
         for section in self.sections:
             group = syntactic if section.name.startswith("gram") else semantic

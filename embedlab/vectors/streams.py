@@ -79,7 +79,7 @@ class VectorStream:
         self.head = self._read(HEAD_BYTES)
         self.complete = len(self.head) < HEAD_BYTES  # the head is the whole file
 
-    def __enter__(self) -> "VectorStream":
+    def __enter__(self) -> VectorStream:
         return self
 
     def __exit__(self, *exc) -> None:

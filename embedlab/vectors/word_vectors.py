@@ -143,12 +143,12 @@ class WordVectors:
         candidates = self.words[:search_top]
         return difflib.get_close_matches(word.lower(), candidates, n=n, cutoff=0.75)
 
-    def head(self, n: int) -> "WordVectors":
+    def head(self, n: int) -> WordVectors:
         """The ``n`` most frequent words as a new set (shares memory where it can)."""
         n = max(1, min(int(n), len(self)))
         return WordVectors(self.words[:n], self.vectors[:n], name=self.name, notes=self.notes)
 
-    def subset(self, words: list[str]) -> "WordVectors":
+    def subset(self, words: list[str]) -> WordVectors:
         """The given known words, in the order given; unknown ones raise EmbedLabError."""
         rows = [self.index(word) for word in words]
         return WordVectors(list(words), np.asarray(self.vectors[rows]), name=self.name, notes=self.notes)

@@ -216,4 +216,5 @@ def test_settings_survive_a_change_of_view(runs_dir, project_root):
     assert at.number_input(key="explore.top_n").value == 10_000
     assert at.radio(key="explore.method").value == "pca"
     assert at.selectbox(key="explore.colour").value == "Cluster (KMeans)"
-    assert len(_map(at)["data"][0]["customdata"]) < 10_000 <= sum(len(trace["customdata"]) for trace in _map(at)["data"])
+    assert len(_map(at)["data"][0]["customdata"]) < 10_000 <= sum(len(trace["customdata"])
+                                                                  for trace in _map(at)["data"])

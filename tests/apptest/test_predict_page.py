@@ -111,7 +111,6 @@ def test_uploads_load_or_are_refused_and_the_page_keeps_running(runs_dir, projec
 
 
 def test_an_uploaded_keras_keeps_the_class_names_its_run_used(runs_dir, project_root, tiny_run, tmp_path):
-    import io
     import zipfile
 
     from embedlab.models.model_files import CLASS_NAMES_ENTRY

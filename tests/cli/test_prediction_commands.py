@@ -40,7 +40,8 @@ def test_text_output_is_one_line_per_text_from_a_keras_file(tiny_run, capsys):
 
 
 def test_a_keras_file_saved_before_class_names_were_kept_gets_numbered_classes(capsys):
-    assert main(["predict", str(Path(__file__).resolve().parents[1] / "golden" / "run" / "model.keras"), "a wonderful film"]) == 0
+    assert main(["predict", str(Path(__file__).resolve().parents[1] / "golden" / "run" / "model.keras"),
+                 "a wonderful film"]) == 0
     assert capsys.readouterr().out.startswith("class ")
 
 

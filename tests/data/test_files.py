@@ -28,9 +28,9 @@ def _delimited(delimiter: str, header=("text", "label")) -> bytes:
         (_delimited(";"), "data.csv", "delimited", ";"),
         (_delimited("|"), "data.txt", "delimited", "|"),
         (_delimited("\t"), "data.csv", "tsv", "\t"),  # by content, not by extension
-        ("\n".join(json.dumps({"text": t, "label": l}) for t, l in ROWS).encode(), "data.txt", "jsonl", None),
-        (json.dumps([{"text": t, "label": l} for t, l in ROWS]).encode(), "data.csv", "json", None),
-        ("\n".join(f"__label__{l} {t}" for t, l in ROWS).encode(), "data.txt", "fasttext", None),
+        ("\n".join(json.dumps({"text": t, "label": label}) for t, label in ROWS).encode(), "data.txt", "jsonl", None),
+        (json.dumps([{"text": t, "label": label} for t, label in ROWS]).encode(), "data.csv", "json", None),
+        ("\n".join(f"__label__{label} {t}" for t, label in ROWS).encode(), "data.txt", "fasttext", None),
     ],
 )
 def test_every_format_is_detected_and_read(raw, filename, kind, delimiter):
@@ -68,8 +68,8 @@ def test_a_file_without_header_gets_numbered_columns_and_a_note():
 @pytest.mark.parametrize(
     "raw, encoding, note",
     [
-        ("text,label\ncafé crème,pos\nbad,neg\n".encode("utf-8"), "utf-8", None),
-        (b"\xef\xbb\xbf" + "text,label\ncafé crème,pos\nbad,neg\n".encode("utf-8"), "utf-8-sig", None),
+        ("text,label\ncafé crème,pos\nbad,neg\n".encode(), "utf-8", None),
+        (b"\xef\xbb\xbf" + "text,label\ncafé crème,pos\nbad,neg\n".encode(), "utf-8-sig", None),
         ("text,label\ncafé crème,pos\nbad,neg\n".encode("cp1252"), "cp1252", "read as Windows-1252, not UTF-8"),
         ("text,label\ncafé crème,pos\nbad,neg\n".encode("utf-16"), "utf-16", "read as UTF-16"),
     ],

@@ -237,8 +237,8 @@ def test_single_byte_encodings_come_through(kind, encoding):
 
 
 def test_lone_surrogates_become_replacement_characters():
-    raw = ('{"text": "lone \\ud800 high", "label": "pos"}\n{"text": "lone \\udc00 low", "label": "neg"}\n'
-           '{"text": "pair \\ud83d\\ude00 ok", "label": "pos"}\n').encode()
+    raw = (b'{"text": "lone \\ud800 high", "label": "pos"}\n{"text": "lone \\udc00 low", "label": "neg"}\n'
+           b'{"text": "pair \\ud83d\\ude00 ok", "label": "pos"}\n')
     assert read_labelled_file(raw).texts == ["lone \ufffd high", "lone \ufffd low", "pair \U0001f600 ok"]
     # A lone surrogate written with errors="surrogatepass" is three bytes that are not UTF-8; the rest of the
     # file is, so it stays UTF-8 with the bad bytes replaced (rather than the whole file read as Windows-1252).

@@ -234,7 +234,8 @@ def test_class_names_kept_in_the_file_are_read_back_and_files_without_them_give_
 
     assert stored_class_names(tiny_run.model_path) == ["negative", "positive"]
     assert stored_class_names(tiny_run.model_path.read_bytes()) == ["negative", "positive"]
-    assert stored_class_names(Path(__file__).resolve().parents[1] / "golden" / "run" / "model.keras") is None  # saved before names were kept
+    # saved before names were kept
+    assert stored_class_names(Path(__file__).resolve().parents[1] / "golden" / "run" / "model.keras") is None
     with zipfile.ZipFile(tmp_path / "odd.keras", "w") as archive:
         archive.writestr("embedlab.json", '{"class_names": [1, 2]}')
     assert stored_class_names(tmp_path / "odd.keras") is None

@@ -122,7 +122,8 @@ def test_google_file_reads_all_questions(gensim_test_data):
 
 
 def test_glove_analogies_match_gensim_at_30000_words(glove, gensim_test_data):
-    """The full-size (300,000-word) comparison is bench/bench_analogies.py: gensim's own scoring is too slow for a test."""
+    """The full-size (300,000-word) comparison is bench/bench_analogies.py: gensim's own scoring is too slow for a
+    test."""
     path = gensim_test_data / "questions-words.txt"
     result = evaluate_word_analogies(glove, path, restrict_vocab=30_000)
     score, sections = _gensim_sections(glove_keyed_vectors(), path, restrict_vocab=30_000)

@@ -160,7 +160,8 @@ def test_projector_files_read_the_same_in_pieces(tmp_path, monkeypatch):
 
 
 @pytest.mark.parametrize("content, expected", [
-    (b"300 7\n" + b"".join(_text().splitlines(keepends=True)[:298]), r"the header \(line 1\) says 300 words, but the file holds 298"),
+    (b"300 7\n" + b"".join(_text().splitlines(keepends=True)[:298]),
+     r"the header \(line 1\) says 300 words, but the file holds 298"),
     (b"299 7\n" + _text(), r"line 301: the header \(line 1\) says 299 words, but the file holds more"),
     (_binary()[:-100], "is cut short: entry 298 of the 300"),
     (_binary() + b"extra", "more data follows entry 300"),

@@ -86,9 +86,9 @@ def optimize_layout(embedding: np.ndarray, head: np.ndarray, tail: np.ndarray, e
     for epoch in range(n_epochs):
         alpha = float(np.float32(1.0 - epoch / n_epochs))
         snapshot[:] = embedding
-        in_parallel(lambda numbers: kernels.layout_epoch(  # noqa: B023 (called before the loop moves on)
+        in_parallel(lambda numbers: kernels.layout_epoch(
             embedding, snapshot, head, tail, block_starts, np.asarray(numbers, dtype=np.int64), epochs_per_sample,
-            epochs_per_negative, next_sample, next_negative, states, a, b, epoch, alpha),
+            epochs_per_negative, next_sample, next_negative, states, a, b, epoch, alpha),  # noqa: B023 (called before the loop moves on)
             range(len(block_starts) - 1))
     return embedding
 

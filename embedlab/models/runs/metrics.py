@@ -45,7 +45,7 @@ class RunMetrics:
     embedding_coverage: float | None = None  # share of the vocabulary found in the word vectors (GloVe only)
 
     @classmethod
-    def from_dict(cls, metrics: dict | None) -> "RunMetrics":
+    def from_dict(cls, metrics: dict | None) -> RunMetrics:
         """From a metrics.json's object (or a job's ``metrics``); missing keys give None, unknown keys are ignored."""
         metrics = metrics or {}
         return cls(**{field.name: metrics.get(field.name) for field in fields(cls)})

@@ -130,7 +130,8 @@ def fetch_run(run_url: str) -> Path:
                 raise EmbedLabError(f"the {MANIFEST} of {run_url} names a file outside the run ({name!r}); "
                                     "delete the run")
             filesystem.get_file(f"{path}/{name}", str(staging / name))
-            if (staging / name).stat().st_size != expected["size"] or _file_digest(staging / name) != expected["sha256"]:
+            if ((staging / name).stat().st_size != expected["size"]
+                    or _file_digest(staging / name) != expected["sha256"]):
                 raise EmbedLabError(f"{run_url}/{name} does not match its manifest (changed or cut short); "
                                     "delete the run and train it again")
         staging.rename(local)

@@ -170,7 +170,7 @@ def keep_unloadable(partial: Path, model, reason: str) -> EmbedLabError:
     try:
         vocabulary = list(vectorizer_layer(model).get_vocabulary())
         write_durably(partial / "vocabulary.json", json.dumps(vocabulary, ensure_ascii=False))
-    except Exception:  # noqa: BLE001
+    except Exception:  # noqa: BLE001 - as above: keep what can be kept
         pass
     os.rename(partial, kept)
     return EmbedLabError(

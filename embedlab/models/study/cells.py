@@ -64,7 +64,7 @@ class StudyPlan:
     test_size: int | None = None
     epochs: int | None = None
 
-    def validate(self) -> "StudyPlan":
+    def validate(self) -> StudyPlan:
         if not self.sizes:
             raise EmbedLabError("a study needs at least one training size; pick e.g. 100,300,1000")
         unknown = [kind for kind in self.embeddings if kind not in EMBEDDING_KINDS]

@@ -162,8 +162,9 @@ def _baseline_sentences(table: dict, baselines: dict) -> list[str]:
         best_size = max((row for (size, _), row in table.items() if size == largest), key=lambda row: row["mean"])
         difference = best_size["mean"] - tfidf["mean"]
         relation = "ahead of" if difference > 0 else "behind"
-        sentences.append(f"At the largest size, {_rows(largest)} training rows, the best embedding ({best_size['mean']:.1%}) is "
-                         f"{_points(difference)} {relation} TF-IDF logistic regression ({tfidf['mean']:.1%}).")
+        sentences.append(f"At the largest size, {_rows(largest)} training rows, the best embedding "
+                         f"({best_size['mean']:.1%}) is {_points(difference)} {relation} TF-IDF logistic regression "
+                         f"({tfidf['mean']:.1%}).")
     return sentences
 
 

@@ -45,7 +45,7 @@ class TrainingOptions:
     patience: int = 3
     monitor: str = "val_loss"
 
-    def validate(self) -> "TrainingOptions":
+    def validate(self) -> TrainingOptions:
         """``self``, or EmbedLabError naming the first value out of range and what to pick instead."""
         if not 1 <= self.epochs <= 1_000:
             raise EmbedLabError(f"epochs {self.epochs} is out of range; pick 1 to 1,000")
@@ -90,7 +90,8 @@ def default_options(train_rows: int | None = None, **changes) -> TrainingOptions
 
 
 def recommended_options(rows: int, **changes) -> TrainingOptions:
-    """``default_options`` for a dataset of ``rows`` rows: what the Train page and ``python -m embedlab train`` start from.
+    """``default_options`` for a dataset of ``rows`` rows: what the Train page and ``python -m embedlab train``
+    start from.
 
     The rows left after the test split (``changes["test_split"]``, else the default 0.2) are the
     training rows that decide whether a validation split is worth having. ``changes`` override any field.

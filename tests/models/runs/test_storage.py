@@ -7,7 +7,6 @@ from embedlab.errors import EmbedLabError
 from embedlab.models.runs.storage import (
     delete_remote_run, ensure_writable_remote, fetch_run, is_remote, list_remote_runs, publish_run,
 )
-from tests.s3_endpoint import s3_endpoint, s3_runs  # noqa: F401  (fixtures)
 
 
 def run_folder(tmp_path, name="20261130-100000-a-run-abc123"):
