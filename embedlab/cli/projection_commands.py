@@ -59,6 +59,7 @@ def project_command(args: argparse.Namespace) -> tuple[dict, str]:
     params = MapParams(args.method, args.n_components, args.n_neighbors, args.min_dist, args.metric, args.seed)
     word_map = build_map(vectors, choice.words, params)
     projection = word_map.projection
+    notes += projection.notes  # e.g. 1-d vectors, put on a line
     word_map.table().to_csv(out, index=False)
     if args.html or args.png:
         fig = word_map.figure()

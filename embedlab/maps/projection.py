@@ -37,6 +37,7 @@ class Projection:
         trustworthiness: share of neighbourhoods the map keeps, at k=10 (UMAP only; PCA None).
         explained_variance: for PCA, the share of variance each axis holds.
         seconds: wall time of the map, for the record.
+        notes: sentences for the reader about the map (vectors of fewer dimensions than the map has axes).
     """
 
     coords: np.ndarray
@@ -45,6 +46,7 @@ class Projection:
     trustworthiness: float | None = None
     explained_variance: list[float] | None = None
     seconds: float = 0.0
+    notes: list[str] = field(default_factory=list)
 
 
 def check_parameters(n_points: int, method: str = "umap", n_components: int = 2, n_neighbors: int = 15,
@@ -109,16 +111,30 @@ def project(vectors: np.ndarray, method: str = "umap", n_components: int = 2, n_
         data = _prepared(vectors, metric)
     check_finite(data)  # a length that overflowed float32
     params = {"n_components": n_components, "metric": metric, "random_state": random_state}
+    notes = few_dimensions_notes(vectors.shape[1], method, n_components, metric)
     if method == "pca":
         coords, explained = pca(data, n_components)
-        return Projection(coords, "pca", params, None, explained, time.perf_counter() - started)
+        return Projection(coords, "pca", params, None, explained, time.perf_counter() - started, notes)
     from embedlab.maps.umap.layout import umap_layout
 
     n_epochs = n_epochs or default_epochs()
     params.update(n_neighbors=n_neighbors, min_dist=min_dist, n_epochs=n_epochs)
     coords = umap_layout(data, n_components, n_neighbors, min_dist, metric, random_state, n_epochs)
     score = _trust(data, coords, metric) if trust else None
-    return Projection(coords, "umap", params, score, None, time.perf_counter() - started)
+    return Projection(coords, "umap", params, score, None, time.perf_counter() - started, notes)
+
+
+def few_dimensions_notes(dim: int, method: str, n_components: int, metric: str) -> list[str]:
+    """What a map of ``dim``-dimensional vectors cannot show, when they have fewer dimensions than it has axes."""
+    notes = []
+    if method == "pca" and dim < n_components:
+        where = "on a line (y = 0)" if dim == 1 else "on a plane (z = 0)"
+        notes.append(f"the vectors have {dim} dimension{'s' if dim > 1 else ''}, fewer than the map's {n_components}: "
+                     f"PCA puts the words {where}, and the missing axes hold nothing")
+    if dim == 1 and metric == "cosine":
+        notes.append("with the cosine metric, 1-dimensional vectors point only one of two ways, so the words fall on "
+                     "two spots (by the sign of their number); pick the euclidean metric to spread them by value")
+    return notes
 
 
 def map_trustworthiness(vectors: np.ndarray, coords: np.ndarray, metric: str = "cosine") -> float | None:
@@ -172,7 +188,10 @@ def default_epochs() -> int:
 
 
 def pca(data: np.ndarray, n_components: int = 2) -> tuple[np.ndarray, list[float]]:
-    """Principal components of ``data`` (centred), and the share of variance on each axis."""
+    """Principal components of ``data`` (centred), and the share of variance on each axis.
+
+    ``data`` of fewer dimensions than ``n_components`` gets its missing axes as zeros (1-d vectors on a line).
+    """
     centred = data - data.mean(axis=0, keepdims=True)
     _, singular, components = np.linalg.svd(centred.astype(np.float64), full_matrices=False)
     coords = centred @ components[:n_components].T
@@ -181,6 +200,10 @@ def pca(data: np.ndarray, n_components: int = 2) -> tuple[np.ndarray, list[float
     coords = coords * np.where(signs == 0, 1, signs)
     variance = singular**2
     explained = (variance[:n_components] / variance.sum()).tolist() if variance.sum() > 0 else [0.0] * n_components
+    missing = n_components - coords.shape[1]
+    if missing > 0:  # fewer dimensions than axes (1-d vectors): the axes beyond them are flat, holding no variance
+        coords = np.pad(coords, ((0, 0), (0, missing)))
+        explained += [0.0] * (n_components - len(explained))
     return coords.astype(np.float32), explained
 
 

@@ -154,3 +154,19 @@ def test_a_vector_files_notes_reach_the_project_command(tmp_path, capsys):
                  "--json"]) == 0
     result = json.loads(capsys.readouterr().out)
     assert result["words"] == 30 and result["notes"][0].startswith("1 word of v.txt left out ('bad')")
+
+
+@pytest.mark.parametrize("method", ["pca", "umap"])
+def test_one_dimensional_vectors_are_mapped_on_a_line(tmp_path, capsys, method):
+    vectors = tmp_path / "line.txt"
+    values = np.random.default_rng(2).normal(size=30)
+    vectors.write_text("".join(f"w{i} {value:.4f}\n" for i, value in enumerate(values)))
+    out = tmp_path / "m.csv"
+    assert main(["project", "--vectors", str(vectors), "--method", method, "--n-neighbors", "5",
+                 "--out", str(out), "--html", str(tmp_path / "m.html")]) == 0
+    text = capsys.readouterr().out
+    table = pd.read_csv(out)
+    assert len(table) == 30 and np.isfinite(table[["x", "y"]].to_numpy()).all()
+    if method == "pca":
+        assert (table["y"] == 0).all() and "note: the vectors have 1 dimension" in text
+    assert "two spots" in text  # the cosine metric's two directions, said for either method
