@@ -43,7 +43,8 @@ def add_data_arguments(parser: argparse.ArgumentParser, optional_default: str | 
                         help="a numeric label column becomes positive above this value, negative below, and rows "
                              "at it are dropped (files only)")
     parser.add_argument("--merge-label-variants", action="store_true",
-                        help="treat labels that differ only in case or spaces (NEG/Neg, True/true) as one class, "
+                        help="treat labels that differ only in case or spaces (NEG/Neg, True/true), or numbers only "
+                             "in leading zeros (01/1), as one class, "
                              "named by the most frequent spelling (files only)")
 
 

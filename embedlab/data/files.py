@@ -9,8 +9,9 @@ Labels are cleaned so that 1, 1.0 and "1" are one class, and classes are put in 
 reader expects: negative before positive, numbers by value, else alphabetical. A label that
 is a missing-value marker (``NaN``, ``null``, ``None``, ``N/A``…, as spreadsheets and
 ``str(None)`` write them) is no class: its rows are dropped and counted. Labels that differ
-only in case or spaces (``NEG``/``Neg``, ``True``/``true``) are found by
-``label_variant_groups`` and kept apart with a note, or merged on request.
+only in case or spaces (``NEG``/``Neg``, ``True``/``true``), or whole numbers that differ
+only in leading zeros (``01``/``1``: a code or the same number, the reader cannot tell), are
+found by ``label_variant_groups`` and kept apart with a note, or merged on request.
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ _NEUTRAL = {"neutral", "neu", "mixed", "none"}
 _POSITIVE = {"pos", "positive", "1", "true", "good", "yes", "y", "+", "1.0", "t"}
 # How spreadsheets, pandas, databases and str(None) write "no value" (compared by label_key).
 MISSING_LABELS = frozenset({"nan", "-nan", "null", "none", "na", "n/a", "#n/a", "<na>", "nil", "undefined"})
+_WHOLE_NUMBER = re.compile(r"[+-]?\d{1,40}")  # bounded: int() refuses strings of thousands of digits
 _EDGE_SPACE = re.compile(r"^[\s\u200b-\u200f\u2060\ufeff]+|[\s\u200b-\u200f\u2060\ufeff]+$")
 
 
@@ -76,13 +78,25 @@ def _label_strings(column: pd.Series) -> pd.Series:
 
 
 def label_key(name: str) -> str:
-    """What is left of a label once case and spaces are set aside: labels with one key are variants.
+    """What is left of a label once case, spaces and a whole number's leading zeros are set aside: labels with one
+    key are variants.
 
     Spaces include zero-width ones at the edges; compatibility forms (full-width letters) count as
-    their plain letters. Example: ``label_key(" Neg ")`` → ``"neg"``.
+    their plain letters. Examples: ``label_key(" Neg ")`` → ``"neg"``; ``label_key("01")`` → ``"1"``.
     """
+    key = _spelling_key(name)
+    return str(int(key)) if _WHOLE_NUMBER.fullmatch(key) else key
+
+
+def _spelling_key(name: str) -> str:
     folded = unicodedata.normalize("NFKC", _EDGE_SPACE.sub("", name)).casefold()
     return " ".join(folded.split())
+
+
+def _variant_kind(variants: list[list[str]]) -> str:
+    """How the labels of ``variants`` differ: "case or spaces", or "case, spaces or leading zeros" when numbers do."""
+    numbers = any(len({_spelling_key(name) for name in names}) > 1 for names in variants)
+    return "case, spaces or leading zeros" if numbers else "case or spaces"
 
 
 def label_variant_groups(column) -> list[list[str]]:
@@ -119,7 +133,7 @@ def labelled_from_table(table: TableFile, text_column: str, label_column: str,
         rating_threshold: for numeric ratings: above it → "positive", below → "negative",
             exactly at it → dropped and counted.
         max_classes: more distinct labels than this is refused.
-        merge_label_variants: treat labels that differ only in case or spaces as one class, named by
+        merge_label_variants: treat labels that differ only in case, spaces or leading zeros as one class, named by
             the group's most frequent spelling; when False such groups stay apart, listed in
             ``label_variants`` and in a note.
     """
@@ -142,12 +156,13 @@ def labelled_from_table(table: TableFile, text_column: str, label_column: str,
     variants = label_variant_groups(labels[keep]) if rating_threshold is None else []
     if variants and merge_label_variants:
         labels = labels.replace({name: names[0] for names in variants for name in names[1:]})
-        notes.append("merged classes that differ only in case or spaces: "
+        notes.append(f"merged classes that differ only in {_variant_kind(variants)}: "
                      + "; ".join(f"{' + '.join(map(repr, names))} → {names[0]!r}" for names in variants))
     elif variants:
-        notes.append("some classes differ only in case or spaces and are kept apart: "
+        kind = _variant_kind(variants)
+        notes.append(f"some classes differ only in {kind} and are kept apart: "
                      + "; ".join(" / ".join(map(repr, names)) for names in variants)
-                     + " — if they mean the same, merge classes that differ only in case or spaces")
+                     + f" — if they mean the same, merge classes that differ only in {kind}")
     texts, labels = _drop_duplicates(texts[keep], labels[keep], dropped)
     distinct = labels.unique()
     _check_usable(table, text_column, label_column, len(texts), distinct, dropped)

@@ -23,8 +23,9 @@ class LabelledDataset:
             so nothing is silently lost.
         notes: anything the reader decided that the user should see
             ("encoding: cp1252 (not UTF-8)").
-        label_variants: groups of class names that differ only in case or spaces and were
-            kept apart (``[["NEG", "Neg"]]``), so a front end can offer to merge them.
+        label_variants: groups of class names that differ only in case or spaces, or whole numbers
+            only in leading zeros, and were kept apart (``[["NEG", "Neg"], ["1", "01"]]``), so a front
+            end can offer to merge them.
     """
 
     texts: list[str]

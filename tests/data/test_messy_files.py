@@ -207,6 +207,26 @@ def test_cli_reports_label_variants_and_merges_on_request(tmp_path, capsys):
     assert result["class_counts"] == {"NEG": 3, "pos": 4} and result["label_variants"] == []
 
 
+NUMBERS = b"text,label\na fine film,1\na good film,01\nnice,1.0\nbad,0\nawful,00\nmeh,0.0\ngrim,0\nfun,1\n"
+
+
+def test_whole_numbers_written_with_leading_zeros_are_noted_and_kept_apart_unless_merged(tmp_path, capsys):
+    assert label_variant_groups(["1", "01", 1.0, "001", "0", "00", "-1", "10"]) == [["1", "001", "01"], ["0", "00"]]
+    dataset = read_labelled_file(NUMBERS)
+    assert dataset.class_names == ["0", "00", "1", "01"]  # 1.0 is the number 1, as before; 01 is kept apart
+    assert dataset.label_variants == [["0", "00"], ["1", "01"]]
+    note = next(note for note in dataset.notes if "kept apart" in note)
+    assert "differ only in case, spaces or leading zeros and are kept apart: '0' / '00'; '1' / '01'" in note
+    assert "if they mean the same, merge" in note
+    merged = read_labelled_file(NUMBERS, merge_label_variants=True)
+    assert merged.class_names == ["0", "1"] and merged.labels.tolist() == [1, 1, 1, 0, 0, 0, 0, 1]
+    path = tmp_path / "numbers.csv"
+    path.write_bytes(NUMBERS)
+    assert main(["dataset", str(path), "--no-coverage"]) == 0
+    assert "note: add --merge-label-variants to treat each group of {0, 00} / {1, 01} as one class" in \
+        capsys.readouterr().out
+
+
 # ---------------------------------------------------------------- messy real-world text
 
 
