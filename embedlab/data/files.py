@@ -26,6 +26,7 @@ import pandas as pd
 from embedlab.data.labelled import LabelledDataset
 from embedlab.data.tables import MAX_CLASSES, TableFile, inspect_table, needs_threshold
 from embedlab.errors import EmbedLabError
+from embedlab.text import tokenize
 
 # Sentiment-like label values: negative first, then neutral, then positive.
 _NEGATIVE = {"neg", "negative", "0", "false", "bad", "no", "n", "-1", "-", "0.0", "f"}
@@ -176,9 +177,29 @@ def labelled_from_table(table: TableFile, text_column: str, label_column: str,
         )
     class_names = order_class_names(distinct)
     index = {name: position for position, name in enumerate(class_names)}
-    return LabelledDataset(texts=texts.tolist(), labels=labels.map(index).to_numpy(dtype=np.int64),
-                           class_names=class_names, name=table.name, dropped=dropped, notes=notes,
-                           label_variants=[] if merge_label_variants else variants)
+    texts, labels = texts.tolist(), labels.map(index).to_numpy(dtype=np.int64)
+    notes += wordless_class_notes(texts, labels, class_names)
+    return LabelledDataset(texts=texts, labels=labels, class_names=class_names, name=table.name, dropped=dropped,
+                           notes=notes, label_variants=[] if merge_label_variants else variants)
+
+
+def wordless_class_notes(texts: list[str], labels: np.ndarray, class_names: list[str]) -> list[str]:
+    """A note for each class none of whose texts holds a token (``embedlab.text.tokenize``, as the model cuts them).
+
+    Such a class trains on empty input only. The scan stops once every class has shown a text with a
+    token, so an ordinary dataset costs a few texts.
+    """
+    wordless = set(range(len(class_names)))
+    for text, label in zip(texts, labels.tolist()):
+        if label in wordless and tokenize(text):
+            wordless.discard(label)
+            if not wordless:
+                return []
+    counts = np.bincount(labels, minlength=len(class_names))
+    return [f"class {class_names[label]!r} has no words: none of its {counts[label]:,} texts holds a word once cut "
+            "into tokens as the model cuts them (markup such as <br /> and invisible characters are dropped), so "
+            "the model sees only empty input for it — check the text column, or leave these rows out"
+            for label in sorted(wordless)]
 
 
 def _missing_markers(labels: pd.Series, keep: pd.Series, dropped: dict[str, int]) -> pd.Series:

@@ -272,3 +272,17 @@ def test_cli_describes_a_file(tmp_path, capsys):
     assert "4 examples: neg 2, pos 2" in capsys.readouterr().out
     assert main(["dataset", str(tmp_path / "missing.csv")]) == 2
     assert "neither a built-in dataset" in capsys.readouterr().err
+
+
+def test_a_class_whose_texts_hold_no_words_is_noted(tmp_path, capsys):
+    raw = ("text,label\na fine film,pos\na dull film,neg\ngreat fun,pos\n<br />,blank\n\u200b,blank\n"
+           "<br/><br/>,blank\n").encode()
+    dataset = read_labelled_file(raw, filename="blanks.csv")
+    assert dataset.class_names == ["blank", "neg", "pos"]  # read as it is, with a note
+    note = next(note for note in dataset.notes if "'blank'" in note)
+    assert "none of its 3 texts holds a word" in note and "check the text column" in note
+    assert not any("'pos'" in note or "'neg'" in note for note in dataset.notes)
+    path = tmp_path / "blanks.csv"
+    path.write_bytes(raw)
+    assert main(["dataset", str(path), "--no-coverage"]) == 0
+    assert "note: class 'blank' has no words" in capsys.readouterr().out
