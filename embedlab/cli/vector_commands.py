@@ -55,10 +55,12 @@ def _add_restrict_vocab(parser: argparse.ArgumentParser, default: int | None, wh
     parser.add_argument("--restrict-vocab", type=int, default=default, metavar="N", help=what)
 
 
-def _with_notes(result: dict, text: str, vectors) -> tuple[dict, str]:
-    """The loader's notes (rows left out of a vector file, and why) in the JSON and under the text."""
-    result["notes"] = list(vectors.notes)
-    return result, "\n".join([text, *(f"note: {note}" for note in vectors.notes)])
+def _with_notes(result: dict, text: str, vectors, query_notes=()) -> tuple[dict, str]:
+    """The loader's notes (rows left out of a vector file, and why) and the query's (a word with an all-zero
+    vector) in the JSON and under the text."""
+    notes = [*vectors.notes, *query_notes]
+    result["notes"] = notes
+    return result, "\n".join([text, *(f"note: {note}" for note in notes)])
 
 
 def _table(rows: list[tuple[str, float]], number_format: str = "{:.4f}") -> str:
@@ -69,35 +71,38 @@ def _table(rows: list[tuple[str, float]], number_format: str = "{:.4f}") -> str:
 
 def analogy_command(args: argparse.Namespace) -> tuple[dict, str]:
     """Top answers to an analogy query."""
-    from embedlab.vectors.similarity import most_similar
+    from embedlab.vectors.similarity import solve_analogy
 
     vectors = vectors_from(args)
-    results = most_similar(vectors, args.positive, args.negative, topn=args.topn, method=args.method,
+    answer = solve_analogy(vectors, args.positive, args.negative, topn=args.topn, method=args.method,
                            exclude_inputs=not args.include_inputs, restrict_vocab=args.restrict_vocab)
+    results = answer.results
     result = {"positive": args.positive, "negative": args.negative, "method": args.method,
               "vectors": vectors.name, "results": [{"word": w, "score": s} for w, s in results]}
     query = " + ".join(args.positive) + "".join(f" − {word}" for word in args.negative)
-    return _with_notes(result, f"{query}  ({args.method}, {vectors.name})\n{_table(results)}", vectors)
+    return _with_notes(result, f"{query}  ({args.method}, {vectors.name})\n{_table(results)}", vectors,
+                       answer.query.notes)
 
 
 def neighbours_command(args: argparse.Namespace) -> tuple[dict, str]:
     """Nearest words to one word."""
-    from embedlab.vectors.similarity import neighbours
+    from embedlab.vectors.similarity import neighbours, zero_vector_notes
 
     vectors = vectors_from(args)
     results = neighbours(vectors, args.word, topn=args.topn, restrict_vocab=args.restrict_vocab)
     result = {"word": args.word, "vectors": vectors.name, "results": [{"word": w, "score": s} for w, s in results]}
-    return _with_notes(result, f"nearest to {args.word}  ({vectors.name})\n{_table(results)}", vectors)
+    return _with_notes(result, f"nearest to {args.word}  ({vectors.name})\n{_table(results)}", vectors,
+                       zero_vector_notes(vectors, [args.word]))
 
 
 def similarity_command(args: argparse.Namespace) -> tuple[dict, str]:
     """Cosine similarity of two words."""
-    from embedlab.vectors.similarity import similarity
+    from embedlab.vectors.similarity import similarity, zero_vector_notes
 
     vectors = vectors_from(args)
     value = similarity(vectors, args.first, args.second)
     return _with_notes({"first": args.first, "second": args.second, "similarity": value, "vectors": vectors.name},
-                       f"{value:.4f}", vectors)
+                       f"{value:.4f}", vectors, zero_vector_notes(vectors, [args.first, args.second]))
 
 
 def benchmark_command(args: argparse.Namespace) -> tuple[dict, str]:

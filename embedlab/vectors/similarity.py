@@ -5,7 +5,10 @@ The formulas are gensim 4.4's ``KeyedVectors.most_similar`` and
 vector set). Words are checked first, so a typo, an empty field or a word given twice
 gets a message that says how to fix it instead of a ``KeyError``. A word missing as typed
 ("Teacher") but known in lower case ("teacher") is looked up lower-cased, and the query
-says so in ``notes`` (GloVe's and word2vec's common vocabularies are lower-case).
+says so in ``notes`` (GloVe's and word2vec's common vocabularies are lower-case), as it
+does for a word whose vector is all zeros (cosine 0.0 with every word, which says nothing).
+``zero_vector_notes`` gives those sentences for ``similarity`` and ``neighbours``, which
+return bare numbers.
 
     >>> most_similar(glove, positive=["king", "woman"], negative=["man"], topn=1)
     [('queen', 0.8523...)]
@@ -38,7 +41,7 @@ class AnalogyQuery:
     positive_rows: tuple[int, ...]
     negative_rows: tuple[int, ...]
     limit: int  # only the first `limit` (most frequent) words are candidates
-    notes: tuple[str, ...] = ()  # for a person: words looked up in lower case
+    notes: tuple[str, ...] = ()  # for a person: words looked up in lower case, words with all-zero vectors
 
 
 def lookup(vectors: WordVectors, word: str) -> tuple[str, str | None]:
@@ -95,6 +98,7 @@ def check_query(vectors: WordVectors, positive: Sequence[str] | str, negative: S
             seen[word] = role
     positive_rows = tuple(vectors.index(word) for word in positive)
     negative_rows = tuple(vectors.index(word) for word in negative)
+    notes += zero_vector_notes(vectors, positive + negative)
     return AnalogyQuery(tuple(positive), tuple(negative), positive_rows, negative_rows,
                         _limit(vectors, restrict_vocab), tuple(notes))
 
@@ -239,6 +243,22 @@ def similarity(vectors: WordVectors, first: str, second: str) -> float:
     rows = [vectors.index(_check_word(vectors, word)) for word in (first, second)]  # lower-cased if need be
     unit = vectors.unit_vectors
     return float(unit[rows[0]] @ unit[rows[1]])
+
+
+def zero_vector_notes(vectors: WordVectors, words: Sequence[str]) -> list[str]:
+    """A sentence for each of ``words`` (as typed; looked up as ``lookup`` does) whose vector is all zeros.
+
+    Such a word has no direction: its cosine with every word is 0.0, so a similarity, neighbour
+    list or analogy that involves it says nothing about it.
+    """
+    unit = vectors.unit_vectors
+    notes = []
+    for word in dict.fromkeys(_check_word(vectors, word) for word in words):
+        if not np.any(unit[vectors.index(word)]):
+            notes.append(f"'{word}' has an all-zero vector in {vectors.name}, so it points nowhere: its cosine "
+                         "similarity with every word is 0.0 and it adds nothing to a query — pick another word, or "
+                         "check the vector file it comes from")
+    return notes
 
 
 def rank_of(vectors: WordVectors, word: str, scores: np.ndarray) -> int | None:

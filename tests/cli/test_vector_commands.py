@@ -100,3 +100,14 @@ def test_projector_numbers_give_back_every_float32_exactly(tmp_path):
     # Row 0's 3.4e38 is written exactly, but read back it is left out: its length overflows float32.
     assert reloaded.words == words[1:-1] + ["tab word"] and reloaded.notes[0].startswith("1 word of vectors.tsv left")
     np.testing.assert_array_equal(reloaded.vectors, matrix[1:])
+
+
+def test_queries_say_when_a_vector_is_all_zeros(tmp_path, capsys):
+    path = tmp_path / "zero.txt"
+    path.write_text("cat 0.1 0.2 0.3\ndog 0.2 0.1 0.3\nblank 0 0 0\nfrog 0.3 0.3 0.1\n")
+    zero = "note: 'blank' has an all-zero vector in zero.txt"
+    for argv in (["similarity", "cat", "blank"], ["neighbors", "blank"], ["analogy", "--positive", "blank", "cat"]):
+        code, out, _ = _run(capsys, *argv, "--vectors", str(path))
+        assert code == 0 and zero in out, argv
+    code, out, _ = _run(capsys, "similarity", "cat", "blank", "--vectors", str(path), "--json")
+    assert json.loads(out)["notes"][0].startswith("'blank' has an all-zero vector")

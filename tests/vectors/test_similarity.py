@@ -142,3 +142,24 @@ def test_a_word_known_only_in_lower_case_is_looked_up_lower_cased_and_said_so(ti
     assert answer.results[0][0] == "queen" and answer.expected_rank == 1
     assert neighbours(tiny_vectors, "Prince", topn=1)[0][0] == "king"
     assert similarity(tiny_vectors, "King", "Queen") == similarity(tiny_vectors, "king", "queen")
+
+
+@pytest.fixture
+def with_zero_vector(tiny_vectors):
+    from embedlab.vectors.word_vectors import WordVectors
+
+    vectors = np.vstack([tiny_vectors.vectors, np.zeros((1, 3), dtype=np.float32)])
+    return WordVectors([*tiny_vectors.words, "blank"], vectors, name="tiny")
+
+
+def test_queries_with_an_all_zero_vector_say_so(with_zero_vector):
+    from embedlab.vectors.similarity import check_query, zero_vector_notes
+
+    zero = "'blank' has an all-zero vector in tiny"
+    assert similarity(with_zero_vector, "king", "blank") == 0.0
+    assert any(note.startswith(zero) for note in zero_vector_notes(with_zero_vector, ["king", "Blank"]))
+    assert zero_vector_notes(with_zero_vector, ["king", "queen"]) == []
+    assert any(zero in note for note in check_query(with_zero_vector, ["king", "blank"], ["man"]).notes)
+    answer = solve_analogy(with_zero_vector, ["blank"], topn=3)
+    assert {score for _, score in answer.results} == {0.0} and any(zero in note for note in answer.query.notes)
+    assert check_query(with_zero_vector, ["king", "woman"], ["man"]).notes == ()
