@@ -57,7 +57,7 @@ def _add_restrict_vocab(parser: argparse.ArgumentParser, default: int | None, wh
 
 def _with_notes(result: dict, text: str, vectors, query_notes=()) -> tuple[dict, str]:
     """The loader's notes (rows left out of a vector file, and why) and the query's (a word with an all-zero
-    vector) in the JSON and under the text."""
+    vector, no other word to compare with) in the JSON and under the text."""
     notes = [*vectors.notes, *query_notes]
     result["notes"] = notes
     return result, "\n".join([text, *(f"note: {note}" for note in notes)])
@@ -86,13 +86,13 @@ def analogy_command(args: argparse.Namespace) -> tuple[dict, str]:
 
 def neighbours_command(args: argparse.Namespace) -> tuple[dict, str]:
     """Nearest words to one word."""
-    from embedlab.vectors.similarity import neighbours, zero_vector_notes
+    from embedlab.vectors.similarity import neighbour_notes, neighbours
 
     vectors = vectors_from(args)
     results = neighbours(vectors, args.word, topn=args.topn, restrict_vocab=args.restrict_vocab)
     result = {"word": args.word, "vectors": vectors.name, "results": [{"word": w, "score": s} for w, s in results]}
     return _with_notes(result, f"nearest to {args.word}  ({vectors.name})\n{_table(results)}", vectors,
-                       zero_vector_notes(vectors, [args.word]))
+                       neighbour_notes(vectors, args.word, args.restrict_vocab))
 
 
 def similarity_command(args: argparse.Namespace) -> tuple[dict, str]:

@@ -7,8 +7,8 @@ gets a message that says how to fix it instead of a ``KeyError``. A word missing
 ("Teacher") but known in lower case ("teacher") is looked up lower-cased, and the query
 says so in ``notes`` (GloVe's and word2vec's common vocabularies are lower-case), as it
 does for a word whose vector is all zeros (cosine 0.0 with every word, which says nothing).
-``zero_vector_notes`` gives those sentences for ``similarity`` and ``neighbours``, which
-return bare numbers.
+``zero_vector_notes`` and ``neighbour_notes`` give those sentences for ``similarity`` and
+``neighbours``, which return bare numbers.
 
     >>> most_similar(glove, positive=["king", "woman"], negative=["man"], topn=1)
     [('queen', 0.8523...)]
@@ -259,6 +259,21 @@ def zero_vector_notes(vectors: WordVectors, words: Sequence[str]) -> list[str]:
                          "similarity with every word is 0.0 and it adds nothing to a query — pick another word, or "
                          "check the vector file it comes from")
     return notes
+
+
+def neighbour_notes(vectors: WordVectors, word: str, restrict_vocab: int | None = None) -> list[str]:
+    """What a person should know about ``neighbours(vectors, word, restrict_vocab=…)``: the word's vector is
+    all zeros, or there is no other word to compare it with (an empty answer)."""
+    word = _check_word(vectors, word)
+    limit = _limit(vectors, restrict_vocab)
+    others = limit - (vectors.index(word) < limit)
+    if others:
+        return zero_vector_notes(vectors, [word])
+    if len(vectors) == 1:
+        return [f"'{word}' is the only word in {vectors.name}, so there are no other words to compare it with — "
+                "load vectors of more words"]
+    return [f"there is no other word among the {limit:,} most frequent words searched, so '{word}' has no "
+            "neighbours there — search more words (a larger restrict_vocab, or none)"]
 
 
 def rank_of(vectors: WordVectors, word: str, scores: np.ndarray) -> int | None:

@@ -111,3 +111,10 @@ def test_queries_say_when_a_vector_is_all_zeros(tmp_path, capsys):
         assert code == 0 and zero in out, argv
     code, out, _ = _run(capsys, "similarity", "cat", "blank", "--vectors", str(path), "--json")
     assert json.loads(out)["notes"][0].startswith("'blank' has an all-zero vector")
+
+
+def test_neighbours_on_a_one_word_file_say_there_is_no_other_word(tmp_path, capsys):
+    alone = tmp_path / "one.txt"
+    alone.write_text("hello 0.1 0.2 0.3\n")
+    code, out, _ = _run(capsys, "neighbors", "hello", "--vectors", str(alone))
+    assert code == 0 and "note: 'hello' is the only word in one.txt, so there are no other words" in out

@@ -153,7 +153,7 @@ def with_zero_vector(tiny_vectors):
 
 
 def test_queries_with_an_all_zero_vector_say_so(with_zero_vector):
-    from embedlab.vectors.similarity import check_query, zero_vector_notes
+    from embedlab.vectors.similarity import check_query, neighbour_notes, zero_vector_notes
 
     zero = "'blank' has an all-zero vector in tiny"
     assert similarity(with_zero_vector, "king", "blank") == 0.0
@@ -162,4 +162,20 @@ def test_queries_with_an_all_zero_vector_say_so(with_zero_vector):
     assert any(zero in note for note in check_query(with_zero_vector, ["king", "blank"], ["man"]).notes)
     answer = solve_analogy(with_zero_vector, ["blank"], topn=3)
     assert {score for _, score in answer.results} == {0.0} and any(zero in note for note in answer.query.notes)
+    assert any(zero in note for note in neighbour_notes(with_zero_vector, "blank"))
     assert check_query(with_zero_vector, ["king", "woman"], ["man"]).notes == ()
+
+
+def test_neighbours_of_the_only_word_say_there_is_nothing_to_compare_with(tiny_vectors):
+    from embedlab.vectors.similarity import neighbour_notes
+    from embedlab.vectors.word_vectors import WordVectors
+
+    alone = WordVectors(["hello"], np.ones((1, 3), dtype=np.float32), name="one.txt")
+    assert neighbours(alone, "hello") == []
+    assert neighbour_notes(alone, "hello") == [
+        "'hello' is the only word in one.txt, so there are no other words to compare it with — load vectors of "
+        "more words"]
+    assert neighbours(tiny_vectors, "king", restrict_vocab=1) == []
+    assert "no other word among the 1 most frequent words searched" in neighbour_notes(tiny_vectors, "king",
+                                                                                       restrict_vocab=1)[0]
+    assert neighbour_notes(tiny_vectors, "king") == [] and neighbour_notes(tiny_vectors, "queen", 1) == []
