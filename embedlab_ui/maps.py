@@ -169,7 +169,7 @@ def map_exports(vectors: WordVectors, word_map: WordMap, fig, key: str) -> None:
 
     with st.expander("Export"):
         a, b, c, d = st.columns(4)
-        a.download_button("Coordinates (CSV)", lambda: word_map.table().to_csv(index=False).encode("utf-8"),
+        a.download_button("Coordinates (CSV)", lambda: word_map.csv().encode("utf-8"),  # formula-safe
                           file_name="coordinates.csv", mime="text/csv", key=f"{key}.export_csv")
         b.download_button("Projector vectors.tsv", projector_file(0), file_name="vectors.tsv",
                           mime="text/tab-separated-values", key=f"{key}.export_vectors")

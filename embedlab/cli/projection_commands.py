@@ -32,7 +32,9 @@ def add_commands(subparsers) -> None:
     parser.add_argument("--min-dist", type=float, default=0.1, help="UMAP: how tightly points pack (default 0.1)")
     parser.add_argument("--metric", choices=("cosine", "euclidean"), default="cosine")
     parser.add_argument("--seed", type=int, default=0, help="random seed; the same seed gives the same map")
-    parser.add_argument("--out", required=True, metavar="FILE.csv", help="where to write word,x,y(,z)")
+    parser.add_argument("--out", required=True, metavar="FILE.csv",
+                        help="where to write word,x,y(,z) (a word starting with = + - @ gets a leading ' so a "
+                             "spreadsheet shows it as text)")
     parser.add_argument("--html", metavar="FILE", help="also write an interactive figure (works offline)")
     parser.add_argument("--png", metavar="FILE", help="also write the figure as a PNG image (needs Chromium)")
 
@@ -60,7 +62,7 @@ def project_command(args: argparse.Namespace) -> tuple[dict, str]:
     word_map = build_map(vectors, choice.words, params)
     projection = word_map.projection
     notes += projection.notes  # e.g. 1-d vectors, put on a line
-    word_map.table().to_csv(out, index=False)
+    out.write_text(word_map.csv(), encoding="utf-8")  # formula-like words (=, +, -, @) stay inert
     if args.html or args.png:
         fig = word_map.figure()
         if args.html:

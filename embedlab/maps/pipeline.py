@@ -95,6 +95,13 @@ class WordMap:
             table[name] = self.coords[:, axis]
         return table
 
+    def csv(self) -> str:
+        """``table()`` as CSV text to save or download, safe to open in a spreadsheet: a word a spreadsheet would
+        run as a formula (``=…``, ``+…``, ``-…``, ``@…``) gets a leading quote (``embedlab.data.spreadsheet``)."""
+        from embedlab.data.spreadsheet import spreadsheet_csv
+
+        return spreadsheet_csv(self.table())
+
     def nearest(self, word: str, vectors: WordVectors) -> list[str]:
         """``word``'s nearest words among the mapped ones; EmbedLabError saying why when it is not on the map."""
         if word in self._rows and self.neighbours is not None:

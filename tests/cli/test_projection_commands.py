@@ -28,12 +28,13 @@ def test_the_command_writes_the_map_the_explore_page_draws(tmp_path, glove):
     """One pipeline: the same words and settings give the page's coordinates, to the last bit."""
     import numpy as np
 
+    from embedlab.data.spreadsheet import restored
     from embedlab.maps.pipeline import MapParams, build_map
 
     out = tmp_path / "map.csv"
     assert main(["project", "--top", "200", "--n-neighbors", "8", "--min-dist", "0.3", "--metric", "euclidean",
                  "--seed", "4", "--out", str(out)]) == 0
-    written = pd.read_csv(out, keep_default_na=False)
+    written = restored(pd.read_csv(out, keep_default_na=False))  # GloVe's "-", "--" are written "'-", "'--"
     drawn = build_map(glove, glove.words[:200], MapParams("umap", 2, 8, 0.3, "euclidean", 4), trust=False)
     assert written["word"].tolist() == drawn.words
     np.testing.assert_array_equal(written[["x", "y"]].to_numpy(dtype=np.float32), drawn.coords)
@@ -170,3 +171,14 @@ def test_one_dimensional_vectors_are_mapped_on_a_line(tmp_path, capsys, method):
     if method == "pca":
         assert (table["y"] == 0).all() and "note: the vectors have 1 dimension" in text
     assert "two spots" in text  # the cosine metric's two directions, said for either method
+
+
+def test_the_coordinates_csv_keeps_formula_like_words_inert(tmp_path):
+    vectors = tmp_path / "hostile.txt"
+    words = ["=cmd|' /C calc'!A0", "+1", "-x", "@sum", "plain", "a", "b", "c"]
+    rows = np.random.default_rng(4).normal(size=(len(words), 3))
+    vectors.write_text("".join(f"{word} {' '.join(map(str, row))}\n" for word, row in zip(words, rows)))
+    out = tmp_path / "m.csv"
+    assert main(["project", "--vectors", str(vectors), "--method", "pca", "--out", str(out)]) == 0
+    written = pd.read_csv(out, dtype={"word": str})["word"].tolist()
+    assert written[:5] == ["'=cmd|' /C calc'!A0", "'+1", "'-x", "'@sum", "plain"]

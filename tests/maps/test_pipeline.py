@@ -42,3 +42,19 @@ def test_two_dimensional_vectors_make_a_flat_3d_pca_map():
 
 def test_vectors_with_enough_dimensions_have_no_such_note():
     assert project(_vectors(5).vectors, method="pca").notes == []
+
+
+def test_the_coordinate_csv_keeps_formula_like_words_inert():
+    words = ["=HYPERLINK(\"http://x\")", "+cmd", "-1", "@sum", "plain", "'=quoted", "a", "b", "c", "d"]
+    vectors = WordVectors(words, np.random.default_rng(0).normal(size=(10, 4)).astype(np.float32), name="hostile")
+    word_map = build_map(vectors, words, MapParams("pca"))
+    import io
+
+    import pandas as pd
+
+    from embedlab.data.spreadsheet import restored
+
+    table = pd.read_csv(io.StringIO(word_map.csv()), dtype={"word": str})
+    assert table["word"].tolist()[:6] == ["'=HYPERLINK(\"http://x\")", "'+cmd", "'-1", "'@sum", "plain", "''=quoted"]
+    np.testing.assert_allclose(table[["x", "y"]].to_numpy(), word_map.coords, rtol=1e-6)
+    assert restored(table)["word"].tolist() == words  # reversible, as the other exports
