@@ -1,4 +1,10 @@
-"""Loading ``.keras`` files safely, and refusing files EmbedLab did not make."""
+"""Loading ``.keras`` files safely, and refusing files EmbedLab did not make.
+
+Every check that can refuse a file runs before Keras (and TensorFlow, 6 to 20 seconds and
+about 700 MB) is imported: the zip's structure (not a zip, a bomb, entries that climb out,
+archives inside it), then config.json (not JSON, nested too deep, a layer that carries
+Python code, a layer, object or module that EmbedLab never saves, no text or embedding layer).
+"""
 
 from __future__ import annotations
 
@@ -34,14 +40,29 @@ CLASS_NAMES_ENTRY = "embedlab.json"  # written by embedlab.models.runs.writing.a
 _ENTRY_LIMITS = {"config.json": MAX_CONFIG_BYTES, "metadata.json": MAX_CLASS_NAMES_BYTES,
                  CLASS_NAMES_ENTRY: MAX_CLASS_NAMES_BYTES}
 _END_RECORD_SEARCH = 22 + 65_535  # the end record and the longest comment a zip may carry
+# What EmbedLab's models are made of (``embedlab.models.architecture``: every encoder and option, GloVe or not),
+# as Keras 3 writes them in config.json. Any other record, or a module outside Keras, is not an EmbedLab model.
+EMBEDLAB_CLASSES = frozenset({
+    "Functional", "Sequential",  # the model, and the Conv1D encoder's block
+    "InputLayer", "TextVectorization", "Embedding", "SpatialDropout1D", "Dense", "Dropout", "LSTM", "GRU",
+    "Bidirectional", "Conv1D", "GlobalMaxPooling1D", "GlobalAveragePooling1D",
+    "DTypePolicy", "FloatDTypePolicy",  # Keras' dtype records (the second in older Keras 3 releases)
+    "GlorotUniform", "Orthogonal", "Zeros", "Constant", "RandomUniform",  # initializers (Constant: old GloVe runs)
+    "Adam", "NotEqual",  # the optimizer; the embedding's padding mask, an op of the model's graph
+    "__keras_tensor__", "__tuple__", "function",  # Keras' records of a tensor, a tuple, a registered function
+})
+_ARCHIVE_SUFFIXES = (".zip", ".keras", ".jar", ".gz", ".tgz", ".tar", ".bz2", ".xz", ".7z", ".rar", ".zst")
+_ARCHIVE_MAGIC = (b"PK\x03\x04", b"PK\x05\x06", b"PK\x07\x08", b"\x1f\x8b", b"BZh", b"\xfd7zXZ\x00",
+                  b"7z\xbc\xaf\x27\x1c", b"Rar!\x1a\x07", b"\x28\xb5\x2f\xfd")
 
 
 def load_embedlab_model(path: Path | str):
     """Load a ``.keras`` model saved by EmbedLab, with Keras' safe mode on.
 
-    Refused with EmbedLabError: a file that is not a ``.keras`` zip, one whose config
-    holds a Lambda layer or other Python code, and one without the TextVectorization
-    and Embedding layers every EmbedLab model has.
+    Refused with EmbedLabError, before Keras is imported: a file that is not a ``.keras`` zip
+    (or is a zip bomb, climbs out of itself, or holds another archive), one whose config
+    holds a Lambda layer or other Python code or anything EmbedLab never saves, and one
+    without the TextVectorization and Embedding layers every EmbedLab model has.
     """
     path = Path(path)
     if not path.is_file():
@@ -56,6 +77,7 @@ def load_embedlab_model(path: Path | str):
     except zipfile.BadZipFile:
         raise EmbedLabError(f"{path.name} is a damaged zip archive; save the model again") from None
     _refuse_code(config_text, path.name)
+    _refuse_nested_archives(path)
 
     import keras
 
@@ -231,6 +253,66 @@ def _refuse_code(config_text: str, filename: str) -> None:
             f"{filename} contains a Python function saved as bytecode (a lambda), which runs arbitrary code "
             "when loaded; EmbedLab refuses such files — use named activations such as 'relu'"
         )
+    _refuse_foreign_records(config, filename)
+
+
+def _refuse_foreign_records(config, filename: str) -> None:
+    """Raise unless every record of the config is one EmbedLab saves, and the text and embedding layers are there."""
+    from embedlab.text import STANDARDIZERS
+
+    functions = {f"embedlab>{name}" for name in STANDARDIZERS}
+    advice = "use the model.keras of a run trained by EmbedLab (its Train page or `python -m embedlab train`)"
+    found = set()
+    for record in _records(config):
+        class_name, module, registered = record["class_name"], record.get("module"), record.get("registered_name")
+        found.add(class_name)
+        if class_name == "function" or module == "builtins":
+            if module != "builtins" or class_name != "function" or record.get("config") not in functions:
+                raise EmbedLabError(
+                    f"{filename} names the function {str(record.get('config'))[:80]!r}; an EmbedLab model names only "
+                    f"its own text rules ({', '.join(sorted(functions))}) — {advice}"
+                )
+            continue
+        foreign_module = not isinstance(module, (str, type(None))) or (
+            isinstance(module, str) and module != "keras" and not module.startswith("keras."))
+        if foreign_module or class_name not in EMBEDLAB_CLASSES:
+            where = f"{str(module)[:60]}.{class_name[:60]}" if module else class_name[:60]
+            raise EmbedLabError(
+                f"{filename} names {where!r}, which EmbedLab never saves: its models hold only Keras' own layers "
+                f"(TextVectorization, Embedding, LSTM, GRU, Conv1D, Dense, …) — {advice}"
+            )
+        if registered not in (None, class_name):
+            raise EmbedLabError(
+                f"{filename} has a {class_name} registered as {str(registered)[:80]!r}, custom code outside Keras "
+                f"that EmbedLab never saves — {advice}"
+            )
+    for layer, purpose in (("TextVectorization", "so it cannot read raw text"),
+                           ("Embedding", "so it has no word vectors")):
+        if layer not in found:
+            raise EmbedLabError(f"{filename} has no {layer} layer, {purpose}; it is not an EmbedLab model — {advice}")
+
+
+def _refuse_nested_archives(path: Path) -> None:
+    """Raise if an entry is itself an archive (by name or by its first bytes): no EmbedLab model holds one."""
+    import zlib
+
+    try:
+        with zipfile.ZipFile(path) as archive:
+            for info in archive.infolist():
+                if info.is_dir():
+                    continue
+                nested = info.filename.lower().endswith(_ARCHIVE_SUFFIXES)
+                if not nested:
+                    with archive.open(info) as entry:
+                        head = entry.read(512)
+                    nested = head.startswith(_ARCHIVE_MAGIC) or head[257:262] == b"ustar"
+                if nested:
+                    raise EmbedLabError(
+                        f"{path.name} holds another archive ('{info.filename[:80]}'); a model saved by EmbedLab "
+                        "holds none — use the .keras file from the run folder"
+                    )
+    except (zipfile.BadZipFile, OSError, EOFError, RuntimeError, NotImplementedError, zlib.error):
+        raise EmbedLabError(f"{path.name} is a damaged zip archive; save the model again") from None
 
 
 def _too_deep(filename: str) -> EmbedLabError:
@@ -272,12 +354,17 @@ def _has_bytecode(node) -> bool:
     return False
 
 
-def _class_names(node):
+def _records(node):
+    """Every dict in the config with a text ``class_name``: the objects Keras would build."""
     if isinstance(node, dict):
         if isinstance(node.get("class_name"), str):
-            yield node["class_name"]
+            yield node
         for value in node.values():
-            yield from _class_names(value)
+            yield from _records(value)
     elif isinstance(node, list):
         for value in node:
-            yield from _class_names(value)
+            yield from _records(value)
+
+
+def _class_names(node):
+    return (record["class_name"] for record in _records(node))

@@ -69,7 +69,7 @@ def _truncated_model(path, run):
         (_random_bytes, "is not a .keras model file"),
         (_zip_without_config, "has no config.json inside"),
         (_zip_with_broken_config, "not valid JSON"),
-        (_zip_with_config_of_nothing, "could not be loaded as an EmbedLab model"),
+        (_zip_with_config_of_nothing, "names 'Banana', which EmbedLab never saves"),
     ],
 )
 def test_unsafe_corrupt_and_foreign_files_are_refused(tmp_path, make, message):
@@ -262,3 +262,100 @@ def test_a_workspace_name_with_a_trailing_newline_is_refused():
 
     with pytest.raises(EmbedLabError, match="not valid"):
         workspace_dir("abc\n")
+
+
+# Hostile files refused from their zip structure and config.json alone, before TensorFlow is imported.
+
+GOLDEN_MODEL = Path(__file__).resolve().parents[1] / "golden" / "run" / "model.keras"
+
+
+def _golden_with(path, config=None, extra: dict | None = None):
+    """A copy of the golden run's model.keras with ``config`` (a function of the parsed config.json) applied and
+    ``extra`` entries added."""
+    import json
+
+    with zipfile.ZipFile(GOLDEN_MODEL) as source, zipfile.ZipFile(path, "w") as copy:
+        for entry in source.infolist():
+            data = source.read(entry)
+            if entry.filename == "config.json" and config is not None:
+                data = json.dumps(config(json.loads(data)))
+            copy.writestr(entry, data)
+        for name, data in (extra or {}).items():
+            copy.writestr(name, data)
+
+
+def _layer_swapped(module: str, class_name: str, layer_config: dict | None = None):
+    def change(config):
+        layer = config["config"]["layers"][-1]  # the output Dense
+        layer.update(module=module, class_name=class_name)
+        if layer_config is not None:
+            layer["config"] = layer_config
+        return config
+    return change
+
+
+def _inner_zip() -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as inner:
+        inner.writestr("config.json", "{}")
+    return buffer.getvalue()
+
+
+def _without_text_layer(config):
+    config["config"]["layers"] = [layer for layer in config["config"]["layers"]
+                                  if layer["class_name"] != "TextVectorization"]
+    return config
+
+
+HOSTILE_BEFORE_TENSORFLOW = {
+    "not_a_zip": (lambda path: path.write_bytes(b"\x89HDF\r\n" + bytes(4000)), "is not a .keras model file"),
+    "bomb": (_compressing_1000_to_1, "as zip bombs do"),
+    "climbing": (lambda path: _golden_with(path, extra={"../../evil.txt": "x"}), "points outside the archive"),
+    "absolute": (lambda path: _golden_with(path, extra={"/etc/cron.d/evil": "x"}), "points outside the archive"),
+    "lambda": (lambda path: _golden_with(path, _layer_swapped(
+        "keras.layers", "Lambda", {"function": {"class_name": "__lambda__", "config": {"code": "4wEAAA=="}}})),
+        "contains a Lambda layer"),
+    "foreign_module": (lambda path: _golden_with(path, _layer_swapped("subprocess", "Popen", {"args": ["sh"]})),
+                       "'subprocess.Popen', which EmbedLab never saves"),
+    "foreign_class": (lambda path: _golden_with(path, _layer_swapped("keras.layers", "MultiHeadAttention")),
+                      "'keras.layers.MultiHeadAttention', which EmbedLab never saves"),
+    "custom_object": (lambda path: _golden_with(path, lambda config: {**config, "registered_name": "evil>Model"}),
+                      "registered as 'evil>Model'"),
+    "no_text_layer": (lambda path: _golden_with(path, _without_text_layer), "no TextVectorization layer"),
+    "nested_zip": (lambda path: _golden_with(path, extra={"assets/inner.zip": _inner_zip()}), "another archive"),
+    "nested_by_content": (lambda path: _golden_with(path, extra={"assets/layers/x/vocabulary.txt": _inner_zip()}),
+                          "another archive"),
+}
+
+
+def test_hostile_files_are_refused_before_tensorflow_is_imported(tmp_path, project_root):
+    import subprocess
+    import sys
+
+    for name, (make, _) in HOSTILE_BEFORE_TENSORFLOW.items():
+        make(tmp_path / f"{name}.keras")
+    script = (
+        "import sys\n"
+        "from pathlib import Path\n"
+        "from embedlab.errors import EmbedLabError\n"
+        "from embedlab.models.model_files import load_embedlab_model\n"
+        f"for name in {list(HOSTILE_BEFORE_TENSORFLOW)!r}:\n"
+        f"    try:\n"
+        f"        load_embedlab_model(Path({str(tmp_path)!r}) / (name + '.keras'))\n"
+        f"        print(name, 'LOADED')\n"
+        f"    except EmbedLabError as error:\n"
+        f"        print(name, str(error).replace(chr(10), ' '))\n"
+        "print('heavy:', sorted(m for m in ('tensorflow', 'keras') if m in sys.modules))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], cwd=project_root, capture_output=True, text=True,
+                          timeout=300)
+    lines = dict(line.split(" ", 1) for line in done.stdout.splitlines())
+    for name, (_, message) in HOSTILE_BEFORE_TENSORFLOW.items():
+        assert message in lines.get(name, ""), (name, lines.get(name), done.stderr[-2000:])
+    assert lines["heavy:"] == "[]", done.stdout
+    assert "tmp" not in lines["climbing"]  # the message names the file, not where it was kept
+
+
+def test_the_golden_runs_model_still_loads():
+    model = load_embedlab_model(GOLDEN_MODEL)
+    assert model(np.asarray(["a wonderful film"], dtype=object)).shape[0] == 1
