@@ -337,7 +337,11 @@ def delete_run(run: Run) -> None:
 
 
 def rename_run(run: Run, name: str) -> Run:
-    """Give a run a new display name (its folder keeps its id); config.json is replaced atomically."""
+    """Give a run a new display name (its folder keeps its id); config.json is replaced atomically.
+
+    Renames of one run from several processes take turns (a lock in the run folder), each through a
+    temporary file of its own, so none fails and no reader sees a half-written config.json.
+    """
     name = " ".join(str(name).split())
     if not name:
         raise EmbedLabError("a run name cannot be empty; type a few words")
@@ -346,10 +350,10 @@ def rename_run(run: Run, name: str) -> Run:
     config = {**run.config, "name": name}
     if run.location:  # a copy with the new config, published over the old files, manifest last
         return _republish(run, config)
-    temporary = run.path / ".config.json.tmp"
-    run_writing.write_durably(temporary, json.dumps(config, indent=2, default=jsonable))
-    os.replace(temporary, run.path / "config.json")
-    run_writing.sync_path(run.path)
+    with run_writing.folder_lock(run.path):  # one rename at a time; each from the file as it is now
+        current, problem = read_json_object(run.path / "config.json")
+        config = {**(run.config if problem else current), "name": name}
+        run_writing.replace_durably(run.path / "config.json", json.dumps(config, indent=2, default=jsonable))
     return read_run(run.path)
 
 
@@ -373,7 +377,7 @@ def zip_run(run: Run) -> bytes:
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         for file in sorted(run.path.rglob("*")):
-            if file.is_file():
+            if file.is_file() and not file.name.startswith("."):  # not the lock file, nor a rename's temporary
                 archive.write(file, f"{run.run_id}/{file.relative_to(run.path)}")
     return buffer.getvalue()
 

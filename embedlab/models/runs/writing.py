@@ -10,6 +10,9 @@
   what the model in memory predicts, before the run is made visible;
 * ``keep_unloadable`` and ``save_elsewhere``: when the check or the write fails, the trained
   weights stay on disk and the error names where;
+* ``replace_durably`` under ``folder_lock``: a file of a run (its config.json, on a rename) is
+  replaced in one step through a temporary file of its own, one process at a time, so a reader
+  sees the old file or the new one and two renames never share a temporary file;
 * ``remove_stale_folders``: hidden ``.partial`` folders left by a killed save are removed once
   they are an hour old (a younger one may be a save in progress).
 """
@@ -19,8 +22,10 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import stat
 import tempfile
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 import numpy as np
@@ -30,6 +35,7 @@ from embedlab.errors import EmbedLabError
 # Free space a runs folder must have before a training starts: an EmbedLab model with a
 # 20,000-word, 300-dimension embedding and Adam's two moment slots is about 75 MB.
 MIN_FREE_BYTES = 200_000_000
+LOCK_FILE = ".lock"  # in a run folder: taken (flock) by a process changing the run's files
 STALE_SECONDS = 3600  # a hidden .partial folder this old is left by a killed save, not one in progress
 LOAD_BACK_TOLERANCE = 1e-5
 LOAD_BACK_TEXTS = 8
@@ -90,6 +96,53 @@ def write_durably(path: Path, text: str) -> None:
         file.write(text)
         file.flush()
         os.fsync(file.fileno())
+
+
+def replace_durably(path: Path, text: str) -> None:
+    """Replace the file ``path`` by one holding ``text`` in one step: a reader sees the old file or the new one.
+
+    ``text`` is written and synced under a temporary name of its own beside ``path`` (hidden, unique:
+    two writers never share one), keeps ``path``'s permissions, and is renamed over ``path``.
+    """
+    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8", newline="") as file:
+            file.write(text)
+            file.flush()
+            os.fchmod(file.fileno(), _mode_of(path))
+            os.fsync(file.fileno())
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+    sync_path(path.parent)
+
+
+def _mode_of(path: Path) -> int:
+    """``path``'s permission bits, or rw-r--r-- if it does not exist."""
+    try:
+        return stat.S_IMODE(path.stat().st_mode)
+    except OSError:
+        return 0o644
+
+
+@contextmanager
+def folder_lock(folder: Path):
+    """Hold an exclusive lock on ``folder`` among processes (``flock`` on its hidden ``.lock`` file) while inside.
+
+    Where ``fcntl`` is missing (Windows) this waits for nothing: ``replace_durably`` still keeps each file whole.
+    """
+    try:
+        import fcntl
+    except ImportError:
+        yield
+        return
+    with open(folder / LOCK_FILE, "a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 def sync_path(path: Path) -> None:
