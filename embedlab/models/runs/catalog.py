@@ -348,28 +348,15 @@ def rename_run(run: Run, name: str) -> Run:
     if len(name) > 120:
         raise EmbedLabError(f"a run name of {len(name)} characters is too long; keep it under 120")
     config = {**run.config, "name": name}
-    if run.location:  # a copy with the new config, published over the old files, manifest last
-        return _republish(run, config)
+    if run.location:  # the new config under a name of its own, then the manifest naming it
+        run_storage.publish_file(run.location, "config.json",
+                                 json.dumps(config, indent=2, default=jsonable).encode("utf-8"))
+        return read_run(run.location)
     with run_writing.folder_lock(run.path):  # one rename at a time; each from the file as it is now
         current, problem = read_json_object(run.path / "config.json")
         config = {**(run.config if problem else current), "name": name}
         run_writing.replace_durably(run.path / "config.json", json.dumps(config, indent=2, default=jsonable))
     return read_run(run.path)
-
-
-def _republish(run: Run, config: dict) -> Run:
-    import tempfile
-
-    from embedlab.cache import cache_dir
-
-    staging = Path(tempfile.mkdtemp(prefix="rename-", dir=cache_dir("remote-runs"))) / run.run_id
-    try:
-        shutil.copytree(run.path, staging)
-        (staging / "config.json").write_text(json.dumps(config, indent=2, default=jsonable), encoding="utf-8")
-        run_storage.publish_run(staging, run.location.rsplit("/", 1)[0])
-    finally:
-        shutil.rmtree(staging.parent, ignore_errors=True)
-    return read_run(run.location)
 
 
 def zip_run(run: Run) -> bytes:

@@ -81,3 +81,72 @@ def test_a_run_trained_into_s3_is_listed_predicted_evaluated_renamed_and_deleted
     assert read_run(trained["run"]).name == "moved to s3" and renamed.location == trained["run"]
     delete_run(renamed)
     assert list_runs(s3_runs) == []
+
+
+@pytest.mark.slow
+def test_a_rename_cut_short_before_the_manifest_leaves_the_run_listed_with_its_old_name(tmp_path, s3_runs, tiny_run,
+                                                                                          monkeypatch):
+    from embedlab.models.runs.catalog import rename_run, save_run, scan_runs
+    from embedlab.models.runs.storage import remote_filesystem
+
+    run = save_run(s3_runs, tiny_run.load_model(), {**tiny_run.config, "name": "old name"}, {}, {}, run_id="r1")
+    filesystem, _ = remote_filesystem(s3_runs)
+    real_pipe = filesystem.pipe
+
+    def pipe(path, value=None, **kwargs):
+        if str(path).endswith("/manifest.json"):
+            raise ConnectionResetError(104, "Connection reset by peer")  # the endpoint died before the manifest
+        return real_pipe(path, value, **kwargs)
+
+    monkeypatch.setattr(filesystem, "pipe", pipe)
+    with pytest.raises(EmbedLabError):
+        rename_run(run, "new name")
+    monkeypatch.setattr(filesystem, "pipe", real_pipe)
+    monkeypatch.setenv("EMBEDLAB_CACHE_DIR", str(tmp_path / "a fresh reader"))
+    listing = scan_runs(s3_runs)
+    assert [damaged.problem for damaged in listing.damaged] == []
+    assert [listed.name for listed in listing.runs] == ["old name"]
+    rename_run(listing.runs[0], "new name")  # the storage is back: the rename goes through
+    monkeypatch.setenv("EMBEDLAB_CACHE_DIR", str(tmp_path / "another fresh reader"))
+    assert [listed.name for listed in scan_runs(s3_runs).runs] == ["new name"]
+
+
+def test_a_reader_uses_the_config_its_manifest_names_not_one_written_beside_it(tmp_path, s3_runs):
+    import json
+
+    url = publish_run(run_folder(tmp_path), s3_runs)
+    # A writer that puts its config.json in place before its manifest (as renames did) is cut short there.
+    fsspec.filesystem("s3").pipe(f"{url.removeprefix('s3://')}/config.json", b'{"name": "a rename half done"}')
+    assert json.loads((fetch_run(url) / "config.json").read_text()) == {"name": "a run"}
+
+
+def test_a_reader_whose_manifest_a_rename_replaced_meanwhile_follows_the_new_one(tmp_path, s3_runs, monkeypatch):
+    import json
+
+    from embedlab.models.runs.storage import publish_file, remote_filesystem
+
+    url = publish_run(run_folder(tmp_path), s3_runs)
+    filesystem, _ = remote_filesystem(url)
+    real_get_file, renamed = filesystem.get_file, []
+
+    def get_file(remote, local, **kwargs):
+        if "/config-" in remote and not renamed:  # the reader holds the manifest before this rename
+            renamed.append(remote)
+            publish_file(url, "config.json", b'{"name": "renamed"}')
+            filesystem.rm(remote)  # and the version it names is gone, as tidying does once it is old
+        return real_get_file(remote, local, **kwargs)
+
+    monkeypatch.setattr(filesystem, "get_file", get_file)
+    assert json.loads((fetch_run(url) / "config.json").read_text()) == {"name": "renamed"} and renamed
+
+
+def test_versions_of_the_config_no_manifest_names_are_removed_once_old(tmp_path, s3_runs, monkeypatch):
+    from embedlab.models.runs import storage
+
+    url = publish_run(run_folder(tmp_path), s3_runs)
+    storage.publish_file(url, "config.json", b'{"name": "second"}')
+    monkeypatch.setattr(storage, "STALE_VERSION_SECONDS", -1)  # every version is old now
+    storage.publish_file(url, "config.json", b'{"name": "third"}')
+    names = sorted(path.rsplit("/", 1)[-1] for path in fsspec.filesystem("s3").ls(url.removeprefix("s3://")))
+    assert len(names) == 3 and names[0].startswith("config-") and names[1:] == ["manifest.json", "model.keras"]
+    assert (fetch_run(url) / "config.json").read_text() == '{"name": "third"}'
