@@ -66,19 +66,35 @@ def show_error(error: EmbedLabError) -> None:
     st.error(literal(str(error)), icon=":material/warning:")
 
 
-_MARKDOWN_INLINE = re.compile(r"([\\`*\[\]<>$~|])")
+WORD_JOINER = "\u2060"  # zero width, no line break: splits a pattern without changing what a person reads
+# Patterns Streamlit's renderer finds in the text after backslash escapes are undone, so escapes cannot stop them:
+# ":name" (emoji and :streamlit: shortcodes, :material_x: icons; ":material/" is rewritten in the source), "://" and
+# "www." (bare-URL autolinks), "x@y.z" (e-mail autolinks), and " -> ", " -- ", " <= " … (typographic symbols).
+_SPLIT = re.compile(r"(?<=:)(?=[\w+/-])|(?<=\bwww)(?=\.)|(?<=[-.\w+])(?=@)|(?<=(?<!\S)[<>~-])(?=[->=]{1,2}(?!\S))",
+                    re.IGNORECASE)
+# ":" only where it could start a directive; "&" only where it starts a character reference (&amp; &#91;).
+_INLINE_MARKS = re.compile(r"[\\`*\[\]<>$~|#]|:(?=\u2060)|&(?=#?\w+;)")
+_EDGE_UNDERSCORE = re.compile(r"(?<![^\W_])_|_(?![^\W_])")  # emphasis; an underscore inside a word is not
+_LINE_START = re.compile(r"^[ \t]*(?:\d+(?=[.)](?:\s|$))|(?=[-+](?:\s|$)|=+[ \t]*$))", re.MULTILINE)  # lists, "==="
 
 
 def literal(text: str) -> str:
-    """``text`` with Streamlit's inline Markdown switched off: what a visitor typed shows as typed.
+    """``text`` with Streamlit's Markdown switched off: what a visitor typed shows as typed.
 
-    Streamlit renders no raw HTML in Markdown, but ``*…*``, ``[…](…)``, ``<url>``, ``$…$`` and
-    ``~~…~~`` would still turn a word like ``*nsync`` or a pasted link into formatting. Only these
-    marks are escaped (messages are one line, so line-start marks like ``#`` cannot act, and an
-    underscore inside a word such as ``n_neighbors`` is not emphasis), so messages stay readable
-    as plain text in tests and logs.
+    For every name a visitor chose (a run, an uploaded file, a vector file, a dataset, a column,
+    a class) and every message quoting one, wherever Streamlit renders Markdown (markdown,
+    captions, alerts, headers, metric and widget labels, radio options, tabs, expanders).
+    Streamlit renders no raw HTML there, but links, images, code spans, emphasis, ``:red[…]``
+    and other directives, icons, emoji shortcodes, LaTeX, autolinks and line-start marks
+    (headings, lists) would act. Their marks are backslash-escaped; what the renderer matches
+    after escapes are undone is split by an invisible word joiner (``WORD_JOINER``). A colon
+    followed by a space and an underscore inside a word are left alone, so messages stay
+    readable as plain text in tests and logs.
     """
-    return _MARKDOWN_INLINE.sub(r"\\\1", text)
+    text = _SPLIT.sub(WORD_JOINER, text)
+    text = _INLINE_MARKS.sub(lambda mark: "\\" + mark.group(), text)
+    text = _EDGE_UNDERSCORE.sub(r"\\_", text)
+    return _LINE_START.sub(lambda start: start.group() + "\\", text)  # "1\. ", "\- ", "\+ ", "\==="
 
 
 def route_through_app() -> None:

@@ -138,7 +138,7 @@ def _model_settings(dataset: LabelledDataset, embedding: str, encoder: str) -> d
         from embedlab_ui.vectors import current_vectors
 
         output_dim = current_vectors().dim
-        left.caption(f"Embedding size {output_dim}, from {current_vectors().name}.")
+        left.caption(f"Embedding size {output_dim}, from {literal(current_vectors().name)}.")
     max_tokens = right.number_input("Vocabulary size", 100, 400_000, 20_000, step=1_000, key="train.max_tokens")
     sequence_length = left.number_input(
         "Sequence length (tokens)", 4, 2_000, sequence_length_default(dataset), key="train.sequence_length",

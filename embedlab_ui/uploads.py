@@ -17,6 +17,7 @@ from typing import Any
 import streamlit as st
 
 from embedlab.errors import EmbedLabError
+from embedlab_ui.session import literal
 
 
 @dataclass(frozen=True)
@@ -46,7 +47,7 @@ def parsed_upload(upload, key: str, parse: Callable[[bytes, str], Any],
         digest = hashlib.sha256(data).hexdigest()
         if stored is None or (stored.sha256, stored.name) != (digest, upload.name):
             try:
-                with st.spinner(f"{doing} {upload.name}…"):
+                with st.spinner(f"{doing} {literal(upload.name)}…"):
                     result = parse(data, upload.name)
             except EmbedLabError as error:
                 result = error

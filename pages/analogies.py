@@ -13,7 +13,7 @@ import streamlit as st
 from embedlab.errors import EmbedLabError
 from embedlab.vectors.similarity import METHODS, lookup, similarity
 from embedlab_ui import benchmark_tables, numbers, vector_charts
-from embedlab_ui.session import route_through_app, show_error
+from embedlab_ui.session import literal, route_through_app, show_error
 from embedlab_ui.vector_queries import analogy_answer, analogy_points, nearest_words
 from embedlab_ui.vectors import current_vectors
 
@@ -87,7 +87,8 @@ def show_answers(answer, method: str, topn: int, large: bool) -> None:
     """One method's answers: its name and rule, the expected word's rank, the ranked words."""
     st.subheader(METHOD_LABELS[method])
     if answer.expected_note:
-        (st.success if answer.expected_rank and answer.expected_rank <= topn else st.info)(answer.expected_note)
+        shown = st.success if answer.expected_rank and answer.expected_rank <= topn else st.info
+        shown(literal(answer.expected_note))
     table = ranked_table(answer.results)
     if large:  # a plain HTML table, whose type the presentation style can enlarge
         st.table(table.set_index("rank"))
@@ -109,7 +110,7 @@ def show_analogy(vectors, large: bool) -> None:
         show_error(error)
         return
     for note in answers["cosadd"].query.notes:
-        st.info(note, icon=":material/match_case:")
+        st.info(literal(note), icon=":material/match_case:")
     if not answers["cosadd"].results:
         st.info("No word is left to answer with; search more words or include the input words.")
         return
@@ -136,7 +137,7 @@ def looked_up(vectors, word: str) -> str:
     """``word`` as it is found (lower-cased when only that is known, said under the field)."""
     used, note = lookup(vectors, word)
     if note:
-        st.caption(note)
+        st.caption(literal(note))
     return used
 
 

@@ -37,7 +37,7 @@ def load_builtin_section() -> None:
             return
         bar.empty()
         set_current_dataset(dataset)
-        st.success(f"Now using {dataset.name}: {len(dataset):,} texts.", icon=":material/check_circle:")
+        st.success(f"Now using {literal(dataset.name)}: {len(dataset):,} texts.", icon=":material/check_circle:")
 
 
 def upload_section() -> None:
@@ -69,11 +69,11 @@ def upload_section() -> None:
     threshold = None
     split = table.needs_threshold(label_column)
     if not split and table.is_numeric(label_column):
-        split = st.checkbox(f"Split “{label_column}” into negative/positive at a threshold", key="data.split",
+        split = st.checkbox(f"Split “{literal(label_column)}” into negative/positive at a threshold", key="data.split",
                             help="For star ratings and scores; leave off to keep each value as its own class.")
     if split:
         threshold = st.number_input(
-            f"“{label_column}” holds numeric ratings: above this threshold is positive, below it negative "
+            f"“{literal(label_column)}” holds numeric ratings: above this threshold is positive, below it negative "
             "(rows exactly at it are dropped and counted)",
             value=table.suggested_threshold(label_column), key="data.threshold",
         )
@@ -86,7 +86,7 @@ def upload_section() -> None:
             show_error(error)
             return
         set_current_dataset(dataset)
-        st.success(f"Now using {dataset.name}: {len(dataset):,} texts in {dataset.num_classes} classes.",
+        st.success(f"Now using {literal(dataset.name)}: {len(dataset):,} texts in {dataset.num_classes} classes.",
                    icon=":material/check_circle:")
 
 
@@ -105,7 +105,7 @@ def merge_label_variants_choice(table, label_column: str) -> bool:
 def show_dataset(dataset) -> None:
     import pandas as pd
 
-    st.header(f"Current dataset: {dataset.name}", anchor=False)
+    st.header(f"Current dataset: {literal(dataset.name)}", anchor=False)
     if dataset.dropped:
         total = sum(dataset.dropped.values())
         st.warning(literal(f"{total:,} {'row was' if total == 1 else 'rows were'} left out: "
@@ -149,11 +149,11 @@ def show_dataset(dataset) -> None:
             "most frequent": pd.Series(own[own["kind"] == "count"]["word"].tolist(), dtype=object),
             "most telling": pd.Series(own[own["kind"] == "log-odds"]["word"].tolist(), dtype=object),
         })
-        column.markdown(f"**{name}**" if name.replace(" ", "").isalnum() else f"`{name}`")
+        column.markdown(f"**{literal(name)}**")
         column.dataframe(table, hide_index=True, width="stretch", key=f"data.words.{name}")
 
     # This visitor's name for the set: the cached coverage may come from another visitor's identical file.
-    st.subheader(f"Coverage by {vectors.name}", anchor=False)
+    st.subheader(f"Coverage by {literal(vectors.name)}", anchor=False)
     left, middle, right = st.columns(3)
     left.metric("Tokens with a vector", f"{coverage.token_share:.1%}")
     middle.metric("Distinct tokens with a vector", f"{coverage.type_share:.1%}")

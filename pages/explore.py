@@ -48,13 +48,13 @@ def pick_source(key: str, label: str = "Source"):
     run = run_picker("Run", key=f"{key}.run")
     if run is None:
         return None, None
-    with st.spinner(f"Reading the embedding of {run.name}…"):
+    with st.spinner(f"Reading the embedding of {literal(run.name)}…"):
         return learned_vectors(run), run
 
 
 def show_notes(choice) -> None:
     for note in choice.notes:
-        st.caption(note)
+        st.caption(literal(note))
 
 
 def pick_words(vectors):
@@ -71,7 +71,7 @@ def pick_words(vectors):
         choice = most_frequent_words(vectors, n)
     elif mode == WORDS_DATASET:
         dataset = current_dataset()
-        st.caption(f"Words of **{dataset.name}** ({len(dataset):,} texts) that {vectors.name} knows.")
+        st.caption(f"Words of **{literal(dataset.name)}** ({len(dataset):,} texts) that {literal(vectors.name)} knows.")
         choice = dataset_words(vectors, dataset.texts)
     elif mode == WORDS_PASTED:
         text = st.text_area("Words, separated by spaces, commas or new lines", key="explore.pasted", height=100)
@@ -98,7 +98,7 @@ def pick_colouring(mode, words, vectors, run):
         scoring_run = run if run is not None else run_picker("Run whose model scores the words", "explore.score_run")
         if scoring_run is None:
             return None
-        with st.spinner(f"Scoring {len(words):,} words with {scoring_run.name}…"):
+        with st.spinner(f"Scoring {len(words):,} words with {literal(scoring_run.name)}…"):
             chosen = colouring.score_colouring(run_word_scores(scoring_run, words), scoring_run.name)
     elif mode == COLOUR_DATASET:
         dataset = current_dataset()
@@ -109,7 +109,7 @@ def pick_colouring(mode, words, vectors, run):
     else:
         return None
     if chosen.note:
-        st.caption(chosen.note)
+        st.caption(literal(chosen.note))
     return chosen
 
 
@@ -188,7 +188,7 @@ def compare_view():
     if comparison is None:
         return
     st.caption(f"{numbers.count(len(comparison.words))} of the {numbers.count(len(choice.words))} most frequent words "
-               f"of {first.name} are also in {second.name}; only words both know can be compared.")
+               f"of {literal(first.name)} are also in {literal(second.name)}; only words both know can be compared.")
     largest = float(comparison.moved.max())
     if largest < 0.01:
         st.info(f"These two sources barely differ on these words: the largest move is {largest:.2g} (cosine "
@@ -221,13 +221,13 @@ def axis_view(vectors, run):
     if run is None:  # a vector set's words: keep those the model has a row for, or they all read as [UNK]
         choice = words_the_model_knows(choice.words, learned_vectors(scoring_run), scoring_run.name)
         show_notes(choice)
-    with st.spinner(f"Scoring {len(choice.words):,} words with {scoring_run.name}…"):
+    with st.spinner(f"Scoring {len(choice.words):,} words with {literal(scoring_run.name)}…"):
         scores = run_word_scores(scoring_run, choice.words)
     axis = sentiment_axis(vectors, choice.words, scores)
-    st.caption(f"x: the direction from the quarter of words {scoring_run.name}'s model scores most negative to the "
-               "quarter it scores most positive, each word scored **alone** as a one-word text (difference of "
-               f"their mean unit vectors in {vectors.name}); y: the first principal component orthogonal to it. "
-               "Colour: the model's p(positive) for the word alone.")
+    st.caption(f"x: the direction from the quarter of words {literal(scoring_run.name)}'s model scores most "
+               "negative to the quarter it scores most positive, each word scored **alone** as a one-word text "
+               f"(difference of their mean unit vectors in {literal(vectors.name)}); y: the first principal component "
+               "orthogonal to it. Colour: the model's p(positive) for the word alone.")
     fig = axis.figure()
     st.plotly_chart(fig, key="explore.axis_chart")
     figure_exports(fig, axis.table(), "explore.axis", "sentiment_axis")

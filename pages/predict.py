@@ -12,7 +12,7 @@ from embedlab.models.explanations import METHOD_LABELS
 from embedlab.models.prediction import read_batch_texts
 from embedlab.models.runs.catalog import list_runs
 from embedlab_ui.runs import predictor_for_upload, run_label, run_picker, run_predictor, upload_class_names
-from embedlab_ui.session import route_through_app, runs_folder, show_error
+from embedlab_ui.session import literal, route_through_app, runs_folder, show_error
 from embedlab_ui.uploads import parsed_upload
 
 route_through_app()  # a deep link on a fresh server still gets app.py's frame
@@ -26,7 +26,7 @@ st.session_state.setdefault("predict.batch", None)  # (model name, DataFrame)
 
 def loaded_predictor(run):
     """This visitor's Predictor for ``run`` (one load per model file, shared with the other pages)."""
-    with st.spinner(f"Loading {run.name}…"):
+    with st.spinner(f"Loading {literal(run.name)}…"):
         return run_predictor(run)
 
 
@@ -93,13 +93,13 @@ def show_explanation(predictor, text: str) -> None:
     explanation = explain(predictor, text, method=method, class_name=None if target == PREDICTED else target)
     st.html(contributions_html(explanation))
     st.caption(
-        f"Green words push the prediction toward “{explanation.class_name}”, red words push away from it; the "
+        f"Green words push the prediction toward “{literal(explanation.class_name)}”, red words push away from it; the "
         "stronger the colour, the bigger the push (relative to the strongest word here). Grey, struck-through "
         "words marked ? are outside the model's vocabulary: it reads them all as the same unknown token. "
         "Hover a word for its number."
     )
     for note in explanation.notes:
-        st.info(note, icon=":material/info:")
+        st.info(literal(note), icon=":material/info:")
     with st.expander("Contributions as numbers"):
         import pandas as pd
 
@@ -149,9 +149,9 @@ def show_live(predictor, run_id: str | None) -> None:
         show_error(error)
         return
     for warning in prediction.warnings:
-        st.warning(warning, icon=":material/warning:")
+        st.warning(literal(warning), icon=":material/warning:")
     for note in prediction.notes:
-        st.info(note, icon=":material/info:")
+        st.info(literal(note), icon=":material/info:")
     show_probabilities(prediction, key="predict.probabilities")
     st.subheader("The words that drove it")
     try:
@@ -175,7 +175,7 @@ def show_batch(predictor) -> None:
     if st.session_state["predict.batch"] is None:
         return
     name, table = st.session_state["predict.batch"]
-    st.caption(f"{len(table):,} texts scored by {name}")
+    st.caption(f"{len(table):,} texts scored by {literal(name)}")
     st.dataframe(
         table, hide_index=True, width="stretch", key="predict.batch_table",
         column_config={column: st.column_config.ProgressColumn(column, min_value=0.0, max_value=1.0, format="percent")
