@@ -13,14 +13,16 @@ from dataclasses import replace
 import streamlit as st
 
 from embedlab.data.labelled import LabelledDataset
+from embedlab.errors import EmbedLabError
 from embedlab.models.architecture import EMBEDDING_KINDS, ModelConfig
 from embedlab.models.jobs import Job, TrainingSpec, submit, submit_series
 from embedlab.models.runs.catalog import Run
 from embedlab.models.runs.metrics import RunMetrics
+from embedlab.models.runs.pending import PendingRun, retry_upload
 from embedlab.models.training.options import TrainingOptions
 from embedlab_ui import charts
 from embedlab_ui.numbers import count, percent, score, seconds
-from embedlab_ui.session import literal, runs_folder
+from embedlab_ui.session import literal, runs_folder, show_error
 from embedlab_ui.train_settings import settings_name, unique_name
 
 JOBS_KEY = "train.jobs"  # list of Job, oldest first; the page shows the newest ones
@@ -266,3 +268,18 @@ def metrics_table(runs: list[Run]) -> pd.DataFrame:  # noqa: F821 (pd is importe
             "seconds": metrics.seconds, "created": run.config.get("created", ""),
         })
     return pd.DataFrame(rows)
+
+
+def show_pending(pending: list[PendingRun], key: str) -> None:
+    """A note per run a save could not put in this workspace (not saved, not uploaded), with its retry button."""
+    for item in pending:
+        note, button = st.columns([5, 1], vertical_alignment="center")
+        note.warning(f"Run “{literal(item.name)}” is {item.status}: {literal(item.reason)}. It is kept for "
+                     f"{item.hours_left} more hours; retry once that is fixed.", icon=":material/sync_problem:")
+        if button.button(item.action, key=f"{key}.retry.{item.run_id}"):
+            try:
+                retry_upload(item)
+            except EmbedLabError as error:
+                show_error(error)
+                return
+            st.rerun()

@@ -59,6 +59,7 @@ def train_tab(dataset, runs) -> None:
 
 def runs_tab(runs) -> None:
     show_damaged(listing.damaged, "train.runs")  # listed with what is wrong, never silently left out
+    ui.show_pending(listing.pending, "train.runs")  # runs a failed save kept aside, each with its retry button
     if not runs:
         st.info("No runs yet: train one in the Train tab. Runs are kept in this workspace (the address of this "
                 "page) and survive a restart of the server.")

@@ -11,7 +11,8 @@ Layout of a runs folder (default ``./runs``, or ``$EMBEDLAB_RUNS_DIR``)::
 A run is written into a hidden ``.<run_id>.partial`` folder (every file synced to disk),
 loaded back and checked to predict as the trained model does, and only then renamed into
 place: ``os.rename`` of a folder is atomic on one file system, and listing skips hidden
-folders (see ``run_writing`` for what happens when a save fails). A run folder that cannot
+folders (see ``run_writing`` for what happens when a save fails, and ``runs.pending`` for a
+run kept aside when its folder or storage did not take it). A run folder that cannot
 be read is not dropped silently: ``scan_runs`` reports it as a ``DamagedRun`` saying what
 is wrong and how to remove it. The workspace level keeps one visitor's runs apart from
 another's on a shared server (see ``embedlab_ui``).
@@ -34,6 +35,7 @@ from pathlib import Path
 from embedlab.data.spreadsheet import restored, spreadsheet_csv
 from embedlab.errors import EmbedLabError
 from embedlab.jsonable import jsonable
+from embedlab.models.runs import pending as run_pending
 from embedlab.models.runs import storage as run_storage
 from embedlab.models.runs import writing as run_writing
 from embedlab.models.runs.damage import (
@@ -156,7 +158,7 @@ def save_run(
     The model is loaded back from the hidden folder and must predict a handful of the test
     texts as the model in memory does before the folder is renamed into view; otherwise
     the files are kept aside and EmbedLabError says where. A write that fails (disk full,
-    permission) saves the run in a temporary folder instead, and EmbedLabError says where.
+    permission) keeps the run aside, listed with a retry (``runs.pending``), and EmbedLabError says so.
 
     Args:
         directory: a workspace folder (``workspace_dir(...)``) or any runs folder.
@@ -169,7 +171,11 @@ def save_run(
     """
     if run_storage.is_remote(directory):
         return _save_remote_run(str(directory), model, config, history, metrics, test_split, run_id)
-    directory = Path(directory)
+    return _save_local_run(Path(directory), model, config, history, metrics, test_split, run_id, Path(directory))
+
+
+def _save_local_run(directory: Path, model, config, history, metrics, test_split, run_id, keep_for) -> Run:
+    """``save_run`` into a folder; a write that fails keeps the run aside as not saved for ``keep_for``."""
     run_id = run_id or new_run_id(config.get("name", ""))
     config = {**config, "run_id": run_id}
     config.setdefault("created", time.strftime("%Y-%m-%dT%H:%M:%S"))
@@ -196,7 +202,7 @@ def save_run(
         write_run(partial)
     except OSError as error:
         shutil.rmtree(partial, ignore_errors=True)
-        raise run_writing.save_elsewhere(write_run, run_id, directory, error) from None
+        raise _kept_unsaved(write_run, run_id, keep_for, error) from None
     except BaseException:
         shutil.rmtree(partial, ignore_errors=True)
         raise
@@ -210,6 +216,15 @@ def save_run(
     os.rename(partial, final)
     run_writing.sync_path(directory)
     return read_run(final)
+
+
+def _kept_unsaved(write_run, run_id: str, destination, error: OSError) -> EmbedLabError:
+    """Keep a run its folder did not take aside, listed as not saved with a retry; the error says so (no paths)."""
+    try:
+        pending = run_pending.write_aside(write_run, run_id, destination, run_pending.folder_problem(error))
+    except OSError as second:
+        return EmbedLabError(run_pending.not_kept_message(error, second))
+    return EmbedLabError(run_pending.not_saved_message(error, pending))
 
 
 def _save_remote_run(url, model, config, history, metrics, test_split, run_id) -> Run:
@@ -260,24 +275,28 @@ def read_run(path: Path | str) -> Run:
 
 @dataclass(frozen=True)
 class RunListing:
-    """What a runs folder holds: the complete runs (newest first) and the damaged ones."""
+    """What a runs folder holds: the complete runs (newest first), the damaged ones, and the runs kept aside
+    for it because a save could not put them there (``runs.pending``: each with a retry)."""
 
     runs: list[Run]
     damaged: list[DamagedRun]
+    pending: list[run_pending.PendingRun] = field(default_factory=list)
 
 
 def scan_runs(directory: Path | str) -> RunListing:
-    """Every run folder in ``directory``: complete runs newest first, and damaged ones with what is wrong.
+    """Every run folder in ``directory``: complete runs newest first, damaged ones with what is wrong, and the
+    runs kept aside for it (not saved, not uploaded) with a retry.
 
     Hidden folders (a save in progress, a run kept aside) are skipped, and hidden ``.partial``
     folders an hour old are removed (a killed save left them). A folder with none of a run's
     files is not ours and is ignored.
     """
+    pending = run_pending.pending_uploads(directory)
     if run_storage.is_remote(directory):
-        return _scan_remote_runs(str(directory))
+        return _scan_remote_runs(str(directory), pending)
     directory = Path(directory)
     if not directory.is_dir():
-        return RunListing([], [])
+        return RunListing([], [], pending)
     run_writing.remove_stale_folders(directory)
     runs, damaged = [], []
     for child in sorted(directory.iterdir()):
@@ -291,10 +310,10 @@ def scan_runs(directory: Path | str) -> RunListing:
         except OSError as error:
             damaged.append(DamagedRun(child, f"it cannot be read ({error.strerror or error})"))
     runs.sort(key=lambda run: run.config.get("created", ""), reverse=True)
-    return RunListing(runs, damaged)
+    return RunListing(runs, damaged, pending)
 
 
-def _scan_remote_runs(url: str) -> RunListing:
+def _scan_remote_runs(url: str, pending: list) -> RunListing:
     runs, damaged = [], []
     for run_url in run_storage.list_remote_runs(url):
         try:
@@ -302,7 +321,7 @@ def _scan_remote_runs(url: str) -> RunListing:
         except EmbedLabError as error:
             damaged.append(DamagedRun(run_url, problem_of(error)))
     runs.sort(key=lambda run: run.config.get("created", ""), reverse=True)
-    return RunListing(runs, damaged)
+    return RunListing(runs, damaged, pending)
 
 
 def list_runs(directory: Path | str) -> list[Run]:

@@ -5,14 +5,14 @@
 * ``ensure_writable_runs_folder`` before training, so a bad ``--out`` fails in a second, not
   after the whole training;
 * files written with ``fsync`` (and the folder too) before the atomic rename, so a power cut
-  cannot leave a listed run with empty files;
+  cannot leave a listed run with empty files (``runs.files``, named here too);
 * ``check_loads_back``: the saved model is loaded as every reader will load it and must predict
   what the model in memory predicts, before the run is made visible;
-* ``keep_unloadable`` and ``save_elsewhere``: when the check or the write fails, the trained
-  weights stay on disk and the error names where;
-* ``replace_durably`` under ``folder_lock``: a file of a run (its config.json, on a rename) is
-  replaced in one step through a temporary file of its own, one process at a time, so a reader
-  sees the old file or the new one and two renames never share a temporary file;
+* ``keep_unloadable``: when the check fails, the trained weights stay on disk and the error names
+  where (a write that fails, say on a full disk, keeps the run aside instead: ``runs.pending``);
+* ``replace_durably`` under ``folder_lock`` (``runs.files``): a file of a run (its config.json,
+  on a rename) is replaced in one step through a temporary file of its own, one process at a
+  time, so a reader sees the old file or the new one and two renames never share a temporary file;
 * ``remove_stale_folders``: hidden ``.partial`` folders left by a killed save are removed once
   they are an hour old (a younger one may be a save in progress).
 """
@@ -22,20 +22,20 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import stat
 import tempfile
 import time
-from contextlib import contextmanager
 from pathlib import Path
 
 import numpy as np
 
 from embedlab.errors import EmbedLabError
+from embedlab.models.runs.files import (  # noqa: F401 - part of this module's API (catalog, jobs.durable use them)
+    LOCK_FILE, copy_durably, folder_lock, replace_durably, sync_path, write_durably,
+)
 
 # Free space a runs folder must have before a training starts: an EmbedLab model with a
 # 20,000-word, 300-dimension embedding and Adam's two moment slots is about 75 MB.
 MIN_FREE_BYTES = 200_000_000
-LOCK_FILE = ".lock"  # in a run folder: taken (flock) by a process changing the run's files
 STALE_SECONDS = 3600  # a hidden .partial folder this old is left by a killed save, not one in progress
 LOAD_BACK_TOLERANCE = 1e-5
 LOAD_BACK_TEXTS = 8
@@ -88,76 +88,6 @@ def _can_create_file(folder: Path) -> bool:
     os.close(handle)
     Path(name).unlink(missing_ok=True)
     return True
-
-
-def write_durably(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` and flush it to the disk (not only to the OS's cache)."""
-    with open(path, "w", encoding="utf-8", newline="") as file:
-        file.write(text)
-        file.flush()
-        os.fsync(file.fileno())
-
-
-def replace_durably(path: Path, text: str) -> None:
-    """Replace the file ``path`` by one holding ``text`` in one step: a reader sees the old file or the new one.
-
-    ``text`` is written and synced under a temporary name of its own beside ``path`` (hidden, unique:
-    two writers never share one), keeps ``path``'s permissions, and is renamed over ``path``.
-    """
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="") as file:
-            file.write(text)
-            file.flush()
-            os.fchmod(file.fileno(), _mode_of(path))
-            os.fsync(file.fileno())
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-    sync_path(path.parent)
-
-
-def _mode_of(path: Path) -> int:
-    """``path``'s permission bits, or rw-r--r-- if it does not exist."""
-    try:
-        return stat.S_IMODE(path.stat().st_mode)
-    except OSError:
-        return 0o644
-
-
-@contextmanager
-def folder_lock(folder: Path):
-    """Hold an exclusive lock on ``folder`` among processes (``flock`` on its hidden ``.lock`` file) while inside.
-
-    Where ``fcntl`` is missing (Windows) this waits for nothing: ``replace_durably`` still keeps each file whole.
-    """
-    try:
-        import fcntl
-    except ImportError:
-        yield
-        return
-    with open(folder / LOCK_FILE, "a") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
-
-
-def sync_path(path: Path) -> None:
-    """fsync a file, or a folder (so the names in it are on disk too)."""
-    flags = os.O_RDONLY | (getattr(os, "O_DIRECTORY", 0) if path.is_dir() else 0)
-    try:
-        handle = os.open(path, flags)
-    except OSError:
-        return  # some systems (Windows) cannot open a folder; the rename is still atomic
-    try:
-        os.fsync(handle)
-    except OSError:
-        pass  # file systems that cannot sync a folder
-    finally:
-        os.close(handle)
 
 
 def add_class_names(model_path: Path, class_names) -> None:
@@ -230,28 +160,6 @@ def keep_unloadable(partial: Path, model, reason: str) -> EmbedLabError:
         f"the run was trained but not listed: {reason}. Nothing was lost: the trained weights "
         f"(model.weights.h5), the vocabulary (vocabulary.json) and the run's files are kept in {kept}; "
         "report this with that folder, and delete it when done"
-    )
-
-
-def save_elsewhere(write_run, run_id: str, directory: Path, error: OSError) -> EmbedLabError:
-    """After a failed write in ``directory``, write the run into a temporary folder; the error says where."""
-    what = error.strerror or str(error)
-    holder = None
-    try:
-        holder = Path(tempfile.mkdtemp(prefix="embedlab-unsaved-"))
-        fallback = holder / run_id
-        fallback.mkdir()
-        write_run(fallback)
-    except Exception as second:  # noqa: BLE001 - both places failed; say so plainly
-        if holder is not None:
-            shutil.rmtree(holder, ignore_errors=True)
-        return EmbedLabError(
-            f"could not save the run in {directory} ({what}), nor in the temporary folder "
-            f"({getattr(second, 'strerror', None) or second}); free some disk space and train again"
-        )
-    return EmbedLabError(
-        f"could not save the run in {directory} ({what}); the trained run was saved instead in {fallback} "
-        f"— move that folder into your runs folder once there is room (or permission) to keep it"
     )
 
 

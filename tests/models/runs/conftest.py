@@ -8,6 +8,7 @@ from tests.s3_endpoint import s3_endpoint, s3_runs  # noqa: F401 (fixtures: pyte
 
 
 @pytest.fixture(autouse=True)
-def own_cache_folder(tmp_path, monkeypatch):
-    monkeypatch.setenv("EMBEDLAB_CACHE_DIR", str(tmp_path / "cache"))
-    return tmp_path / "cache"
+def own_cache_folder(tmp_path_factory, monkeypatch):
+    folder = tmp_path_factory.mktemp("cache")  # beside the test's tmp_path, not in it: tests list that folder
+    monkeypatch.setenv("EMBEDLAB_CACHE_DIR", str(folder))
+    return folder

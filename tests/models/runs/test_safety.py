@@ -7,14 +7,13 @@ import shutil
 import time
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 import pytest
 
 from embedlab.errors import EmbedLabError
 from embedlab.models.model_files import stored_class_names
 from embedlab.models.runs.catalog import (
-    damaged_runs, ensure_writable_runs_folder, list_runs, read_run, remove_damaged_run, save_run, scan_runs,
+    damaged_runs, ensure_writable_runs_folder, list_runs, remove_damaged_run, save_run, scan_runs,
 )
 
 TEXTS = ["a wonderful film", "an awful film", "=HYPERLINK(\"http://x\")", "-1 star", "@home", "plain"]
@@ -147,30 +146,19 @@ def test_a_nearly_full_disk_is_refused_before_training(tmp_path, monkeypatch):
         ensure_writable_runs_folder(tmp_path)
 
 
-def test_a_failed_write_saves_the_run_elsewhere_and_says_where(tmp_path, monkeypatch, model):
-    import tempfile
-
-    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "tmp"))
-    (tmp_path / "tmp").mkdir()
-    runs = tmp_path / "runs"
-    with pytest.raises(EmbedLabError, match="No space left on device.*saved instead in") as caught:
-        _save(runs, _DiskFullUnder(model, runs))
-    assert list_runs(runs) == [] and [p.name for p in runs.iterdir()] == []
-    fallback = Path(str(caught.value).split("saved instead in ")[1].split(" — ")[0])
-    assert fallback.is_relative_to(tmp_path / "tmp")
-    rescued = read_run(fallback)
-    texts = np.asarray(["a wonderful film"], dtype=object)
-    np.testing.assert_allclose(rescued.load_model()(texts).numpy(), model(texts).numpy(), atol=1e-6)
-
-
 def test_a_save_that_fails_everywhere_says_so_and_leaves_nothing(tmp_path, monkeypatch, model):
     import tempfile
 
+    # The runs folder, the cache and the temporary folder are all on the full disk.
     monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "tmp"))
+    monkeypatch.setenv("EMBEDLAB_CACHE_DIR", str(tmp_path / "cache"))
     (tmp_path / "tmp").mkdir()
-    with pytest.raises(EmbedLabError, match="nor in the temporary folder"):
+    with pytest.raises(EmbedLabError, match="disk is full .*, nor keep a copy aside .*free some disk space") as caught:
         _save(tmp_path / "runs", _DiskFullUnder(model, tmp_path))
-    assert list(os.listdir(tmp_path / "tmp")) == [] and list(os.listdir(tmp_path / "runs")) == []
+    assert str(tmp_path) not in str(caught.value)
+    assert list(os.listdir(tmp_path / "runs")) == [] and scan_runs(tmp_path / "runs").pending == []
+    assert [path for path in (tmp_path / "tmp").rglob("*") if path.is_file()] == []
+    assert [path for path in (tmp_path / "cache").rglob("*") if path.is_file()] == []
 
 
 def _damage(run_path: Path, filename: str, text: str) -> None:
