@@ -202,7 +202,7 @@ def _save_local_run(directory: Path, model, config, history, metrics, test_split
         write_run(partial)
     except OSError as error:
         shutil.rmtree(partial, ignore_errors=True)
-        raise _kept_unsaved(write_run, run_id, keep_for, error) from None
+        raise run_pending.kept_unsaved(write_run, run_id, keep_for, error) from None
     except BaseException:
         shutil.rmtree(partial, ignore_errors=True)
         raise
@@ -218,27 +218,25 @@ def _save_local_run(directory: Path, model, config, history, metrics, test_split
     return read_run(final)
 
 
-def _kept_unsaved(write_run, run_id: str, destination, error: OSError) -> EmbedLabError:
-    """Keep a run its folder did not take aside, listed as not saved with a retry; the error says so (no paths)."""
-    try:
-        pending = run_pending.write_aside(write_run, run_id, destination, run_pending.folder_problem(error))
-    except OSError as second:
-        return EmbedLabError(run_pending.not_kept_message(error, second))
-    return EmbedLabError(run_pending.not_saved_message(error, pending))
-
-
 def _save_remote_run(url, model, config, history, metrics, test_split, run_id) -> Run:
-    """Save with every local check into a staging folder, then publish it to ``url`` (manifest last)."""
+    """Save with every local check into a staging folder, then publish it to ``url`` (manifest last).
+
+    A run the storage does not take is kept aside (``runs.pending``), listed as not uploaded with a retry.
+    """
     import tempfile
 
     from embedlab.cache import cache_dir
 
     staging = Path(tempfile.mkdtemp(prefix="outbox-", dir=cache_dir("remote-runs")))
     try:
-        local = save_run(staging, model, config, history, metrics, test_split, run_id)
-        run_url = run_storage.publish_run(local.path, url)
+        local = _save_local_run(staging, model, config, history, metrics, test_split, run_id, url)
+        try:
+            run_url = run_storage.publish_run(local.path, url)
+        except EmbedLabError as error:
+            raise run_pending.kept_unsent(local.path, url, error) from None
     finally:
-        shutil.rmtree(staging, ignore_errors=True)
+        if not list(staging.glob(".*.unloadable-*")):  # a run that failed its load-back: its message names it
+            shutil.rmtree(staging, ignore_errors=True)
     return read_run(run_url)
 
 

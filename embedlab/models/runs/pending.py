@@ -1,7 +1,8 @@
-"""Runs a save could not put in place, kept aside: listed as not saved, saved again on a retry, removed after a bound.
+"""Runs a save could not put in place, kept aside: listed as not saved or not uploaded, retried, removed in time.
 
-A run trained to a runs folder whose disk is full (or that cannot be written) is not lost, nor
-left in a temporary folder nobody can reach from a browser: the complete run is written under
+A run trained to a runs folder whose disk is full (or that cannot be written), or to s3:// storage
+that did not take it (the endpoint died mid-upload, credentials expired), is not lost, nor left in a
+temporary folder nobody can reach from a browser: the complete, checked run is kept under
 EmbedLab's cache folder (``cache_dir("unsent-runs")``; the system's temporary folder when that disk
 is full too), one folder per destination, so a workspace only ever lists its own::
 
@@ -11,8 +12,9 @@ is full too), one folder per destination, so a workspace only ever lists its own
 The record is written last (a copy without one is never listed); its modification time is when
 the run was kept. ``scan_runs`` lists them (``RunListing.pending``), the Train page shows each with
 a retry button, and ``retry_upload`` puts one in its runs folder (copied, synced, renamed into
-place) and forgets it. Kept copies are a rescue, not storage: any listing removes those older than
-``KEEP_HOURS``, and those of one destination beyond the newest ``MAX_KEPT``.
+place; published, manifest last, for s3://) and forgets it. Kept copies are a rescue, not
+storage: any listing removes those older than ``KEEP_HOURS``, and those of one destination
+beyond the newest ``MAX_KEPT``.
 
 Messages never name a folder of the server: a visitor cannot reach it, and it is not theirs to know.
 """
@@ -32,6 +34,7 @@ from pathlib import Path
 from embedlab.cache import cache_dir
 from embedlab.errors import EmbedLabError
 from embedlab.models.runs import files as run_files
+from embedlab.models.runs import storage as run_storage
 
 KEEP_HOURS = 48  # a kept run this old is removed (the messages promise this many hours)
 MAX_KEPT = 10  # kept runs per destination; older ones beyond this are removed
@@ -46,7 +49,7 @@ class PendingRun:
 
     path: Path  # the kept run folder (on the server: never shown to a visitor)
     record: Path  # its <run id>.json; the file's modification time is when the run was kept
-    destination: str  # the runs folder it is meant for
+    destination: str  # the runs folder (or s3:// URL) it is meant for
     name: str
     reason: str  # why it is not there, in words without a server path
     kept_at: float
@@ -56,13 +59,17 @@ class PendingRun:
         return self.path.name
 
     @property
+    def remote(self) -> bool:
+        return run_storage.is_remote(self.destination)
+
+    @property
     def action(self) -> str:
         """The retry button's label."""
-        return "Retry save"
+        return "Retry upload" if self.remote else "Retry save"
 
     @property
     def status(self) -> str:
-        return "not saved"
+        return "not uploaded" if self.remote else "not saved"
 
     @property
     def hours_left(self) -> int:
@@ -207,9 +214,20 @@ def retry_upload(pending: PendingRun) -> Path | str:
 
     EmbedLabError (without server paths) if the runs folder still does not take it: the run stays kept.
     """
-    location = _save_in_folder(pending)
+    location = _upload(pending) if pending.remote else _save_in_folder(pending)
     forget(pending)
     return location
+
+
+def _upload(pending: PendingRun) -> str:
+    try:
+        return run_storage.publish_run(pending.path, pending.destination)
+    except EmbedLabError as error:
+        raise EmbedLabError(
+            f"could not upload the run “{pending.name}” yet: {storage_problem(error, still=True)}. It stays kept "
+            f"for {pending.hours_left} more hours; press {pending.action} again later, or ask the server's admin to "
+            "check the run storage"
+        ) from None
 
 
 def _save_in_folder(pending: PendingRun) -> Path:
@@ -253,20 +271,39 @@ def folder_problem(error: OSError, still: bool = False) -> str:
     return f"the runs folder {again}did not take the run ({what})"
 
 
-def not_saved_message(error: OSError, pending: PendingRun) -> str:
-    """The one line a failed save says once the run is kept aside."""
-    return (
-        f"could not save the run: {folder_problem(error)}. Nothing is lost: the trained run is kept for "
-        f"{KEEP_HOURS} hours as a run not saved; press {pending.action} in the Runs tab of the Train page once there "
-        "is room, or ask the server's admin to free disk space (on the command line, it is in the "
-        f"{FOLDER} folder of EmbedLab's cache)"
+def storage_problem(error: EmbedLabError, still: bool = False) -> str:
+    """What went wrong with the run storage, in words without its address."""
+    cause = getattr(error, "cause", "")
+    return f"the run storage {'still ' if still else ''}did not answer as expected{f' ({cause})' if cause else ''}"
+
+
+def kept_unsaved(write_run, run_id: str, destination, error: OSError) -> EmbedLabError:
+    """Keep a run its folder did not take aside (``write_run(folder)`` writes it); the one line that says so."""
+    problem = folder_problem(error)
+    try:
+        pending = write_aside(write_run, run_id, destination, problem)
+    except OSError as second:
+        return EmbedLabError(f"could not save the run: {problem}, nor keep a copy aside ({_what(second)}); free "
+                             "some disk space (or ask the server's admin to) and train again")
+    return EmbedLabError(
+        f"could not save the run: {problem}. Nothing is lost: the trained run is kept for {KEEP_HOURS} hours as a "
+        f"run {pending.status}; press {pending.action} in the Runs tab of the Train page once there is room, or ask "
+        f"the server's admin to free disk space (on the command line, it is in the {FOLDER} folder of EmbedLab's "
+        "cache)"
     )
 
 
-def not_kept_message(error: OSError, second: OSError) -> str:
-    """The one line a failed save says when no place could keep the run either."""
-    return (
-        f"could not save the run: {folder_problem(error)}, nor keep a copy aside "
-        f"({_what(second)}); free some disk space (or ask the server's admin to) "
-        "and train again"
+def kept_unsent(folder: Path, url: str, error: EmbedLabError) -> EmbedLabError:
+    """Keep a complete run the storage at ``url`` did not take aside (moved); the one line that says so."""
+    problem = storage_problem(error)
+    try:
+        pending = keep_aside(folder, url, problem)
+    except OSError as second:
+        return EmbedLabError(f"could not upload the run: {problem}, nor keep a copy aside ({_what(second)}); "
+                             "train again once the storage answers (or ask the server's admin to check it)")
+    return EmbedLabError(
+        f"could not upload the run: {problem}. Nothing is lost: the trained run is kept for {KEEP_HOURS} hours as "
+        f"a run {pending.status}; press {pending.action} in the Runs tab of the Train page once the storage answers "
+        "again, or ask the server's admin to check the run storage (on the command line, it is in the "
+        f"{FOLDER} folder of EmbedLab's cache)"
     )

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import os
 import shutil
 import time
@@ -58,13 +59,49 @@ def remote_filesystem(url: str):
         raise EmbedLabError(f"runs at {url} need {error.name}: pip install -r requirements.txt") from None
     except ValueError as error:
         raise EmbedLabError(f"cannot use {url} as a runs folder ({error}); write s3://bucket/prefix") from None
+    _quiet(filesystem)
     return filesystem, path.rstrip("/")
 
 
-def _storage_error(url: str, error: Exception) -> EmbedLabError:
-    return EmbedLabError(
+class RunStorageError(EmbedLabError):
+    """The run storage did not answer as expected; ``cause`` names the error's type (no address in it)."""
+
+    def __init__(self, message: str, cause: str = "") -> None:
+        super().__init__(message)
+        self.cause = cause
+
+
+def _storage_error(url: str, error: Exception) -> RunStorageError:
+    return RunStorageError(
         f"the run storage at {url} did not answer as expected ({type(error).__name__}: {error}); check the bucket "
-        "exists and the AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY / AWS_ENDPOINT_URL variables")
+        "exists and the AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY / AWS_ENDPOINT_URL variables", type(error).__name__)
+
+
+_LOG = logging.getLogger(__name__)
+# Loggers of the libraries under s3fs: with no logging configured, Python prints their records with tracebacks.
+_LIBRARY_LOGGERS = ("s3fs", "aiobotocore", "aiohttp", "fsspec.asyn")
+_quiet_loggers: list[str] = []
+
+
+def _quiet(filesystem) -> None:
+    """Keep the storage libraries' own tracebacks off stderr; the operation that failed raises one line.
+
+    When an endpoint dies mid-upload, aiohttp leaves request tasks whose errors nobody awaits, and asyncio
+    prints each with its traceback (dozens per upload). The loop fsspec runs them on passes them to
+    ``_LOG.debug`` instead, and the libraries' loggers get a NullHandler: a program that configures logging
+    still sees their records, one that does not is not shown them.
+    """
+    if not _quiet_loggers:
+        for name in _LIBRARY_LOGGERS:
+            logging.getLogger(name).addHandler(logging.NullHandler())
+        _quiet_loggers.extend(_LIBRARY_LOGGERS)
+    loop = getattr(filesystem, "loop", None)
+    if loop is not None and loop.get_exception_handler() is None:
+        loop.set_exception_handler(_log_quietly)
+
+
+def _log_quietly(loop, context: dict) -> None:
+    _LOG.debug("run storage: %s", context.get("message"), exc_info=context.get("exception"))
 
 
 def _file_digest(path: Path) -> str:
