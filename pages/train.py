@@ -11,6 +11,7 @@ from embedlab_ui import training as ui
 from embedlab_ui.study import study_tab
 from embedlab_ui.datasets import current_dataset
 from embedlab_ui.numbers import count
+from embedlab_ui.restart_notes import show_interrupted
 from embedlab_ui.runs import default_run_index, default_runs, run_label, show_damaged
 from embedlab_ui.session import literal, route_through_app, runs_folder, show_error
 from embedlab_ui.train_settings import choose_settings, estimate_caption
@@ -127,6 +128,7 @@ st.markdown(f"Dataset: **{literal(dataset.name)}** — {count(len(dataset))} row
 
 listing = scan_runs(runs_folder())
 runs = listing.runs
+show_interrupted(dataset, runs)  # trainings a restart of the server ended, and what to do about each
 TABS = {"Train": lambda: train_tab(dataset, runs), "Runs": lambda: runs_tab(runs), "Compare": lambda: compare_tab(runs),
         "Study": lambda: study_tab(dataset)}
 for tab, show in zip(st.tabs(list(TABS)), TABS.values()):

@@ -4,8 +4,12 @@ AppTest does not drive ``st.fragment(run_every=…)`` on its own, so the tests w
 the background job and run the script again, as the polling would.
 """
 
+import os
 import re
 import shutil
+import signal
+import subprocess
+import sys
 import threading
 
 import pytest
@@ -92,7 +96,9 @@ def test_train_a_tiny_run_then_see_metrics_and_the_run_listed(runs_dir, project_
 
     runs_table = _runs_table(at)
     assert runs_table["run"].tolist() == ["my tiny run"]
-    assert (runs_dir / WORKSPACE).is_dir() and len(list((runs_dir / WORKSPACE).iterdir())) == 1
+    # One run folder; hidden ones are the runs layer's and the jobs' own (the queue's notes in .queue).
+    assert (runs_dir / WORKSPACE).is_dir()
+    assert len([path for path in (runs_dir / WORKSPACE).iterdir() if not path.name.startswith(".")]) == 1
 
     # A fresh session (a restart, or another tab with the same workspace) lists it too.
     again = _page(project_root)
@@ -297,3 +303,77 @@ def test_the_recommended_settings_are_the_cores_and_are_said_in_words(runs_dir, 
     assert f"learning rate {recommended.learning_rate:g}" in caption
     assert f"{recommended.pretrained_vocabulary:,} GloVe words" in caption
     assert "no validation split" in caption  # 200 sentences are too few to trust a validation split
+
+
+KILLED_SERVER = """
+import sys, time
+from pathlib import Path
+from embedlab.data.builtins import DEFAULT_DATASET, builtin_dataset
+from embedlab.models.jobs import TrainingSpec, submit, threads
+from embedlab.models.jobs.slots import SlotQueue
+from embedlab.models.training.options import TrainingOptions
+from tests.models.training.test_fit import tiny_config, tiny_dataset
+
+threads.SLOTS = SlotQueue(1)
+folder = Path(sys.argv[1])
+running = submit(TrainingSpec(tiny_dataset(), tiny_config(), TrainingOptions(epochs=1000), save_to=folder,
+                              name="on my upload"), executor="thread")
+queued = submit(TrainingSpec(builtin_dataset(DEFAULT_DATASET), tiny_config(), TrainingOptions(epochs=1, batch_size=8),
+                             save_to=folder, name="on the default data"), executor="thread")
+while running.snapshot().state != "running":
+    time.sleep(0.02)
+print("ready", flush=True)
+time.sleep(600)
+"""
+
+
+def plain(shown: str) -> str:
+    """A message as a person reads it: without the Markdown escapes and word joiners of ``literal``."""
+    return re.sub(r"\\(.)", r"\1", shown).replace("\u2060", "")
+
+
+def test_after_a_restart_the_page_says_which_trainings_it_ended_and_trains_one_again(runs_dir, project_root):
+    from embedlab.models.jobs.durable import interrupted
+    from embedlab.models.training.options import TrainingOptions
+    from tests.models.training.test_fit import tiny_config, tiny_dataset
+
+    server = subprocess.Popen([sys.executable, "-c", KILLED_SERVER, str(runs_dir / WORKSPACE)], cwd=project_root,
+                              stdout=subprocess.PIPE, text=True, env={**os.environ, "EMBEDLAB_EXECUTOR": "thread"})
+    try:
+        assert server.stdout.readline().strip() == "ready"
+    finally:
+        os.kill(server.pid, signal.SIGKILL)  # the server is killed with one training running and one queued
+        server.wait(timeout=30)
+    at = _page(project_root)
+    assert not at.exception
+    said = sorted(plain(warning.value) for warning in at.warning if "was interrupted" in warning.value)
+    assert len(said) == 2, said
+    upload, default = said
+    assert re.match(r"Your training 'on my upload' was interrupted when the server restarted at "
+                    r"\d{4}-\d\d-\d\d \d\d:\d\d UTC: it was training \(it had started at [-\d: ]+ UTC\)\. "
+                    r"No run of it was saved\.", upload), upload
+    assert re.match(r"Your training 'on the default data' was interrupted when the server restarted at "
+                    r"[-\d: ]+ UTC: it was waiting in the queue \(submitted at [-\d: ]+ UTC\) and had not started\.",
+                    default), default
+    assert "Its settings were kept, not your data, so it was not queued again by itself." in default
+    notes = {note.name: note for note in interrupted(runs_dir / WORKSPACE)}
+    # The upload went with the old session: the page says what to load. The default data is here: Train again.
+    rows = len(tiny_dataset())
+    assert any(f"load the data it used ('tiny', {rows} rows) on the Data page" in plain(caption.value)
+               for caption in at.caption)
+    keys = {button.key for button in at.button}
+    assert f"train.again.{notes['on my upload'].id}" not in keys
+    assert f"train.again.{notes['on the default data'].id}" in keys
+    at.button(key=f"train.again.{notes['on the default data'].id}").click().run()
+    assert not at.exception and not at.error
+    job = at.session_state["train.jobs"][-1]
+    assert job.name == "on the default data"  # the same settings, on the same data
+    assert job.spec.config == tiny_config() and job.spec.options == TrainingOptions(epochs=1, batch_size=8)
+    assert [note.name for note in interrupted(runs_dir / WORKSPACE)] == ["on my upload"]
+    at.button(key=f"train.dismiss.{notes['on my upload'].id}").click().run()
+    assert not any("was interrupted" in warning.value for warning in at.warning)
+    assert interrupted(runs_dir / WORKSPACE) == []
+    _wait_for_jobs(at)
+    assert job.snapshot().state == "done", job.snapshot().failure
+    assert _runs_table(at)["run"].tolist() == ["on the default data"]
+

@@ -28,6 +28,9 @@ page can say how many jobs are ahead: on this server's ``SLOTS`` (``TRAINING_SLO
 trainings at once, for all visitors) with the thread and process backends; on Ray, in a
 queue per workspace in front of the cluster, which starts each task when a CPU is free.
 ``queue_description`` asks the backend to say which, in words for the page.
+
+Each training with a runs folder keeps a note in that folder until it ends (``durable``),
+so that after a restart the Train page can tell the visitor which trainings the restart ended.
 """
 
 from __future__ import annotations
@@ -82,7 +85,16 @@ def submit(spec: TrainingSpec, executor: str | None = None) -> Job:
     Raises EmbedLabError at once when the spec's runs folder cannot take a run.
     """
     check_destination(spec)
-    return new_job(spec, executor).start()
+    [job] = _noted_jobs([spec], executor)
+    return job.start()
+
+
+def _noted_jobs(specs: list[TrainingSpec], executor: str | None = None) -> list[Job]:
+    """Jobs for ``specs``, each with its note written (``durable``) before any of them starts."""
+    jobs = [new_job(spec, executor) for spec in specs]
+    for job in jobs:
+        job.keep_note()
+    return jobs
 
 
 class TrainingSeries:
@@ -122,7 +134,10 @@ class TrainingSeries:
 
 
 def submit_series(specs: list[TrainingSpec]) -> TrainingSeries:
-    """Train ``specs`` one after another in the background (EmbedLabError at once for a bad runs folder)."""
+    """Train ``specs`` one after another in the background (EmbedLabError at once for a bad runs folder).
+
+    Every one is noted now, so a restart reports the ones not yet started too.
+    """
     for spec in specs:
         check_destination(spec)
-    return TrainingSeries([new_job(spec) for spec in specs]).start()
+    return TrainingSeries(_noted_jobs(specs)).start()

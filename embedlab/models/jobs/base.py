@@ -20,6 +20,7 @@ from types import ModuleType
 from embedlab.data.labelled import LabelledDataset
 from embedlab.errors import EmbedLabError
 from embedlab.models.architecture import ModelConfig
+from embedlab.models.jobs import durable
 from embedlab.models.runs.catalog import Run, read_run
 from embedlab.models.training.callbacks import Progress
 from embedlab.models.training.options import TrainingOptions
@@ -128,6 +129,10 @@ class Job(ABC):
     def finished(self) -> bool:
         return self.snapshot().finished
 
+    def keep_note(self) -> None:
+        """Leave the note a restart reads (``durable``) now, if the job keeps one; ``start`` does it too."""
+        return None  # a job that keeps no note (QueuedJob keeps one)
+
     @property
     def stop_requested(self) -> bool:
         """Stop was asked for: the training ends after its current batch, then keeps its best epoch and is saved."""
@@ -142,6 +147,9 @@ class QueuedJob(Job):
     ``_running``, ``_on_progress`` and ``_finished`` as the training goes) and may add to
     ``stop`` (to reach a training that runs elsewhere), ``_failure`` (to shorten an error
     for a person) and ``_release`` (to give back what ``_train`` took, before the slot).
+
+    A job with a runs folder keeps a note in it (``durable``) from ``start`` (or
+    ``keep_note``) until it ends, so a restart of the server can tell what it ended.
     """
 
     thread_name = "embedlab-job"  # the job's thread is named this, then the spec's name
@@ -159,8 +167,16 @@ class QueuedJob(Job):
         self._run: Run | None = None
         self._error: BaseException | None = None
         self._thread = threading.Thread(target=self._work, name=f"{self.thread_name}-{spec.name}", daemon=True)
+        self.note: dict | None = None  # this job's note in the workspace's durable queue, once written
+        self._noted = False
+
+    def keep_note(self) -> None:
+        if not self._noted:
+            self._noted = True
+            self.note = durable.enter(self.spec)
 
     def start(self) -> QueuedJob:
+        self.keep_note()
         self._thread.start()
         return self
 
@@ -185,19 +201,23 @@ class QueuedJob(Job):
             )
 
     def _work(self) -> None:
-        # Into the queue first, so the queue place is right from the start (importing TensorFlow takes a while).
-        if not self.queue.acquire(self, self.stop_event):
-            with self._lock:
-                self._state = "cancelled"
-            return
         try:
-            self._train()
-        except Exception as error:  # shown on the page; the server keeps running
-            with self._lock:
-                self._error, self._state = self._failure(error), "failed"
+            # Into the queue first, so the queue place is right from the start (importing TensorFlow takes a while).
+            if not self.queue.acquire(self, self.stop_event):
+                with self._lock:
+                    self._state = "cancelled"
+                return
+            durable.started(self.note)
+            try:
+                self._train()
+            except Exception as error:  # shown on the page; the server keeps running
+                with self._lock:
+                    self._error, self._state = self._failure(error), "failed"
+            finally:
+                self._release()
+                self.queue.release()
         finally:
-            self._release()
-            self.queue.release()
+            durable.leave(self.note)  # saved, stopped, cancelled or failed: nothing left for a restart to report
 
     @abstractmethod
     def _train(self) -> None:

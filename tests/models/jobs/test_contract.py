@@ -9,6 +9,7 @@ inside a network namespace, and ``test_ray_tasks.py`` reads what they found.
 
 from __future__ import annotations
 
+import json
 import math
 import threading
 import time
@@ -40,6 +41,11 @@ def wait_until(condition, seconds: float = 60.0) -> bool:
 
 def runs_in(folder: Path) -> list:
     return list_runs(folder) if Path(folder).exists() else []
+
+
+def notes_in(folder: Path) -> list[Path]:
+    """The workspace queue's notes (``jobs.durable``): one per training started and not yet ended."""
+    return sorted((Path(folder) / ".queue").glob("*.json"))
 
 
 def tiny_spec(folder: Path, name: str, **options) -> TrainingSpec:
@@ -132,6 +138,22 @@ def check_a_failure_is_one_line_for_a_person(make_job, folder: Path):
     assert status.failure.startswith(expected), status.failure
     assert "\n" not in status.failure and "Traceback" not in status.failure
     assert queue.running == 0 and runs_in(folder) == []
+    assert notes_in(folder) == []  # a failure is said on the page; there is nothing left for a restart to report
+
+
+def check_a_job_keeps_a_note_in_its_runs_folder_until_its_run_is_saved(make_job, folder: Path):
+    """A restart must be able to say what it interrupted: a started job has a note in the runs folder until it ends."""
+    queue = SlotQueue(1)
+    assert queue.acquire(object(), threading.Event())
+    job = make_job(tiny_spec(folder, "noted"), queue).start()
+    [note] = notes_in(folder)
+    record = json.loads(note.read_text())
+    assert record["name"] == "noted" and record["started"] is None, record  # waiting: not started
+    queue.release()
+    job.join(timeout=300)
+    assert job.snapshot().state == "done", job.snapshot().failure
+    assert notes_in(folder) == [] and len(runs_in(folder)) == 1
+    return job
 
 
 def check_the_run_loads_back_and_predicts(make_job, folder: Path):
@@ -161,7 +183,8 @@ def assert_predicts_its_metrics(run) -> None:
 
 CHECKS = (check_a_job_waits_for_a_free_slot_then_starts,
           check_a_job_stopped_before_it_starts_is_cancelled_and_saves_nothing, check_stop_keeps_the_best_epoch,
-          check_a_failure_is_one_line_for_a_person, check_the_run_loads_back_and_predicts)
+          check_a_failure_is_one_line_for_a_person, check_the_run_loads_back_and_predicts,
+          check_a_job_keeps_a_note_in_its_runs_folder_until_its_run_is_saved)
 
 # How each backend makes a job on a given queue. Ray's checks run in tests/ray_scenarios.py, on a real cluster.
 MAKERS = {
@@ -198,3 +221,7 @@ def test_a_failure_is_one_line_for_a_person(make_job, tmp_path):
 
 def test_the_run_loads_back_and_predicts(make_job, tmp_path):
     check_the_run_loads_back_and_predicts(make_job, tmp_path / "runs")
+
+
+def test_a_job_keeps_a_note_in_its_runs_folder_until_its_run_is_saved(make_job, tmp_path):
+    check_a_job_keeps_a_note_in_its_runs_folder_until_its_run_is_saved(make_job, tmp_path / "runs")

@@ -91,3 +91,50 @@ def test_a_training_priority_that_is_not_a_nice_increment_is_refused_with_how_to
     monkeypatch.setenv("EMBEDLAB_TRAINING_NICE", "low")
     with pytest.raises(EmbedLabError, match=r"EMBEDLAB_TRAINING_NICE is 'low'; it must be a whole number from 0"):
         new_job(TrainingSpec(tiny_dataset(), tiny_config(), TrainingOptions()))
+
+
+KILLED_SERVER = """
+import sys, time
+from pathlib import Path
+from embedlab.models.jobs.processes import ProcessJob, WorkerPool
+from embedlab.models.jobs.slots import SlotQueue
+from tests.models.jobs.test_contract import tiny_spec
+
+spec = tiny_spec(Path(sys.argv[1]), "orphaned", epochs=1000, batch_size=2, early_stopping=False)
+job = ProcessJob(spec, queue=SlotQueue(1), pool=WorkerPool(1)).start()
+while job.snapshot().progress is None:
+    time.sleep(0.05)
+print(job._worker.process.pid, flush=True)
+time.sleep(600)
+"""
+
+
+def process_ended(pid: int) -> bool:
+    """Gone, or a zombie nobody has reaped yet (an orphan's new parent may never reap it)."""
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            return stat.read().rsplit(")", 1)[1].split()[0] == "Z"
+    except FileNotFoundError:
+        return True
+
+
+def test_a_worker_whose_server_was_killed_ends_at_once_and_saves_nothing(tmp_path):
+    # Nobody is left to report to, and the restarted server tells the visitor the training was interrupted
+    # (jobs.durable): a worker that trained on would take a core from the new server's trainings, and save
+    # a run the visitor was just told was lost.
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    server = subprocess.Popen([sys.executable, "-c", KILLED_SERVER, str(tmp_path)], stdout=subprocess.PIPE, text=True,
+                              cwd=Path(__file__).resolve().parents[3])
+    try:
+        worker = int(server.stdout.readline())
+    finally:
+        os.kill(server.pid, signal.SIGKILL)
+        server.wait(timeout=30)
+    ended = wait_until(lambda: process_ended(worker), 10)
+    if not ended:
+        os.kill(worker, signal.SIGKILL)
+    assert ended, "the worker trains on for a server that is gone"
+    assert list_runs(tmp_path) == []
