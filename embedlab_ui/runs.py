@@ -12,11 +12,15 @@ their ``st.session_state``.
 
 from __future__ import annotations
 
+import os
+import time
+
 import numpy as np
 import streamlit as st
 
 from embedlab.errors import EmbedLabError
-from embedlab.models.runs.catalog import DamagedRun, Run, remove_damaged_run, scan_runs
+from embedlab.models.runs.catalog import DamagedRun, Run, RunListing, default_runs_dir, remove_damaged_run, scan_runs
+from embedlab.models.runs.storage import is_remote, remote_filesystem
 from embedlab_ui.numbers import percent
 from embedlab_ui.session import literal, runs_folder, show_error
 
@@ -52,13 +56,97 @@ def default_runs(runs: list[Run], count: int) -> list[Run]:
     return [run for run in runs if not stopped(run)][:count]
 
 
+STORAGE_RECHECK_SECONDS = 30  # a run storage that failed is asked again after this long, not on every rerun
+_STORAGE_PROBLEMS: dict[tuple, tuple[float, str]] = {}  # (runs location, endpoint) → (when, message): per server
+_BUCKETS_SEEN: dict[tuple, float] = {}  # (bucket URL, endpoint) → when it was last seen to exist
+_ADMIN_FIX = {
+    "unreachable": "check that the storage EMBEDLAB_RUNS_DIR names is up and that AWS_ENDPOINT_URL points at it",
+    "credentials": "check AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (and that they may list and write the bucket)",
+    "folder": "check that EMBEDLAB_RUNS_DIR is a folder this program can read and write",
+    "other": "check EMBEDLAB_RUNS_DIR and the AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY and AWS_ENDPOINT_URL variables",
+}
+RUNS_UNLISTED = "Runs cannot be listed now: see the message at the top of the page."
+
+
+def workspace_runs() -> RunListing | None:
+    """This visitor's runs; None after a message saying why they cannot be listed, and how that is fixed.
+
+    A run storage that does not answer, refuses the server's credentials or has no such bucket
+    is said as such on every page that lists runs, without the storage's address or a traceback.
+    A storage that failed is asked again only after ``STORAGE_RECHECK_SECONDS`` (a dead endpoint
+    takes seconds to give up), so the rest of the page stays quick meanwhile.
+    """
+    folder = runs_folder()
+    where = (str(default_runs_dir()), os.environ.get("AWS_ENDPOINT_URL", ""))
+    problem = _STORAGE_PROBLEMS.get(where)
+    if problem is None or time.monotonic() - problem[0] > STORAGE_RECHECK_SECONDS:
+        try:
+            listing = scan_runs(folder)
+            problem = None if listing.runs or listing.damaged else _missing_bucket(folder, where[1])
+        except (EmbedLabError, OSError) as error:
+            problem = _storage_message(error, is_remote(folder))
+        if problem is None:
+            _STORAGE_PROBLEMS.pop(where, None)
+            return listing
+        problem = _STORAGE_PROBLEMS[where] = (time.monotonic(), problem)
+    st.error(problem[1], icon=":material/cloud_off:")
+    return None
+
+
+def _missing_bucket(folder, endpoint: str) -> str | None:
+    """The message for a remote runs folder whose bucket does not exist (it lists as empty), else None."""
+    if not is_remote(folder):
+        return None
+    filesystem, path = remote_filesystem(str(folder))
+    bucket = path.split("/", 1)[0]
+    seen = _BUCKETS_SEEN.get((bucket, endpoint))
+    if seen is not None and time.monotonic() - seen < STORAGE_RECHECK_SECONDS:
+        return None
+    try:
+        exists = filesystem.exists(bucket)
+    except Exception:  # noqa: BLE001 - botocore, aiohttp and fsspec each raise their own; the listing worked
+        return None
+    if exists:
+        _BUCKETS_SEEN[(bucket, endpoint)] = time.monotonic()
+        return None
+    return (f"The run storage has no bucket named “{literal(bucket)}”, so no runs can be listed here and a "
+            "training could not be saved. If you run this server, create the bucket or set EMBEDLAB_RUNS_DIR "
+            "to one that exists; otherwise tell whoever runs it.")
+
+
+def _storage_message(error: Exception, remote: bool) -> str:
+    """What went wrong with the run storage, in words and the error's type, never its address or paths."""
+    causes, cause = [], error
+    while cause is not None and len(causes) < 5:
+        causes.append(cause)
+        cause = cause.__cause__ or cause.__context__
+    names = {type(cause).__name__ for cause in causes}
+    shown = next((type(cause).__name__ for cause in reversed(causes) if not isinstance(cause, EmbedLabError)), "")
+    if not remote:
+        kind, what = "folder", "the server's runs folder cannot be read"
+    elif names & {"PermissionError", "NoCredentialsError", "PartialCredentialsError"}:
+        kind, what = "credentials", "the server's run storage refused this server's credentials"
+    elif names & {"EndpointConnectionError", "ConnectTimeoutError", "ReadTimeoutError", "ConnectionError",
+                  "ClientConnectorError", "ServerTimeoutError", "TimeoutError", "ConnectionRefusedError", "gaierror",
+                  "OSError"}:
+        kind, what = "unreachable", "the server's run storage did not answer"
+    else:
+        kind, what = "other", "the server's run storage could not be used"
+    return (f"Your runs cannot be listed: {what}{f' ({shown})' if shown else ''}. Until that is fixed, runs can "
+            "be neither listed nor saved; the rest of this page works. Try again in a minute; if you run this "
+            f"server, {_ADMIN_FIX[kind]}.")
+
+
 def run_picker(label: str, key: str, help: str | None = None) -> Run | None:
     """A selectbox of this visitor's runs, newest first, starting on the newest that was not stopped.
 
     Damaged run folders are shown as a note under it (what is wrong, a button to remove them),
-    never as a choice; None (with a hint) when there is no run to pick.
+    never as a choice; None (with a hint) when there is no run to pick, or (with a message)
+    when the runs cannot be listed.
     """
-    listing = scan_runs(runs_folder())
+    listing = workspace_runs()
+    if listing is None:
+        return None
     show_damaged(listing.damaged, key)
     runs = listing.runs
     if not runs:

@@ -10,9 +10,9 @@ from st_keyup import st_keyup
 from embedlab.errors import EmbedLabError
 from embedlab.models.explanations import METHOD_LABELS
 from embedlab.models.prediction import read_batch_texts
-from embedlab.models.runs.catalog import list_runs
-from embedlab_ui.runs import predictor_for_upload, run_label, run_picker, run_predictor, upload_class_names
-from embedlab_ui.session import literal, route_through_app, runs_folder, show_error
+from embedlab_ui.runs import (predictor_for_upload, run_label, run_picker, run_predictor, upload_class_names,
+                              workspace_runs)
+from embedlab_ui.session import literal, route_through_app, show_error
 from embedlab_ui.uploads import parsed_upload
 
 route_through_app()  # a deep link on a fresh server still gets app.py's frame
@@ -114,7 +114,8 @@ def show_explanation(predictor, text: str) -> None:
 
 def show_comparison(text: str, current_run_id: str | None) -> None:
     """The same text scored by up to three other runs, side by side."""
-    runs = {run.run_id: run for run in list_runs(runs_folder()) if run.run_id != current_run_id}
+    listing = workspace_runs()
+    runs = {run.run_id: run for run in (listing.runs if listing else []) if run.run_id != current_run_id}
     if not runs:
         return
     st.subheader("Side by side")

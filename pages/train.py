@@ -6,14 +6,14 @@ import streamlit as st
 
 from embedlab.errors import EmbedLabError
 from embedlab.models.jobs import queue_description
-from embedlab.models.runs.catalog import delete_run, rename_run, scan_runs, zip_run
+from embedlab.models.runs.catalog import delete_run, rename_run, zip_run
 from embedlab_ui import training as ui
 from embedlab_ui.study import study_tab
 from embedlab_ui.datasets import current_dataset
 from embedlab_ui.numbers import count
 from embedlab_ui.restart_notes import show_interrupted
-from embedlab_ui.runs import default_run_index, default_runs, run_label, show_damaged
-from embedlab_ui.session import literal, route_through_app, runs_folder, show_error
+from embedlab_ui.runs import RUNS_UNLISTED, default_run_index, default_runs, run_label, show_damaged, workspace_runs
+from embedlab_ui.session import literal, route_through_app, show_error
 from embedlab_ui.train_settings import choose_settings, estimate_caption
 
 route_through_app()  # a deep link on a fresh server still gets app.py's frame
@@ -40,10 +40,11 @@ def train_tab(dataset, runs) -> None:
         if busy:
             left.button("Stop", key="train.stop", on_click=ui.stop_all,
                         help="Ends after the current batch; the best epoch's weights are kept and the run is saved.")
-        elif left.button("Train", type="primary", key="train.start", help=queue_note()):
+        elif left.button("Train", type="primary", key="train.start", help=queue_note(), disabled=listing is None):
             ui.start_training(dataset, config, options, name)
             st.rerun()
-        if right.button("Compare the three embedding choices", key="train.compare_three", disabled=busy,
+        if right.button("Compare the three embedding choices", key="train.compare_three",
+                        disabled=busy or listing is None,
                         help="Trains random, GloVe frozen and GloVe fine-tuned embeddings with these settings on "
                              "the same split, one after another, then compares them."):
             ui.start_series(dataset, config, options, taken)
@@ -59,6 +60,9 @@ def train_tab(dataset, runs) -> None:
 
 
 def runs_tab(runs) -> None:
+    if listing is None:
+        st.info(RUNS_UNLISTED, icon=":material/cloud_off:")
+        return
     show_damaged(listing.damaged, "train.runs")  # listed with what is wrong, never silently left out
     ui.show_pending(listing.pending, "train.runs")  # runs a failed save kept aside, each with its retry button
     if not runs:
@@ -108,6 +112,9 @@ def confirm_delete(run) -> None:
 
 
 def compare_tab(runs) -> None:
+    if listing is None:
+        st.info(RUNS_UNLISTED, icon=":material/cloud_off:")
+        return
     if len(runs) < 2:
         st.info("Train two or more runs to compare them here.")
         return
@@ -126,8 +133,8 @@ counts = ", ".join(f"{name}: {count(int((dataset.labels == i).sum()))}" for i, n
 st.markdown(f"Dataset: **{literal(dataset.name)}** — {count(len(dataset))} rows ({literal(counts)}). "
             "Change it on the Data page.")
 
-listing = scan_runs(runs_folder())
-runs = listing.runs
+listing = workspace_runs()  # None after a message saying why the runs cannot be listed (storage down, no bucket)
+runs = listing.runs if listing else []
 show_interrupted(dataset, runs)  # trainings a restart of the server ended, and what to do about each
 TABS = {"Train": lambda: train_tab(dataset, runs), "Runs": lambda: runs_tab(runs), "Compare": lambda: compare_tab(runs),
         "Study": lambda: study_tab(dataset)}
