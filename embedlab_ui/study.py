@@ -105,14 +105,18 @@ def choose_and_start(dataset: LabelledDataset) -> None:
 def study_tab(dataset: LabelledDataset) -> None:
     """Everything in the Study tab."""
     from embedlab.models.jobs import queue_description
+    from embedlab.models.jobs.durable import max_queued_per_workspace
+    from embedlab.models.study.cells import max_study_cells
 
     st.markdown(
         "**When do pre-trained embeddings pay?** The study trains the same model on growing numbers of your "
         "examples with each embedding choice, several times, and tests every one on the same held-out rows. "
         "Two simple baselines on the same rows are drawn dashed: logistic regression on the mean GloVe vector "
         "and on TF-IDF word pairs.")
-    try:  # a bad EMBEDLAB_EXECUTOR is said here, not as a traceback
-        st.caption(f"Each cell is a training like any other. {queue_description()}")
+    try:  # a bad EMBEDLAB_EXECUTOR (or limit) is said here, not as a traceback
+        st.caption(f"Each cell is a training like any other. {queue_description()} A study may have up to "
+                   f"{max_study_cells()} cells here, and keeps at most {max_queued_per_workspace()} of them queued "
+                   "or running at a time, so other visitors' trainings are not queued behind all of it.")
     except EmbedLabError as error:
         show_error(error)
     watch: StudyWatch | None = st.session_state.get(WATCH_KEY)
@@ -125,7 +129,8 @@ def study_tab(dataset: LabelledDataset) -> None:
 
 def _study_panel(watch: StudyWatch) -> None:
     if watch.running:
-        if st.button("Stop the study", key="study.stop", help="Finished cells are kept."):
+        if st.button("Stop the study", key="study.stop", help="Finished cells are kept; the study ends within "
+                                                               "two seconds."):
             watch.stop_event.set()
         _live(watch)
     else:
@@ -146,7 +151,8 @@ def _show(watch: StudyWatch) -> None:
     result = watch.result
     done = len(result.cells) if result is not None else 0
     elapsed = (watch.finished_at or time.monotonic()) - watch.started
-    state = "running" if watch.running else ("stopped" if watch.stop_event.is_set() else "finished")
+    stopping = watch.stop_event.is_set()
+    state = ("stopping" if stopping else "running") if watch.running else ("stopped" if stopping else "finished")
     st.progress(min(1.0, done / max(1, watch.planned_cells)),
                 text=f"Study on {literal(watch.dataset_name)}: {done} of {watch.planned_cells} cells, "
                      f"{numbers.seconds(elapsed)}, {state}")

@@ -66,3 +66,43 @@ def test_a_small_study_fills_the_table_and_says_what_the_numbers_show(project_ro
     assert "4 of 4 cells" in progress_text and "finished" in progress_text
     sentences = [block.value for block in at.markdown if block.value.startswith("- ")]
     assert sentences, "the reading is missing"
+
+
+def test_a_study_bigger_than_the_server_allows_is_a_message_saying_how_to_fit(project_root, tmp_path, monkeypatch):
+    monkeypatch.setenv("EMBEDLAB_MAX_STUDY_CELLS", "10")
+    at = _page(project_root, tmp_path, monkeypatch)
+    at.button(key="FormSubmitter:study.form-Start the study").click().run()  # 100 and all rows, 3 embeddings, 3 seeds
+    assert not at.exception
+    [message] = [error.value for error in at.error if "cells" in error.value]
+    assert "This study would train 18 cells (2 sizes × 3 embeddings × 3 seeds), more than the 10" in message, message
+    assert "Pick fewer sizes, embeddings or seeds to fit: with 1 seed it would be 6 cells." in message
+    assert "train.study" not in at.session_state
+
+
+def test_stop_during_the_baselines_ends_the_study_within_two_seconds(project_root, tmp_path, monkeypatch):
+    import embedlab.models.jobs as jobs
+    from tests.models.study.test_cells import HangingJob, big_dataset
+
+    monkeypatch.setattr(jobs, "new_job", HangingJob)  # cells that train until stopped: only the baselines move
+    monkeypatch.setenv("EMBEDLAB_RUNS_DIR", str(tmp_path / "runs"))
+    at = AppTest.from_file(str(project_root / PAGE), default_timeout=120)
+    at.session_state["workspace"] = "studyapptest"
+    at.session_state["dataset"] = big_dataset()  # 20,000 rows: scoring the baselines takes a minute here
+    at.run()
+    at.multiselect(key="study.embeddings").set_value(["random"])
+    at.button(key="FormSubmitter:study.form-Start the study").click().run()
+    assert not at.exception
+    watch = at.session_state["train.study"]
+    time.sleep(3.0)
+    assert watch.running and (watch.result is None or len(watch.result.baselines) < 15)  # scoring the baselines
+    pressed = time.monotonic()
+    at.button(key="study.stop").click().run()
+    while watch.running and time.monotonic() - pressed < 30:
+        time.sleep(0.05)
+    took = time.monotonic() - pressed
+    assert took < 2.0, f"Stop took {took:.1f} s to end the study"
+    at.run()
+    assert not at.exception
+    progress_text = at.get("progress")[-1].proto.text
+    assert progress_text.endswith("stopped"), progress_text
+    print(f"The Study tab's Stop ended the study {took:.2f} s after it was pressed")

@@ -377,3 +377,14 @@ def test_after_a_restart_the_page_says_which_trainings_it_ended_and_trains_one_a
     assert job.snapshot().state == "done", job.snapshot().failure
     assert _runs_table(at)["run"].tolist() == ["on the default data"]
 
+
+def test_more_trainings_than_a_workspace_may_have_queued_is_a_message_with_the_limit(runs_dir, project_root,
+                                                                                      monkeypatch):
+    monkeypatch.setenv("EMBEDLAB_MAX_QUEUED_PER_WORKSPACE", "2")
+    at = _small_settings(_page(project_root))
+    at.button(key="train.compare_three").click().run()
+    assert not at.exception
+    [message] = [error.value for error in at.error]
+    assert "at most 2 trainings queued or running" in message and "you asked for 3 more" in message, message
+    assert "Ask for at most 2 at once" in message
+    assert at.session_state["train.series"] is None and at.session_state["train.jobs"] == []

@@ -29,14 +29,17 @@ trainings at once, for all visitors) with the thread and process backends; on Ra
 queue per workspace in front of the cluster, which starts each task when a CPU is free.
 ``queue_description`` asks the backend to say which, in words for the page.
 
-Each training with a runs folder keeps a note in that folder until it ends (``durable``),
-so that after a restart the Train page can tell the visitor which trainings the restart ended.
+A workspace (a runs folder) may have ``EMBEDLAB_MAX_QUEUED_PER_WORKSPACE`` trainings queued
+or running at once (6 unless set; ``submit`` refuses more with a message), and each of them
+keeps a note in that folder until it ends (``durable``), so that after a restart the Train
+page can tell the visitor which trainings the restart ended.
 """
 
 from __future__ import annotations
 
 import threading
 
+from embedlab.models.jobs import durable
 from embedlab.models.jobs.base import (
     FINISHED_STATES,
     STATES,
@@ -82,7 +85,8 @@ def check_destination(spec: TrainingSpec) -> None:
 def submit(spec: TrainingSpec, executor: str | None = None) -> Job:
     """Start training ``spec`` in the background; poll the returned job's ``snapshot()``.
 
-    Raises EmbedLabError at once when the spec's runs folder cannot take a run.
+    Raises EmbedLabError at once when the spec's runs folder cannot take a run, or when its
+    workspace already has as many trainings queued or running as it may have.
     """
     check_destination(spec)
     [job] = _noted_jobs([spec], executor)
@@ -90,10 +94,12 @@ def submit(spec: TrainingSpec, executor: str | None = None) -> Job:
 
 
 def _noted_jobs(specs: list[TrainingSpec], executor: str | None = None) -> list[Job]:
-    """Jobs for ``specs``, each with its note written (``durable``) before any of them starts."""
-    jobs = [new_job(spec, executor) for spec in specs]
-    for job in jobs:
-        job.keep_note()
+    """Jobs for ``specs`` (all for one runs folder), each with its note written, if the workspace has room."""
+    with durable.ROOM_LOCK:  # from the count to the notes: two clicks at once cannot both squeeze in
+        durable.check_room(specs[0].save_to, len(specs))
+        jobs = [new_job(spec, executor) for spec in specs]
+        for job in jobs:
+            job.keep_note()
     return jobs
 
 
@@ -134,9 +140,10 @@ class TrainingSeries:
 
 
 def submit_series(specs: list[TrainingSpec]) -> TrainingSeries:
-    """Train ``specs`` one after another in the background (EmbedLabError at once for a bad runs folder).
+    """Train ``specs`` (all for one runs folder) one after another in the background.
 
-    Every one is noted now, so a restart reports the ones not yet started too.
+    EmbedLabError at once for a bad runs folder, or when the workspace has no room for them
+    all; every one is noted now, so a restart reports the ones not yet started too.
     """
     for spec in specs:
         check_destination(spec)

@@ -22,6 +22,9 @@ that process is gone, or when it is this process and the job is no longer alive 
 runs folder is read by one machine: a note written on another host counts as interrupted.
 For an ``s3://`` runs folder the notes are kept on this machine, in the cache folder
 (``queues/<hash of the URL>``), so a restart of this server is reported the same way.
+
+The live notes also count a workspace's trainings queued or running, for the limit
+``EMBEDLAB_MAX_QUEUED_PER_WORKSPACE`` (``check_room``).
 """
 
 from __future__ import annotations
@@ -39,12 +42,15 @@ from functools import lru_cache
 from pathlib import Path
 
 from embedlab.cache import cache_dir
+from embedlab.errors import EmbedLabError
 from embedlab.models.architecture import ModelConfig
 from embedlab.models.runs.storage import is_remote
 from embedlab.models.runs.writing import sync_path, write_durably
 from embedlab.models.training.options import TrainingOptions
 
 QUEUE_FOLDER = ".queue"
+MAX_QUEUED_VARIABLE, DEFAULT_MAX_QUEUED = "EMBEDLAB_MAX_QUEUED_PER_WORKSPACE", 6
+ROOM_LOCK = threading.Lock()  # held from the limit's check to the notes' writing, so two clicks cannot both fit
 _live: set[str] = set()  # ids of the notes this process wrote for jobs not yet ended
 _live_lock = threading.Lock()
 _log = logging.getLogger(__name__)
@@ -74,6 +80,18 @@ class Note:
     def training_options(self) -> TrainingOptions:
         known = {field.name for field in fields(TrainingOptions)}
         return TrainingOptions(**{key: value for key, value in self.options.items() if key in known})
+
+
+def max_queued_per_workspace() -> int:
+    """Trainings one workspace may have queued or running at once: ``EMBEDLAB_MAX_QUEUED_PER_WORKSPACE`` (6)."""
+    text = os.environ.get(MAX_QUEUED_VARIABLE, "").strip()
+    if not text:
+        return DEFAULT_MAX_QUEUED
+    if not text.isdigit() or int(text) < 1:
+        raise EmbedLabError(f"{MAX_QUEUED_VARIABLE} is {text!r}; it must be a whole number, 1 or more (the "
+                            f"trainings one workspace may have queued or running at once). Unset it for the "
+                            f"default, {DEFAULT_MAX_QUEUED}")
+    return int(text)
 
 
 def queue_folder(runs_folder) -> Path:
@@ -182,6 +200,31 @@ def notes(runs_folder) -> list[Note]:
 def interrupted(runs_folder) -> list[Note]:
     """The notes of trainings no process is running any more: a restart (or a crash) ended them."""
     return [note for note in notes(runs_folder) if not _alive(note)]
+
+
+def check_room(runs_folder, asked: int) -> None:
+    """Refuse ``asked`` more trainings when the workspace of ``runs_folder`` would pass its limit (EmbedLabError).
+
+    Hold ``ROOM_LOCK`` from this check until the new jobs' notes are written.
+    """
+    limit = max_queued_per_workspace()
+    if runs_folder is None:
+        return
+    current = sum(_alive(note) for note in notes(runs_folder))
+    if current + asked <= limit:
+        return
+    plural = "s" if limit != 1 else ""
+    if asked > limit:
+        fix = (f"Ask for at most {limit} at once (train the embeddings one by one instead of comparing all three), "
+               "or wait")
+    else:
+        needed = current + asked - limit
+        one = needed == 1
+        fix = (f"Wait until {needed} of them finish{'es' if one else ''} (or stop {'it' if one else 'them'}), then "
+               "train again")
+    raise EmbedLabError(f"This server lets a workspace have at most {limit} training{plural} queued or running, so "
+                        f"that every visitor gets a turn; this one has {current} and you asked for {asked} more. "
+                        f"{fix}.")
 
 
 def _alive(note: Note) -> bool:

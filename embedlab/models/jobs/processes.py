@@ -25,37 +25,16 @@ import itertools
 import multiprocessing
 import os
 import queue
-import sys
 import threading
-import types
-from contextlib import contextmanager
 from dataclasses import replace
 
 from embedlab.errors import EmbedLabError
 from embedlab.models.jobs.base import QueuedJob, TrainingSpec, lower_training_priority
 from embedlab.models.jobs.slots import SLOTS, TRAINING_SLOTS, SlotQueue, slots_description
+from embedlab.models.jobs.spawning import no_script_as_main
 from embedlab.models.jobs.work import configure_tensorflow_threads, job_environment, outcome, train_and_save
 
 _job_ids = itertools.count(1)
-_main_lock = threading.Lock()
-
-
-@contextmanager
-def _no_script_as_main():
-    """Hide the page script Streamlit installed as ``__main__`` while a worker is spawned.
-
-    Streamlit runs app.py as a module named ``__main__`` with app.py as its ``__file__`` and
-    leaves it in ``sys.modules``; ``spawn`` re-runs the parent's ``__main__`` file in the child,
-    so every worker would run the whole app, without a session, before its first job.
-    """
-    with _main_lock:
-        main = sys.modules.get("__main__")
-        plain = sys.modules["__main__"] = types.ModuleType("__main__")
-        try:
-            yield
-        finally:
-            if sys.modules.get("__main__") is plain:  # a script run that started meanwhile keeps its own
-                sys.modules["__main__"] = main
 
 
 class Worker:
@@ -66,7 +45,7 @@ class Worker:
         self.connection, child_end = context.Pipe(duplex=True)
         self.process = context.Process(target=worker_main, args=(child_end, threads), daemon=True,
                                        name="embedlab-training-worker")
-        with _no_script_as_main():
+        with no_script_as_main():
             self.process.start()
         child_end.close()
         self.vectors_fingerprint: str | None = None

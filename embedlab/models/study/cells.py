@@ -3,8 +3,11 @@
     plan_cells   one stratified test set, fixed for every cell; each (size, seed) samples its
                  training rows (seeded, stratified) from the rest, shared by every embedding
     run_study    every cell is a job (``embedlab.models.jobs.new_job``), so the backend decides
-                 how many run at once; the two baselines (``embedlab.models.baselines``) are
-                 scored on every cell's training rows
+                 how many run at once; a study keeps at most a workspace's share of them queued
+                 or running (``EMBEDLAB_MAX_QUEUED_PER_WORKSPACE``), so other visitors' trainings
+                 are not queued behind all of its cells; the two baselines
+                 (``embedlab.models.baselines``) are scored on every cell's training rows, in a
+                 process of their own (``baseline_scoring``)
     summary      mean and spread per size × embedding, and per size × baseline
     convergence  epochs and seconds to the best epoch, per embedding
     reading      sentences written from the numbers (``embedlab.models.study.reading``)
@@ -17,13 +20,18 @@ Example::
                         #             "seconds", ...}], "baselines": [{"size", "name", "accuracy", ...}]}
     reading(result)     # ["At 100–300 training rows GloVe, frozen leads random by 6.1 points ...", ...]
 
-``on_update(result)`` is called with the result so far each time a cell finishes (from
-the thread that called ``run_study``); a set ``stop_event`` stops every job, and the
-cells finished by then are kept (``result.stopped`` is True).
+``on_update(result)`` is called with the result so far each time a cell or a (size, seed)'s
+baselines finish (from the thread that called ``run_study``); a set ``stop_event`` stops
+every job and the baselines, and the cells finished by then are kept (``result.stopped``
+is True) — within ``STOP_GRACE_SECONDS`` of Stop, whatever is being trained or scored.
+
+A study has at most ``EMBEDLAB_MAX_STUDY_CELLS`` cells (60 unless set): ``plan_cells``
+refuses a bigger plan with a message saying how to fit.
 """
 
 from __future__ import annotations
 
+import os
 import threading
 import time
 from dataclasses import asdict, dataclass, field
@@ -41,6 +49,9 @@ DEFAULT_SIZES: tuple[int | None, ...] = (100, 300, 1_000, 3_000, None)
 # The test set: 20% of the rows, at most this many (600 rows know an accuracy to about ±4 points).
 TEST_SHARE, TEST_CAP = 0.2, 600
 POLL_SECONDS = 0.2
+# After Stop, how long running cells get to end their batch and report; later ones are left to end on their own.
+STOP_GRACE_SECONDS = 1.5
+MAX_CELLS_VARIABLE, DEFAULT_MAX_CELLS = "EMBEDLAB_MAX_STUDY_CELLS", 60
 
 
 @dataclass
@@ -134,6 +145,7 @@ def plan_cells(dataset: LabelledDataset, plan: StudyPlan) -> CellPlan:
         if actual not in sizes:
             sizes.append(actual)
     sizes.sort()
+    check_cell_count(len(sizes), len(plan.embeddings), plan.seeds)
     cells = []
     for size in sizes:
         for seed in range(plan.seeds):
@@ -142,6 +154,39 @@ def plan_cells(dataset: LabelledDataset, plan: StudyPlan) -> CellPlan:
             cells.extend(StudyCell(size, embedding, seed, tuple(int(row) for row in rows))
                          for embedding in plan.embeddings)
     return CellPlan(cells, tuple(int(row) for row in test), sizes, notes)
+
+
+def max_study_cells() -> int:
+    """Cells one study may have: ``EMBEDLAB_MAX_STUDY_CELLS`` (60 unless set)."""
+    text = os.environ.get(MAX_CELLS_VARIABLE, "").strip()
+    if not text:
+        return DEFAULT_MAX_CELLS
+    if not text.isdigit() or int(text) < 1:
+        raise EmbedLabError(f"{MAX_CELLS_VARIABLE} is {text!r}; it must be a whole number, 1 or more (the cells one "
+                            f"study may have). Unset it for the default, {DEFAULT_MAX_CELLS}")
+    return int(text)
+
+
+def _count(number: int, word: str) -> str:
+    return f"{number:,} {word}{'s' if number != 1 else ''}"
+
+
+def check_cell_count(sizes: int, embeddings: int, seeds: int) -> None:
+    """Refuse a study of more cells than ``max_study_cells()``, saying how to fit (EmbedLabError)."""
+    limit, cells = max_study_cells(), sizes * embeddings * seeds
+    if cells <= limit:
+        return
+    if sizes * embeddings <= limit:
+        fit = limit // (sizes * embeddings)
+        hint = f"with {_count(fit, 'seed')} it would be {fit * sizes * embeddings:,} cells"
+    elif embeddings <= limit:
+        fit = limit // embeddings
+        hint = f"with 1 seed and {_count(fit, 'size')} it would be {fit * embeddings:,} cells"
+    else:
+        hint = f"with 1 size, 1 seed and {_count(limit, 'embedding')} it would be {limit:,} cells"
+    raise EmbedLabError(f"This study would train {cells:,} cells ({_count(sizes, 'size')} × "
+                        f"{_count(embeddings, 'embedding')} × {_count(seeds, 'seed')}), more than the {limit:,} one "
+                        f"study may have on this server. Pick fewer sizes, embeddings or seeds to fit: {hint}.")
 
 
 @dataclass
@@ -189,32 +234,36 @@ def run_study(dataset: LabelledDataset, plan: StudyPlan, vectors=None, on_update
         dataset: texts and labels.
         plan: sizes, embeddings, seeds, encoder, test size.
         vectors: the GloVe (or other) vectors; needed for GloVe cells and the mean-vector baseline.
-        on_update: ``callable(StudyResult)``, called after the baselines and after every finished cell.
-        stop_event: once set, every job is stopped (a running cell keeps its best epoch and counts
-            as finished; cells not started are dropped) and the result so far is returned.
+        on_update: ``callable(StudyResult)``, called after every finished cell and (size, seed)'s baselines.
+        stop_event: once set, every job and the baselines are stopped (a running cell that ends
+            its batch within ``STOP_GRACE_SECONDS`` keeps its best epoch and counts as finished;
+            cells not started are dropped) and the result so far is returned.
         executor: the job backend (``embedlab.models.jobs.new_job``); None: the server's.
     """
-    from embedlab.models.baselines import Baselines
     from embedlab.models.jobs import new_job
+    from embedlab.models.jobs.durable import max_queued_per_workspace
+    from embedlab.models.study.baseline_scoring import BaselineScoring
 
     started = time.monotonic()
     cell_plan = plan_cells(dataset, plan)
     if vectors is None and any(kind != "random" for kind in plan.embeddings):
         raise EmbedLabError("GloVe embeddings need word vectors; load GloVe or study only 'random'")
+    window = max_queued_per_workspace()
     result = StudyResult(plan, len(cell_plan.test_rows), len(cell_plan.cells), notes=list(cell_plan.notes),
                          num_classes=dataset.num_classes)
-    jobs = [(cell, new_job(cell_spec(dataset, cell, plan, cell_plan.test_rows, vectors), executor))
-            for cell in sorted(cell_plan.cells, key=start_order)]
-    for _, job in jobs:
-        job.start()
-    baselines = Baselines(dataset, vectors)
-    for cell in cell_plan.cells:
-        if cell.embedding == plan.embeddings[0]:  # one score per (size, seed): the rows are the embeddings'
-            for score in baselines.score(cell.train_rows, cell_plan.test_rows):
-                result.baselines.append({"size": cell.size, "name": score.name, "accuracy": score.accuracy,
-                                         "f1": score.f1, "seed": cell.seed})
-    _notify(on_update, result)
-    _collect(jobs, result, on_update, stop_event)
+
+    def make_job(cell: StudyCell):
+        return new_job(cell_spec(dataset, cell, plan, cell_plan.test_rows, vectors), executor)
+
+    # One score per (size, seed): the training rows are the same for every embedding.
+    scored = [(cell.size, cell.seed, cell.train_rows) for cell in cell_plan.cells
+              if cell.embedding == plan.embeddings[0]]
+    baselines = BaselineScoring(dataset, vectors, scored, cell_plan.test_rows)
+    try:
+        _collect(sorted(cell_plan.cells, key=start_order), make_job, window, baselines, result, on_update,
+                 stop_event)
+    finally:
+        baselines.stop()
     result.seconds = time.monotonic() - started
     return result
 
@@ -230,28 +279,64 @@ def start_order(cell: StudyCell) -> tuple[int, int]:
     return cell.size, SLOWEST_FIRST.get(cell.embedding, len(SLOWEST_FIRST))
 
 
-def _collect(jobs, result: StudyResult, on_update, stop_event) -> None:
-    """Poll the jobs until all have finished, recording each finished cell once."""
-    pending = list(jobs)
-    while pending:
-        if stop_event is not None and stop_event.is_set() and not result.stopped:
-            result.stopped = True
-            for _, job in pending:
-                job.stop()
-        still = []
-        for cell, job in pending:
-            status = job.snapshot()
-            if not status.finished:
-                still.append((cell, job))
-            elif status.metrics is not None:
-                result.cells.append(cell_record(cell, status.metrics))
+def _collect(cells, make_job, window: int, baselines, result: StudyResult, on_update, stop_event) -> None:
+    """Start the cells in order, at most ``window`` queued or running at once; record each finished cell and score.
+
+    Stop is looked at every ``POLL_SECONDS``: the baselines' process is ended, the running
+    jobs are stopped, the cells not started are dropped.
+    """
+    waiting, running, stopped_at = list(cells), [], None
+    try:
+        while waiting or running or not baselines.finished:
+            if stopped_at is None and stop_event is not None and stop_event.is_set():
+                stopped_at, result.stopped, waiting = time.monotonic(), True, []
+                baselines.stop()
+                for _, job in running:
+                    job.stop()
+            if stopped_at is not None and time.monotonic() - stopped_at > STOP_GRACE_SECONDS:
+                break  # the cells still ending their batch end on their own; they are not counted
+            while waiting and len(running) < window:
+                cell = waiting.pop(0)
+                job = make_job(cell)
+                job.start()
+                running.append((cell, job))
+            for message in baselines.poll():
+                _record_baselines(result, message)
                 _notify(on_update, result)
-            elif status.state == "failed":
-                result.failures.append(f"{cell.embedding}, {cell.size:,} rows, seed {cell.seed}: {status.failure}")
-                _notify(on_update, result)
-        pending = still
-        if pending:
-            time.sleep(POLL_SECONDS)
+            running = _record_finished(running, result, on_update)
+            if waiting or running or not baselines.finished:
+                time.sleep(POLL_SECONDS)
+    except BaseException:  # a job that could not be made or started: the ones already going are not left behind
+        for _, job in running:
+            job.stop()
+        raise
+
+
+def _record_finished(running: list, result: StudyResult, on_update) -> list:
+    """Record the cells whose jobs have finished; return the ones still going."""
+    still = []
+    for cell, job in running:
+        status = job.snapshot()
+        if not status.finished:
+            still.append((cell, job))
+        elif status.metrics is not None:
+            result.cells.append(cell_record(cell, status.metrics))
+            _notify(on_update, result)
+        elif status.state == "failed":
+            result.failures.append(f"{cell.embedding}, {cell.size:,} rows, seed {cell.seed}: {status.failure}")
+            _notify(on_update, result)
+    return still
+
+
+def _record_baselines(result: StudyResult, message: tuple) -> None:
+    """One message of the baselines' process: a (size, seed)'s scores, or why they could not be made."""
+    kind, size, seed, payload = message
+    if kind == "scores":
+        result.baselines.extend({"size": size, "name": score["name"], "accuracy": score["accuracy"],
+                                 "f1": score["f1"], "seed": seed} for score in payload)
+    else:
+        where = "the baselines" if size is None else f"the baselines at {size:,} rows, seed {seed}"
+        result.failures.append(f"{where}: {payload}")
 
 
 def cell_record(cell: StudyCell, metrics: dict) -> dict:

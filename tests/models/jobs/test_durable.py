@@ -1,4 +1,4 @@
-"""The workspace's durable queue: a note per submitted training until it ends, and what a restart finds.
+"""The workspace's durable queue: a note per submitted training until it ends, what a restart finds, the limit.
 
 A server killed with ``kill -9`` loses its jobs (they live in its memory); the notes in
 ``<runs folder>/.queue`` are what tells the next server, and the visitor, what was lost.
@@ -15,7 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from embedlab.models.jobs import submit, threads
+from embedlab.errors import EmbedLabError
+from embedlab.models.jobs import submit, submit_series, threads
 from embedlab.models.jobs.slots import SlotQueue
 from embedlab.models.training.options import TrainingOptions
 from tests.models.jobs.test_contract import tiny_spec
@@ -77,7 +78,7 @@ time.sleep(600)
 """
 
 
-def test_after_kill_9_the_next_server_finds_the_running_and_the_queued_training_interrupted(tmp_path):
+def test_after_kill_9_the_next_server_finds_the_running_and_the_queued_training_interrupted(tmp_path, monkeypatch):
     from embedlab.models.jobs.durable import interrupted
 
     server = subprocess.Popen([sys.executable, "-c", KILLED_SERVER, str(tmp_path)], cwd=ROOT, stdout=subprocess.PIPE,
@@ -96,6 +97,41 @@ def test_after_kill_9_the_next_server_finds_the_running_and_the_queued_training_
     assert running.model_config() == tiny_config()
     assert running.training_options() == TrainingOptions(epochs=1000, batch_size=8)
     assert running.dataset == {"name": "tiny", "fingerprint": tiny_dataset().fingerprint, "rows": len(tiny_dataset())}
+    # Interrupted trainings do not count against the workspace's limit; this server's own live ones do.
+    monkeypatch.setenv("EMBEDLAB_MAX_QUEUED_PER_WORKSPACE", "1")
+    blocker = SlotQueue(1)
+    assert blocker.acquire(object(), threading.Event())
+    monkeypatch.setattr(threads, "SLOTS", blocker)
+    alive = submit(tiny_spec(tmp_path, "after the restart"), executor="thread")
+    assert sorted(note.name for note in interrupted(tmp_path)) == ["was queued", "was running"]
+    alive.stop()
+    alive.join(timeout=30)
+
+
+def test_a_workspace_may_have_only_so_many_trainings_queued_or_running(tmp_path, busy_slots, monkeypatch):
+    monkeypatch.setenv("EMBEDLAB_MAX_QUEUED_PER_WORKSPACE", "2")
+    monkeypatch.setenv("EMBEDLAB_EXECUTOR", "thread")
+    jobs = [submit(tiny_spec(tmp_path, f"queued {number}"), executor="thread") for number in (1, 2)]
+    with pytest.raises(EmbedLabError) as refused:
+        submit(tiny_spec(tmp_path, "one too many"), executor="thread")
+    message = str(refused.value)
+    assert "at most 2 trainings queued or running" in message and "this one has 2" in message, message
+    assert "you asked for 1 more" in message and "Wait until 1 of them finishes" in message, message
+    assert len(notes_in(tmp_path)) == 2  # nothing was queued for the refused one
+    other = submit(tiny_spec(tmp_path / "another workspace", "elsewhere"), executor="thread")  # not counted here
+    for job in [*jobs, other]:
+        job.stop()
+        job.join(timeout=30)
+    with pytest.raises(EmbedLabError, match="you asked for 3 more") as refused:
+        submit_series([tiny_spec(tmp_path, name) for name in ("a", "b", "c")])
+    assert "Ask for at most 2 at once" in str(refused.value)
+    assert notes_in(tmp_path) == []
+
+
+def test_a_limit_that_is_not_a_count_is_refused_with_how_to_fix_it(tmp_path, monkeypatch):
+    monkeypatch.setenv("EMBEDLAB_MAX_QUEUED_PER_WORKSPACE", "many")
+    with pytest.raises(EmbedLabError, match=r"EMBEDLAB_MAX_QUEUED_PER_WORKSPACE is 'many'; it must be a whole number"):
+        submit(tiny_spec(tmp_path, "any"), executor="thread")
 
 
 def test_an_s3_workspace_keeps_its_notes_in_this_machines_cache_and_a_dead_owner_makes_them_interrupted(

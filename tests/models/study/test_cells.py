@@ -1,6 +1,9 @@
 """Study: one fixed test set, seeded stratified cells, jobs collected as they finish, Stop keeps them, the reading."""
 
+import multiprocessing
+import os
 import threading
+import time
 
 import numpy as np
 import pytest
@@ -184,3 +187,117 @@ def test_a_small_test_set_is_said_to_be_too_small_to_tell_embeddings_apart():
             "baselines": [], "test_rows": 40}
     assert accuracy_interval(0.7, 40) > 0.1
     assert any("only 40 rows" in sentence and "cannot tell" in sentence for sentence in reading(data))
+
+
+def test_a_study_with_more_cells_than_the_server_allows_is_refused_with_how_to_fit(monkeypatch):
+    monkeypatch.setenv("EMBEDLAB_MAX_STUDY_CELLS", "10")
+    plan = StudyPlan(sizes=(40, 80), seeds=3, test_size=40)  # 2 sizes × 3 embeddings × 3 seeds
+    with pytest.raises(EmbedLabError) as refused:
+        plan_cells(builtin_dataset("pang-lee-200"), plan)
+    message = str(refused.value)
+    assert "18 cells (2 sizes × 3 embeddings × 3 seeds)" in message and "more than the 10" in message, message
+    assert "fewer sizes, embeddings or seeds" in message and "with 1 seed it would be 6 cells" in message, message
+    monkeypatch.setenv("EMBEDLAB_MAX_STUDY_CELLS", "18")
+    assert len(plan_cells(builtin_dataset("pang-lee-200"), plan).cells) == 18
+    monkeypatch.setenv("EMBEDLAB_MAX_STUDY_CELLS", "lots")
+    with pytest.raises(EmbedLabError, match="EMBEDLAB_MAX_STUDY_CELLS is 'lots'; it must be a whole number"):
+        plan_cells(builtin_dataset("pang-lee-200"), plan)
+
+
+class CountingJob:
+    """Finishes three polls after it starts; counts how many of a study's jobs were queued or running at once."""
+
+    started = running = most = 0
+
+    def __init__(self, spec, executor=None):
+        self.spec, self.polls, self.begun = spec, 0, False
+
+    def start(self):
+        CountingJob.started += 1
+        CountingJob.running += 1
+        CountingJob.most = max(CountingJob.most, CountingJob.running)
+        self.begun = True
+        return self
+
+    def stop(self):
+        pass
+
+    def snapshot(self):
+        assert self.begun, "a job not started was polled"
+        self.polls += 1
+        if self.polls < 3:
+            return JobStatus(state="running")
+        if self.polls == 3:
+            CountingJob.running -= 1
+        return JobStatus(state="done", metrics={"accuracy": 0.5, "f1": 0.5})
+
+
+def test_a_study_keeps_no_more_cells_queued_or_running_than_a_workspace_may_have(monkeypatch):
+    import embedlab.models.jobs as jobs
+
+    monkeypatch.setattr(jobs, "new_job", CountingJob)
+    monkeypatch.setattr(study_module, "POLL_SECONDS", 0.0)
+    monkeypatch.setenv("EMBEDLAB_MAX_QUEUED_PER_WORKSPACE", "4")
+    CountingJob.started = CountingJob.running = CountingJob.most = 0
+    plan = StudyPlan(sizes=(40, 80), embeddings=("random",), seeds=6, test_size=40)
+    result = run_study(builtin_dataset("pang-lee-200"), plan, None)
+    assert len(result.cells) == CountingJob.started == 12
+    assert CountingJob.most == 4  # other visitors' trainings queue behind 4 of this study's cells, not 12
+
+
+class HangingJob:
+    """A cell that trains until it is stopped."""
+
+    def __init__(self, spec, executor=None):
+        self.spec, self.stopped = spec, False
+
+    def start(self):
+        return self
+
+    def stop(self):
+        self.stopped = True
+
+    def snapshot(self):
+        return JobStatus(state="cancelled" if self.stopped else "running")
+
+
+def big_dataset(rows: int = 20_000):
+    """Texts of 25 random words and a telling last word: big enough that the baselines take seconds."""
+    from embedlab.data.labelled import LabelledDataset
+
+    rng = np.random.default_rng(0)
+    words = np.array([f"w{number}" for number in range(3_000)])
+    labels = rng.integers(0, 2, rows)
+    texts = [" ".join(rng.choice(words, 25)) + (" good" if label else " bad") for label in labels]
+    return LabelledDataset(texts, labels, ["negative", "positive"], name="big")
+
+
+def test_stop_during_the_baselines_ends_the_study_within_two_seconds(monkeypatch):
+    import embedlab.models.jobs as jobs
+    from tests.models.jobs.test_processes import thread_nice_values
+
+    monkeypatch.setattr(jobs, "new_job", HangingJob)
+    plan = StudyPlan(sizes=(None,), embeddings=("random",), seeds=3, test_size=600)
+    # Three TF-IDF scorings of 19,400 training rows: about 3 s each here, 9 s in all.
+    stop, ended, box = threading.Event(), threading.Event(), {}
+
+    def study():
+        box["result"] = run_study(big_dataset(), plan, None, stop_event=stop)
+        ended.set()
+
+    thread = threading.Thread(target=study, daemon=True)
+    thread.start()
+    time.sleep(3.0)  # the baselines are being scored
+    assert not ended.is_set()
+    # ... outside the server's interpreter, at the trainings' lower priority: the pages answer first.
+    scoring = [thread_nice_values(child.pid) for child in multiprocessing.active_children()
+               if child.name == "embedlab-study-baselines"]
+    pressed = time.monotonic()
+    stop.set()
+    assert ended.wait(timeout=30), "the study never ended"
+    took = time.monotonic() - pressed
+    assert took < 2.0, f"Stop took {took:.1f} s to end the study"
+    assert scoring == [{max(os.getpriority(os.PRIO_PROCESS, 0), 10)}]  # one process, every thread at nice 10
+    result = box["result"]
+    assert result.stopped and len(result.baselines) < 3  # stopped in the middle of the baselines
+    print(f"Stop ended the study {took:.2f} s after it was pressed")
