@@ -19,7 +19,9 @@ import numpy as np
 import streamlit as st
 
 from embedlab.errors import EmbedLabError
-from embedlab.models.runs.catalog import DamagedRun, Run, RunListing, default_runs_dir, remove_damaged_run, scan_runs
+from embedlab.models.runs.catalog import (
+    DamagedRun, Run, RunListing, default_runs_dir, remove_damaged_run, scan_runs, zip_run,
+)
 from embedlab.models.runs.storage import is_remote, remote_filesystem
 from embedlab_ui.numbers import percent
 from embedlab_ui.session import literal, runs_folder, show_error
@@ -148,14 +150,67 @@ def run_picker(label: str, key: str, help: str | None = None) -> Run | None:
     if listing is None:
         return None
     show_damaged(listing.damaged, key)
-    runs = listing.runs
-    if not runs:
+    chosen = choose_run(label, listing.runs, key, help)
+    if not listing.runs:
         st.info("No trained runs yet. Train one on the **Train** page, then come back.")
-        return None
+    return chosen
+
+
+SHOWN_SUFFIX = ".shown"  # st.session_state[f"{picker key}.shown"]: (run id, name) the picker last showed
+
+
+def choose_run(label: str, runs: list[Run], key: str, help: str | None = None) -> Run | None:
+    """A selectbox over ``runs`` (newest first), starting on the newest that was not stopped; None if none.
+
+    When the run this visitor last had here is gone (deleted in another tab), the page says so
+    and the box starts empty, instead of quietly showing another run in its place.
+    """
     by_id = {run.run_id: run for run in runs}
-    chosen = st.selectbox(label, list(by_id), index=default_run_index(runs),
-                          format_func=lambda run_id: run_label(by_id[run_id]), key=key, help=help)
+    shown = st.session_state.get(key + SHOWN_SUFFIX)
+    gone = shown is not None and shown[0] not in by_id and st.session_state.get(key) not in by_id  # not re-picked
+    if gone:
+        st.warning(f"The run “{literal(shown[1])}” was deleted (in another tab?); pick another.",
+                   icon=":material/delete_forever:")
+    if not runs:
+        return None
+    # With a key the box's identity is the key: its stored choice, now not among the options, gives way to
+    # ``index`` (None: empty), and once the visitor picks, the default index no longer matters.
+    chosen = st.selectbox(label, list(by_id), index=None if gone else default_run_index(runs), key=key, help=help,
+                          format_func=lambda run_id: run_label(by_id[run_id]), placeholder="Pick a run")
+    if chosen is None:
+        return None
+    st.session_state[key + SHOWN_SUFFIX] = (chosen, by_id[chosen].name)
     return by_id[chosen]
+
+
+def forget_run(run_id: str) -> None:
+    """This visitor deleted ``run_id`` themselves: no picker is to report it as deleted elsewhere."""
+    for key in [key for key in st.session_state if str(key).endswith(SHOWN_SUFFIX)]:
+        if st.session_state[key][0] == run_id:
+            del st.session_state[key]
+
+
+def _still_there(run: Run) -> None:
+    if not run.model_path.is_file():
+        raise EmbedLabError(f"the run “{run.name}” was deleted (in another tab?); reload the page and pick another")
+
+
+def run_zip(run: Run) -> bytes:
+    """The run's folder as a zip, for a download button; refused (not an empty zip) once the run is deleted."""
+    _still_there(run)
+    data = zip_run(run)
+    _still_there(run)  # deleted while it was zipped: the zip may be cut short
+    return data
+
+
+def run_model_bytes(run: Run) -> bytes:
+    """The run's .keras file, for a download button; refused once the run is deleted."""
+    _still_there(run)
+    try:
+        return run.model_path.read_bytes()
+    except FileNotFoundError:
+        _still_there(run)
+        raise
 
 
 def show_damaged(damaged: list[DamagedRun], key: str) -> None:

@@ -6,13 +6,14 @@ import streamlit as st
 
 from embedlab.errors import EmbedLabError
 from embedlab.models.jobs import queue_description
-from embedlab.models.runs.catalog import delete_run, rename_run, zip_run
+from embedlab.models.runs.catalog import delete_run, rename_run
 from embedlab_ui import training as ui
 from embedlab_ui.study import study_tab
 from embedlab_ui.datasets import current_dataset
 from embedlab_ui.numbers import count
 from embedlab_ui.restart_notes import show_interrupted
-from embedlab_ui.runs import RUNS_UNLISTED, default_run_index, default_runs, run_label, show_damaged, workspace_runs
+from embedlab_ui.runs import (RUNS_UNLISTED, choose_run, default_runs, forget_run, run_label, run_model_bytes,
+                              run_zip, show_damaged, workspace_runs)
 from embedlab_ui.session import literal, route_through_app, show_error
 from embedlab_ui.train_settings import choose_settings, estimate_caption
 
@@ -65,15 +66,14 @@ def runs_tab(runs) -> None:
         return
     show_damaged(listing.damaged, "train.runs")  # listed with what is wrong, never silently left out
     ui.show_pending(listing.pending, "train.runs")  # runs a failed save kept aside, each with its retry button
+    if runs:
+        ui.show_metrics_table(runs, key="train.runs_table")
+    run = choose_run("Run", runs, key="train.run_pick")  # a run deleted in another tab is said, not swapped
     if not runs:
         st.info("No runs yet: train one in the Train tab. Runs are kept in this workspace (the address of this "
                 "page) and survive a restart of the server.")
+    if run is None:
         return
-    ui.show_metrics_table(runs, key="train.runs_table")
-    by_id = {run.run_id: run for run in runs}
-    chosen = st.selectbox("Run", list(by_id), index=default_run_index(runs),
-                          format_func=lambda run_id: run_label(by_id[run_id]), key="train.run_pick")
-    run = by_id[chosen]
     left, middle, right = st.columns([3, 1, 1], vertical_alignment="bottom")
     new_name = left.text_input("Name", value=run.name, key=f"train.rename.{run.run_id}", max_chars=120)
     if middle.button("Rename", key="train.rename_button", disabled=new_name == run.name):
@@ -83,10 +83,10 @@ def runs_tab(runs) -> None:
         except EmbedLabError as error:
             show_error(error)
     # Files made when the button is pressed, not on every rerun of the page: a run's zip holds its
-    # .keras file, 20 MB for a frozen-GloVe model with 100,000 words.
-    right.download_button("Download .zip", lambda: zip_run(run), file_name=f"{run.run_id}.zip",
+    # .keras file, 20 MB for a frozen-GloVe model with 100,000 words. A run deleted since is refused, not empty.
+    right.download_button("Download .zip", lambda: run_zip(run), file_name=f"{run.run_id}.zip",
                           mime="application/zip", key="train.download")
-    right.download_button("Download .keras", lambda: run.model_path.read_bytes(), file_name=f"{run.run_id}.keras",
+    right.download_button("Download .keras", lambda: run_model_bytes(run), file_name=f"{run.run_id}.keras",
                           mime="application/octet-stream", key="train.download_keras",
                           help="The model alone (with its class names): load it on the Predict page or in Keras.")
     confirm_delete(run)
@@ -104,6 +104,7 @@ def confirm_delete(run) -> None:
     yes, no = st.columns(2)
     if yes.button("Yes, delete it", key="train.delete_yes", type="primary"):
         delete_run(run)
+        forget_run(run.run_id)  # deleted here: not to be reported as deleted in another tab
         st.session_state["train.confirm_delete"] = None
         st.rerun()
     if no.button("Cancel", key="train.delete_no"):
