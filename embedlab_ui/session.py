@@ -15,6 +15,17 @@ from embedlab_ui.streamlit_internals import leave_old_pages_mode
 WORKSPACE_PARAM = "workspace"
 WORKSPACE_NAME = re.compile(r"[A-Za-z0-9_-]{1,64}")  # matched whole (fullmatch): no "abc\n", no "../x"
 _REFUSED_KEY = "workspace.refused_link"  # st.session_state: the invalid name this visitor's link carried
+_GUESSABLE_KEY = "workspace.guessable"  # st.session_state: (why the link's name is guessable, a fresh name to offer)
+GUESSABLE_LENGTH = 8  # names shorter than this are guessed by trying them all (62**7 is no secret from a script)
+# Words people name shared things with; a name made only of these (and digits, '-', '_') is guessed from a list.
+COMMON_WORDS = frozenset("""
+    test testing tests demo demos example examples sample default public shared share common open everyone all
+    class classroom course courses lecture lectures lab labs workshop tutorial seminar school university uni
+    team teams group groups student students teacher teachers admin root user users guest guests me mine my our
+    ours you we home work main dev prod stage staging temp tmp new old private secret password qwerty hello world
+    foo bar baz abc xyz runs run workspace workspaces embedlab project projects data model models ml ai nlp
+    sentiment glove keras spring summer autumn fall winter
+""".split())
 
 
 def workspace() -> str:
@@ -23,14 +34,19 @@ def workspace() -> str:
     A new visitor gets a fresh random name; the URL is their key to find their runs
     again after a restart. Runs of other workspaces are never listed. A link whose name is
     not valid (1-64 letters, digits, '-' or '_') gets a fresh workspace too, and a warning
-    saying so, so the visitor knows their runs are not lost but elsewhere.
+    saying so, so the visitor knows their runs are not lost but elsewhere. A valid name that
+    anyone could guess (short, or common words) is kept, so old links still work, with a
+    warning and a link to a fresh private workspace.
     """
     if "workspace" not in st.session_state:
         requested = st.query_params.get(WORKSPACE_PARAM, "")
         if valid_workspace_name(requested):
             name = requested
+            reason = guessable_workspace_name(name)
+            if reason is not None:
+                st.session_state[_GUESSABLE_KEY] = (reason, fresh_workspace_name())
         else:
-            name = secrets.token_urlsafe(9).replace("-", "x").replace("_", "y")
+            name = fresh_workspace_name()
             if requested:
                 st.session_state[_REFUSED_KEY] = requested
         st.session_state["workspace"] = name
@@ -42,7 +58,31 @@ def workspace() -> str:
                            f"'_'), so you have a new, empty workspace: {st.session_state['workspace']}. Bookmark "
                            "this page's address to come back to it; if you expected earlier runs, check the link."),
                    icon=":material/link_off:")
+    guessable = st.session_state.get(_GUESSABLE_KEY)
+    if guessable is not None:
+        reason, fresh = guessable
+        st.warning(f"The workspace in your link, “{literal(st.session_state['workspace'])}”, {reason}, so anyone "
+                   "can guess it and see, rename and delete its runs. The link still works and keeps its runs; "
+                   f"for work only you can reach, open [a fresh private workspace](?{WORKSPACE_PARAM}={fresh}) "
+                   "and bookmark its address.", icon=":material/lock_open:")
     return st.session_state["workspace"]
+
+
+def fresh_workspace_name() -> str:
+    """A new random workspace name: 12 letters and digits (72 random bits), nobody guesses it."""
+    return secrets.token_urlsafe(9).replace("-", "x").replace("_", "y")
+
+
+def guessable_workspace_name(name: str) -> str | None:
+    """Why anyone could guess ``name`` ("is short", …), or None for a name only its owner knows."""
+    if len(name) < GUESSABLE_LENGTH:
+        return f"is shorter than {GUESSABLE_LENGTH} characters"
+    if len(set(name.lower())) <= 3:
+        return "repeats a few characters"
+    words = re.findall(r"[a-z]+", name.lower())
+    if all(word in COMMON_WORDS or len(word) <= 2 for word in words):
+        return "is made of common words and numbers"
+    return None
 
 
 def valid_workspace_name(name: str) -> bool:

@@ -52,11 +52,26 @@ def test_the_warning_shows_the_link_text_as_plain_text(app):
     assert "'\\<b\\>x\\</b\\>\\\\n'" in warning
 
 
-@pytest.mark.parametrize("name", ["abc", "Team_2-runs", "x" * 64])
+@pytest.mark.parametrize("name", ["k3J9xQ7pLm2w", "Team_2-runs-7fQx9Lz", "x" * 30 + "Q7pLm2w"])
 def test_a_valid_link_keeps_its_workspace_without_a_warning(app, name):
     app.query_params["workspace"] = name
     at = app.run()
     assert at.session_state["workspace"] == name and not _warnings(at)
+
+
+@pytest.mark.parametrize("name", ["a", "abc", "test", "Team_2-runs", "class-2024", "demo_1", "x" * 64, "embedlab-lab"])
+def test_a_guessable_name_is_kept_with_a_warning_and_a_fresh_private_link(app, name):
+    """Old links keep working, but the visitor learns anyone can guess the name, and gets a private one."""
+    app.query_params["workspace"] = name
+    at = app.run()
+    assert not at.exception
+    assert at.session_state["workspace"] == name and at.query_params["workspace"] == name  # still accepted
+    warning = _warnings(at)
+    assert "anyone can guess it" in warning and "see, rename and delete its runs" in warning
+    [fresh] = re.findall(r"\]\(\?workspace=([^)]+)\)", warning)  # a Markdown link to a fresh workspace
+    assert valid_workspace_name(fresh) and len(fresh) >= 12 and fresh != name
+    at.run()
+    assert re.findall(r"\]\(\?workspace=([^)]+)\)", _warnings(at)) == [fresh]  # the same link on every rerun
 
 
 def test_no_workspace_in_the_link_is_a_new_visitor_not_an_error(app):
