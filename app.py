@@ -7,12 +7,14 @@ st.set_page_config(page_title="EmbedLab", page_icon="🧭", layout="wide")
 from embedlab_ui.maps import start_warm_up  # noqa: E402  (set_page_config must come first)
 from embedlab_ui.session import workspace  # noqa: E402  (set_page_config must come first)
 from embedlab_ui.streamlit_internals import skip_keras_collection_after_runs  # noqa: E402  (set_page_config must come first)
+from embedlab_ui.uploads import session_ran  # noqa: E402  (set_page_config must come first)
 from embedlab_ui.vectors import vector_source_sidebar  # noqa: E402  (set_page_config must come first)
 from embedlab_ui.warmup import start_server_warm_up  # noqa: E402  (set_page_config must come first)
 from embedlab_ui.welcome import welcome_strip  # noqa: E402  (set_page_config must come first)
 
 skip_keras_collection_after_runs()  # no full garbage collection after each rerun (the live panel's every second)
 name = workspace()  # give this visitor their workspace before any page lists runs
+session_ran()  # a session that still runs keeps its uploads' share of the server's budget
 start_warm_up()  # once per server process: compile the map kernels before the first visitor asks
 start_server_warm_up()  # once per server: GloVe, TensorFlow, the default map, a training worker
 

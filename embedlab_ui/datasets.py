@@ -8,6 +8,7 @@ import streamlit as st
 
 from embedlab.data.builtins import DEFAULT_DATASET, builtin_dataset
 from embedlab.data.labelled import LabelledDataset
+from embedlab_ui.uploads import hold, release
 
 DATASET_KEY = "dataset"  # st.session_state key: this visitor's LabelledDataset
 
@@ -24,8 +25,17 @@ def current_dataset() -> LabelledDataset:
     return _default_dataset() if dataset is None else dataset
 
 
-def set_current_dataset(dataset: LabelledDataset) -> None:
-    """Make ``dataset`` this visitor's current dataset (kept in their session only)."""
+def set_current_dataset(dataset: LabelledDataset, upload=None) -> None:
+    """Make ``dataset`` this visitor's current dataset (kept in their session only).
+
+    ``upload``: the uploaded file it was read from, so it counts in the server's uploads budget as
+    that upload (once, beside the table parsed from it) for as long as it is the current dataset;
+    EmbedLabError when the budget has no room. A built-in dataset is nobody's upload.
+    """
+    if upload is None:
+        release(DATASET_KEY)
+    else:
+        hold(DATASET_KEY, upload.file_id, upload.size, upload.name)
     st.session_state[DATASET_KEY] = dataset
 
 

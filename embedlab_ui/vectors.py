@@ -1,7 +1,9 @@
 """The shared vector source: cached loading, and the sidebar picker every page shows.
 
-Loaded vector sets are read-only and shared by every visitor (``st.cache_resource``),
-keyed by a file's (path, size, mtime_ns) or an upload's sha256. Which set a visitor
+Vector sets loaded from the server's files are read-only and shared by every visitor
+(``st.cache_resource``), keyed by a file's (path, size, mtime_ns). An uploaded set is read
+once, its bytes not kept, and stays in the visitor's session (counted in the server's uploads
+budget, ``embedlab_ui.uploads``), so it goes when the session does. Which set a visitor
 picked lives in their ``st.session_state`` only, so visitors never change each other's.
 """
 
@@ -16,8 +18,10 @@ from embedlab.vectors.io import load_default_vectors, load_vector_file, load_vec
 from embedlab.vectors.server_files import VECTORS_DIR_ENV, check_inside, list_server_files, resolve_server_file
 from embedlab.vectors.word_vectors import WordVectors
 from embedlab_ui.session import literal, show_error
+from embedlab_ui.uploads import hold, release
 
-CHOICE_KEY = "vectors.choice"  # st.session_state: this visitor's loaded choice (a small dict, see _choice_*)
+CHOICE_KEY = "vectors.choice"  # st.session_state: this visitor's loaded choice (a small dict, see _picked_choice)
+UPLOAD_SLOT = "vectors.upload"  # the file in the sidebar's uploader, in the uploads budget (the choice: CHOICE_KEY)
 BUILT_IN, SERVER_FILE, UPLOAD = "GloVe 6B 50d (built in)", "File on the server", "Upload a small file"
 UPLOAD_LIMIT_MB = 50  # a bigger file belongs on the server, loaded by path
 UPLOAD_UNPACKED_MB = 4 * UPLOAD_LIMIT_MB  # what an upload may unpack to (gzip), and its matrix: bounded per visitor
@@ -35,12 +39,6 @@ def _file_vectors(path: str, size: int, mtime_ns: int) -> WordVectors:
     return load_vector_file(path)
 
 
-@st.cache_resource(show_spinner="Reading the uploaded vectors…", max_entries=8)
-def _uploaded_vectors(sha256: str, filename: str, _data: bytes) -> WordVectors:
-    """Uploaded vectors, shared by content: the same bytes give the same read-only set."""
-    return load_vectors_from_bytes(_data, filename, max_bytes=UPLOAD_UNPACKED_MB * 1_000_000)
-
-
 def _load(choice: dict | None) -> WordVectors:
     if choice is None or choice["kind"] == "default":
         return default_vectors()
@@ -51,7 +49,7 @@ def _load(choice: dict | None) -> WordVectors:
             check_inside(metadata, path.parent)
         stat = path.stat()
         return _file_vectors(str(path), stat.st_size, stat.st_mtime_ns)
-    return _uploaded_vectors(choice["sha256"], choice["filename"], choice["data"])
+    return choice["vectors"]  # an upload: read once when it was picked (``_upload_choice``)
 
 
 def current_vectors() -> WordVectors:
@@ -72,7 +70,7 @@ def vector_source_sidebar() -> WordVectors:
             choice = _picked_choice(source)
             if choice is not None:
                 _load(choice)  # fails here, with the reason, before it replaces a working choice
-                st.session_state[CHOICE_KEY] = choice
+                _keep(choice)
         except EmbedLabError as error:
             show_error(error)
             previous = st.session_state.get(CHOICE_KEY)
@@ -81,7 +79,7 @@ def vector_source_sidebar() -> WordVectors:
                 if previous is not None and previous["kind"] != "default":
                     st.caption("Still using the vectors picked before.")
             except EmbedLabError:  # the earlier pick is gone too (a deleted file)
-                st.session_state[CHOICE_KEY] = {"kind": "default"}
+                _keep({"kind": "default"})
                 st.caption("Using the built-in GloVe instead.")
         vectors = current_vectors()
         st.caption(f"**{literal(vectors.name)}** · {len(vectors):,} words · {vectors.dim} dimensions")
@@ -92,11 +90,22 @@ def vector_source_sidebar() -> WordVectors:
 
 def _picked_choice(source: str) -> dict | None:
     """What the widgets ask for now, or None while they ask for nothing new (an empty path box)."""
+    if source != UPLOAD:
+        release(UPLOAD_SLOT)  # the uploader is not drawn: its file is not this visitor's to keep
     if source == BUILT_IN:
         return {"kind": "default"}
     if source == SERVER_FILE:
         return _server_choice()
     return _upload_choice()
+
+
+def _keep(choice: dict) -> None:
+    """Make ``choice`` this visitor's vectors; an uploaded set counts in the uploads budget while it is theirs."""
+    if choice["kind"] == "upload":
+        hold(CHOICE_KEY, choice["file_id"], choice["size"], choice["filename"])
+    else:
+        release(CHOICE_KEY)
+    st.session_state[CHOICE_KEY] = choice
 
 
 def _server_choice() -> dict | None:
@@ -123,9 +132,25 @@ def _upload_choice() -> dict | None:
                               help="GloVe or word2vec text, or word2vec binary. Bigger files: ask for them "
                                    "to be put on the server and pick them as a file on the server.")
     if upload is None:
+        release(UPLOAD_SLOT)
         return None
-    data = upload.getvalue()
-    if len(data) > limit * 1_000_000:
-        raise EmbedLabError(f"{upload.name} is {len(data) / 1e6:.0f} MB; uploads are limited to {limit} MB — "
+    current = st.session_state.get(CHOICE_KEY) or {}
+    if current.get("file_id") == upload.file_id:
+        return current  # read already: not again on every rerun
+    if upload.size > limit * 1_000_000:
+        raise EmbedLabError(f"{upload.name} is {upload.size / 1e6:.0f} MB; uploads are limited to {limit} MB — "
                             "put big files on the server and pick them as a file on the server")
-    return {"kind": "upload", "sha256": hashlib.sha256(data).hexdigest(), "filename": upload.name, "data": data}
+    hold(UPLOAD_SLOT, upload.file_id, upload.size, upload.name)  # refused here, unread, when there is no room
+    try:
+        return uploaded_choice(upload.getvalue(), upload.name, upload.file_id)
+    except EmbedLabError:
+        release(UPLOAD_SLOT)
+        raise
+
+
+def uploaded_choice(data: bytes, filename: str, file_id: str) -> dict:
+    """The choice of an uploaded vector file: the set read from ``data`` (the bytes are not kept)."""
+    with st.spinner(f"Reading {literal(filename)}…"):
+        vectors = load_vectors_from_bytes(data, filename, max_bytes=UPLOAD_UNPACKED_MB * 1_000_000)
+    return {"kind": "upload", "sha256": hashlib.sha256(data).hexdigest(), "filename": filename, "file_id": file_id,
+            "size": len(data), "vectors": vectors}

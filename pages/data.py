@@ -82,10 +82,10 @@ def upload_section() -> None:
     if st.button("Use this dataset", key="data.use", type="primary"):
         try:
             dataset = labelled_from_table(table, text_column, label_column, threshold, merge_label_variants=merge)
+            set_current_dataset(dataset, upload)  # counted as that upload in the server's uploads budget
         except EmbedLabError as error:
             show_error(error)
             return
-        set_current_dataset(dataset)
         st.success(f"Now using {literal(dataset.name)}: {len(dataset):,} texts in {dataset.num_classes} classes.",
                    icon=":material/check_circle:")
 

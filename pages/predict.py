@@ -13,7 +13,7 @@ from embedlab.models.prediction import read_batch_texts
 from embedlab_ui.runs import (predictor_for_upload, run_label, run_picker, run_predictor, upload_class_names,
                               workspace_runs)
 from embedlab_ui.session import literal, route_through_app, show_error
-from embedlab_ui.uploads import parsed_upload
+from embedlab_ui.uploads import hold, parsed_upload, release
 
 route_through_app()  # a deep link on a fresh server still gets app.py's frame
 
@@ -30,20 +30,26 @@ def loaded_predictor(run):
         return run_predictor(run)
 
 
-def uploaded_predictor():
-    """A Predictor for the .keras file this visitor uploaded, or None until there is one."""
+def read_model(data: bytes, name: str):
+    """An uploaded .keras file's model and the class names to start from (read from it when it keeps them)."""
     from embedlab.models.model_files import load_embedlab_model_bytes
 
+    model = load_embedlab_model_bytes(data, name)
+    return model, upload_class_names(data, model)
+
+
+def uploaded_predictor():
+    """A Predictor for the .keras file this visitor uploaded, or None until there is one."""
     upload = st.file_uploader("Model file (.keras)", type=["keras"], key="predict.upload")
-    # Loaded once per file; a refusal too, not again on every keystroke.
-    parsed = parsed_upload(upload, "predict.uploaded", load_embedlab_model_bytes, "Checking and loading")
+    # Loaded once per file, its bytes not kept; a refusal too, not again on every keystroke.
+    parsed = parsed_upload(upload, "predict.uploaded", read_model, "Checking and loading")
     if parsed is None:
         return None
-    sha256, model = parsed
+    sha256, (model, class_names) = parsed
     digest = sha256[:20]
     # A run's .keras keeps its class names; one per file, so a second upload starts from its own names.
     names = st.text_input(
-        "Class names, in the model's output order", value=upload_class_names(upload.getvalue(), model),
+        "Class names, in the model's output order", value=class_names,
         key=f"predict.upload_classes.{digest}",
         help="Read from the file when EmbedLab saved it; a .keras from elsewhere gets a guess to edit.",
     )
@@ -168,7 +174,12 @@ def show_batch(predictor) -> None:
                               type=["txt", "csv"], key="predict.batch_file")
     if st.button("Score every text", key="predict.batch_score", type="primary"):
         try:
-            texts = read_batch_texts(upload.getvalue(), upload.name) if upload else read_batch_texts(lines)
+            if upload is None:
+                release("predict.batch")
+                texts = read_batch_texts(lines)
+            else:  # the scored texts are kept: they count in the server's uploads budget
+                hold("predict.batch", upload.file_id, upload.size, upload.name)
+                texts = read_batch_texts(upload.getvalue(), upload.name)
             with st.spinner(f"Scoring {len(texts):,} texts…"):
                 st.session_state["predict.batch"] = (predictor.name, predictor.predict_batch(texts))
         except EmbedLabError as error:

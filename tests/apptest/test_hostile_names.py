@@ -46,13 +46,12 @@ def table_bytes() -> bytes:
 
 def vector_choice() -> dict:
     """The sidebar's choice after uploading a small vector file named ``VECTORS.txt``."""
-    import hashlib
+    from embedlab_ui.vectors import uploaded_choice
 
     words = "a wonderful and moving film dull boring mess great awful the of".split()
     vectors = np.random.default_rng(0).normal(size=(len(words), 8))
     data = "".join(f"{word} {' '.join(f'{value:.4f}' for value in row)}\n" for word, row in zip(words, vectors))
-    data = data.encode("utf-8")
-    return {"kind": "upload", "sha256": hashlib.sha256(data).hexdigest(), "filename": f"{VECTORS}.txt", "data": data}
+    return uploaded_choice(data.encode("utf-8"), f"{VECTORS}.txt", "hostile-vectors")
 
 
 def hostile_dataset():
