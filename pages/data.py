@@ -91,14 +91,14 @@ def upload_section() -> None:
 
 
 def merge_label_variants_choice(table, label_column: str) -> bool:
-    """Say which labels differ only in case or spaces, and ask whether to merge them (False when none do)."""
+    """Say which labels differ only in case, spaces or leading zeros; ask whether to merge them (False if none do)."""
     variants = label_variant_groups(table.frame[label_column])
     if not variants:
         return False
     groups = "; ".join(" / ".join(repr(name) for name in names) for names in variants)
-    st.warning(literal(f"Some labels in “{label_column}” differ only in case or spaces, so each spelling would be "
-                       f"a class of its own: {groups}."), icon=":material/warning:")
-    return st.checkbox("Merge classes that differ only in case or spaces", key="data.merge_labels",
+    st.warning(literal(f"Some labels in “{label_column}” differ only in case, spaces or leading zeros, so each "
+                       f"spelling would be a class of its own: {groups}."), icon=":material/warning:")
+    return st.checkbox("Merge classes that differ only in case, spaces or leading zeros", key="data.merge_labels",
                        help="Each group becomes one class, named by its most frequent spelling.")
 
 
