@@ -18,7 +18,7 @@ from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, wait_until_idle
 ASSETS = Path(__file__).resolve().parents[2] / "assets"
 SIZES = [(1280, 720), (1440, 900)]
 SLOW = 300_000
-WORKSPACE = "readme"
+WORKSPACE = "readme-screenshots"
 
 
 def scroll_to(page, locator, above: int = 0) -> None:
