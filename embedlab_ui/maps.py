@@ -14,6 +14,7 @@ import threading
 
 import streamlit as st
 
+from embedlab.data.spreadsheet import spreadsheet_csv  # words like "=cmd|…" stay inert in a spreadsheet
 from embedlab.errors import EmbedLabError
 from embedlab.maps.pipeline import NEIGHBOURS_SHOWN, MapParams, WordMap, map_title
 from embedlab.vectors.word_vectors import WordVectors
@@ -182,13 +183,18 @@ def map_exports(vectors: WordVectors, word_map: WordMap, fig, key: str) -> None:
                    "the chart's toolbar also saves a PNG of the chart as you see it, zoom included.")
 
 
+def csv_bytes(table) -> bytes:
+    """A table as the CSV every download here gives: words that start like a formula are kept inert."""
+    return spreadsheet_csv(table).encode("utf-8")
+
+
 def figure_exports(fig, table, key: str, file_stem: str) -> None:
     """The Export expander of a chart that is not a plain map: its table as CSV, the figure as HTML and PNG."""
     from embedlab.maps.figures import figure_html
 
     with st.expander("Export"):
         left, right = st.columns(2)
-        left.download_button("Table (CSV)", lambda: table.to_csv(index=False).encode("utf-8"),
+        left.download_button("Table (CSV)", lambda: csv_bytes(table),
                              file_name=f"{file_stem}.csv", mime="text/csv", key=f"{key}.export_csv")
         right.download_button("Figure (HTML, works offline)", lambda: figure_html(fig), file_name=f"{file_stem}.html",
                               mime="text/html", key=f"{key}.export_html")
@@ -240,5 +246,5 @@ def show_selection(event, word_map: WordMap, key: str) -> None:
     chosen = table[table["word"].isin(selected)]
     st.write(f"**{len(chosen):,} words selected**")
     st.dataframe(chosen, hide_index=True, width="stretch", height=240, key=f"{key}.selection_table")
-    st.download_button("Download the selection (CSV)", chosen.to_csv(index=False).encode("utf-8"),
+    st.download_button("Download the selection (CSV)", csv_bytes(chosen),
                        file_name="selected_words.csv", mime="text/csv", key=f"{key}.selection_download")

@@ -110,4 +110,6 @@ def study_csv(result) -> bytes:
     cells.insert(0, "kind", "model")
     baselines = baselines.rename(columns={"name": "embedding"})
     baselines.insert(0, "kind", "baseline")
-    return pd.concat([cells, baselines], ignore_index=True).to_csv(index=False).encode("utf-8")
+    from embedlab.data.spreadsheet import spreadsheet_csv  # run names like "=cmd|…" stay inert in a spreadsheet
+
+    return spreadsheet_csv(pd.concat([cells, baselines], ignore_index=True)).encode("utf-8")
