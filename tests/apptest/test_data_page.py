@@ -216,7 +216,8 @@ def test_label_variants_are_shown_and_can_be_merged(project_root):
                + f"eight,{link}\nnine,{link.upper()}\n".encode())
     at = _upload(_page(project_root), "variants.csv", content)
     assert not at.exception and not at.error
-    warning = next(warning.value for warning in at.warning if "differ only in case, spaces or leading zeros" in warning.value)
+    warning = next(warning.value for warning in at.warning
+                   if "differ only in case, spaces or leading zeros" in warning.value)
     assert "'NEG' / 'Neg'; 'pos' / 'Pos'" in warning
     # A visitor's label is shown as typed, not as a link (a word joiner keeps "x:y" from being a directive).
     assert "\\*\\[x\\](javascript\\:\u2060alert(1))\\*" in warning
