@@ -39,7 +39,7 @@ from __future__ import annotations
 
 import threading
 
-from embedlab.models.jobs import durable
+import embedlab.models.jobs.durable as durable
 from embedlab.models.jobs.base import (
     FINISHED_STATES,
     STATES,

@@ -20,7 +20,7 @@ from types import ModuleType
 from embedlab.data.labelled import LabelledDataset
 from embedlab.errors import EmbedLabError
 from embedlab.models.architecture import ModelConfig
-from embedlab.models.jobs import durable
+import embedlab.models.jobs.durable as durable
 from embedlab.models.runs.catalog import Run, read_run
 from embedlab.models.training.callbacks import Progress
 from embedlab.models.training.options import TrainingOptions

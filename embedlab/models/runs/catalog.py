@@ -35,9 +35,9 @@ from pathlib import Path
 from embedlab.data.spreadsheet import restored, spreadsheet_csv
 from embedlab.errors import EmbedLabError
 from embedlab.jsonable import jsonable
-from embedlab.models.runs import pending as run_pending
-from embedlab.models.runs import storage as run_storage
-from embedlab.models.runs import writing as run_writing
+import embedlab.models.runs.pending as run_pending
+import embedlab.models.runs.storage as run_storage
+import embedlab.models.runs.writing as run_writing
 from embedlab.models.runs.damage import (
     DamagedRun, damaged_message, looks_like_a_run, missing_files, problem_of, read_json_object,
 )

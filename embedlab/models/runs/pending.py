@@ -33,8 +33,8 @@ from pathlib import Path
 
 from embedlab.cache import cache_dir
 from embedlab.errors import EmbedLabError
-from embedlab.models.runs import files as run_files
-from embedlab.models.runs import storage as run_storage
+import embedlab.models.runs.files as run_files
+import embedlab.models.runs.storage as run_storage
 
 KEEP_HOURS = 48  # a kept run this old is removed (the messages promise this many hours)
 MAX_KEPT = 10  # kept runs per destination; older ones beyond this are removed
