@@ -13,6 +13,7 @@ computed twice and nothing visitor-specific is kept.
 
 from __future__ import annotations
 
+import gc
 import logging
 import threading
 
@@ -59,7 +60,21 @@ def _default_map() -> None:
     fill_map_caches(vectors, most_frequent_words(vectors, EXPLORE_TOP_WORDS).words, MapParams())
 
 
-STEPS = (_training_workers, _data_and_analogies, _libraries, _default_map)
+def _freeze_long_lived() -> None:
+    """Leave what the server loaded for good (TensorFlow, Plotly, GloVe's index, numba) out of every later collection.
+
+    With TensorFlow imported the server holds over half a million objects the collector tracks, and
+    each of Python's automatic full collections walks them all: about half a second holding the GIL,
+    every few journeys under a class's load, while every visitor on the process waits (bench_serve's
+    rare slow steps). ``gc.freeze`` moves every object alive now into a permanent generation that
+    collections skip; objects made afterwards (sessions, figures, models) are collected as before.
+    The collection first frees what the imports left as garbage, so none of it is kept forever.
+    """
+    gc.collect()
+    gc.freeze()
+
+
+STEPS = (_training_workers, _data_and_analogies, _libraries, _default_map, _freeze_long_lived)
 
 
 def _warm() -> None:

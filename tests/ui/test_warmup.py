@@ -46,3 +46,29 @@ def test_the_warm_up_fills_the_caches_the_page_reads(monkeypatch):
     word_map = maps.cached_map(vectors, vectors.words, params)
     assert np.array_equal(word_map.coords, drawn.coords)
     assert maps.cached_trust(vectors, word_map) is not None
+
+
+def test_the_warm_up_ends_by_leaving_what_the_server_loaded_out_of_later_collections():
+    import gc
+    import weakref
+
+    class Node:
+        pass
+
+    assert warmup.STEPS[-1] is warmup._freeze_long_lived  # after every import and cache the warm-up makes
+    kept = Node()  # alive when the warm-up ends, like TensorFlow's modules
+    left_by_imports = Node()
+    left_by_imports.self = left_by_imports  # garbage in a cycle, left before the freeze
+    left_by_imports = weakref.ref(left_by_imports)
+    try:
+        warmup._freeze_long_lived()
+        assert left_by_imports() is None  # collected first, not kept forever
+        assert gc.get_freeze_count() > 0
+        assert any(obj is kept for obj in gc.get_objects()) is False  # frozen: no generation walks it any more
+        made_later = Node()
+        made_later.self = made_later  # a cycle made after the warm-up (a session's) ...
+        made_later = weakref.ref(made_later)
+        gc.collect()
+        assert made_later() is None  # ... is still collected
+    finally:
+        gc.unfreeze()
