@@ -4,6 +4,7 @@ import streamlit as st
 
 st.set_page_config(page_title="EmbedLab", page_icon="🧭", layout="wide")
 
+from embedlab_ui.login import login_sidebar  # noqa: E402  (set_page_config must come first)
 from embedlab_ui.maps import start_warm_up  # noqa: E402  (set_page_config must come first)
 from embedlab_ui.session import workspace  # noqa: E402  (set_page_config must come first)
 from embedlab_ui.streamlit_internals import skip_keras_collection_after_runs  # noqa: E402  (set_page_config must come first)
@@ -28,6 +29,7 @@ pages = [
     st.Page("pages/data.py", title="Data", icon=":material/table_chart:", url_path="data", visibility="hidden"),
 ]
 navigation = st.navigation(pages)
+login_sidebar()  # with login on: who is logged in, and Log out
 vector_source_sidebar()  # every page: the visitor's word vectors (built-in GloVe until they pick another)
 if navigation.title == "Data":  # the first screen: what the app is for, until the visitor closes it
     welcome_strip(name)

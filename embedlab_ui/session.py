@@ -10,6 +10,7 @@ import streamlit as st
 
 from embedlab.errors import EmbedLabError
 from embedlab.models.runs.catalog import default_runs_dir, workspace_dir
+from embedlab_ui.login import identity_workspace
 from embedlab_ui.streamlit_internals import leave_old_pages_mode
 
 WORKSPACE_PARAM = "workspace"
@@ -37,7 +38,14 @@ def workspace() -> str:
     saying so, so the visitor knows their runs are not lost but elsewhere. A valid name that
     anyone could guess (short, or common words) is kept, so old links still work, with a
     warning and a link to a fresh private workspace.
+
+    With login on (``[auth]`` in the secrets, see ``embedlab_ui.login``) the visitor's identity
+    decides instead, and the link's name is never opened.
     """
+    signed_in = identity_workspace(WORKSPACE_PARAM)  # login on: the identity's workspace (not logged in: stops)
+    if signed_in is not None:
+        st.session_state["workspace"] = signed_in
+        return signed_in
     if "workspace" not in st.session_state:
         requested = st.query_params.get(WORKSPACE_PARAM, "")
         if valid_workspace_name(requested):
