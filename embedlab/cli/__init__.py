@@ -24,6 +24,7 @@ COMMAND_MODULES = (
     "embedlab.cli.projection_commands",
     "embedlab.cli.prediction_commands",
     "embedlab.cli.study_commands",
+    "embedlab.cli.class_commands",
     "embedlab.cli.serve_commands",
 )
 

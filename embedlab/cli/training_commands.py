@@ -20,6 +20,7 @@ from embedlab.models.architecture import EMBEDDING_KINDS, ENCODERS
 def add_commands(subparsers) -> None:
     """Register ``train`` and ``evaluate``."""
     from embedlab.models.training.options import MIN_VALIDATION_ROWS, MONITORS, default_options
+    from embedlab.cli.class_commands import add_class_arguments
 
     parser = add_command(
         subparsers, "train", train_command, help="train an embedding → encoder → Dense classifier and save it as a run",
@@ -66,6 +67,7 @@ def add_commands(subparsers) -> None:
                         help=f"what picks the best epoch (default: {usual.monitor})")
     parser.add_argument("--name", default="", help="the run's name")
     parser.add_argument("--out", required=True, metavar="DIR", help="runs folder to save the run in")
+    add_class_arguments(parser)  # --class CODE --student NAME
 
     parser = add_command(
         subparsers, "evaluate", evaluate_command,
@@ -130,8 +132,10 @@ def train_command(args: argparse.Namespace) -> tuple[dict, str]:
     from embedlab.models.runs.metrics import RunMetrics
     from embedlab.models.runs.storage import is_remote
     from embedlab.data.stats import default_sequence_length
+    from embedlab.cli.class_commands import class_training
 
     dataset = dataset_from(args)
+    membership = class_training(args, dataset)  # None unless --class: then its rows and board
     vectors = None
     if args.embedding != "random":
         vectors = vectors_from(args)
@@ -140,7 +144,8 @@ def train_command(args: argparse.Namespace) -> tuple[dict, str]:
     # A bad --out (under a file, read-only, a full disk, an unreachable bucket) fails in submit, before training.
     out = args.out if is_remote(args.out) else Path(args.out).expanduser()
     spec = TrainingSpec(dataset, config, options, vectors, save_to=out, name=args.name,
-                        text_column=args.text_column or "text", label_column=args.label_column or "label")
+                        text_column=args.text_column or "text", label_column=args.label_column or "label",
+                        **(membership.rows if membership else {}))
     status = follow(submit(spec), TextProgress())
     if status.failure:
         raise EmbedLabError(status.failure)
@@ -149,6 +154,8 @@ def train_command(args: argparse.Namespace) -> tuple[dict, str]:
     summary = {"run": location, "name": run.name, "metrics": _short_metrics(metrics),
                "best_epoch": metrics.best_epoch, "epochs_run": metrics.epochs_run,
                "seconds": metrics.seconds, "stopped": bool(metrics.stopped), "training": options.to_dict()}
+    if membership:
+        summary["class"] = membership.put_on_board(run)
     seconds = metrics.seconds if metrics.seconds is not None else 0
     text = (f"saved {location}\n"
             f"test accuracy {metrics.accuracy:.4f}  F1 {metrics.f1:.4f}"
