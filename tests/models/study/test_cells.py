@@ -12,8 +12,7 @@ from embedlab.data.builtins import builtin_dataset
 from embedlab.errors import EmbedLabError
 from embedlab.models.study import cells as study_module
 from embedlab.models.jobs.base import JobStatus
-from embedlab.models.study.cells import StudyPlan, plan_cells, reading, run_study, summary
-from embedlab.models.study.reading import accuracy_interval
+from embedlab.models.study.cells import StudyPlan, plan_cells, reading, run_study
 from embedlab.vectors.word_vectors import WordVectors
 
 KEYS = {"size", "embedding", "seed", "accuracy", "f1", "best_epoch", "seconds"}
@@ -132,61 +131,6 @@ def test_a_real_cell_trains_on_its_rows():
     result = run_study(builtin_dataset("pang-lee-200"), plan, executor="thread")
     assert not result.failures and len(result.cells) == 1
     assert KEYS <= set(result.cells[0]) and result.cells[0]["size"] == 40 and result.test_rows == 40
-
-
-def cells(size, embedding, accuracies):
-    return [{"size": size, "embedding": embedding, "seed": seed, "accuracy": accuracy, "f1": accuracy,
-             "best_epoch": 3 if embedding == "random" else 2, "seconds": 1.0, "seconds_to_best": 0.5}
-            for seed, accuracy in enumerate(accuracies)]
-
-
-def test_reading_names_the_crossover_and_the_spread():
-    data = {"cells": cells(100, "random", [0.55, 0.56, 0.57]) + cells(100, "glove-frozen", [0.64, 0.65, 0.66])
-            + cells(3000, "random", [0.76, 0.74, 0.78]) + cells(3000, "glove-frozen", [0.75, 0.77, 0.73]),
-            "baselines": [{"size": 100, "name": "mean-vector-lr", "accuracy": 0.64},
-                          {"size": 3000, "name": "tfidf-lr", "accuracy": 0.77}],
-            "test_rows": 600, "planned_cells": 12}
-    sentences = reading(data)
-    assert any("At 100 training rows GloVe frozen leads random by 9.0 points" in s for s in sentences)
-    assert any("At 3,000 training rows" in s and "inside the spread" in s for s in sentences)
-    assert any("1.0 point behind TF-IDF" in s for s in sentences)
-    assert not any("too small" in s for s in sentences)
-    assert any("GloVe frozen after 2.0 epochs" in s for s in sentences)
-    assert summary(data)["cells"][0] == {"size": 100, "embedding": "glove-frozen", "mean": pytest.approx(0.65),
-                                         "std": pytest.approx(0.01), "runs": 3}
-
-
-def test_a_lead_is_given_to_the_glove_kind_that_has_it_at_each_size():
-    # Amazon snippets, 2026-11-30: frozen led at 100–300 rows, fine-tuned (not frozen) at 1,000.
-    data = {"cells": cells(100, "random", [0.655, 0.632, 0.642]) + cells(100, "glove-frozen", [0.66, 0.67, 0.662])
-            + cells(300, "random", [0.67, 0.672, 0.665]) + cells(300, "glove-frozen", [0.688, 0.703, 0.68])
-            + cells(1000, "random", [0.707, 0.717, 0.713]) + cells(1000, "glove-frozen", [0.713, 0.708, 0.708])
-            + cells(1000, "glove-finetuned", [0.722, 0.722, 0.723]),
-            "baselines": [], "test_rows": 600}
-    sentences = reading(data)
-    assert any(s.startswith("At 100–300 training rows GloVe frozen leads random") for s in sentences), sentences
-    assert any(s.startswith("At 1,000 training rows GloVe fine-tuned leads random by 1.0 point") for s in sentences)
-    assert not any("100–1,000" in s for s in sentences)
-
-
-def test_with_one_seed_a_difference_the_test_set_cannot_resolve_reads_as_level_not_as_a_lead():
-    data = {"cells": cells(100, "random", [0.60]) + cells(100, "glove-frozen", [0.63])
-            + cells(9000, "random", [0.80]) + cells(9000, "glove-frozen", [0.77]),
-            "baselines": [], "test_rows": 3000}
-    sentences = reading(data)
-    # ±2.5 points for a difference of two accuracies on 3,000 rows: 3 points is a lead, not "level".
-    assert any(s.startswith("At 100 training rows GloVe frozen leads random by 3.0 points") for s in sentences)
-    data["test_rows"] = 600  # ±5.3 points: the same 3 points cannot be told apart
-    sentences = reading(data)
-    assert any("are level" in s and "inside what the test set can tell apart" in s for s in sentences), sentences
-    assert not any("leads" in s or "lead " in s for s in sentences)
-
-
-def test_a_small_test_set_is_said_to_be_too_small_to_tell_embeddings_apart():
-    data = {"cells": cells(160, "random", [0.60, 0.65]) + cells(160, "glove-frozen", [0.70, 0.72]),
-            "baselines": [], "test_rows": 40}
-    assert accuracy_interval(0.7, 40) > 0.1
-    assert any("only 40 rows" in sentence and "cannot tell" in sentence for sentence in reading(data))
 
 
 def test_a_study_with_more_cells_than_the_server_allows_is_refused_with_how_to_fit(monkeypatch):
