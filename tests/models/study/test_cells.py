@@ -109,7 +109,7 @@ def test_stop_keeps_the_finished_cells(monkeypatch):
     assert result.stopped and [cell["embedding"] for cell in result.cells] == ["random"]
     stopped = {job.spec.name.split()[1]: job.stopped for job in FakeJob.made}
     assert stopped == {"random": False, "glove-frozen": True}  # the unfinished job was told to stop
-    assert any("stopped" in sentence for sentence in reading(result))
+    assert any("not complete: 1 of 2 cells finished" in sentence for sentence in reading(result))
 
 
 def test_cells_start_smallest_size_first_and_the_slowest_embedding_first_within_a_size(monkeypatch):
