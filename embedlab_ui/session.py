@@ -10,7 +10,7 @@ import streamlit as st
 
 from embedlab.errors import EmbedLabError
 from embedlab.models.runs.catalog import default_runs_dir, workspace_dir
-from embedlab_ui.login import identity_workspace
+from embedlab_ui.login import IDENTITY_WORKSPACE_PREFIX, identity_workspace
 from embedlab_ui.streamlit_internals import leave_old_pages_mode
 
 WORKSPACE_PARAM = "workspace"
@@ -48,7 +48,8 @@ def workspace() -> str:
         return signed_in
     if "workspace" not in st.session_state:
         requested = st.query_params.get(WORKSPACE_PARAM, "")
-        if valid_workspace_name(requested):
+        # A login's workspace (id-…) is opened by its login only, also once login is switched off.
+        if valid_workspace_name(requested) and not requested.startswith(IDENTITY_WORKSPACE_PREFIX):
             name = requested
             reason = guessable_workspace_name(name)
             if reason is not None:
@@ -63,7 +64,8 @@ def workspace() -> str:
     if refused is not None:
         shown = repr(refused[:80]) + ("…" if len(refused) > 80 else "")  # control characters visible, not acted on
         st.warning(literal(f"The workspace in your link, {shown}, is not a valid name (1-64 letters, digits, '-' or "
-                           f"'_'), so you have a new, empty workspace: {st.session_state['workspace']}. Bookmark "
+                           f"'_'; a name starting '{IDENTITY_WORKSPACE_PREFIX}' belongs to a login, which no link "
+                           f"opens), so you have a new, empty workspace: {st.session_state['workspace']}. Bookmark "
                            "this page's address to come back to it; if you expected earlier runs, check the link."),
                    icon=":material/link_off:")
     guessable = st.session_state.get(_GUESSABLE_KEY)
