@@ -8,6 +8,7 @@ import streamlit as st
 
 from embedlab.data.builtins import DEFAULT_DATASET, builtin_dataset
 from embedlab.data.labelled import LabelledDataset
+from embedlab_ui.kept_datasets import remember, remembered_dataset
 from embedlab_ui.uploads import hold, release
 
 DATASET_KEY = "dataset"  # st.session_state key: this visitor's LabelledDataset
@@ -21,12 +22,14 @@ def _default_dataset() -> LabelledDataset:
 
 def current_dataset() -> LabelledDataset:
     """The dataset this visitor chose on the Data page, or the built-in default until they choose."""
+    if DATASET_KEY not in st.session_state:  # a new session: the workspace's address brings back its last dataset
+        st.session_state[DATASET_KEY] = remembered_dataset(builtin)
     dataset = st.session_state.get(DATASET_KEY)
     return _default_dataset() if dataset is None else dataset
 
 
 def set_current_dataset(dataset: LabelledDataset, upload=None) -> None:
-    """Make ``dataset`` this visitor's current dataset (kept in their session only).
+    """Make ``dataset`` this visitor's current dataset, kept with their workspace's address (``kept_datasets``).
 
     ``upload``: the uploaded file it was read from, so it counts in the server's uploads budget as
     that upload (once, beside the table parsed from it) for as long as it is the current dataset;
@@ -37,6 +40,7 @@ def set_current_dataset(dataset: LabelledDataset, upload=None) -> None:
     else:
         hold(DATASET_KEY, upload.file_id, upload.size, upload.name)
     st.session_state[DATASET_KEY] = dataset
+    remember(dataset, upload)
 
 
 _BUILTINS: dict[str, LabelledDataset] = {}  # name → dataset, shared read-only: built-ins are nobody's upload

@@ -8,8 +8,10 @@ from embedlab.data.builtins import BUILTIN_DATASETS, DEFAULT_DATASET
 from embedlab.data.files import label_variant_groups, labelled_from_table
 from embedlab.data.tables import MAX_BYTES, MAX_CLASSES, MAX_ROWS, inspect_table
 from embedlab.errors import EmbedLabError
+from embedlab.models.runs.kept_datasets import limits
 from embedlab_ui import charts
 from embedlab_ui.datasets import builtin, current_dataset, dataset_stats, set_current_dataset
+from embedlab_ui.kept_datasets import DELETED_KEY, NOTICE_KEY, forget, kept_index, kept_upload, load_kept
 from embedlab_ui.session import literal, route_through_app, show_error
 from embedlab_ui.uploads import parsed_upload
 from embedlab_ui.vectors import current_vectors
@@ -90,6 +92,39 @@ def upload_section() -> None:
                    icon=":material/check_circle:")
 
 
+def kept_section() -> None:
+    """The datasets this workspace keeps with its address: pick one to use again, or delete one to make room."""
+    index = kept_index()
+    for problem in (st.session_state.get(NOTICE_KEY), index.problem):
+        if problem:
+            st.warning(literal(problem), icon=":material/history:")
+    deleted = st.session_state.pop(DELETED_KEY, None)
+    if deleted is not None:
+        st.success(f"Deleted {literal(deleted)} from this workspace.", icon=":material/delete:")
+    most, most_bytes = limits()
+    if not index.datasets:
+        st.caption(f"An upload you use is kept here, with this page's address (up to {most} datasets): open the "
+                   "address in a new tab, or after a restart, and it is the current dataset again.")
+        return
+    by_fingerprint = {entry.fingerprint: entry for entry in index.datasets}
+    st.caption(f"Kept with this page's address: {len(index.datasets)} of at most {most} datasets, "
+               f"{sum(entry.size for entry in index.datasets) / 1e6:.1f} of {most_bytes / 1e6:g} MB.")
+    chosen = by_fingerprint[st.selectbox(  # options are plain text: a file's name shows as typed
+        "Your datasets", list(by_fingerprint), key="data.kept",
+        format_func=lambda fingerprint: f"{by_fingerprint[fingerprint].name} · {by_fingerprint[fingerprint].rows:,} "
+                                        f"texts · {by_fingerprint[fingerprint].classes} classes")]
+    use, delete = st.columns(2)
+    if use.button("Use this dataset", key="data.kept_use", type="primary"):
+        dataset = load_kept(chosen)  # EmbedLabError (damaged, budget full) is shown by the tab's caller
+        set_current_dataset(dataset, kept_upload(chosen))
+        st.success(f"Now using {literal(dataset.name)}: {len(dataset):,} texts.", icon=":material/check_circle:")
+    if delete.button("Delete", key="data.kept_delete", help="Removes it from this workspace's storage"):
+        forget(chosen)
+        if current_dataset().fingerprint == chosen.fingerprint:
+            set_current_dataset(builtin(DEFAULT_DATASET))
+        st.rerun()
+
+
 def merge_label_variants_choice(table, label_column: str) -> bool:
     """Say which labels differ only in case, spaces or leading zeros; ask whether to merge them (False if none do)."""
     variants = label_variant_groups(table.frame[label_column])
@@ -167,12 +202,17 @@ def show_dataset(dataset) -> None:
 st.title("Data")
 st.caption("Pick a built-in dataset or upload your own labelled texts, then see what is in them.")
 
-builtin_tab, upload_tab = st.tabs(["Built-in", "Upload"])
+builtin_tab, upload_tab, kept_tab = st.tabs(["Built-in", "Upload", "Your datasets"])
 with builtin_tab:
     load_builtin_section()
 with upload_tab:
     try:
         upload_section()
+    except EmbedLabError as error:
+        show_error(error)
+with kept_tab:
+    try:
+        kept_section()
     except EmbedLabError as error:
         show_error(error)
 

@@ -23,6 +23,7 @@ CSV = (b"review,sentiment\n"
 @pytest.fixture(autouse=True)
 def offline(tmp_path, monkeypatch):
     monkeypatch.setenv("EMBEDLAB_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setenv("EMBEDLAB_RUNS_DIR", str(tmp_path / "runs"))  # where a used upload is kept
     monkeypatch.setenv("PIP_INDEX_URL", "http://127.0.0.1:9/")
     monkeypatch.delenv("EMBEDLAB_VADER_SDIST", raising=False)
     builtin.clear()  # built-ins are cached per server; each test starts from nothing

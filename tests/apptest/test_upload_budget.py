@@ -33,6 +33,7 @@ def csv_bytes(marker: str, size: int = 600_000) -> bytes:
 def one_megabyte(monkeypatch, tmp_path):
     monkeypatch.setenv("EMBEDLAB_UPLOADS_MB", "1")
     monkeypatch.setenv("EMBEDLAB_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setenv("EMBEDLAB_RUNS_DIR", str(tmp_path / "runs"))  # where a used upload is kept
     monkeypatch.setenv("PIP_INDEX_URL", "http://127.0.0.1:9/")
     builtin.clear()
     gc.collect()  # sessions of earlier tests are gone, and with them their share of the budget

@@ -48,6 +48,10 @@ class KeptDatasetError(EmbedLabError):
     """A kept dataset cannot be kept, found or read back; the message says which, and what to do."""
 
 
+class KeptLimitError(KeptDatasetError):
+    """Keeping one more dataset would pass the workspace's limits; the message says them and how to make room."""
+
+
 @dataclass(frozen=True)
 class KeptDataset:
     """One line of a workspace's index: a kept dataset, by content, with the name it was uploaded under."""
@@ -119,6 +123,18 @@ def _read(location: Path | str, name: str) -> bytes | None:
     except FileNotFoundError:
         return None
     except Exception as error:  # botocore, aiohttp and fsspec each raise their own types
+        raise _storage_error(location, error) from None
+
+
+def _exists(location: Path | str, name: str) -> bool:
+    path = f"{_folder(location)}/{name}"
+    if not run_storage.is_remote(location):
+        return Path(path).is_file()
+    filesystem, remote = run_storage.remote_filesystem(path)
+    try:
+        filesystem.invalidate_cache()
+        return filesystem.exists(remote)
+    except Exception as error:
         raise _storage_error(location, error) from None
 
 
@@ -217,12 +233,12 @@ def keep_dataset(location: Path | str, dataset: LabelledDataset) -> KeptDataset:
         others = [kept for kept in index.datasets if kept.fingerprint != fingerprint]
         held = sum(kept.size for kept in others)
         if len(others) + 1 > most or held + len(text) > most_bytes:
-            raise KeptDatasetError(
+            raise KeptLimitError(
                 f"{dataset.name} ({len(text) / 1e6:.1f} MB as kept) is in use on this page but not kept with the "
                 f"address: this workspace keeps {len(others)} datasets ({held / 1e6:.1f} MB) and may keep at most "
                 f"{most} datasets and {most_bytes / 1e6:g} MB; delete one under Data → Your datasets, then pick "
                 "this file again")
-        if index.find(fingerprint) is None or _read(location, f"{fingerprint}.json") is None:
+        if index.find(fingerprint) is None or not _exists(location, f"{fingerprint}.json"):
             _write(location, f"{fingerprint}.json", text)  # before the index names it
         kept = KeptDataset(fingerprint, dataset.name, len(dataset), dataset.num_classes, len(text), time.time())
         _write_index(location, KeptIndex([kept, *others], fingerprint))
@@ -231,11 +247,12 @@ def keep_dataset(location: Path | str, dataset: LabelledDataset) -> KeptDataset:
 
 def set_current(location: Path | str, current: str | None) -> None:
     """Record the workspace's current dataset: a kept fingerprint, ``"builtin:<key>"``, or None (the default)."""
+    if read_index(location).current == current:
+        return  # nothing to write (and no folder made for a visitor who never kept anything)
     with _index_lock(location):
         index = read_index(location)
-        if index.current != current:
-            index.current = current
-            _write_index(location, index)
+        index.current = current
+        _write_index(location, index)
 
 
 def delete_kept(location: Path | str, fingerprint: str) -> None:
