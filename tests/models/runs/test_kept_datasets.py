@@ -120,3 +120,14 @@ def test_a_built_in_choice_is_remembered(location):
     kept.set_current(location, kept.builtin_choice("rotten-tomatoes-10k"))
     index = kept.read_index(location)
     assert index.current == "builtin:rotten-tomatoes-10k" and len(index.datasets) == 1
+
+
+def test_keeping_a_listed_dataset_whose_file_is_gone_writes_it_again(location):
+    dataset = reviews()
+    kept.keep_dataset(location, dataset)
+    if kept.run_storage.is_remote(location):
+        fsspec.filesystem("s3").rm(_stored_path(location, f"{dataset.fingerprint}.json"))
+    else:
+        (location / kept.FOLDER / f"{dataset.fingerprint}.json").unlink()
+    kept.keep_dataset(location, dataset)  # the visitor uploads the file again
+    assert kept.load_kept(location, dataset.fingerprint).texts == dataset.texts
