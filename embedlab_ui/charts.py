@@ -11,8 +11,10 @@ from __future__ import annotations
 import html
 import time
 
-from embedlab_ui.numbers import COUNT_D3, PERCENT_D3, SCORE_D3, score
+from embedlab_ui.colours import run_colours
+from embedlab_ui.numbers import COUNT_D3, PERCENT_D3, SCORE_D3, class_label, percent, score
 
+# Curves that stand for no embedding (the class board's rows); runs take colours.run_colours.
 CURVE_COLOURS = ["#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b", "#e377c2", "#17becf"]
 MARGIN = {"l": 10, "r": 10, "t": 10, "b": 10}
 # Plotly's toolbar floats over the top of a chart; a top margin this tall keeps it off labels drawn at the top.
@@ -52,8 +54,9 @@ def text_length_figure(edges, counts, suggested_length: int):
 
 
 def curves_figure(histories: dict[str, dict], metric: str, live: dict | None = None, height: int = 320,
-                  epochs: int | None = None):
-    """One Plotly chart of ``metric`` per epoch: train (solid) and validation (dashed) for each history.
+                  epochs: int | None = None, embeddings: dict[str, str] | None = None,
+                  test_value: float | None = None):
+    """One Plotly chart of ``metric`` per epoch: training (solid) and validation (dashed) for each history.
 
     Args:
         histories: ``{label: {"loss": [...], "val_loss": [...], ...}}``.
@@ -61,14 +64,17 @@ def curves_figure(histories: dict[str, dict], metric: str, live: dict | None = N
         live: ``{label: (fractional_epoch, value)}``, the running value of the epoch in progress.
         epochs: the epochs planned, for a training under way: the axis then spans the whole
             training from its start (0) so the running point moves left to right.
+        embeddings: ``{label: embedding kind}``: each run takes its embedding's colour (``colours``).
+        test_value: one run's score on its held-out test rows, drawn as a dotted level line, so the
+            training curve is read beside what the model does on rows it never saw.
     """
     import plotly.graph_objects as go
 
     value_format = PERCENT_D3 if metric == "accuracy" else SCORE_D3
     figure = go.Figure()
-    last = 1
-    for index, (label, history) in enumerate(histories.items()):
-        colour = CURVE_COLOURS[index % len(CURVE_COLOURS)]
+    last, any_validation = 1, False
+    styles = run_colours([(embeddings or {}).get(label) for label in histories])
+    for (label, history), (colour, marker) in zip(histories.items(), styles):
         prefix = f"{label} · " if len(histories) > 1 else ""
         train = list(history.get(metric, []))
         x = list(range(1, len(train) + 1))
@@ -76,20 +82,39 @@ def curves_figure(histories: dict[str, dict], metric: str, live: dict | None = N
             x.append(live[label][0])
             train.append(live[label][1])
         validation = history.get(f"val_{metric}", [])
+        any_validation = any_validation or bool(validation)
         last = max(last, len(train), len(validation))
         # Labels a visitor chose are shown as plain text; hover says "epoch 2", or "epoch 1.4" mid-epoch.
         hover = f"%{{fullData.name}}<br>epoch %{{x:.2~f}}: %{{y:{value_format}}}<extra></extra>"
-        figure.add_trace(go.Scatter(x=x, y=train, mode="lines+markers", name=f"{html.escape(prefix)}train",
-                                    line={"color": colour}, cliponaxis=False, hovertemplate=hover))
+        figure.add_trace(go.Scatter(x=x, y=train, mode="lines+markers", name=f"{html.escape(prefix)}training",
+                                    line={"color": colour}, marker={"symbol": marker}, cliponaxis=False,
+                                    hovertemplate=hover))
         if validation:
             figure.add_trace(go.Scatter(x=list(range(1, len(validation) + 1)), y=validation, mode="lines+markers",
                                         name=f"{html.escape(prefix)}validation", cliponaxis=False, hovertemplate=hover,
-                                        line={"color": colour, "dash": "dash"}))
-    figure.update_layout(title=metric, height=height, margin={"l": 10, "r": 10, "t": 40, "b": 10},
+                                        line={"color": colour, "dash": "dash"}, marker={"symbol": marker}))
+    if test_value is not None:
+        figure.add_hline(y=test_value, line={"color": "#111827", "dash": "dot", "width": 1.5},
+                         annotation_text=f"test (held out): {_format(test_value, metric)}",
+                         annotation_position="bottom right")
+    figure.update_layout(title=curves_title(metric, any_validation), height=height,
+                         margin={"l": 10, "r": 10, "t": 40, "b": 10},
                          xaxis=epoch_axis(last, planned=epochs), yaxis_title=metric,
                          yaxis_tickformat=".0%" if metric == "accuracy" else None,
                          legend={"orientation": "h", "y": -0.25})
     return figure
+
+
+def curves_title(metric: str, validation: bool) -> str:
+    """Says which rows the curves are measured on, so a 99% training curve is not read as the model's score."""
+    name = metric.capitalize()
+    if validation:
+        return f"{name}: training rows (solid), validation rows (dashed)"
+    return f"{name} on the training rows (no validation split)"
+
+
+def _format(value: float, metric: str) -> str:
+    return percent(value) if metric == "accuracy" else score(value)
 
 
 def epoch_axis(last: int, planned: int | None = None) -> dict:
@@ -145,24 +170,29 @@ class LiveCurves:
 
 
 def confusion_figure(matrix: list[list[int]], class_names: list[str]):
+    """Rows per (true, predicted) class pair. The axes are categories: labels 0/1 are class names, not values."""
     import plotly.graph_objects as go
 
-    names = [html.escape(str(name)) for name in class_names]
+    names = [html.escape(class_label(name)) for name in class_names]
     figure = go.Figure(go.Heatmap(
         z=matrix, x=names, y=names, colorscale="Blues", text=matrix, texttemplate=f"%{{text:{COUNT_D3}}}",
-        hovertemplate=f"true %{{y}}, predicted %{{x}}: %{{z:{COUNT_D3}}}<extra></extra>"))
-    figure.update_layout(title="Confusion matrix", height=320, margin={"l": 10, "r": 10, "t": 40, "b": 10},
-                         xaxis_title="predicted", yaxis_title="true", yaxis_autorange="reversed")
+        colorbar={"title": {"text": "test rows"}, "tickformat": COUNT_D3},
+        hovertemplate=f"true %{{y}}, predicted %{{x}}: %{{z:{COUNT_D3}}} rows<extra></extra>"))
+    figure.update_layout(title="Confusion matrix (test rows)", height=320, margin={"l": 10, "r": 10, "t": 40, "b": 10},
+                         xaxis={"title": "predicted", "type": "category"},
+                         yaxis={"title": "true", "type": "category", "autorange": "reversed"})
     return figure
 
 
-def roc_figure(roc: dict):
+def roc_figure(roc: dict, positive: str | None = None):
+    """The ROC curve of a binary classifier; ``positive`` names the class its rates are of."""
     import plotly.graph_objects as go
 
+    of = f" of {html.escape(class_label(positive))}" if positive is not None else ""
     figure = go.Figure()
     figure.add_trace(go.Scatter(x=roc["fpr"], y=roc["tpr"], mode="lines", name=f"AUC {score(roc['auc'])}"))
     figure.add_trace(go.Scatter(x=[0, 1], y=[0, 1], mode="lines", name="chance", line={"dash": "dot", "color": "grey"}))
-    figure.update_layout(title="ROC curve (test split)", height=320, margin={"l": 10, "r": 10, "t": 40, "b": 10},
+    figure.update_layout(title=f"ROC curve{of} (test rows)", height=320, margin={"l": 10, "r": 10, "t": 40, "b": 10},
                          xaxis_title="false positive rate", yaxis_title="true positive rate",
                          legend={"orientation": "h", "y": -0.25})
     return figure

@@ -65,3 +65,17 @@ def seconds(duration: float | None) -> str:
         return f"{duration:.0f} s"
     minutes, rest = divmod(int(round(duration)), 60)
     return f"{minutes} min {rest:02d} s"
+
+
+def class_label(name) -> str:
+    """A class as a reader sees it: a number-like name gets the word "class" (``"1"`` → ``"class 1"``).
+
+    Labels 0/1 read as values on an axis (Plotly drew −0.5…1.5) and "p(1)" as arithmetic; "class 1" is a name.
+    Other names are shown as they are: ``class_label("positive")`` → ``"positive"``.
+    """
+    text = str(name)
+    try:
+        float(text)
+    except ValueError:
+        return text
+    return f"class {text}"
