@@ -12,8 +12,8 @@ import streamlit as st
 from embedlab.models.architecture import EMBEDDING_LABELS
 from embedlab.models.baselines import BASELINE_LABELS
 from embedlab_ui import numbers
+from embedlab_ui.colours import EMBEDDING_COLOURS  # the same colour per embedding on every chart
 
-EMBEDDING_COLOURS = {"random": "#7f7f7f", "glove-frozen": "#1f77b4", "glove-finetuned": "#d62728"}
 BASELINE_COLOURS = {"mean-vector-lr": "#17becf", "tfidf-lr": "#bcbd22"}
 STUDY_TABLE_FORMATS = {
     "Best epoch (mean)": st.column_config.NumberColumn(format="%.1f"),
