@@ -21,7 +21,7 @@ from embedlab.models.runs.metrics import RunMetrics
 from embedlab.models.runs.pending import PendingRun, retry_upload
 from embedlab.models.training.options import TrainingOptions
 from embedlab_ui import charts
-from embedlab_ui.numbers import count, percent, score, seconds
+from embedlab_ui.numbers import class_label, count, percent, score, seconds
 from embedlab_ui.session import literal, runs_folder, show_error
 from embedlab_ui.train_settings import settings_name, unique_name
 
@@ -154,7 +154,8 @@ def show_job(job: Job, index: int) -> None:
         st.progress(progress.fraction,
                     text=f"All epochs: {percent(progress.fraction, 0)} · {seconds(progress.elapsed)}{left}")
     if status.history or (progress is not None and progress.logs):
-        curves = st.session_state.setdefault(LIVE_CURVES_KEY, {}).setdefault(job, charts.LiveCurves(job.name))
+        curves = st.session_state.setdefault(LIVE_CURVES_KEY, {}).setdefault(
+            job, charts.LiveCurves(job.name, embedding=job.spec.config.embedding))
         loss, accuracy = curves.current(status.history, progress)
         left, right = st.columns(2)
         left.plotly_chart(loss, key=f"train.live_loss.{index}")
@@ -211,19 +212,19 @@ def show_results(run: Run, place: str) -> None:
     stopped = " It was stopped early by you." if metrics.stopped else ""
     test_rows = metrics.test_rows if metrics.test_rows is not None else 0
     average = metrics.average if metrics.average is not None else ""
-    st.caption(f"On {count(test_rows)} held-out test rows ({average} "
+    class_names = metrics.class_names if metrics.class_names is not None else []
+    of = f" of {class_label(class_names[-1])}" if average == "binary" and class_names else ""
+    st.caption(f"On {count(test_rows)} held-out test rows (precision, recall and F1{literal(of)}: {average} "
                f"averages); best epoch {metrics.best_epoch} of {metrics.epochs_run} run, its weights "
                f"kept.{stopped} Trained in {seconds(metrics.seconds)}.")
-    left, right = st.columns(2)
-    left.plotly_chart(charts.curves_figure({run.name: run.history}, "loss"), key=f"{key}.loss.{run.run_id}")
-    right.plotly_chart(charts.curves_figure({run.name: run.history}, "accuracy"), key=f"{key}.accuracy.{run.run_id}")
+    show_curves(run, key)
     left, right = st.columns(2)
     if metrics.confusion_matrix:
-        class_names = metrics.class_names if metrics.class_names is not None else []
         left.plotly_chart(charts.confusion_figure(metrics.confusion_matrix, class_names),
                           key=f"{key}.confusion.{run.run_id}")
     if metrics.roc:
-        right.plotly_chart(charts.roc_figure(metrics.roc), key=f"{key}.roc.{run.run_id}")
+        right.plotly_chart(charts.roc_figure(metrics.roc, class_names[-1] if class_names else None),
+                           key=f"{key}.roc.{run.run_id}")
     if metrics.per_class:
         st.dataframe(metrics.per_class, hide_index=True, key=f"{key}.per_class.{run.run_id}",
                      column_config={**{name: PERCENT_COLUMN for name in ("precision", "recall", "f1")},
@@ -235,16 +236,60 @@ def show_results(run: Run, place: str) -> None:
                          "confidence", min_value=0.0, max_value=1.0, format="percent")})
 
 
+def show_curves(run: Run, key: str) -> None:
+    """One run's loss and accuracy per epoch, its test accuracy as a level line, and whether it overfit."""
+    from embedlab.models.training.overfitting import fit_gap
+
+    metrics, rows = run.metrics_, run.config.get("dataset", {})
+    embeddings = {run.name: run.config.get("model", {}).get("embedding")}
+    left, right = st.columns(2)
+    left.plotly_chart(charts.curves_figure({run.name: run.history}, "loss", embeddings=embeddings),
+                      key=f"{key}.loss.{run.run_id}")
+    right.plotly_chart(charts.curves_figure({run.name: run.history}, "accuracy", embeddings=embeddings,
+                                            test_value=metrics.accuracy), key=f"{key}.accuracy.{run.run_id}")
+    gap = fit_gap(run.history, metrics.accuracy, rows.get("validation_rows"), metrics.test_rows)
+    if gap is not None:
+        (st.warning if gap.overfitting else st.caption)(gap.sentence())
+
+
 def show_comparison(runs: list[Run], key: str) -> None:
-    """Curves of several runs in one chart, and their metrics in one table."""
-    histories = {}
+    """Curves of several runs in one chart (each in its embedding's colour), and their metrics in one table."""
+    histories, embeddings = {}, {}
     for run in runs:
         label = run.name if run.name not in histories else f"{run.name} ({run.run_id[-6:]})"
         histories[label] = run.history
+        embeddings[label] = run.config.get("model", {}).get("embedding")
     left, right = st.columns(2)
-    left.plotly_chart(charts.curves_figure(histories, "loss", height=420), key=f"{key}.loss")
-    right.plotly_chart(charts.curves_figure(histories, "accuracy", height=420), key=f"{key}.accuracy")
+    left.plotly_chart(charts.curves_figure(histories, "loss", height=420, embeddings=embeddings), key=f"{key}.loss")
+    right.plotly_chart(charts.curves_figure(histories, "accuracy", height=420, embeddings=embeddings),
+                       key=f"{key}.accuracy")
     show_metrics_table(runs, key=f"{key}.table")
+
+
+COMPARE_KEY, COMPARE_SEEN_KEY = "train.compare", "train.compare_seen"  # the picker; the run ids it last listed
+COMPARED_BY_DEFAULT = 3
+
+
+def compare_picker(runs: list[Run]) -> list[Run]:
+    """The Compare tab's runs: the newest ones, until the visitor picks their own.
+
+    A run trained (or listed) since the picker was last drawn resets it to the newest runs, so a
+    third training is in the comparison at once; a choice of the visitor's stays while the list
+    does not grow, and a run deleted meanwhile simply leaves it.
+    """
+    from embedlab_ui.runs import default_runs, run_label
+
+    by_id = {run.run_id: run for run in runs}
+    newest = [run.run_id for run in default_runs(runs, COMPARED_BY_DEFAULT)]
+    seen = st.session_state.get(COMPARE_SEEN_KEY)
+    if COMPARE_KEY not in st.session_state or (seen is not None and set(by_id) - seen):
+        st.session_state[COMPARE_KEY] = newest
+    else:
+        st.session_state[COMPARE_KEY] = [run_id for run_id in st.session_state[COMPARE_KEY] if run_id in by_id]
+    st.session_state[COMPARE_SEEN_KEY] = set(by_id)
+    chosen = st.multiselect("Runs to compare", list(by_id), format_func=lambda run_id: run_label(by_id[run_id]),
+                            key=COMPARE_KEY, help="The newest runs are picked for you each time a run is added.")
+    return [by_id[run_id] for run_id in chosen]
 
 
 def show_metrics_table(runs: list[Run], key: str) -> None:

@@ -12,8 +12,8 @@ from embedlab_ui.study import study_tab
 from embedlab_ui.datasets import current_dataset
 from embedlab_ui.numbers import count
 from embedlab_ui.restart_notes import show_interrupted
-from embedlab_ui.runs import (RUNS_UNLISTED, choose_run, default_runs, forget_run, run_label, run_model_bytes,
-                              run_zip, show_damaged, workspace_runs)
+from embedlab_ui.runs import (RUNS_UNLISTED, choose_run, forget_run, run_model_bytes, run_zip, show_damaged,
+                              workspace_runs)
 from embedlab_ui.session import literal, route_through_app, show_error
 from embedlab_ui.train_settings import choose_settings, estimate_caption
 
@@ -119,11 +119,9 @@ def compare_tab(runs) -> None:
     if len(runs) < 2:
         st.info("Train two or more runs to compare them here.")
         return
-    by_id = {run.run_id: run for run in runs}
-    chosen = st.multiselect("Runs to compare", list(by_id), default=[run.run_id for run in default_runs(runs, 3)],
-                            format_func=lambda run_id: run_label(by_id[run_id]), key="train.compare")
+    chosen = ui.compare_picker(runs)  # the newest runs, again each time one is added
     if chosen:
-        ui.show_comparison([by_id[run_id] for run_id in chosen], key="train.compare_view")
+        ui.show_comparison(chosen, key="train.compare_view")
 
 
 st.title("Train")
