@@ -129,7 +129,8 @@ def epoch_axis(last: int, planned: int | None = None) -> dict:
             "tickformat": "d"}
 
 
-def live_curves_figures(label: str, history: dict, progress=None) -> tuple:
+def live_curves_figures(label: str, history: dict, progress=None, embedding: str | None = None,
+                        height: int = 320) -> tuple:
     """Loss and accuracy of one training under way: its finished epochs, and where the running epoch is now.
 
     ``progress`` (an ``embedlab.models.training.callbacks.Progress``, or None) adds the running
@@ -141,7 +142,8 @@ def live_curves_figures(label: str, history: dict, progress=None) -> tuple:
     if progress is not None and progress.logs and progress.batch < progress.batches:
         at = progress.epoch - 1 + progress.batch / max(1, progress.batches)
         live = {metric: {label: (at, progress.logs.get(metric))} for metric in live}
-    return tuple(curves_figure({label: history}, metric, live[metric], epochs=planned)
+    return tuple(curves_figure({label: history}, metric, live[metric], epochs=planned, height=height,
+                               embeddings={label: embedding} if embedding else None)
                  for metric in ("loss", "accuracy"))
 
 
@@ -155,8 +157,8 @@ class LiveCurves:
     progress bars above them still move every second. (TensorBoard refreshes every 30 s.)
     """
 
-    def __init__(self, label: str, every: float = 3.0) -> None:
-        self.label, self.every = label, every
+    def __init__(self, label: str, every: float = 3.0, embedding: str | None = None, height: int = 320) -> None:
+        self.label, self.every, self.embedding, self.height = label, every, embedding, height
         self.made_at: float | None = None
         self.figures: tuple = ()
 
@@ -164,7 +166,7 @@ class LiveCurves:
         """``(loss, accuracy)`` figures: the kept ones, or new ones once ``every`` seconds have passed."""
         now = time.monotonic() if now is None else now
         if self.made_at is None or now - self.made_at >= self.every:
-            self.figures = live_curves_figures(self.label, history, progress)
+            self.figures = live_curves_figures(self.label, history, progress, self.embedding, self.height)
             self.made_at = now
         return self.figures
 
