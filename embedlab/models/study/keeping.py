@@ -1,0 +1,348 @@
+"""Studies kept in a workspace's run storage, so an address brings them back and a stopped one can be resumed.
+
+A study is one JSON file, ``<workspace runs folder>/.studies/<study id>.json``, rewritten as
+each cell finishes: on local disk through a temporary file renamed over it
+(``runs.files.replace_durably``), in ``s3://`` storage as one object (a PUT is all or nothing),
+through the same storage layer as the runs (``runs.storage``). Every write is read back and
+compared. The hidden folder is never listed as a run (runs are folders with a model, or with a
+manifest in a bucket).
+
+The study's id is a hash of what determines its cells: the dataset's content fingerprint, the
+plan, and the word vectors' fingerprint. Starting the same study again on the same data is
+therefore resuming it: ``run_study(..., kept=kept.data)`` trains only the missing cells.
+
+A file is checked when it is read (format, fields, every cell's numbers); one that fails is
+reported with what is wrong and what to do (``DamagedStudy``), never a traceback.
+
+    keep(folder, result, vectors, state="running")        # after each cell
+    studies, damaged = kept_studies(folder)                # newest first
+    kept = load_study(folder, study_id)
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+import os
+import socket
+import threading
+import time
+from dataclasses import asdict, dataclass, fields, is_dataclass
+from pathlib import Path
+
+from embedlab.errors import EmbedLabError
+from embedlab.models.architecture import EMBEDDING_KINDS
+from embedlab.models.runs.files import replace_durably
+from embedlab.models.runs.storage import is_remote, remote_filesystem
+from embedlab.models.study.cells import StudyPlan
+
+STUDIES_FOLDER = ".studies"
+FORMAT = 1
+STATES = ("running", "finished", "stopped", "failed")
+_here: set[str] = set()  # ids of the studies this process is running now
+_here_lock = threading.Lock()
+
+
+class DamagedStudy(EmbedLabError):
+    """A kept study file that cannot be read back as a study; the message says which and what to do."""
+
+
+def study_id(dataset_fingerprint: str, plan, vectors_fingerprint: str | None) -> str:
+    """The id of a study: a hash of the dataset's content, the plan and the vectors (not of any name)."""
+    plan_dict = asdict(plan) if is_dataclass(plan) else dict(plan)
+    key = json.dumps({"dataset": dataset_fingerprint, "plan": plan_dict, "vectors": vectors_fingerprint},
+                     sort_keys=True, default=list)
+    return hashlib.sha256(key.encode("utf-8")).hexdigest()[:20]
+
+
+@dataclass(frozen=True)
+class KeptStudy:
+    """A study as its file keeps it."""
+
+    id: str
+    state: str  # as written: "running" | "finished" | "stopped" | "failed"
+    updated: float  # seconds since the epoch
+    owner: dict  # {"host", "pid", "started"} of the process that ran it
+    vectors: dict | None  # {"name", "fingerprint"}
+    data: dict  # StudyResult.to_json()
+
+    @property
+    def plan(self) -> StudyPlan:
+        known = {item.name for item in fields(StudyPlan)}
+        values = {key: value for key, value in self.data["plan"].items() if key in known}
+        for key in ("sizes", "embeddings"):
+            values[key] = tuple(values[key])
+        return StudyPlan(**values)
+
+    @property
+    def dataset(self) -> dict:
+        return self.data.get("dataset") or {}
+
+    @property
+    def missing(self) -> int:
+        return max(0, int(self.data.get("planned_cells") or 0) - len(self.data["cells"]))
+
+    @property
+    def running_now(self) -> bool:
+        """True while a process (this server, or a CLI on this machine) is still training it."""
+        if self.state != "running":
+            return False
+        if self.owner == _this_owner():
+            with _here_lock:
+                return self.id in _here
+        return _owner_alive(self.owner)
+
+    @property
+    def condition(self) -> str:
+        """What a person is told: running, finished, stopped, interrupted (a restart or a crash ended it)."""
+        if self.state == "running":
+            return "running" if self.running_now else "interrupted"
+        return "finished" if self.state == "finished" and not self.missing else self.state
+
+
+def running_here(identifier: str, running: bool) -> None:
+    """Mark the study ``identifier`` as being trained by this process (or no longer)."""
+    with _here_lock:
+        (_here.add if running else _here.discard)(identifier)
+
+
+def _this_owner() -> dict:
+    from embedlab.models.jobs.durable import server_started_at
+
+    return {"host": socket.gethostname(), "pid": os.getpid(), "started": server_started_at()}
+
+
+def _owner_alive(owner: dict) -> bool:
+    from embedlab.models.jobs.durable import process_started_at
+
+    if owner.get("host") != socket.gethostname() or not isinstance(owner.get("pid"), int):
+        return False
+    since = process_started_at(owner["pid"])
+    return since is not None and owner.get("started") is not None and abs(since - owner["started"]) < 1.0
+
+
+def keep(folder, result, vectors=None, state: str = "running", identifier: str | None = None) -> KeptStudy:
+    """Write ``result`` (a StudyResult or its JSON) as the kept study in the workspace ``folder``; return it.
+
+    The file is written in one step and read back; a write that did not land is an EmbedLabError.
+    """
+    data = result if isinstance(result, dict) else result.to_json()
+    vectors_info = None if vectors is None else {"name": getattr(vectors, "name", ""),
+                                                 "fingerprint": getattr(vectors, "fingerprint", None)}
+    identifier = identifier or study_id(data["dataset"].get("fingerprint"), data["plan"],
+                                        None if vectors_info is None else vectors_info["fingerprint"])
+    record = {"format": FORMAT, "id": identifier, "state": state, "updated": time.time(), "owner": _this_owner(),
+              "vectors": vectors_info, "study": data}
+    text = json.dumps(record, indent=1, default=_plain)
+    _write(folder, f"{identifier}.json", text)
+    if _read(folder, f"{identifier}.json") != text:
+        raise EmbedLabError(f"the study kept in {folder} did not read back as written; check the run storage")
+    return _checked(json.loads(text), f"{identifier}.json")
+
+
+def _plain(value):
+    if hasattr(value, "item"):
+        return value.item()  # numpy numbers
+    if isinstance(value, tuple | set):
+        return list(value)
+    raise TypeError(f"{type(value).__name__} is not JSON")
+
+
+def load_study(folder, identifier: str) -> KeptStudy:
+    """The kept study ``identifier`` of ``folder``, checked (DamagedStudy when it cannot be read as one)."""
+    name = f"{identifier}.json"
+    try:
+        text = _read(folder, name)
+    except FileNotFoundError:
+        raise EmbedLabError(f"no kept study {identifier} in this workspace; it may have been deleted") from None
+    return _parse(text, name)
+
+
+def kept_studies(folder) -> tuple[list[KeptStudy], list[str]]:
+    """The workspace's kept studies, newest first, and one message per file that is damaged."""
+    studies, damaged = [], []
+    for name in _names(folder):
+        try:
+            studies.append(_parse(_read(folder, name), name))
+        except DamagedStudy as error:
+            damaged.append(str(error))
+        except FileNotFoundError:
+            continue  # deleted meanwhile
+    return sorted(studies, key=lambda study: study.updated, reverse=True), damaged
+
+
+def delete_study(folder, identifier: str) -> None:
+    """Remove a kept study (its file); a study not there is no error."""
+    if is_remote(folder):
+        filesystem, root = remote_filesystem(str(folder))
+        try:
+            filesystem.rm(f"{root}/{STUDIES_FOLDER}/{identifier}.json")
+        except FileNotFoundError:
+            pass
+        return
+    (Path(folder) / STUDIES_FOLDER / f"{identifier}.json").unlink(missing_ok=True)
+
+
+def _parse(text: str, name: str) -> KeptStudy:
+    try:
+        record = json.loads(text)
+    except ValueError as error:
+        raise DamagedStudy(f"the kept study {name} is damaged (not JSON: {error}); it cannot be shown — delete it "
+                           "and run the study again") from None
+    return _checked(record, name)
+
+
+def _checked(record, name: str) -> KeptStudy:
+    """A KeptStudy from a parsed file, every field checked; DamagedStudy saying the first thing wrong."""
+    problem = _problem(record)
+    if problem:
+        raise DamagedStudy(f"the kept study {name} is damaged ({problem}); it cannot be shown — delete it and run "
+                           "the study again")
+    data = record["study"]
+    return KeptStudy(record["id"], record["state"], float(record["updated"]), record.get("owner") or {},
+                     record.get("vectors"), data)
+
+
+def _problem(record) -> str | None:
+    if not isinstance(record, dict):
+        return "not a JSON object"
+    if record.get("format") != FORMAT:
+        return f"format {record.get('format')!r}, expected {FORMAT}"
+    if not isinstance(record.get("id"), str) or record.get("state") not in STATES:
+        return "no id or an unknown state"
+    if not isinstance(record.get("updated"), int | float):
+        return "no time of update"
+    data = record.get("study")
+    if not isinstance(data, dict) or not isinstance(data.get("cells"), list) \
+            or not isinstance(data.get("baselines"), list) or not isinstance(data.get("plan"), dict):
+        return "no cells, baselines or plan"
+    if not isinstance(data.get("test_rows"), int) or data["test_rows"] < 1:
+        return "no test set size"
+    for index, cell in enumerate(data["cells"]):
+        wrong = _cell_problem(cell)
+        if wrong:
+            return f"cell {index + 1}: {wrong}"
+    for index, row in enumerate(data["baselines"]):
+        if not isinstance(row, dict) or not isinstance(row.get("size"), int) or not _share(row.get("accuracy")):
+            return f"baseline {index + 1}: no size or accuracy"
+    try:
+        KeptStudy("", "finished", 0.0, {}, None, data).plan.validate()
+    except (EmbedLabError, TypeError, ValueError) as error:
+        return f"its plan: {error}"
+    return None
+
+
+def _share(value) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value) \
+        and 0.0 <= value <= 1.0
+
+
+def _cell_problem(cell) -> str | None:
+    if not isinstance(cell, dict):
+        return "not an object"
+    if not isinstance(cell.get("size"), int) or cell["size"] < 1:
+        return "no training size"
+    if cell.get("embedding") not in EMBEDDING_KINDS:
+        return f"unknown embedding {cell.get('embedding')!r}"
+    if not isinstance(cell.get("seed"), int):
+        return "no seed"
+    if not _share(cell.get("accuracy")) or not _share(cell.get("f1")):
+        return "accuracy or F1 not a share between 0 and 1"
+    return None
+
+
+# ---------------------------------------------------------------------------------------------
+# Storage: a local folder, or an s3:// prefix through the runs' storage layer.
+
+def _names(folder) -> list[str]:
+    if is_remote(folder):
+        filesystem, root = remote_filesystem(str(folder))
+        try:
+            filesystem.invalidate_cache()
+            paths = filesystem.glob(f"{root}/{STUDIES_FOLDER}/*.json")
+        except FileNotFoundError:
+            return []
+        except Exception as error:  # noqa: BLE001 - botocore and aiohttp raise their own types
+            raise EmbedLabError(f"the kept studies at {folder} could not be listed ({type(error).__name__}: "
+                                f"{error}); check the run storage") from None
+        return sorted(path.rsplit("/", 1)[-1] for path in paths)
+    local = Path(folder) / STUDIES_FOLDER
+    return sorted(path.name for path in local.glob("*.json")) if local.is_dir() else []
+
+
+def _read(folder, name: str) -> str:
+    if is_remote(folder):
+        filesystem, root = remote_filesystem(str(folder))
+        try:
+            return filesystem.cat_file(f"{root}/{STUDIES_FOLDER}/{name}").decode("utf-8", "replace")
+        except FileNotFoundError:
+            raise
+        except Exception as error:  # noqa: BLE001
+            raise EmbedLabError(f"the kept study {name} could not be read from {folder} ({type(error).__name__}: "
+                                f"{error}); check the run storage") from None
+    return (Path(folder) / STUDIES_FOLDER / name).read_text(encoding="utf-8", errors="replace")
+
+
+def _write(folder, name: str, text: str) -> None:
+    if is_remote(folder):
+        filesystem, root = remote_filesystem(str(folder))
+        try:
+            filesystem.pipe(f"{root}/{STUDIES_FOLDER}/{name}", text.encode("utf-8"))
+        except Exception as error:  # noqa: BLE001
+            raise EmbedLabError(f"the study could not be kept in {folder} ({type(error).__name__}: {error}); "
+                                "check the run storage") from None
+        return
+    local = Path(folder) / STUDIES_FOLDER
+    try:
+        local.mkdir(parents=True, exist_ok=True)
+        replace_durably(local / name, text)
+    except OSError as error:
+        raise EmbedLabError(f"the study could not be kept in {local} ({error.strerror or error}); free some space "
+                            "or make the runs folder writable") from None
+
+
+def run_kept(dataset, plan: StudyPlan, vectors, folder, on_update=None, stop_event=None, executor=None,
+             on_keep_error=None):
+    """``run_study`` whose result is kept in ``folder`` as each cell finishes, resuming a kept unfinished run.
+
+    A kept study with the same id (same data, plan and vectors) that is not running now gives
+    its finished cells; only the missing ones are trained. ``on_keep_error(EmbedLabError)`` hears
+    of a write that failed (the study goes on; only its keeping is lost). Returns the StudyResult.
+    """
+    from embedlab.models.study.cells import run_study
+
+    identifier = study_id(dataset.fingerprint, plan, getattr(vectors, "fingerprint", None))
+    kept = None
+    try:
+        earlier = load_study(folder, identifier)
+        if earlier.running_now:
+            raise EmbedLabError("this study is already running (in another tab or process); open it from the list "
+                                "of kept studies to watch it")
+        kept = earlier.data
+    except DamagedStudy:
+        kept = None  # started afresh; the damaged file is replaced by the new one
+    except EmbedLabError as error:
+        if "no kept study" not in str(error):
+            raise
+
+    def write(result, state: str) -> None:
+        try:
+            keep(folder, result, vectors, state, identifier)
+        except EmbedLabError as error:
+            if on_keep_error is not None:
+                on_keep_error(error)
+
+    def update(result) -> None:
+        write(result, "running")
+        if on_update is not None:
+            on_update(result)
+
+    running_here(identifier, True)
+    try:
+        result = run_study(dataset, plan, vectors, on_update=update, stop_event=stop_event, executor=executor,
+                           kept=kept)
+        write(result, "stopped" if result.stopped else "finished")
+        return result
+    finally:
+        running_here(identifier, False)
