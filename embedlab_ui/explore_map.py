@@ -1,52 +1,60 @@
-"""Explore's map view: the words, settings, colouring and search of one map, then the chart and its selection."""
+"""Explore's map view: the words, settings, colouring and search of one map, then the chart, inspector and selection.
+
+The map's points are one figure built once per content (``embedlab_ui.maps.base_figure``); what a
+visitor changes often (search, a click, isolate, density) is a small overlay on it
+(``embedlab.maps.figures.with_overlay``), so a search at 100,000 words does not rebuild 100,000 points.
+"""
 
 from __future__ import annotations
 
 import streamlit as st
 
-from embedlab.errors import EmbedLabError
 from embedlab_ui import numbers
+from embedlab_ui.explore_inspector import SEARCH, inspect_clicked, search_highlights, show_inspection
 from embedlab_ui.explore_pickers import COLOUR_CLUSTER, COLOUR_DATASET, COLOUR_LIST, COLOUR_MODEL, COLOUR_NONE
 from embedlab_ui.explore_pickers import pick_colouring, pick_words, value_or_error
-from embedlab_ui.maps import map_exports, map_settings, map_with_preview, show_selection, trust_caption
-from embedlab_ui.session import literal
+from embedlab_ui.maps import base_figure, map_exports, map_settings, map_with_preview, show_selection, trust_caption
 
-
-def find_word(word_map, search: str, vectors) -> str | None:
-    """Say where ``search`` is (its nearest mapped words) or why it is not on the map; the word to highlight."""
-    if not search:
-        return None
-    try:
-        nearest = word_map.nearest(search, vectors)
-    except EmbedLabError as error:
-        st.warning(literal(str(error)), icon=":material/warning:")
-        return None
-    st.success(f"**{literal(search)}** — nearest on this map's words: " + literal(", ".join(nearest)),
-               icon=":material/search:")
-    return search
-
+# This view's own settings and their defaults (the page's ``remember`` keeps them across views).
+MAP_VIEW_DEFAULTS = {"explore.inspect_k": 10, "explore.isolate": False, "explore.density": False}
 
 
 def map_view(vectors, run):
+    from embedlab.maps.figures import with_overlay
+
     words = value_or_error(pick_words, vectors)
     params = map_settings("explore")
     left, right = st.columns(2)
     colour_mode = left.selectbox("Colour by", [COLOUR_NONE, COLOUR_CLUSTER, COLOUR_MODEL, COLOUR_DATASET,
                                                COLOUR_LIST], key="explore.colour")
-    search = right.text_input("Find a word on the map", key="explore.search", placeholder="e.g. king").strip()
+    search = right.text_input("Find a word on the map", key=SEARCH, placeholder="e.g. king, or king - man + woman",
+                              help="A word, or word arithmetic such as king - man + woman (answered as on the "
+                                   "Analogies page). Clicking a point finds its word.").strip()
+    a, b, c = st.columns(3)
+    k = a.slider("Neighbours to inspect", 1, 50, key="explore.inspect_k",
+                 help="Nearest words by cosine in the original space, among the mapped words.")
+    isolate = b.toggle("Isolate the neighbourhood", key="explore.isolate",
+                       help="Show only the inspected word and its nearest words (the Projector's isolate).")
+    density = c.toggle("Density contours", key="explore.density", help="Where the points crowd (2D maps).")
     if words is None:
         return
     colouring = pick_colouring(colour_mode, words, vectors, run)  # its controls go here, above the map
     placeholder = st.empty()
     word_map = map_with_preview(vectors, words, params, placeholder, "explore")
-    fig = word_map.figure(colouring, highlight=find_word(word_map, search, vectors))
+    highlights, inspection = search_highlights(vectors, word_map, search, k)
+    fig = with_overlay(base_figure(vectors, word_map, colouring), word_map.words, word_map.coords, highlights,
+                       title=word_map.title, isolate=isolate, density=density)
     with placeholder.container():  # replaces the PCA preview
         trust_slot = st.empty()
         if word_map.projection.explained_variance is not None:
             st.caption("PCA: the axes hold "
                        + " + ".join(numbers.percent(v) for v in word_map.projection.explained_variance)
                        + " of the variance (straight projections; distances far apart are kept, local ones blur).")
-        event = st.plotly_chart(fig, key="explore.chart", on_select="rerun", selection_mode=("box", "lasso"))
+        event = st.plotly_chart(fig, key="explore.chart", on_select=inspect_clicked,
+                                selection_mode=("points", "box", "lasso"))
     trust_caption(trust_slot, vectors, word_map, f" Drawn in {numbers.seconds(word_map.projection.seconds)}.")
+    if density and word_map.coords.shape[1] == 3:
+        st.caption("Density contours are drawn on 2D maps; switch to 2D to see them.")
+    show_inspection(inspection)
     show_selection(event, word_map, "explore")
     map_exports(vectors, word_map, fig, "explore")

@@ -110,6 +110,29 @@ def cached_trust(vectors: WordVectors, word_map: WordMap) -> float | None:
     return _cached_trust(vectors.fingerprint, words_key(word_map.words), made_by, vectors, word_map)
 
 
+@st.cache_resource(max_entries=8, show_spinner=False)
+def _cached_base_figure(source: str, words_hash: str, made_by: tuple, colour_key: str, _word_map: WordMap,
+                        _colouring) -> dict:
+    """The drawn map's figure as a dict, with no title and no highlight (named by the keys; shared read-only)."""
+    return dataclasses.replace(_word_map, title="").figure(_colouring).to_dict()
+
+
+def base_figure(vectors: WordVectors, word_map: WordMap, colouring=None) -> dict:
+    """The map's points, colours and telling labels, built once per content for every visitor.
+
+    A search, a click or a density toggle adds a small overlay to it (``embedlab.maps.figures.with_overlay``)
+    instead of rebuilding every point: at 100,000 words the figure takes seconds to build. The dict is
+    shared read-only; ``with_overlay`` copies what it changes.
+    """
+    import pickle
+
+    shown = 0 if word_map.neighbours is None else word_map.neighbours.shape[1]  # nearest words in each hover
+    made_by = (word_map.projection.method, shown) + tuple(sorted(word_map.projection.params.items()))
+    colour_key = "" if colouring is None else hashlib.sha1(pickle.dumps(colouring)).hexdigest()
+    return _cached_base_figure(vectors.fingerprint, words_key(word_map.words), made_by, colour_key, word_map,
+                               colouring)
+
+
 def fill_map_caches(vectors: WordVectors, words: list[str], params: MapParams) -> WordMap:
     """Compute what a first look at this map waits for (``map_with_preview`` and ``trust_caption``), drawing nothing.
 

@@ -6,7 +6,7 @@ import streamlit as st
 
 from embedlab.errors import EmbedLabError
 from embedlab_ui.explore_compare import axis_view, compare_view
-from embedlab_ui.explore_map import map_view
+from embedlab_ui.explore_map import MAP_VIEW_DEFAULTS, map_view
 from embedlab_ui.explore_pickers import COLOUR_NONE, PASTED, SOURCE_VECTORS, WORDS_TOP, pick_source
 from embedlab_ui.maps import EXPLORE_TOP_WORDS, map_defaults, start_warm_up
 from embedlab_ui.session import route_through_app, show_error
@@ -22,6 +22,7 @@ DEFAULTS = {
     "explore.colour": COLOUR_NONE, "explore.search": "", "explore.clusters": 8, "explore.mark": "good bad great awful",
     "explore.compare_first.source": SOURCE_VECTORS, "explore.compare_second.source": SOURCE_VECTORS,
     "explore.compare_n": 1_000, "explore.axis_n": 2_000, **map_defaults("explore"), **map_defaults("explore.compare"),
+    **MAP_VIEW_DEFAULTS,
 }
 
 start_warm_up()  # normally already running since app.py started it; a no-op then

@@ -9,6 +9,8 @@ centred on the value that means "no lean", over a range the colour bar spells ou
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 
 from embedlab.errors import EmbedLabError
@@ -153,6 +155,14 @@ def _scatter(points, hover, customdata, marker, name, three_d, showlegend):
 
 def _annotate(fig, words, coords, rows, marked, three_d, highlight_row=None):
     """Word labels as annotations; the searched word's drawn last (on top), bold and boxed."""
+    annotations = _annotations(words, coords, rows, marked, three_d, highlight_row)
+    if three_d:
+        fig.update_layout(scene=dict(annotations=annotations))
+    else:
+        fig.update_layout(annotations=annotations)
+
+
+def _annotations(words, coords, rows, marked, three_d, highlight_row=None) -> list[dict]:
     annotations = []
     rows = [i for i in rows if i != highlight_row] + ([highlight_row] if highlight_row is not None else [])
     for i in rows:
@@ -165,10 +175,7 @@ def _annotate(fig, words, coords, rows, marked, three_d, highlight_row=None):
             annotations.append(dict(x=float(coords[i, 0]), y=float(coords[i, 1]), z=float(coords[i, 2]), **style))
         else:
             annotations.append(dict(x=float(coords[i, 0]), y=float(coords[i, 1]), **style))
-    if three_d:
-        fig.update_layout(scene=dict(annotations=annotations))
-    else:
-        fig.update_layout(annotations=annotations)
+    return annotations
 
 
 def _layout(fig, title, three_d, legend_title):
@@ -231,6 +238,97 @@ def axis_map(words: list[str], coords: np.ndarray, scores: np.ndarray, labelled:
     fig.update_yaxes(showticklabels=True, title=dict(text="first principal component orthogonal to it"),
                      scaleanchor=None)
     return fig
+
+
+@dataclass(frozen=True)
+class Highlight:
+    """Words to mark on a drawn map: ``rows[0]`` the centre (a found, clicked or answered word), then its neighbours.
+
+    ``hover`` holds one line per row (a cosine, say); ``name`` is the legend entry.
+    """
+
+    name: str
+    rows: list[int]
+    hover: list[str]
+
+
+def with_overlay(base: dict, words: list[str], coords: np.ndarray, highlights: tuple[Highlight, ...] = (),
+                 title: str = "", isolate: bool = False, density: bool = False):
+    """A drawn map (``base``: a ``word_map`` figure's ``to_dict()``) with highlights, labels and density over it.
+
+    Only the small overlay is built here: ``base`` is shared read-only (a cache holds it), so its
+    dicts are copied shallowly where they change and never written to. A search or a click then
+    costs a few traces, not the 100,000-point figure. ``isolate`` leaves only the highlighted
+    words; ``density`` draws contours of where the points crowd (2D maps).
+    """
+    import plotly.graph_objects as go
+
+    coords = np.asarray(coords)
+    three_d = coords.shape[1] == 3
+    marked = [row for highlight in highlights for row in highlight.rows]
+    data = [] if isolate and marked else [_dimmed(trace) if marked else trace for trace in base["data"]]
+    if density and not three_d and len(coords) > 2:
+        data.insert(0, density_trace(coords))
+    layout = dict(base["layout"])
+    for highlight in highlights:
+        sizes = [16] + [11] * (len(highlight.rows) - 1)
+        marker = dict(size=sizes, color=["#d62728"] + ["#ff7f0e"] * (len(highlight.rows) - 1), opacity=1.0,
+                      line=dict(width=1, color="black"), symbol="diamond" if three_d else "star")
+        hover = [f"<b>{_escape(words[row])}</b><br>{_escape(line)}"
+                 for row, line in zip(highlight.rows, highlight.hover)]
+        trace = _scatter(coords[highlight.rows], hover, [words[row] for row in highlight.rows], marker,
+                         highlight.name, three_d, showlegend=True)
+        data.append(trace.to_plotly_json())
+    layout = _overlay_labels(layout, words, coords, highlights, three_d, keep_base=not (isolate and marked))
+    if isolate and marked and not three_d:  # frame the neighbourhood, not the whole map's bulk
+        layout["xaxis"] = {**layout.get("xaxis", {}), "range": None, "autorange": True}
+        layout["yaxis"] = {**layout.get("yaxis", {}), "range": None, "autorange": True}
+    if title:
+        layout["title"] = {**(layout.get("title") or {}), "text": _escape(title)}
+    # The base was validated when it was built; the overlay traces just now (go.Scatter*). Validating the
+    # whole dict again would walk every point (about 0.4 s at 100,000) on each search.
+    return go.Figure(dict(data=data, layout=layout), _validate=False)
+
+
+def _dimmed(trace: dict) -> dict:
+    return {**trace, "marker": {**trace.get("marker", {}), "opacity": 0.25}}
+
+
+def _overlay_labels(layout: dict, words, coords, highlights, three_d: bool, keep_base: bool) -> dict:
+    """``layout`` with the highlighted words' labels added (the centre's on top); base labels of those words dropped."""
+    if not highlights:
+        return layout
+    rows = list(dict.fromkeys(row for highlight in highlights for row in highlight.rows))
+    centres = {highlight.rows[0] for highlight in highlights if highlight.rows}
+    texts = {_escape(words[row]) for row in rows} | {f"<b>{_escape(words[row])}</b>" for row in rows}
+    base = (layout.get("scene", {}) if three_d else layout).get("annotations", []) if keep_base else []
+    kept = [annotation for annotation in base if annotation.get("text") not in texts]
+    added = _annotations(words, coords, [row for row in rows if row not in centres], set(rows), three_d)
+    added += [annotation for centre in centres
+              for annotation in _annotations(words, coords, [centre], set(rows), three_d, centre)]
+    if three_d:
+        return {**layout, "scene": {**layout.get("scene", {}), "annotations": kept + added}}
+    return {**layout, "annotations": kept + added}
+
+
+def density_trace(coords: np.ndarray, bins: int = 60) -> dict:
+    """Contours of how densely the points crowd (a smoothed 2D histogram), drawn under them.
+
+    Computed here on a ``bins × bins`` grid, so the browser gets a small grid rather than every point again.
+    """
+    import plotly.graph_objects as go
+
+    x, y = np.asarray(coords[:, 0], dtype=np.float64), np.asarray(coords[:, 1], dtype=np.float64)
+    map_frame = frame(coords)  # the bulk's grid: a few far outliers would leave it coarse
+    counts, x_edges, y_edges = np.histogram2d(x, y, bins=bins, range=[list(map_frame.x), list(map_frame.y)])
+    kernel = np.array([1.0, 4.0, 6.0, 4.0, 1.0]) / 16.0  # binomial smoothing, twice in each direction
+    for _ in range(2):
+        counts = np.apply_along_axis(lambda row: np.convolve(row, kernel, mode="same"), 0, counts)
+        counts = np.apply_along_axis(lambda row: np.convolve(row, kernel, mode="same"), 1, counts)
+    return go.Contour(z=counts.T, x=(x_edges[:-1] + x_edges[1:]) / 2, y=(y_edges[:-1] + y_edges[1:]) / 2,
+                      name="density", showscale=False, hoverinfo="skip", ncontours=10, showlegend=True,
+                      colorscale=[[0.0, "rgba(255,255,255,0)"], [1.0, "rgba(80,80,160,0.45)"]],
+                      line=dict(width=0.6, color="rgba(60,60,120,0.5)")).to_plotly_json()
 
 
 def figure_html(fig) -> bytes:

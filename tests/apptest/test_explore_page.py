@@ -74,13 +74,44 @@ def test_a_umap_map_of_glove_words_renders_with_trust_and_search_highlights(runs
     assert at.success[0].value.startswith("**king** — nearest on this map's words:")
     figure = _map(at)
     highlighted = figure["data"][-1]
-    assert highlighted["customdata"][0] == "king" and len(highlighted["customdata"]) == 6
+    assert highlighted["customdata"][0] == "king" and len(highlighted["customdata"]) == 11  # 10 inspected
     assert figure["data"][0]["marker"]["opacity"] < 0.5  # the rest dimmed
     # Its label is drawn last, so no neighbour's label covers it, and set apart in bold.
     assert figure["layout"]["annotations"][-1]["text"] == "<b>king</b>"
 
     at.text_input(key="explore.search").input("zzqx").run()
-    assert "“zzqx” is not in GloVe 6B 50d" in at.warning[0].value
+    assert "'zzqx' is not in the vocabulary of GloVe 6B 50d" in at.warning[0].value
+
+
+def test_inspector_lists_cosines_and_isolate_leaves_only_the_neighbourhood(runs_dir, project_root):
+    at = _page(project_root)
+    at.number_input(key="explore.top_n").set_value(800).run()
+    at.radio(key="explore.method").set_value("pca").run()
+    at.slider(key="explore.inspect_k").set_value(5).run()
+    at.text_input(key="explore.search").input("king").run()
+    table = next(frame.value for frame in at.dataframe if "cosine" in frame.value.columns)
+    assert table["word"].tolist() == ["son", "father", "name", "great", "later"]  # of the 800 most frequent
+    assert table["cosine"].is_monotonic_decreasing and (table["rank on the map"] >= 1).all()
+    at.toggle(key="explore.isolate").set_value(True).run()
+    figure = _map(at)
+    assert [len(trace["customdata"]) for trace in figure["data"]] == [6]  # king and its 5, nothing else
+    at.toggle(key="explore.isolate").set_value(False)
+    at.toggle(key="explore.density").set_value(True).run()
+    figure = _figures(at)[0]
+    assert figure["data"][0]["type"] == "contour" and len(figure["data"]) == 3  # under the points and the marks
+
+
+def test_word_arithmetic_in_search_highlights_the_answer(runs_dir, project_root):
+    at = _page(project_root)
+    at.number_input(key="explore.top_n").set_value(3_000).run()  # "queen" is GloVe's 2,061st word
+    at.radio(key="explore.method").set_value("pca").run()
+    at.text_input(key="explore.search").input("king - man + woman").run()
+    assert not at.exception
+    assert at.success[0].value.startswith("**king − man + woman = queen**")
+    figure = next(f for f in _figures(at) if f["data"][-1].get("customdata"))
+    assert figure["data"][-1]["customdata"][0] == "queen"
+    at.text_input(key="explore.search").input("king - + woman").run()
+    assert "two operators in a row" in at.warning[0].value
 
 
 def test_pasted_list_warns_about_unknown_words_and_pca_3d_renders(runs_dir, project_root):

@@ -1,0 +1,56 @@
+"""A drawn map's overlay: highlights, labels, isolate and density added without touching the shared base figure."""
+
+import copy
+
+import numpy as np
+import pytest
+
+from embedlab.maps.figures import Highlight, with_overlay, word_map
+
+
+@pytest.fixture
+def base():
+    rng = np.random.default_rng(3)
+    words = [f"w{i}" for i in range(200)]
+    coords = rng.normal(size=(200, 2)).astype(np.float32)
+    figure = word_map(words, coords, labelled=["w0", "w5", "w9"]).to_dict()
+    return words, coords, figure
+
+
+def test_the_base_figure_is_never_written_to(base):
+    words, coords, figure = base
+    before = copy.deepcopy(figure)
+    with_overlay(figure, words, coords, (Highlight("w5 and near", [5, 7, 9], ["", "a", "b"]),), title="t",
+                 isolate=True, density=True)
+    with_overlay(figure, words, coords, (Highlight("w5 and near", [5, 7, 9], ["", "a", "b"]),))
+    assert figure == before
+
+
+def test_a_highlight_is_one_small_trace_on_top_with_the_rest_dimmed_and_its_centre_labelled_last(base):
+    words, coords, figure = base
+    fig = with_overlay(figure, words, coords, (Highlight("w5", [5, 7, 9], ["", "a", "b"]),), title="my map")
+    assert len(fig.data) == 2 and list(fig.data[-1].customdata) == ["w5", "w7", "w9"]
+    assert fig.data[0].marker.opacity < 0.5 and len(fig.data[0].customdata) == 200
+    texts = [annotation.text for annotation in fig.layout.annotations]
+    assert texts[-1] == "<b>w5</b>" and texts.count("w9") == 1 and "w0" in texts  # base labels kept, none doubled
+    assert fig.layout.title.text == "my map"
+
+
+def test_isolate_keeps_only_the_neighbourhood_and_frames_it(base):
+    words, coords, figure = base
+    fig = with_overlay(figure, words, coords, (Highlight("w5", [5, 7], ["", ""]),), isolate=True)
+    assert [list(trace.customdata) for trace in fig.data] == [["w5", "w7"]]
+    assert fig.layout.xaxis.autorange is True and {a.text for a in fig.layout.annotations} == {"w7", "<b>w5</b>"}
+
+
+def test_density_contours_go_under_the_points(base):
+    words, coords, figure = base
+    fig = with_overlay(figure, words, coords, density=True)
+    assert fig.data[0].type == "contour" and np.asarray(fig.data[0].z).sum() > 0
+    assert fig.data[1].type == "scattergl"
+
+
+def test_without_overlay_the_points_are_the_base_ones(base):
+    words, coords, figure = base
+    fig = with_overlay(figure, words, coords)
+    assert len(fig.data) == 1 and fig.data[0].marker.opacity == figure["data"][0]["marker"]["opacity"]
