@@ -107,14 +107,16 @@ def kept_section() -> None:
                    "address in a new tab, or after a restart, and it is the current dataset again.")
         return
     by_fingerprint = {entry.fingerprint: entry for entry in index.datasets}
+    held = sum(entry.size for entry in index.datasets)
     st.caption(f"Kept with this page's address: {len(index.datasets)} of at most {most} datasets, "
-               f"{sum(entry.size for entry in index.datasets) / 1e6:.1f} of {most_bytes / 1e6:g} MB.")
+               f"{f'{held / 1e6:.1f} MB' if held >= 100_000 else f'{max(held / 1e3, 1):.0f} kB'} of "
+               f"{most_bytes / 1e6:g} MB.")
     chosen = by_fingerprint[st.selectbox(  # options are plain text: a file's name shows as typed
         "Your datasets", list(by_fingerprint), key="data.kept",
         format_func=lambda fingerprint: f"{by_fingerprint[fingerprint].name} · {by_fingerprint[fingerprint].rows:,} "
                                         f"texts · {by_fingerprint[fingerprint].classes} classes")]
     use, delete = st.columns(2)
-    if use.button("Use this dataset", key="data.kept_use", type="primary"):
+    if use.button("Use this one again", key="data.kept_use", type="primary"):
         dataset = load_kept(chosen)  # EmbedLabError (damaged, budget full) is shown by the tab's caller
         set_current_dataset(dataset, kept_upload(chosen))
         st.success(f"Now using {literal(dataset.name)}: {len(dataset):,} texts.", icon=":material/check_circle:")

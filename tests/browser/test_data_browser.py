@@ -38,3 +38,34 @@ def test_upload_with_markup_is_used_and_shown_literally(app_server, page, tmp_pa
     assert page.locator("script", has_text="__pwned").count() == 0
     assert page.locator("b", has_text="bold").count() == 0
     screenshot(page, "data_uploaded_markup")
+
+
+def test_an_upload_comes_back_with_the_address_in_a_new_tab_and_after_a_restart(app_server, browser, page, tmp_path):
+    path = tmp_path / "kept.csv"
+    path.write_text("review,sentiment\na wonderful film,positive\na dull mess,negative\ngreat fun,positive\n"
+                    "an awful bore,negative\n", encoding="utf-8")
+    address = f"{app_server.url}/data?workspace=keptQ7r2xZ9w"
+    page.goto(address)
+    wait_until_idle(page)
+    page.get_by_role("tab", name="Upload").click()
+    upload_file(page, path)
+    page.get_by_test_id("stButton").filter(has_text="Use this dataset").click()
+    wait_until_idle(page)
+    page.get_by_role("heading", name="Current dataset: kept.csv").wait_for()
+
+    other = browser.new_context(viewport={"width": 1280, "height": 720})  # a new tab, without the first's cookies
+    try:
+        tab = other.new_page()
+        tab.goto(address)
+        tab.get_by_role("heading", name="Current dataset: kept.csv").wait_for(timeout=60_000)
+    finally:
+        other.close()
+
+    app_server.restart()
+    page.goto(address)
+    page.get_by_role("heading", name="Current dataset: kept.csv").wait_for(timeout=90_000)
+    page.get_by_role("tab", name="Your datasets").click()
+    kept_list = page.get_by_role("combobox", name="Your datasets")  # the list to pick from came back too
+    assert kept_list.input_value() == "kept.csv · 4 texts · 2 classes"
+    page.set_viewport_size({"width": 1280, "height": 720})
+    screenshot(page, "data_kept_after_restart")
