@@ -27,13 +27,20 @@ CONVERGENCE_FORMATS = {
 }
 
 
+CELL_COLUMNS = ["size", "embedding", "seed", "accuracy", "f1", "best_epoch", "epochs_run", "seconds"]
+
+
+def as_json(result) -> dict:
+    """A study's JSON form, from a StudyResult or a kept study's data."""
+    return result if isinstance(result, dict) else result.to_json()
+
+
 def _frames(result):
     import pandas as pd
 
-    data = result.to_json()
-    cells = pd.DataFrame(data["cells"], columns=["size", "embedding", "seed", "accuracy", "f1", "best_epoch",
-                                                 "seconds"])
-    baselines = pd.DataFrame(data["baselines"], columns=["size", "name", "accuracy"])
+    data = as_json(result)
+    cells = pd.DataFrame(data["cells"], columns=CELL_COLUMNS)
+    baselines = pd.DataFrame(data["baselines"], columns=["size", "name", "seed", "accuracy", "f1"])
     return cells, baselines
 
 
@@ -67,11 +74,16 @@ def study_figure(result, height: int = 420):
         figure.add_trace(go.Scatter(x=rows["size"], y=rows["mean"], mode="lines", name=label,
                                     line={"color": BASELINE_COLOURS.get(name, "#999"), "dash": "dash", "width": 2},
                                     hovertemplate=f"{label}<br>%{{x:,}} rows: %{{y:.1%}}<extra></extra>"))
-    figure.update_layout(height=height, margin={"l": 10, "r": 10, "t": 40, "b": 10},
+    # Room on the left for "80.0%" (a 10-pixel margin cut the PNG's tick labels to a lone "%"), and ticks at
+    # the sizes studied only: the log axis's own minor ticks (80, 90, 200, 400 …) crowded the PNG's axis.
+    figure.update_layout(height=height, margin={"l": 80, "r": 20, "t": 50, "b": 40},
                          title="Test accuracy against training rows (mean ± one standard deviation over seeds)",
                          legend={"orientation": "h", "y": -0.2}, hovermode="closest")
-    figure.update_xaxes(type="log", title="training rows (log scale)", tickformat=",d")
-    figure.update_yaxes(title="test accuracy", tickformat=numbers.PERCENT_D3)
+    sizes = sorted({int(size) for size in cells["size"]})
+    figure.update_xaxes(type="log", title="training rows (log scale)", tickvals=sizes,
+                        ticktext=[numbers.count(size) for size in sizes], automargin=True)
+    figure.update_yaxes(title={"text": "test accuracy", "standoff": 12}, tickformat=numbers.PERCENT_D3,
+                        automargin=True)
     return figure
 
 
@@ -103,13 +115,27 @@ def convergence_table(rows: list[dict]):
 
 
 def study_csv(result) -> bytes:
-    """Every cell and every baseline, one row each."""
+    """What the CLI's ``study --json`` holds, as one table: the headline, the reading, the plan, every cell
+    (epochs run included) and every baseline (with its seed and F1), each row with the test set's size.
+
+    ``kind`` says what a row is: ``headline``, ``reading`` and ``plan`` rows carry their words in ``text``.
+    """
+    import json
+
     import pandas as pd
 
-    cells, baselines = _frames(result)
+    from embedlab.data.spreadsheet import spreadsheet_csv  # run names like "=cmd|…" stay inert in a spreadsheet
+    from embedlab.models.study.reading import headline, reading
+
+    data = as_json(result)
+    cells, baselines = _frames(data)
     cells.insert(0, "kind", "model")
     baselines = baselines.rename(columns={"name": "embedding"})
     baselines.insert(0, "kind", "baseline")
-    from embedlab.data.spreadsheet import spreadsheet_csv  # run names like "=cmd|…" stay inert in a spreadsheet
-
-    return spreadsheet_csv(pd.concat([cells, baselines], ignore_index=True)).encode("utf-8")
+    plan = {**data["plan"], "planned_cells": data.get("planned_cells"), "dataset": data.get("dataset", {})}
+    words = pd.DataFrame([{"kind": "headline", "text": headline(data)}]
+                         + [{"kind": "reading", "text": sentence} for sentence in reading(data)]
+                         + [{"kind": "plan", "text": json.dumps(plan, default=list)}])
+    table = pd.concat([words, cells, baselines], ignore_index=True)
+    table.insert(1, "test_rows", data["test_rows"])
+    return spreadsheet_csv(table[["kind", "test_rows", *CELL_COLUMNS, "text"]]).encode("utf-8")

@@ -2,7 +2,11 @@
 
 Sizes × embeddings × seeds, one encoder, one fixed test set; every cell a job (so the
 process and Ray backends run cells in parallel), progress on stderr, the two
-baselines at every size. ``--json`` prints ``{"cells": […], "baselines": […], …}``.
+baselines at every size. ``--json`` prints ``{"headline": "…", "reading": […], "cells": […],
+"baselines": […], …}``. Its defaults are the Study tab's (``embedlab.models.study.cells``), so the
+same data gives the same numbers on the page and here. ``--out FOLDER`` keeps the study there as
+the Study tab does in a workspace (``FOLDER`` = ``runs/<workspace>``, or ``s3://…/<workspace>``),
+cell by cell; the same command again resumes it, training only the cells it lacks.
 """
 
 from __future__ import annotations
@@ -12,6 +16,7 @@ import sys
 from embedlab.cli.options import add_data_arguments, add_json_flag, add_vectors_flag, dataset_from, vectors_from
 from embedlab.errors import EmbedLabError
 from embedlab.models.architecture import EMBEDDING_KINDS, ENCODERS
+from embedlab.models.study.cells import DEFAULT_ENCODER, DEFAULT_EPOCHS, DEFAULT_SEEDS, DEFAULT_SIZES
 
 
 def add_commands(subparsers) -> None:
@@ -23,16 +28,23 @@ def add_commands(subparsers) -> None:
                     "baselines; then say what the numbers show.",
     )
     add_data_arguments(parser)
-    parser.add_argument("--sizes", default="100,300,1000,3000,all", type=_sizes,
-                        help="training rows per cell, comma separated; 'all' = every row not held out "
-                             "(default: 100,300,1000,3000,all)")
+    sizes = ",".join("all" if size is None else str(size) for size in DEFAULT_SIZES)
+    parser.add_argument("--sizes", default=sizes, type=_sizes,
+                        help=f"training rows per cell, comma separated; 'all' = every row not held out "
+                             f"(default: {sizes})")
     parser.add_argument("--embeddings", default=",".join(EMBEDDING_KINDS), type=_embeddings,
                         help=f"comma separated, from {', '.join(EMBEDDING_KINDS)} (default: all three)")
-    parser.add_argument("--seeds", type=int, default=3, help="seeds per size and embedding (default: 3)")
-    parser.add_argument("--encoder", choices=ENCODERS, default="pooling", help="(default: pooling)")
+    parser.add_argument("--seeds", type=int, default=DEFAULT_SEEDS,
+                        help=f"seeds per size and embedding (default: {DEFAULT_SEEDS})")
+    parser.add_argument("--encoder", choices=ENCODERS, default=DEFAULT_ENCODER, help=f"(default: {DEFAULT_ENCODER})")
     parser.add_argument("--test-size", type=int, default=None, metavar="N",
-                        help="rows in the fixed test set (default: the study's own choice for this dataset)")
-    parser.add_argument("--epochs", type=int, default=None, help="epochs at most per cell (early stopping on)")
+                        help="rows in the fixed test set (default: 20%% of the rows, at most 2,000)")
+    parser.add_argument("--epochs", type=int, default=DEFAULT_EPOCHS,
+                        help=f"epochs at most per cell, early stopping on (default: {DEFAULT_EPOCHS}, as on the "
+                             "Study tab)")
+    parser.add_argument("--out", default=None, metavar="FOLDER",
+                        help="keep the study in FOLDER (a workspace's runs folder, local or s3://), cell by cell; "
+                             "run again to resume it")
     add_vectors_flag(parser)
     add_json_flag(parser)
     parser.set_defaults(handler=study_command)
@@ -83,16 +95,13 @@ class CellProgress:
 
 def study_command(args):
     from embedlab.models.study.cells import StudyPlan, plan_cells, reading, run_study
+    from embedlab.models.study.reading import headline
 
     if args.seeds < 1:
         raise EmbedLabError(f"--seeds {args.seeds} is out of range; use 1 or more")
     dataset = dataset_from(args)
-    options = {"sizes": args.sizes, "embeddings": args.embeddings, "seeds": args.seeds, "encoder": args.encoder}
-    if args.test_size is not None:
-        options["test_size"] = args.test_size
-    if args.epochs is not None:
-        options["epochs"] = args.epochs
-    plan = StudyPlan(**options)
+    plan = StudyPlan(sizes=args.sizes, embeddings=args.embeddings, seeds=args.seeds, encoder=args.encoder,
+                     test_size=args.test_size, epochs=args.epochs)
     cell_plan = plan_cells(dataset, plan)  # a plan that does not fit the data fails before anything loads
     # The mean-vector baseline needs the vectors even when only random embeddings are studied.
     vectors = vectors_from(args)
@@ -100,12 +109,22 @@ def study_command(args):
           file=sys.stderr)
     for note in cell_plan.notes:
         print(f"note: {note}", file=sys.stderr)
-    result = run_study(dataset, plan, vectors, on_update=CellProgress(len(cell_plan.cells)))
+    progress = CellProgress(len(cell_plan.cells))
+    if args.out is None:
+        result = run_study(dataset, plan, vectors, on_update=progress)
+    else:
+        from embedlab.models.study.keeping import run_kept
+
+        result = run_kept(dataset, plan, vectors, args.out, on_update=progress,
+                          on_keep_error=lambda error: print(f"warning: {error}", file=sys.stderr))
+        if result.resumed:
+            print(f"resumed: {result.resumed} cells were kept in {args.out}; trained the other "
+                  f"{len(result.cells) - result.resumed}", file=sys.stderr)
     sentences = reading(result)
-    data = {**result.to_json(), "reading": sentences}
+    data = {"headline": headline(result), "reading": sentences, **result.to_json()}
     lines = [f"{'rows':>8}  {'embedding':<16} {'accuracy':>8}"]
     for cell in data["cells"]:
         lines.append(f"{cell['size']:>8,}  {cell['embedding']:<16} {cell['accuracy']:>8.3f}")
     for baseline in data["baselines"]:
         lines.append(f"{baseline['size']:>8,}  {baseline['name']:<16} {baseline['accuracy']:>8.3f}  (baseline)")
-    return data, "\n".join(lines + [""] + sentences)
+    return data, "\n".join(lines + ["", data["headline"], ""] + sentences)
