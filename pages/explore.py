@@ -1,10 +1,12 @@
-"""Explore: maps of word vectors (UMAP or PCA, 2D or 3D), two sources compared, a model's sentiment axis."""
+"""Explore: maps of word vectors (UMAP or PCA, 2D or 3D), two sources compared, axes made of words, a model's
+sentiment axis."""
 
 from __future__ import annotations
 
 import streamlit as st
 
 from embedlab.errors import EmbedLabError
+from embedlab_ui.explore_axes import WORD_AXES_DEFAULTS, word_axes_view
 from embedlab_ui.explore_compare import axis_view, compare_view
 from embedlab_ui.explore_map import MAP_VIEW_DEFAULTS, map_view
 from embedlab_ui.explore_pickers import COLOUR_NONE, PASTED, SOURCE_VECTORS, WORDS_TOP, pick_source
@@ -14,7 +16,7 @@ from embedlab_ui.widget_memory import remember
 
 route_through_app()  # a deep link on a fresh server still gets app.py's frame
 
-VIEW_MAP, VIEW_COMPARE, VIEW_AXIS = "Map", "Compare two sources", "Sentiment axis"
+VIEW_MAP, VIEW_COMPARE, VIEW_AXIS, VIEW_WORD_AXES = "Map", "Compare two sources", "Sentiment axis", "Axes from words"
 # Every setting's default, once: the views draw different widgets, and these keep their values across views.
 DEFAULTS = {
     "explore.view": VIEW_MAP, "explore.source": SOURCE_VECTORS, "explore.words_mode": WORDS_TOP,
@@ -22,7 +24,7 @@ DEFAULTS = {
     "explore.colour": COLOUR_NONE, "explore.search": "", "explore.clusters": 8, "explore.mark": "good bad great awful",
     "explore.compare_first.source": SOURCE_VECTORS, "explore.compare_second.source": SOURCE_VECTORS,
     "explore.compare_n": 1_000, "explore.axis_n": 2_000, **map_defaults("explore"), **map_defaults("explore.compare"),
-    **MAP_VIEW_DEFAULTS,
+    **MAP_VIEW_DEFAULTS, **WORD_AXES_DEFAULTS,
 }
 
 start_warm_up()  # normally already running since app.py started it; a no-op then
@@ -33,14 +35,16 @@ st.session_state.setdefault("explore.drawn", set())  # maps this visitor already
 st.title("Explore")
 st.caption("Maps of word vectors: UMAP or PCA, 2D or 3D. Hover a point for its nearest words; find a word; "
            "select a region to list its words.")
-view = st.radio("View", [VIEW_MAP, VIEW_COMPARE, VIEW_AXIS], horizontal=True, key="explore.view",
+view = st.radio("View", [VIEW_MAP, VIEW_COMPARE, VIEW_WORD_AXES, VIEW_AXIS], horizontal=True, key="explore.view",
                 label_visibility="collapsed")
 try:
     if view == VIEW_COMPARE:
         compare_view()
     else:
         vectors, run = pick_source("explore")
-        if vectors is not None:
+        if vectors is not None and view == VIEW_WORD_AXES:
+            word_axes_view(vectors)
+        elif vectors is not None:
             (map_view if view == VIEW_MAP else axis_view)(vectors, run)
 except EmbedLabError as error:
     show_error(error)

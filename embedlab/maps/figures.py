@@ -331,6 +331,16 @@ def density_trace(coords: np.ndarray, bins: int = 60) -> dict:
                       line=dict(width=0.6, color="rgba(60,60,120,0.5)")).to_plotly_json()
 
 
+def word_axes_map(words: list[str], coords: np.ndarray, labelled: list[str], x_label: str, y_label: str,
+                  title: str = ""):
+    """Words placed on two axes made of words (``embedlab.maps.word_axes``); each axis titled low → high."""
+    fig = word_map(words, coords, labelled=labelled, title=title)
+    fig.update_xaxes(showticklabels=True, zeroline=True, zerolinecolor="#ddd", title=dict(text=_escape(x_label)))
+    fig.update_yaxes(showticklabels=True, zeroline=True, zerolinecolor="#ddd", title=dict(text=_escape(y_label)),
+                     scaleanchor=None)
+    return fig
+
+
 def figure_html(fig) -> bytes:
     """A standalone HTML file of the figure that works offline (plotly.js inlined, so megabytes, not kilobytes)."""
     return fig.to_html(include_plotlyjs=True, full_html=True).encode("utf-8")

@@ -250,3 +250,18 @@ def test_settings_survive_a_change_of_view(runs_dir, project_root):
     assert at.selectbox(key="explore.colour").value == "Cluster (KMeans)"
     assert len(_map(at)["data"][0]["customdata"]) < 10_000 <= sum(len(trace["customdata"])
                                                                   for trace in _map(at)["data"])
+
+
+def test_axes_from_words_place_good_words_right_and_say_which_words_are_unknown(runs_dir, project_root):
+    at = _page(project_root)
+    at.radio(key="explore.view").set_value("Axes from words").run()
+    assert not at.exception and not at.error
+    figure = _figures(at)[0]
+    assert figure["layout"]["xaxis"]["title"]["text"].endswith("→ good great excellent wonderful")
+    points = figure["data"][0]
+    x = dict(zip(points["customdata"], _numbers(points["x"])))
+    assert min(x["great"], x["excellent"]) > max(x["bad"], x["terrible"])
+    at.selectbox(key="explore.axes.y.pair").set_value("young → old").run()
+    assert at.text_input(key="explore.axes.y.end").value == "old elderly aged ancient"
+    at.text_input(key="explore.axes.x.end").input("good zzqx").run()
+    assert "1 word(s) of the axis" in at.error[0].value and "zzqx" in at.error[0].value
