@@ -159,7 +159,10 @@ def _write(location: Path | str, name: str, text: str) -> None:
 def _remove(location: Path | str, name: str) -> None:
     path = f"{_folder(location)}/{name}"
     if not run_storage.is_remote(location):
-        Path(path).unlink(missing_ok=True)
+        try:
+            Path(path).unlink(missing_ok=True)
+        except OSError as error:
+            raise KeptDatasetError(f"{path} cannot be removed ({error.strerror or error})") from None
         return
     filesystem, remote = run_storage.remote_filesystem(path)
     try:
@@ -180,7 +183,12 @@ def _index_lock(location: Path | str):
     if run_storage.is_remote(location):
         return nullcontext()
     folder = Path(_folder(location))
-    folder.mkdir(parents=True, exist_ok=True)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / run_files.LOCK_FILE).touch()
+    except OSError as error:
+        raise KeptDatasetError(f"{folder} cannot be written ({error.strerror or error}); check the runs folder "
+                               "(EMBEDLAB_RUNS_DIR) is a folder you can write to") from None
     return run_files.folder_lock(folder)
 
 

@@ -131,3 +131,12 @@ def test_keeping_a_listed_dataset_whose_file_is_gone_writes_it_again(location):
         (location / kept.FOLDER / f"{dataset.fingerprint}.json").unlink()
     kept.keep_dataset(location, dataset)  # the visitor uploads the file again
     assert kept.load_kept(location, dataset.fingerprint).texts == dataset.texts
+
+
+def test_a_runs_folder_that_cannot_be_written_is_a_message(tmp_path):
+    (tmp_path / "runs").write_text("a file where the runs folder should be")
+    location = workspace_dir("workspace-one", tmp_path / "runs")
+    with pytest.raises(kept.KeptDatasetError, match="cannot be read"):
+        kept.read_index(location)
+    with pytest.raises(kept.KeptDatasetError, match="cannot be"):
+        kept.keep_dataset(location, reviews())
