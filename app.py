@@ -25,6 +25,9 @@ pages = [
     st.Page("pages/explore.py", title="Explore", icon=":material/scatter_plot:", url_path="explore"),
     st.Page("pages/analogies.py", title="Analogies", icon=":material/functions:", url_path="analogies"),
     st.Page("pages/predict.py", title="Predict", icon=":material/chat:", url_path="predict"),
+    st.Page("pages/classes.py", title="Class", icon=":material/school:", url_path="class"),
+    st.Page("pages/class_board.py", title="Class board", icon=":material/leaderboard:", url_path="class-board",
+            visibility="hidden"),  # reached by the instructor's link
     # The default page lives at "/"; this hidden twin keeps "/data" links working too.
     st.Page("pages/data.py", title="Data", icon=":material/table_chart:", url_path="data", visibility="hidden"),
 ]

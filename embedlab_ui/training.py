@@ -21,6 +21,7 @@ from embedlab.models.runs.metrics import RunMetrics
 from embedlab.models.runs.pending import PendingRun, retry_upload
 from embedlab.models.training.options import TrainingOptions
 from embedlab_ui import charts
+from embedlab_ui.classes import class_spec
 from embedlab_ui.numbers import class_label, count, percent, score, seconds
 from embedlab_ui.session import literal, runs_folder, show_error
 from embedlab_ui.train_settings import settings_name, unique_name
@@ -54,8 +55,9 @@ def _vectors_for(embedding: str):
 
 
 def _spec(dataset, config: ModelConfig, options: TrainingOptions, name: str) -> TrainingSpec:
-    return TrainingSpec(dataset, config.validate(), options.validate(), _vectors_for(config.embedding),
+    spec = TrainingSpec(dataset, config.validate(), options.validate(), _vectors_for(config.embedding),
                         save_to=runs_folder(), name=name)
+    return class_spec(spec)  # a class member's training of the class dataset: the class's test rows
 
 
 def start_training(dataset: LabelledDataset, config: ModelConfig, options: TrainingOptions, name: str) -> None:

@@ -12,6 +12,7 @@ from embedlab_ui.study import study_tab
 from embedlab_ui.datasets import current_dataset
 from embedlab_ui.numbers import count
 from embedlab_ui.restart_notes import show_interrupted
+from embedlab_ui.classes import train_banner
 from embedlab_ui.runs import (RUNS_UNLISTED, choose_run, forget_run, run_model_bytes, run_zip, show_damaged,
                               workspace_runs)
 from embedlab_ui.session import literal, route_through_app, show_error
@@ -135,6 +136,7 @@ st.markdown(f"Dataset: **{literal(dataset.name)}** — {count(len(dataset))} row
 listing = workspace_runs()  # None after a message saying why the runs cannot be listed (storage down, no bucket)
 runs = listing.runs if listing else []
 show_interrupted(dataset, runs)  # trainings a restart of the server ended, and what to do about each
+train_banner(dataset)  # a class member: their runs go on the class board (embedlab_ui.classes)
 TABS = {"Train": lambda: train_tab(dataset, runs), "Runs": lambda: runs_tab(runs), "Compare": lambda: compare_tab(runs),
         "Study": lambda: study_tab(dataset)}
 for tab, show in zip(st.tabs(list(TABS)), TABS.values()):

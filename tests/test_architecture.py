@@ -18,6 +18,7 @@ LAYERS = {
     "embedlab.errors": 0, "embedlab.text": 0, "embedlab.cache": 0, "embedlab.jsonable": 0,
     "embedlab.vectors": 1, "embedlab.data": 1,
     "embedlab.models": 2, "embedlab.maps": 2,  # siblings: a map of a model's embedding gets the vectors from the UI
+    "embedlab.classes": 3,  # a class's records, board and study, over the models' runs and splits
     "embedlab.cli": 4, "embedlab_ui": 4,
     "pages": 5, "app": 5, "embedlab.__main__": 5,
 }

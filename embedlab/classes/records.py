@@ -217,6 +217,19 @@ def find_member(record: ClassRecord, name: str, store: ClassStore | None = None)
     return Member(str(raw.get("name", name)), str(raw.get("joined", "")), str(raw.get("key_sha256", "")))
 
 
+def member_by_key(record: ClassRecord, key: str | None, store: ClassStore | None = None) -> Member | None:
+    """The member whose key is ``key`` (kept in their link, so a reload or a restart finds them), or None."""
+    store = store or ClassStore()
+    identity = str(key or "").partition(".")[0]
+    if not re.fullmatch(r"[0-9a-f]{16}", identity):
+        return None
+    raw = store.read_json(f"{record.code}/members/{identity}.json")
+    if raw is None:
+        return None
+    member = Member(str(raw.get("name", "")), str(raw.get("joined", "")), str(raw.get("key_sha256", "")))
+    return member if member.holds(key) else None
+
+
 def join_class(record: ClassRecord, name: str, store: ClassStore | None = None) -> tuple[Member, str]:
     """Add ``name`` to the class; returns the member and their key (kept by their browser, stored hashed).
 
@@ -224,9 +237,13 @@ def join_class(record: ClassRecord, name: str, store: ClassStore | None = None) 
     """
     store = store or ClassStore()
     name = normalise_name(name)
-    key = secrets.token_urlsafe(18)
+    key = f"{member_id(name)}.{secrets.token_urlsafe(18)}"  # names its member: a browser's link finds it again
     member = Member(name, _now(), _sha256(key))
     with store.lock(f"{record.code}/members"):  # the count and the new file, one joiner at a time
+        taken = find_member(record, name, store)
+        if taken is not None:
+            raise EmbedLabError(f"the name '{taken.name}' is already taken in class {record.code}; "
+                                "pick another display name (add an initial, for example)")
         if len(store.names(f"{record.code}/members")) >= record.max_members:
             raise EmbedLabError(f"class {record.code} is full ({record.max_members} members); "
                                 "ask your instructor to start a larger class")

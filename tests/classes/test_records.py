@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from embedlab.classes.records import (
-    CODE_ALPHABET, class_dataset, create_class, join_class, load_class, members, normalise_code,
+    CODE_ALPHABET, class_dataset, create_class, join_class, load_class, member_by_key, members, normalise_code,
 )
 from embedlab.classes.store import ClassStore
 from embedlab.errors import EmbedLabError
@@ -86,6 +86,10 @@ def test_a_member_key_proves_the_membership(tmp_path, dataset):
     record, _ = create_class(dataset, store=ClassStore(tmp_path))
     member, key = join_class(record, "Ana", store=ClassStore(tmp_path))
     assert member.holds(key) and not member.holds("another")
+    assert member_by_key(record, key, store=ClassStore(tmp_path)) == member  # a reload's link finds them again
+    identity, _, secret = key.partition(".")
+    for wrong in (f"{identity}.{secret[:-1]}x", identity, "", "../../etc.x", None):
+        assert member_by_key(record, wrong, store=ClassStore(tmp_path)) is None
 
 
 @pytest.mark.parametrize("damage", [

@@ -1,0 +1,173 @@
+"""Class glue: this visitor's place in a class (member or instructor), and a member's trainings on its split.
+
+A member is kept in the session and in the page's link (``?class=CODE&member=KEY``), so a reload or a
+restart of the server finds them again; the instructor's key rides in the board's link
+(``?class=CODE&key=KEY``). A training this visitor starts while they are a member and the class
+dataset is their current dataset is the class's (``class_spec``): trained on every row but the class's
+test rows, tested on those, and put on the board once saved (``record_finished``), with its numbers only.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import streamlit as st
+
+from embedlab.classes.board import class_rows, record_run
+from embedlab.classes.records import (
+    ClassRecord, class_dataset, create_class, join_class, load_class, member_by_key, normalise_code,
+)
+from embedlab.errors import EmbedLabError
+from embedlab_ui.datasets import DATASET_KEY, current_dataset, set_current_dataset
+from embedlab_ui.session import literal, show_error
+
+MEMBER_KEY = "classes.member"  # {"code", "name", "key"} of the class this visitor joined, or absent
+INSTRUCTING_KEY = "classes.instructing"  # {"code", "key"} of the class this visitor started, or absent
+SPECS_KEY = "classes.specs"  # [{"spec", "code", "name", "recorded"}]: this visitor's class trainings
+RECORDS_KEY = "classes.records"  # code → ClassRecord, read once per session
+CODE_PARAM, MEMBER_PARAM, KEY_PARAM = "class", "member", "key"
+# The Train page's job list (embedlab_ui.training.JOBS_KEY, which imports this module: named here, not imported).
+JOBS_KEY = "train.jobs"
+
+
+def class_record(code: str) -> ClassRecord:
+    """The class ``code`` (read once per session: a record never changes); EmbedLabError for a bad code."""
+    records = st.session_state.setdefault(RECORDS_KEY, {})
+    code = normalise_code(code)
+    if code not in records:
+        records[code] = load_class(code)
+    return records[code]
+
+
+def membership() -> tuple[ClassRecord, str] | None:
+    """(class, this visitor's display name) when they are a member; restored from the link after a reload."""
+    member = st.session_state.get(MEMBER_KEY)
+    if member is None and st.query_params.get(MEMBER_PARAM):
+        try:
+            record = class_record(st.query_params.get(CODE_PARAM, ""))
+            found = member_by_key(record, st.query_params.get(MEMBER_PARAM))
+        except EmbedLabError:
+            found = None
+        if found is not None:
+            member = {"code": record.code, "name": found.name, "key": st.query_params[MEMBER_PARAM]}
+            st.session_state[MEMBER_KEY] = member
+            if st.session_state.get(DATASET_KEY) is None:  # a new tab or a reload: the class dataset again
+                set_current_dataset(class_dataset(record))
+    if member is None:
+        return None
+    st.query_params[CODE_PARAM], st.query_params[MEMBER_PARAM] = member["code"], member["key"]
+    return class_record(member["code"]), member["name"]
+
+
+def start_class(dataset) -> tuple[ClassRecord, str]:
+    """Start a class on ``dataset`` with this visitor as its instructor; EmbedLabError if it cannot be."""
+    record, key = create_class(dataset)
+    st.session_state.setdefault(RECORDS_KEY, {})[record.code] = record
+    st.session_state[INSTRUCTING_KEY] = {"code": record.code, "key": key}
+    return record, key
+
+
+def instructing(code: str | None = None, key: str | None = None) -> tuple[ClassRecord, str] | None:
+    """(class, instructor key) when this visitor holds the key of class ``code`` (or of the class they started)."""
+    if code and key:
+        try:
+            record = class_record(code)
+        except EmbedLabError:
+            return None
+        if record.is_instructor(key):
+            st.session_state[INSTRUCTING_KEY] = {"code": record.code, "key": key}
+            return record, key
+        return None
+    started = st.session_state.get(INSTRUCTING_KEY)
+    return (class_record(started["code"]), started["key"]) if started else None
+
+
+def join(code: str, name: str) -> ClassRecord:
+    """Join class ``code`` as ``name`` and load its dataset as this visitor's; EmbedLabError saying what is wrong."""
+    record = class_record(code)
+    dataset = class_dataset(record)
+    member, key = join_class(record, name)
+    st.session_state[MEMBER_KEY] = {"code": record.code, "name": member.name, "key": key}
+    st.query_params[CODE_PARAM], st.query_params[MEMBER_PARAM] = record.code, key
+    set_current_dataset(dataset)
+    return record
+
+
+def load_class_dataset() -> None:
+    """Make the class's dataset this member's current dataset again."""
+    joined = membership()
+    if joined is not None:
+        set_current_dataset(class_dataset(joined[0]))
+
+
+def for_class(dataset) -> tuple[ClassRecord, str] | None:
+    """(class, name) when a training of ``dataset`` now would be this member's class training."""
+    joined = membership()
+    if joined is None or dataset.fingerprint != joined[0].dataset_fingerprint:
+        return None
+    return joined
+
+
+def class_spec(spec):
+    """``spec`` as a class training when this visitor is a member training the class dataset, else unchanged."""
+    joined = for_class(spec.dataset)
+    if joined is None:
+        return spec
+    record, name = joined
+    spec = replace(spec, **class_rows(record))
+    st.session_state.setdefault(SPECS_KEY, []).append({"spec": spec, "code": record.code, "name": name,
+                                                       "recorded": False})
+    return spec
+
+
+def record_finished() -> list[str]:
+    """Put this member's class trainings saved since the last call on the board; returns messages of failures."""
+    pending = [entry for entry in st.session_state.get(SPECS_KEY, []) if not entry["recorded"]]
+    if not pending:
+        return []
+    jobs = {id(job.spec): job for job in st.session_state.get(JOBS_KEY, [])}
+    problems = []
+    for entry in pending:
+        job = jobs.get(id(entry["spec"]))
+        status = job.snapshot() if job is not None else None
+        if status is not None and not status.finished:
+            continue
+        entry["recorded"] = True
+        if status is None or status.run is None:
+            continue  # cancelled, failed, or gone with an old job list: nothing to show
+        try:
+            record_run(class_record(entry["code"]), entry["name"], status.run)
+        except EmbedLabError as error:
+            problems.append(str(error))
+    st.session_state[SPECS_KEY] = [entry for entry in st.session_state.get(SPECS_KEY, []) if not entry["recorded"]]
+    return problems
+
+
+def train_banner(dataset) -> None:
+    """The Train page's line for a member: their trainings go on the class board, or why this one would not."""
+    joined = membership()
+    if joined is None:
+        return
+    for problem in record_finished():
+        st.error(literal(problem), icon=":material/warning:")
+    record, name = joined
+    if for_class(dataset) is not None:
+        st.info(f"Class {record.code}, as {literal(name)}: your runs train on the class dataset and are tested "
+                f"on its {len(record.test_rows):,} shared test rows, and their scores go on the class board.",
+                icon=":material/school:")
+        return
+    left, right = st.columns([4, 1], vertical_alignment="center")
+    left.warning(f"Class {record.code}: your current dataset is not the class's ({literal(record.dataset_name)}), "
+                 "so runs you train now stay off the class board.", icon=":material/school:")
+    if right.button("Load the class dataset", key="classes.reload_dataset"):
+        try:
+            load_class_dataset()
+            st.rerun()
+        except EmbedLabError as error:
+            show_error(error)
+
+
+def current_dataset_line() -> str:
+    """The current dataset in a few words, for the Start-a-class form."""
+    dataset = current_dataset()
+    return f"**{literal(dataset.name)}** ({len(dataset):,} rows, classes {literal(', '.join(dataset.class_names))})"

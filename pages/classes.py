@@ -1,0 +1,89 @@
+"""Class: start a class (instructor) or join one with its code or link (student)."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from embedlab.errors import EmbedLabError
+from embedlab_ui import classes as ui
+from embedlab_ui.session import literal, route_through_app, show_error
+
+route_through_app()  # a deep link on a fresh server still gets app.py's frame
+
+st.title("Class")
+st.caption("An instructor starts a class on a dataset and gets a short code; students join with the code or the "
+           "link, train on the class dataset, and every run is tested on the same rows, so the class board can "
+           "rank them.")
+
+
+def page_url(path: str) -> str:
+    """``path`` on this server, as a link a person can copy (the page's own address gives the host)."""
+    url = str(st.context.url or "")
+    base = url.split("?", 1)[0].rstrip("/")
+    base = base[: base.rfind("/")] if base.count("/") > 2 else base  # drop this page's own path
+    return f"{base}/{path}"
+
+
+def show_member(record, name: str) -> None:
+    st.success(f"You are in class **{record.code}** as **{literal(name)}**. Train on the Train page (in the "
+               f"sidebar): your runs are tested on the class's {len(record.test_rows):,} shared test rows and go "
+               "on the class board.",
+               icon=":material/school:")
+
+
+def join_form() -> None:
+    st.subheader("Join a class")
+    code = st.text_input("Class code", value=st.query_params.get(ui.CODE_PARAM, ""), max_chars=12,
+                         key="classes.join_code", placeholder="e.g. K7QX2M")
+    name = st.text_input("Your display name (the class sees it)", max_chars=40, key="classes.join_name")
+    if st.button("Join", type="primary", key="classes.join", disabled=not code.strip() or not name.strip()):
+        try:
+            ui.join(code, name)
+            st.rerun()
+        except EmbedLabError as error:
+            show_error(error)
+
+
+def show_started(record, key: str) -> None:
+    join_path = f"class?{ui.CODE_PARAM}={record.code}"
+    board_path = f"class-board?{ui.CODE_PARAM}={record.code}&{ui.KEY_PARAM}={key}"
+    st.markdown(f"Class code: **{record.code}** · {literal(record.dataset_name)}, {record.dataset_rows:,} rows, "
+                f"{len(record.test_rows):,} shared test rows, up to {record.max_members} students")
+    st.markdown(f"<p style='font-size:4rem;font-weight:700;letter-spacing:0.3em;margin:0'>{record.code}</p>",
+                unsafe_allow_html=True)  # the code alone: letters and digits we made, never a visitor's text
+    st.text_input("Join link for students", value=page_url(join_path), key="classes.join_link", disabled=True)
+    st.text_input("Your instructor link (keep it to yourself: it opens the board)", value=page_url(board_path),
+                  key="classes.board_link", disabled=True)
+    st.markdown(f"[Open the class board]({board_path}) (in a new tab; put it on the projector)")
+
+
+def start_form() -> None:
+    st.subheader("Start a class")
+    started = ui.instructing()
+    if started is not None:
+        show_started(*started)
+        return
+    st.markdown(f"The class works on your current dataset: {ui.current_dataset_line()}. Pick another on the Data "
+                "page first if you want; every student gets a copy, and a fifth of its rows (stratified) become "
+                "the test rows every run is scored on.")
+    if st.button("Start a class", key="classes.start"):
+        try:
+            ui.start_class(ui.current_dataset())
+            st.rerun()
+        except EmbedLabError as error:
+            show_error(error)
+
+
+try:
+    joined = ui.membership()
+except EmbedLabError as error:
+    show_error(error)
+    joined = None
+left, right = st.columns(2, gap="large")
+with left:
+    if joined is not None:
+        show_member(*joined)
+    else:
+        join_form()
+with right:
+    start_form()
