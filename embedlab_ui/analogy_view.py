@@ -17,6 +17,13 @@ from embedlab_ui.vector_queries import analogy_answer, analogy_points
 FORM, LISTS = "a − b + c", "Lists of positive and negative words"
 METHOD_LABELS = {"cosadd": "3CosAdd", "cosmul": "3CosMul"}
 MAX_MAP_WORDS = 12  # query words in the map; each brings a few neighbours
+# Each method's score in its own units, said beside its table: 3CosMul's pass 1, which reads as a mistake unsaid.
+SCORE_SCALES = {
+    "cosadd": "Score: the cosine similarity to a − b + c, from −1 to 1 (1 = the same direction, 0 = unrelated).",
+    "cosmul": "Score: a ratio, from 0 up, not a cosine: each cosine is shifted to 0…1 (0.5 = unrelated), those to a "
+              "and c multiplied, then divided by the one to b. Above 1 the word is closer to a and c together than "
+              "to b; compare scores within this list, not with 3CosAdd's.",
+}
 
 def split_words(text: str) -> list[str]:
     """Words typed in one box, separated by commas or spaces."""
@@ -79,13 +86,28 @@ def show_answers(answer, method: str, topn: int, large: bool) -> None:
         st.table(table.set_index("rank"))
     else:
         st.dataframe(table, hide_index=True, width="stretch", key=f"analogies.results.{method}")
-    st.caption(METHODS[method].split(": ", 1)[1])  # below the table, so both tables start level
+    # Below the table, so both tables start level.
+    st.caption(f"{METHODS[method].split(': ', 1)[1]}. {SCORE_SCALES[method]}")
+
+
+def answer_line(answers: dict) -> str:
+    """The question and each method's top answer in one line: ``king − man + woman ≈ queen (both methods)``."""
+    query = answers["cosadd"].query
+    words = list(query.positive[:1]) + [f"− {word}" for word in query.negative] + [
+        f"+ {word}" for word in query.positive[1:]]
+    tops = {METHOD_LABELS[method]: answer.results[0][0] for method, answer in answers.items() if answer.results}
+    if len(set(tops.values())) == 1:
+        found = f"{next(iter(tops.values()))} (both methods)"
+    else:
+        found = " · ".join(f"{word} ({method})" for method, word in tops.items())
+    return f"{' '.join(words)} ≈ {found}"
 
 
 def show_analogy(vectors, large: bool) -> None:
     st.caption("Every change applies at once: type a word and press Enter, or change a setting.")
     mode = st.radio("Query", [FORM, LISTS], horizontal=True, key="analogies.mode")
     positive, negative, arrows, expected = query_inputs(mode)
+    answer_area = st.container()  # the answer right under the words; the settings that shape it below
     options = query_options(vectors)
     try:
         answers = {method: analogy_answer(vectors, positive, negative, method, options["topn"],
@@ -94,14 +116,16 @@ def show_analogy(vectors, large: bool) -> None:
     except EmbedLabError as error:
         show_error(error)
         return
-    for note in answers["cosadd"].query.notes:
-        st.info(literal(note), icon=":material/match_case:")
-    if not answers["cosadd"].results:
-        st.info("No word is left to answer with; search more words or include the input words.")
-        return
-    for column, (method, answer) in zip(st.columns(2), answers.items()):
-        with column:
-            show_answers(answer, method, options["topn"], large)
+    with answer_area:
+        for note in answers["cosadd"].query.notes:
+            st.info(literal(note), icon=":material/match_case:")
+        if not answers["cosadd"].results:
+            st.info("No word is left to answer with; search more words or include the input words.")
+            return
+        st.subheader(literal(answer_line(answers)), anchor=False)
+        for column, (method, answer) in zip(st.columns(2), answers.items()):
+            with column:
+                show_answers(answer, method, options["topn"], large)
     query = answers["cosadd"].query
     tops = list(dict.fromkeys(answer.results[0][0] for answer in answers.values()))
     map_words = list(dict.fromkeys([*query.positive, *query.negative, *tops]))[:MAX_MAP_WORDS]

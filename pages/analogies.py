@@ -49,6 +49,7 @@ def show_neighbours(vectors) -> None:
         try:
             st.dataframe(ranked_table(nearest_words(vectors, looked_up(vectors, word), topn=int(topn)), "cosine"),
                          hide_index=True, width="stretch", key="analogies.neighbours")
+            st.caption("Cosine similarity, from −1 to 1: 1 = the same direction, 0 = unrelated.")
         except EmbedLabError as error:
             show_error(error)
     with right:

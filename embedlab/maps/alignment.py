@@ -76,7 +76,8 @@ class Comparison:
         biggest."""
         order = np.sort(self.moved)[::-1]
         shown = min(shown, len(order))
-        return (f"Moves ({MOVED}; 0 = same place, 1 = unrelated): median {np.median(self.moved):.3f}, "
+        return (f"Moves ({MOVED}, from 0 to 2: 0 = same place, 1 = unrelated, 2 = opposite): "
+                f"median {np.median(self.moved):.3f}, "
                 f"largest {order[0]:.3f}; the {shown} biggest, drawn and named, are {order[shown - 1]:.3f} "
                 "or more.")
 

@@ -29,7 +29,9 @@ def _figure(at: AppTest, index: int = 0) -> dict:
 
 def test_default_form_answers_queen_with_both_methods_side_by_side(at):
     assert not at.error
-    assert [header.value for header in at.subheader][:2] == ["3CosAdd", "3CosMul"]
+    # The answer first, in one line right under the words (the settings below it), then each method's list.
+    assert [header.value for header in at.subheader][:3] == ["king − man + woman ≈ queen (both methods)", "3CosAdd",
+                                                             "3CosMul"]
     for results in at.dataframe[:2]:
         assert results.value["word"].iloc[0] == "queen" and len(results.value) == 10
         assert {"king", "man", "woman"}.isdisjoint(results.value["word"])
@@ -136,3 +138,22 @@ def test_analogy_benchmark_counts_skipped_questions_and_draws_totals_apart(at):
     assert (wrong["Answer"] != wrong["Expected"]).all()
     skipped_table = at.dataframe[-1].value
     assert list(skipped_table.columns)[-1] == "Missing" and len(skipped_table) == 20
+
+
+def test_each_methods_scores_come_with_their_scale(at):
+    """3CosMul's scores can pass 1; said beside its table, with 3CosAdd's −1…1 and the neighbours' cosine."""
+    captions = [caption.value for caption in at.caption]
+    assert any("from −1 to 1 (1 = the same direction, 0 = unrelated)" in caption for caption in captions)
+    [cosmul] = [caption for caption in captions if "Above 1 the word is closer to a and c together" in caption]
+    assert "from 0 up, not a cosine" in cosmul
+    assert any(caption.value.startswith("Cosine similarity, from −1 to 1") for caption in at.caption)
+
+
+def test_two_methods_that_disagree_are_named_apart_in_the_answer_line(at):
+    from embedlab_ui.analogy_view import answer_line
+
+    def answer(method_top):
+        return type("Answer", (), {"query": type("Query", (), {"positive": ("a", "c"), "negative": ("b",)}),
+                                   "results": [(method_top, 0.9)]})
+
+    assert answer_line({"cosadd": answer("x"), "cosmul": answer("y")}) == "a − b + c ≈ x (3CosAdd) · y (3CosMul)"

@@ -82,9 +82,9 @@ def test_the_compare_map_names_the_ten_biggest_moves_and_says_how_large_they_are
     comparison = Comparison(words, first, second, moved, "a", "b")
     figure = comparison.figure(rng.normal(size=(120, 2)))
     assert sorted(annotation.text for annotation in figure.layout.annotations) == sorted(f"w{i}" for i in range(50, 60))
-    assert comparison.move_summary() == ("Moves (cosine distance after alignment; 0 = same place, 1 = unrelated): "
-                                         "median 0.295, largest 0.590; the 10 biggest, drawn and named, are 0.500 "
-                                         "or more.")
+    assert comparison.move_summary() == ("Moves (cosine distance after alignment, from 0 to 2: 0 = same place, "
+                                         "1 = unrelated, 2 = opposite): median 0.295, largest 0.590; the 10 "
+                                         "biggest, drawn and named, are 0.500 or more.")
     assert figure.layout.title.subtitle.text.startswith(comparison.move_summary())
     # Every one of the ten is named, placed so that the labels overlap as little as they can.
     from embedlab.maps.labels import label_shifts
