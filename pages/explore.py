@@ -10,9 +10,9 @@ from embedlab_ui.explore_axes import WORD_AXES_DEFAULTS, word_axes_view
 from embedlab_ui.explore_compare import axis_view, compare_view
 from embedlab_ui.explore_map import MAP_VIEW_DEFAULTS, map_view
 from embedlab_ui.explore_pickers import COLOUR_NONE, PASTED, SOURCE_VECTORS, WORDS_TOP, pick_source
+from embedlab_ui.explore_view_state import explore_source, restore_view, share_view
 from embedlab_ui.maps import EXPLORE_TOP_WORDS, map_defaults, start_warm_up
 from embedlab_ui.session import route_through_app, show_error
-from embedlab_ui.widget_memory import remember
 
 route_through_app()  # a deep link on a fresh server still gets app.py's frame
 
@@ -28,7 +28,7 @@ DEFAULTS = {
 }
 
 start_warm_up()  # normally already running since app.py started it; a no-op then
-remember(DEFAULTS)
+restore_view(DEFAULTS)  # a view link's settings (checked), then the ones kept across views
 st.session_state.setdefault("explore.drawn", set())  # maps this visitor already waited for (no preview again)
 
 
@@ -37,14 +37,16 @@ st.caption("Maps of word vectors: UMAP or PCA, 2D or 3D. Hover a point for its n
            "select a region to list its words.")
 view = st.radio("View", [VIEW_MAP, VIEW_COMPARE, VIEW_WORD_AXES, VIEW_AXIS], horizontal=True, key="explore.view",
                 label_visibility="collapsed")
+vectors = None
 try:
     if view == VIEW_COMPARE:
         compare_view()
     else:
-        vectors, run = pick_source("explore")
+        vectors, run = explore_source() or pick_source("explore")  # a read-only link's snapshot, or a pick
         if vectors is not None and view == VIEW_WORD_AXES:
             word_axes_view(vectors)
         elif vectors is not None:
             (map_view if view == VIEW_MAP else axis_view)(vectors, run)
 except EmbedLabError as error:
     show_error(error)
+share_view(DEFAULTS, vectors)  # the address is this view; "Copy link to this view" in the sidebar
