@@ -14,13 +14,16 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from urllib.parse import urlparse
 
 import streamlit as st
 
 INSTRUCTORS_ENV = "EMBEDLAB_INSTRUCTORS"
 IDENTITY_WORKSPACE_PREFIX = "id-"  # fresh capability names are letters and digits only: the two never meet
+_URL_PATH = re.compile(r"[A-Za-z0-9_-]{1,64}")  # a page's address, as app.py's pages have them
 _IDENTITY_HASH_CHARS = 40  # 160 bits of sha256: no two identities share a workspace by chance
 
 
@@ -155,9 +158,7 @@ def identity_workspace(link_param: str) -> str | None:
         return None
     identity = signed_in_identity()
     if identity is None:
-        # The login screen is the only page, so the sidebar lists none (whatever the address asked for).
-        st.navigation([st.Page(login_screen, title="Log in", url_path="login", default=True)],
-                      position="hidden").run()
+        st.navigation(_login_pages(), position="hidden").run()
         st.stop()
     if link_param in st.query_params:
         del st.query_params[link_param]
@@ -166,6 +167,19 @@ def identity_workspace(link_param: str) -> str | None:
         st.info("You are logged in, so your runs follow your login: the workspace named in the link you opened "
                 "was not opened.", icon=":material/badge:")
     return identity.workspace
+
+
+def _login_pages() -> list:
+    """The login screen as the app's only page, also at the address the visitor asked for (/train …).
+
+    The sidebar then lists no page, and a deep link shows the login screen instead of Streamlit's
+    "page not found" dialog, which would cover the Log in button.
+    """
+    pages = [st.Page(login_screen, title="Log in", default=True)]
+    path = urlparse(st.context.url or "").path.rstrip("/").rsplit("/", 1)[-1]
+    if _URL_PATH.fullmatch(path):
+        pages.append(st.Page(login_screen, title="Log in", url_path=path, visibility="hidden"))
+    return pages
 
 
 def _providers() -> list[str]:
