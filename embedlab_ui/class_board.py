@@ -76,7 +76,7 @@ def board_table(rows: list[BoardRow]):
 
     return pd.DataFrame([{"student": row.student, "run": row.run, "embedding": row.embedding,
                           "encoder": row.encoder, "rows": row.rows, "accuracy": row.accuracy,
-                          "test_rows": row.test_rows, "when": row.when} for row in rows])
+                          "test_rows": row.test_rows, "when": row.when.replace("T", " ").rstrip("Z")} for row in rows])
 
 
 def curves_figure(rows: list[BoardRow], height: int = 380, font: int = 13):
@@ -89,6 +89,6 @@ def curves_figure(rows: list[BoardRow], height: int = 380, font: int = 13):
         label = html.escape(f"{row.student} · {row.run}")  # Plotly reads a few HTML tags in labels
         figure.add_trace(go.Scatter(x=list(range(1, len(values) + 1)), y=values, mode="lines+markers", name=label,
                                     line={"color": CURVE_COLOURS[index % len(CURVE_COLOURS)]}))
-    figure.update_layout(height=height, margin=TOOLBAR_MARGIN, font={"size": font}, xaxis_title="epoch",
+    figure.update_layout(height=height, margin=TOOLBAR_MARGIN, font={"size": font}, xaxis_title="epoch", xaxis_dtick=1,
                          yaxis_title="validation accuracy", yaxis_tickformat=".0%", legend_title_text="")
     return figure
