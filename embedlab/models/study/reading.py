@@ -290,7 +290,8 @@ def _epoch_sentences(data: dict) -> list[str]:
     if unvalidated:
         sizes = ", ".join(f"{size:,}" for size in unvalidated)
         sentences.append(f"Cells of {sizes} training rows are too small to keep validation rows: they train every "
-                         f"epoch allowed ({cap}) and keep the last, so their best epoch says nothing about convergence.")
+                         f"epoch allowed ({cap}) and keep the last, so their best epoch says nothing about "
+                         "convergence.")
     at_cap = [cell for cell in validated if cell.get("best_epoch") and int(cell["best_epoch"]) >= cap]
     if at_cap:
         kinds = ", ".join(sorted({LABELS[cell["embedding"]] for cell in at_cap}))
