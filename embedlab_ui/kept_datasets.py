@@ -9,6 +9,8 @@ a full uploads budget) is said in a warning, and the visitor gets the built-in d
 
 from __future__ import annotations
 
+import os
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -18,6 +20,7 @@ import embedlab.models.runs.kept_datasets as kept
 from embedlab.data.builtins import BUILTIN_DATASETS, DEFAULT_DATASET
 from embedlab.data.labelled import LabelledDataset
 from embedlab.errors import EmbedLabError
+from embedlab.models.runs.catalog import default_runs_dir
 from embedlab_ui.session import literal, runs_folder
 from embedlab_ui.uploads import hold
 
@@ -25,6 +28,8 @@ INDEX_KEY = "kept.index"  # st.session_state: this workspace's KeptIndex, read o
 NOTICE_KEY = "kept.notice"  # st.session_state: why the workspace's last dataset did not come back
 DELETED_KEY = "kept.deleted"  # st.session_state: the name of the kept dataset just deleted, said once
 BUDGET_SLOT = "dataset"  # the uploads budget's slot of the current dataset (embedlab_ui.datasets.DATASET_KEY)
+STORAGE_RECHECK_SECONDS = 30  # a storage that failed is asked again after this long, not by every new session
+_STORAGE_FAILED: dict[tuple[str, str], tuple[float, str]] = {}  # (runs location, endpoint) → (when, problem)
 _BUILTIN_KEYS = {title: key for key, title in BUILTIN_DATASETS.items()}  # a built-in dataset's name → its key
 
 
@@ -42,14 +47,35 @@ def kept_upload(entry: kept.KeptDataset) -> KeptUpload:
 
 
 def kept_index(refresh: bool = False) -> kept.KeptIndex:
-    """This workspace's kept datasets and current choice; a storage that does not answer reads as none, with why."""
+    """This workspace's kept datasets and current choice; a storage that does not answer reads as none, with why.
+
+    A storage that failed is asked again only after ``STORAGE_RECHECK_SECONDS`` (a dead endpoint takes
+    seconds to give up, and every new session asks), as ``embedlab_ui.runs`` does for the runs listing.
+    """
     if refresh or INDEX_KEY not in st.session_state:
-        try:
-            index = kept.read_index(runs_folder())
-        except EmbedLabError as error:
-            index = kept.KeptIndex(problem=f"your kept datasets cannot be listed now: {error}")
+        where = (str(default_runs_dir()), os.environ.get("AWS_ENDPOINT_URL", ""))
+        failed = _STORAGE_FAILED.get(where)
+        if failed is not None and time.monotonic() - failed[0] < STORAGE_RECHECK_SECONDS:
+            index = kept.KeptIndex(problem=failed[1])
+        else:
+            try:
+                index = kept.read_index(runs_folder())
+                _STORAGE_FAILED.pop(where, None)
+            except EmbedLabError as error:
+                index = kept.KeptIndex(problem=said(error))
+                if isinstance(error, kept.KeptStorageError):
+                    _STORAGE_FAILED[where] = (time.monotonic(), index.problem)
         st.session_state[INDEX_KEY] = index
     return st.session_state[INDEX_KEY]
+
+
+def said(error: EmbedLabError) -> str:
+    """What a visitor is told of ``error``: a storage failure in words and its type, never an address or a path."""
+    if isinstance(error, kept.KeptStorageError):
+        cause = f" ({error.cause})" if error.cause else ""
+        return (f"the server's storage cannot be used now{cause}; try again in a minute, and if you run this "
+                "server, check EMBEDLAB_RUNS_DIR")
+    return str(error)
 
 
 def load_kept(entry: kept.KeptDataset) -> LabelledDataset:
@@ -69,7 +95,8 @@ def remembered_dataset(load_builtin: Callable[[str], LabelledDataset]) -> Labell
     index = kept_index()
     if index.problem or index.current is None:
         if index.problem:
-            _notice(index.problem)
+            _notice(f"The dataset you used last in this workspace could not be brought back, so this is the "
+                    f"built-in one: {index.problem}")
         return None
     try:
         if index.current.startswith(kept.BUILTIN_PREFIX):
@@ -80,7 +107,7 @@ def remembered_dataset(load_builtin: Callable[[str], LabelledDataset]) -> Labell
         return load_kept(entry)
     except EmbedLabError as error:
         _notice(f"The dataset you used last in this workspace could not be brought back, so this is the built-in "
-                f"one: {error}")
+                f"one: {said(error)}")
         return None
 
 
@@ -106,7 +133,7 @@ def remember(dataset: LabelledDataset, upload) -> None:
         st.warning(literal(str(error)), icon=":material/inventory_2:")
     except EmbedLabError as error:
         st.warning(literal(f"{dataset.name} is in use on this page, but this page's address will not bring it "
-                           f"back: {error}"), icon=":material/cloud_off:")
+                           f"back: {said(error)}"), icon=":material/cloud_off:")
     kept_index(refresh=True)
 
 

@@ -11,7 +11,7 @@ from embedlab.errors import EmbedLabError
 from embedlab.models.runs.kept_datasets import limits
 from embedlab_ui import charts
 from embedlab_ui.datasets import builtin, current_dataset, dataset_stats, set_current_dataset
-from embedlab_ui.kept_datasets import DELETED_KEY, NOTICE_KEY, forget, kept_index, kept_upload, load_kept
+from embedlab_ui.kept_datasets import DELETED_KEY, NOTICE_KEY, forget, kept_index, kept_upload, load_kept, said
 from embedlab_ui.session import literal, route_through_app, show_error
 from embedlab_ui.uploads import parsed_upload
 from embedlab_ui.vectors import current_vectors
@@ -216,7 +216,7 @@ with kept_tab:
     try:
         kept_section()
     except EmbedLabError as error:
-        show_error(error)
+        show_error(EmbedLabError(said(error)))  # a storage's failure without its address
 
 try:
     show_dataset(current_dataset())

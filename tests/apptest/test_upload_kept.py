@@ -87,3 +87,20 @@ def test_a_kept_dataset_can_be_picked_again(project_root):
     at.button(key="data.kept_use").click().run()
     assert not at.exception and "Now using first.csv" in at.success[0].value
     assert "first.csv" in _visit(project_root).header[0].value
+
+
+def test_a_storage_that_does_not_answer_leaves_the_upload_in_use_and_names_no_address(project_root, monkeypatch):
+    import s3fs
+
+    monkeypatch.setenv("EMBEDLAB_RUNS_DIR", "s3://embedlab-runs/runs")
+    for key, value in (("AWS_ENDPOINT_URL", "http://127.0.0.1:1"), ("AWS_ACCESS_KEY_ID", "embedlab-test"),
+                       ("AWS_SECRET_ACCESS_KEY", "embedlab-test"), ("AWS_DEFAULT_REGION", "us-east-1")):
+        monkeypatch.setenv(key, value)
+    s3fs.S3FileSystem.clear_instance_cache()
+    at = _use_upload(_visit(project_root, "keptunreachable1"), "reviews.csv", CSV)
+    assert not at.exception and "reviews.csv" in at.header[0].value
+    messages = [warning.value for warning in at.warning]
+    assert any("could not be brought back" in text for text in messages)  # the index, read when the page opened
+    assert any("address will not bring it back" in text and "storage cannot be used now" in text for text in messages)
+    assert not [text for text in messages if "s3:" in text or "127.0.0.1" in text]
+    s3fs.S3FileSystem.clear_instance_cache()

@@ -48,6 +48,14 @@ class KeptDatasetError(EmbedLabError):
     """A kept dataset cannot be kept, found or read back; the message says which, and what to do."""
 
 
+class KeptStorageError(KeptDatasetError):
+    """The run storage did not answer as expected; ``cause`` names the error's type (no address or path in it)."""
+
+    def __init__(self, message: str, cause: str = "") -> None:
+        super().__init__(message)
+        self.cause = cause
+
+
 class KeptLimitError(KeptDatasetError):
     """Keeping one more dataset would pass the workspace's limits; the message says them and how to make room."""
 
@@ -115,8 +123,8 @@ def _read(location: Path | str, name: str) -> bytes | None:
         except FileNotFoundError:
             return None
         except OSError as error:
-            raise KeptDatasetError(f"{path} cannot be read ({error.strerror or error}); check the runs folder's "
-                                   "permissions") from None
+            raise KeptStorageError(f"{path} cannot be read ({error.strerror or error}); check the runs folder's "
+                                   "permissions", type(error).__name__) from None
     filesystem, remote = run_storage.remote_filesystem(path)
     try:
         return filesystem.cat_file(remote)
@@ -146,8 +154,8 @@ def _write(location: Path | str, name: str, text: str) -> None:
             Path(path).parent.mkdir(parents=True, exist_ok=True)
             run_files.replace_durably(Path(path), text)
         except OSError as error:
-            raise KeptDatasetError(f"{path} cannot be written ({error.strerror or error}); check the runs "
-                                   "folder's permissions and free space") from None
+            raise KeptStorageError(f"{path} cannot be written ({error.strerror or error}); check the runs "
+                                   "folder's permissions and free space", type(error).__name__) from None
         return
     filesystem, remote = run_storage.remote_filesystem(path)
     try:
@@ -162,7 +170,8 @@ def _remove(location: Path | str, name: str) -> None:
         try:
             Path(path).unlink(missing_ok=True)
         except OSError as error:
-            raise KeptDatasetError(f"{path} cannot be removed ({error.strerror or error})") from None
+            raise KeptStorageError(f"{path} cannot be removed ({error.strerror or error})",
+                                       type(error).__name__) from None
         return
     filesystem, remote = run_storage.remote_filesystem(path)
     try:
@@ -173,9 +182,9 @@ def _remove(location: Path | str, name: str) -> None:
         raise _storage_error(location, error) from None
 
 
-def _storage_error(location, error: Exception) -> KeptDatasetError:
-    return KeptDatasetError(f"the run storage at {location} did not answer as expected ({type(error).__name__}); "
-                            "check the bucket exists and the AWS_* variables")
+def _storage_error(location, error: Exception) -> KeptStorageError:
+    return KeptStorageError(f"the run storage at {location} did not answer as expected ({type(error).__name__}); "
+                            "check the bucket exists and the AWS_* variables", type(error).__name__)
 
 
 def _index_lock(location: Path | str):
@@ -187,8 +196,8 @@ def _index_lock(location: Path | str):
         folder.mkdir(parents=True, exist_ok=True)
         (folder / run_files.LOCK_FILE).touch()
     except OSError as error:
-        raise KeptDatasetError(f"{folder} cannot be written ({error.strerror or error}); check the runs folder "
-                               "(EMBEDLAB_RUNS_DIR) is a folder you can write to") from None
+        raise KeptStorageError(f"{folder} cannot be written ({error.strerror or error}); check the runs folder "
+                               "(EMBEDLAB_RUNS_DIR) is a folder you can write to", type(error).__name__) from None
     return run_files.folder_lock(folder)
 
 
