@@ -182,10 +182,34 @@ def _login_pages() -> list:
     return pages
 
 
-def _providers() -> list[str]:
-    """Named providers (``[auth.google]`` …), or [] when ``[auth]`` itself holds the one provider's settings."""
-    section = _secrets_section("auth") or {}
-    return [name for name, value in section.items() if isinstance(value, Mapping)]
+_PROVIDER_KEYS = frozenset({"client_id", "client_secret", "server_metadata_url"})  # as Streamlit tells a provider
+
+
+def auth_providers(auth: Mapping[str, object]) -> list[str | None]:
+    """The providers ``[auth]`` offers: None for one set in ``[auth]`` itself, then each named one (``[auth.google]``).
+
+    A sub-section counts as a provider when it has a provider's settings (``client_kwargs`` is
+    not one: it tunes the provider above it).
+
+    >>> auth_providers({"client_id": "x", "google": {"client_id": "y"}, "client_kwargs": {"prompt": "login"}})
+    [None, 'google']
+    """
+    named = [name for name, value in auth.items() if isinstance(value, Mapping) and _PROVIDER_KEYS & set(value)]
+    return ([None] if _PROVIDER_KEYS & set(auth) or not named else []) + named
+
+
+def auth_problem(auth: Mapping[str, object]) -> str | None:
+    """What keeps ``[auth]`` from working, said for the person who runs the server; None when nothing does."""
+    missing = [key for key in ("redirect_uri", "cookie_secret") if not auth.get(key)]
+    for provider in auth_providers(auth):
+        settings = auth if provider is None else auth[provider]
+        where = "[auth]" if provider is None else f"[auth.{provider}]"
+        missing += [f"{key} (in {where})" for key in sorted(_PROVIDER_KEYS) if not settings.get(key)]
+    if not missing:
+        return None
+    return (f"Login is switched on (the secrets have an [auth] section) but it lacks {', '.join(missing)}, so nobody "
+            "can log in. Add them to .streamlit/secrets.toml (see the README's 'Logging in'), or remove [auth] to "
+            "run without login.")
 
 
 def login_screen() -> None:
@@ -199,12 +223,17 @@ def login_screen() -> None:
         return
     st.markdown("This EmbedLab server asks you to **log in**. Your trainings and runs are kept under your login, "
                 "so only you see them, from any browser.")
-    providers = _providers()
-    if not providers:
-        st.button("Log in", key="login.login", type="primary", icon=":material/login:", on_click=st.login)
-    for provider in providers:
-        st.button(f"Log in with {provider}", key=f"login.login.{provider}", icon=":material/login:",
-                  on_click=st.login, args=(provider,))
+    auth = _secrets_section("auth") or {}
+    problem = auth_problem(auth)
+    if problem is not None:
+        st.error(problem, icon=":material/settings:")
+        return
+    for provider in auth_providers(auth):
+        if provider is None:
+            st.button("Log in", key="login.login", type="primary", icon=":material/login:", on_click=st.login)
+        else:
+            st.button(f"Log in with {provider}", key=f"login.login.{provider}", icon=":material/login:",
+                      on_click=st.login, args=(provider,))
 
 
 def login_sidebar() -> None:

@@ -108,3 +108,11 @@ def test_without_auth_nothing_asks_for_a_login(app):
     assert not at.exception
     assert "Log in" not in _buttons(at) and not _sidebar_text(at)
     assert at.session_state["workspace"] == at.query_params["workspace"]  # the link's capability name, as before
+
+
+def test_an_auth_section_missing_a_setting_says_so_instead_of_offering_a_broken_login(app):
+    app.secrets["auth"] = {key: value for key, value in AUTH.items() if key != "cookie_secret"}
+    app.user = {"is_logged_in": False}
+    at = app.run()
+    assert not at.exception and "Log in" not in _buttons(at)
+    assert "lacks cookie_secret" in at.error[0].value and "workspace" not in at.session_state

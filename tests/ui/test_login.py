@@ -13,6 +13,8 @@ from hypothesis import strategies as st
 
 from embedlab_ui.login import (
     Identity,
+    auth_problem,
+    auth_providers,
     identity_from_claims,
     identity_workspace_name,
     is_instructor_identity,
@@ -107,3 +109,36 @@ def _person(email: str | None, verified: bool | None = None) -> Identity:
 ])
 def test_an_instructor_is_a_listed_address_the_provider_vouches_for(identity, expected):
     assert is_instructor_identity(identity, parse_instructors("ada@school.example")) is expected
+
+
+ONE_PROVIDER = {"redirect_uri": "http://localhost:8501/oauth2callback", "cookie_secret": "s", "client_id": "c",
+                "client_secret": "x", "server_metadata_url": f"{SCHOOL}/.well-known/openid-configuration"}
+GOOGLE_SETTINGS = {"client_id": "g", "client_secret": "y", "server_metadata_url": f"{GOOGLE}/.well-known/x"}
+
+
+@pytest.mark.parametrize("auth, providers", [
+    (ONE_PROVIDER, [None]),
+    ({**ONE_PROVIDER, "client_kwargs": {"prompt": "login"}}, [None]),  # tunes the provider: not one itself
+    ({"redirect_uri": "r", "cookie_secret": "s", "google": GOOGLE_SETTINGS}, ["google"]),
+    ({**ONE_PROVIDER, "google": GOOGLE_SETTINGS}, [None, "google"]),
+    ({"redirect_uri": "r", "cookie_secret": "s"}, [None]),  # nothing set: the one provider, reported as missing
+])
+def test_the_login_screen_offers_each_configured_provider(auth, providers):
+    assert auth_providers(auth) == providers
+
+
+def test_a_complete_auth_section_has_no_problem():
+    assert auth_problem(ONE_PROVIDER) is None
+    assert auth_problem({"redirect_uri": "r", "cookie_secret": "s", "google": GOOGLE_SETTINGS}) is None
+
+
+@pytest.mark.parametrize("auth, missing", [
+    ({key: value for key, value in ONE_PROVIDER.items() if key != "cookie_secret"}, ["cookie_secret"]),
+    ({key: value for key, value in ONE_PROVIDER.items() if key != "client_id"}, ["client_id (in [auth])"]),
+    ({"redirect_uri": "r", "cookie_secret": "s", "google": {"client_id": "g"}},
+     ["client_secret (in [auth.google])", "server_metadata_url (in [auth.google])"]),
+])
+def test_an_incomplete_auth_section_is_said_with_what_is_missing_and_how_to_fix_it(auth, missing):
+    problem = auth_problem(auth)
+    assert all(key in problem for key in missing)
+    assert "nobody can log in" in problem and "secrets.toml" in problem and "remove [auth]" in problem
