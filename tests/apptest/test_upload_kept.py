@@ -11,6 +11,7 @@ from streamlit.testing.v1 import AppTest
 
 import embedlab.models.runs.kept_datasets as kept
 from embedlab_ui.datasets import DATASET_KEY, builtin
+from tests.s3_endpoint import s3_endpoint, s3_runs  # noqa: F401 (fixtures: pytest finds them by name here)
 
 PAGE = "pages/data.py"
 CSV = b"review,sentiment\na wonderful film,positive\na dull mess,negative\ngreat fun,positive\nawful,negative\n"
@@ -49,6 +50,17 @@ def test_a_used_upload_comes_back_in_a_new_session_of_its_workspace_only(project
     stranger = _visit(project_root, "keptvisitor2")
     assert "Pang & Lee" in stranger.header[0].value
     assert not [box for box in stranger.selectbox if box.key == "data.kept"]
+
+
+def test_on_s3_too_a_used_upload_comes_back_in_a_new_session(project_root, monkeypatch, s3_runs):  # noqa: F811
+    import s3fs
+
+    s3fs.S3FileSystem.clear_instance_cache()  # clients made for another endpoint are not reused
+    monkeypatch.setenv("EMBEDLAB_RUNS_DIR", s3_runs)
+    first = _use_upload(_visit(project_root), "reviews.csv", CSV)
+    assert not first.exception and not first.warning
+    again = _visit(project_root)
+    assert not again.exception and not again.warning and "reviews.csv" in again.header[0].value
 
 
 def test_a_damaged_kept_file_gives_the_built_in_and_says_why(project_root, tmp_path):
