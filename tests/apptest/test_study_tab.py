@@ -1,6 +1,8 @@
 """The Train page's Study tab (AppTest): a bad plan is a message; a small study fills its table and reads out."""
 
+import shutil
 import time
+from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -66,6 +68,33 @@ def test_a_small_study_fills_the_table_and_says_what_the_numbers_show(project_ro
     assert "4 of 4 cells" in progress_text and "finished" in progress_text
     sentences = [block.value for block in at.markdown if block.value.startswith("- ")]
     assert sentences, "the reading is missing"
+    [headline] = [text for text in _markdown(at) if text.startswith("**This test set is too small")]
+    assert "(this dataset has 200 rows in all)" in headline  # 40 test rows cannot tell the embeddings apart
+    assert at.button(key=f"study.larger.{watch.study_id}").label.startswith("Use the Rotten Tomatoes dataset")
+
+    again = _page(project_root, tmp_path, monkeypatch)  # the same address in a new tab: the study is kept
+    assert not again.exception and headline in _markdown(again)
+    assert "4 of 4 cells, finished" in again.selectbox(key="study.kept").format_func(watch.study_id)
+
+
+def test_the_study_csv_holds_what_the_clis_json_holds():
+    import io
+    import json
+
+    import pandas as pd
+
+    from embedlab.models.study.reading import headline
+    from embedlab_ui.study_charts import study_csv
+
+    data = json.loads((Path(__file__).parents[1] / "browser/study_rotten_tomatoes.json").read_text())["study"]
+    table = pd.read_csv(io.BytesIO(study_csv(data)))
+    assert table.loc[table["kind"] == "headline", "text"].tolist() == [headline(data)]
+    assert json.loads(table.loc[table["kind"] == "plan", "text"].item())["epochs"] == data["plan"]["epochs"]
+    assert set(table["test_rows"]) == {2000}
+    models, baselines = table[table["kind"] == "model"], table[table["kind"] == "baseline"]
+    assert len(models) == len(data["cells"]) and models["epochs_run"].notna().all()
+    assert len(baselines) == len(data["baselines"])
+    assert baselines["seed"].notna().all() and baselines["f1"].notna().all()
 
 
 def test_a_study_bigger_than_the_server_allows_is_a_message_saying_how_to_fit(project_root, tmp_path, monkeypatch):
@@ -107,3 +136,86 @@ def test_stop_during_the_baselines_ends_the_study_within_two_seconds(project_roo
     progress_text = at.get("progress")[-1].proto.text
     assert progress_text.endswith("stopped"), progress_text
     print(f"The Study tab's Stop ended the study {took:.2f} s after it was pressed")
+
+
+def _kept_folder(tmp_path):
+    return tmp_path / "runs" / "studyapptest"
+
+
+def _markdown(at: AppTest) -> list[str]:
+    return [block.value for block in at.markdown]
+
+
+def test_the_forms_defaults_are_the_clis(project_root, tmp_path, monkeypatch):
+    from embedlab.cli import build_parser
+
+    args = build_parser().parse_args(["study", "pang-lee-200"])
+    at = _page(project_root, tmp_path, monkeypatch)
+    assert at.number_input(key="study.epochs").value == args.epochs == 30
+    assert at.number_input(key="study.seeds").value == args.seeds
+    assert at.selectbox(key="study.encoder").value == args.encoder
+    assert at.number_input(key="study.test_size").value == 40  # 20% of 200 rows, as plan_cells picks with no size
+
+
+def test_a_study_the_cli_kept_comes_back_with_the_address_and_states_its_lesson(project_root, tmp_path, monkeypatch):
+    folder = _kept_folder(tmp_path) / ".studies"
+    folder.mkdir(parents=True)
+    shutil.copy(project_root / "tests/browser/study_rotten_tomatoes.json", folder / "ad06e2867f09787b5f4b.json")
+    at = _page(project_root, tmp_path, monkeypatch)  # a new session of the workspace: a reload, a new tab
+    assert not at.exception
+    assert "Rotten Tomatoes" in at.selectbox(key="study.kept").format_func(at.selectbox(key="study.kept").value)
+    [headline] = [text for text in _markdown(at) if text.startswith("**On this data")]
+    assert "GloVe frozen leads random by 8.4 points up to 300 training rows" in headline
+    assert "from 1,000 training rows on GloVe and random are level" in headline
+    sentences = [text for text in _markdown(at) if text.startswith("- ")]
+    assert not any(("1,000" in text or "8,566" in text) and "leads" in text for text in sentences), sentences
+    assert not any(button.label.startswith("Resume") for button in at.button)  # finished: nothing to resume
+
+
+def test_a_damaged_kept_study_is_a_warning_and_the_page_still_works(project_root, tmp_path, monkeypatch):
+    folder = _kept_folder(tmp_path) / ".studies"
+    folder.mkdir(parents=True)
+    (folder / "0123456789abcdef0123.json").write_text('{"format": 1, "id": "0123456789abcdef0123", "sta')
+    at = _page(project_root, tmp_path, monkeypatch)
+    assert not at.exception
+    [warning] = [item.value for item in at.warning if "damaged" in item.value]
+    assert "0123456789abcdef0123.json is damaged (not JSON" in warning and "delete it" in warning
+
+
+def test_a_stopped_study_is_resumed_from_the_page_training_only_its_missing_cells(project_root, tmp_path,
+                                                                                   monkeypatch, glove):
+    import threading
+
+    import embedlab.models.jobs as jobs
+    import embedlab.models.study.baseline_scoring as baseline_scoring
+    from embedlab.data.builtins import builtin_dataset
+    from embedlab.models.study import cells as study_module
+    from embedlab.models.study.cells import StudyPlan
+    from embedlab.models.study.keeping import kept_studies, run_kept
+    from tests.models.study.test_cells import FakeJob
+    from tests.models.study.test_keeping import FakeBaselines
+
+    monkeypatch.setattr(jobs, "new_job", FakeJob)
+    monkeypatch.setattr(baseline_scoring, "BaselineScoring", FakeBaselines)
+    monkeypatch.setattr(study_module, "POLL_SECONDS", 0.0)
+    plan = StudyPlan(sizes=(100, None), embeddings=("random", "glove-frozen"), seeds=1, test_size=40)
+    stop = threading.Event()
+    FakeJob.made = []
+    first = run_kept(builtin_dataset("pang-lee-200"), plan, glove, _kept_folder(tmp_path),
+                     on_update=lambda partial: stop.set(), stop_event=stop)
+    done = len(first.cells)
+    assert first.stopped and 1 <= done < 4
+
+    at = _page(project_root, tmp_path, monkeypatch)
+    assert not at.exception
+    assert "stopped" in at.selectbox(key="study.kept").format_func(at.selectbox(key="study.kept").value)
+    [resume] = [button for button in at.button if button.label.startswith("Resume")]
+    assert resume.label == f"Resume: train the {4 - done} missing cells"
+    FakeJob.made = []
+    resume.click().run()
+    at = _wait_for_the_study(at)
+    assert not at.exception
+    assert len(FakeJob.made) == 4 - done  # the kept cells are not trained again
+    [kept], _ = kept_studies(_kept_folder(tmp_path))
+    assert kept.condition == "finished" and len(kept.data["cells"]) == 4
+    assert kept.data["cells"][:done] == first.cells
