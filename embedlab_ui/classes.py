@@ -19,6 +19,7 @@ from embedlab.classes.records import (
 )
 from embedlab.errors import EmbedLabError
 from embedlab_ui.datasets import DATASET_KEY, current_dataset, set_current_dataset
+from embedlab_ui.login import start_class_refusal
 from embedlab_ui.session import literal, show_error
 
 MEMBER_KEY = "classes.member"  # {"code", "name", "key"} of the class this visitor joined, or absent
@@ -61,6 +62,9 @@ def membership() -> tuple[ClassRecord, str] | None:
 
 def start_class(dataset) -> tuple[ClassRecord, str]:
     """Start a class on ``dataset`` with this visitor as its instructor; EmbedLabError if it cannot be."""
+    refusal = start_class_refusal()  # with login on, only the instructors the server lists
+    if refusal is not None:
+        raise EmbedLabError(refusal)
     record, key = create_class(dataset)
     st.session_state.setdefault(RECORDS_KEY, {})[record.code] = record
     st.session_state[INSTRUCTING_KEY] = {"code": record.code, "key": key}

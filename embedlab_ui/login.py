@@ -143,6 +143,17 @@ def may_start_class() -> bool:
     return not login_enabled() or is_instructor()
 
 
+def start_class_refusal() -> str | None:
+    """Why this visitor may not start a class (login on, not a listed instructor), or None when they may."""
+    if may_start_class():
+        return None
+    identity = signed_in_identity()
+    who = identity.email or identity.shown_name if identity else "nobody"
+    return (f"Only the instructors this server lists may start a class, and you are logged in as {who}, which is "
+            f"not one of them. Ask the person who runs EmbedLab to add your address to {INSTRUCTORS_ENV} (or to "
+            "instructors under [embedlab] in its secrets); to take part in a class, join it with its code.")
+
+
 _LINK_IGNORED_KEY = "login.link_ignored"  # st.session_state: the visitor's link named a workspace we did not open
 
 

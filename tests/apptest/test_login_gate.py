@@ -116,3 +116,18 @@ def test_an_auth_section_missing_a_setting_says_so_instead_of_offering_a_broken_
     at = app.run()
     assert not at.exception and "Log in" not in _buttons(at)
     assert "lacks cookie_secret" in at.error[0].value and "workspace" not in at.session_state
+
+
+@pytest.mark.parametrize("listed, may_start", [(["ada@school.example"], True), (["bob@school.example"], False)])
+def test_with_login_only_a_listed_instructor_starts_a_class(project_root, app, listed, may_start):  # app: its env
+    page = AppTest.from_file(str(project_root / "pages" / "classes.py"), default_timeout=60)
+    page.secrets.update({"auth": AUTH, "embedlab": {"instructors": listed}})
+    page.user = ada()
+    at = page.run()
+    at.button(key="classes.start").click().run()
+    assert not at.exception
+    assert ("classes.instructing" in at.session_state) is may_start
+    refused = [error.value for error in at.main.error if "Only the instructors this server lists" in error.value]
+    assert bool(refused) is not may_start
+    if refused:  # says who is logged in and how to become an instructor
+        assert "ada" in refused[0] and INSTRUCTORS_ENV in refused[0]
