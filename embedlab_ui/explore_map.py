@@ -16,45 +16,51 @@ from embedlab_ui.explore_pickers import pick_colouring, pick_words, value_or_err
 from embedlab_ui.maps import base_figure, map_exports, map_settings, map_with_preview, show_selection, trust_caption
 
 # This view's own settings and their defaults (the page's ``remember`` keeps them across views).
+MAP_HEIGHT = 520  # pixels: beside its settings, the whole map is on the first screen at 1440×900, most at 1280×720
 MAP_VIEW_DEFAULTS = {"explore.inspect_k": 10, "explore.isolate": False, "explore.density": False}
 
 
 def map_view(vectors, run):
     from embedlab.maps.figures import with_overlay
 
-    words = value_or_error(pick_words, vectors)
-    params = map_settings("explore")
-    left, right = st.columns(2)
-    colour_mode = left.selectbox("Colour by", [COLOUR_NONE, COLOUR_CLUSTER, COLOUR_MODEL, COLOUR_DATASET,
-                                               COLOUR_LIST], key="explore.colour")
-    search = right.text_input("Find a word on the map", key=SEARCH, placeholder="e.g. king, or king - man + woman",
-                              help="A word, or word arithmetic such as king - man + woman (answered as on the "
-                                   "Analogies page). Clicking a point finds its word.").strip()
-    a, b, c = st.columns(3)
-    k = a.slider("Neighbours to inspect", 1, 50, key="explore.inspect_k",
-                 help="Nearest words by cosine in the original space, among the mapped words.")
-    isolate = b.toggle("Isolate the neighbourhood", key="explore.isolate",
-                       help="Show only the inspected word and its nearest words (the Projector's isolate).")
-    density = c.toggle("Density contours", key="explore.density", help="Where the points crowd (2D maps).")
+    # The map beside its settings, so it is on the first screen at 1280×720 (issue 29, item 4).
+    settings, chart = st.columns([2, 3], gap="medium")
+    with settings:
+        words = value_or_error(pick_words, vectors)
+        params = map_settings("explore")
+        left, right = st.columns(2)
+        colour_mode = left.selectbox("Colour by", [COLOUR_NONE, COLOUR_CLUSTER, COLOUR_MODEL, COLOUR_DATASET,
+                                                   COLOUR_LIST], key="explore.colour")
+        search = right.text_input("Find a word on the map", key=SEARCH, placeholder="e.g. king, or king - man + woman",
+                                  help="A word, or word arithmetic such as king - man + woman (answered as on the "
+                                       "Analogies page). Clicking a point finds its word.").strip()
+        k = st.slider("Neighbours to inspect", 1, 50, key="explore.inspect_k",
+                      help="Nearest words by cosine in the original space, among the mapped words.")
+        b, c = st.columns(2)
+        isolate = b.toggle("Isolate the neighbourhood", key="explore.isolate",
+                           help="Show only the inspected word and its nearest words (the Projector's isolate).")
+        density = c.toggle("Density contours", key="explore.density", help="Where the points crowd (2D maps).")
     if words is None:
         return
-    colouring = pick_colouring(colour_mode, words, vectors, run)  # its controls go here, above the map
-    placeholder = st.empty()
-    word_map = map_with_preview(vectors, words, params, placeholder, "explore")
-    highlights, inspection = search_highlights(vectors, word_map, search, k)
-    fig = with_overlay(base_figure(vectors, word_map, colouring), word_map.words, word_map.coords, highlights,
-                       title=word_map.title, isolate=isolate, density=density)
-    with placeholder.container():  # replaces the PCA preview
-        trust_slot = st.empty()
-        if word_map.projection.explained_variance is not None:
-            st.caption("PCA: the axes hold "
-                       + " + ".join(numbers.percent(v) for v in word_map.projection.explained_variance)
-                       + " of the variance (straight projections; distances far apart are kept, local ones blur).")
-        event = st.plotly_chart(fig, key="explore.chart", on_select=inspect_clicked,
-                                selection_mode=("points", "box", "lasso"))
-    trust_caption(trust_slot, vectors, word_map, f" Drawn in {numbers.seconds(word_map.projection.seconds)}.")
-    if density and word_map.coords.shape[1] == 3:
-        st.caption("Density contours are drawn on 2D maps; switch to 2D to see them.")
-    show_inspection(inspection)
-    show_selection(event, word_map, "explore")
-    map_exports(vectors, word_map, fig, "explore")
+    with settings:
+        colouring = pick_colouring(colour_mode, words, vectors, run)  # its controls go here, above the map
+    with chart:  # the map, then what it answers: the search, the inspector, the selection, the exports
+        placeholder = st.empty()
+        word_map = map_with_preview(vectors, words, params, placeholder, "explore")
+        highlights, inspection = search_highlights(vectors, word_map, search, k)
+        fig = with_overlay(base_figure(vectors, word_map, colouring), word_map.words, word_map.coords, highlights,
+                           title=word_map.title, isolate=isolate, density=density)
+        with placeholder.container():  # replaces the PCA preview
+            event = st.plotly_chart(fig, key="explore.chart", on_select=inspect_clicked, height=MAP_HEIGHT,
+                                    selection_mode=("points", "box", "lasso"))
+            trust_slot = st.empty()  # under the map, which comes first on the screen
+            if word_map.projection.explained_variance is not None:
+                st.caption("PCA: the axes hold "
+                           + " + ".join(numbers.percent(v) for v in word_map.projection.explained_variance)
+                           + " of the variance (straight projections; distances far apart are kept, local ones blur).")
+        trust_caption(trust_slot, vectors, word_map, f" Drawn in {numbers.seconds(word_map.projection.seconds)}.")
+        if density and word_map.coords.shape[1] == 3:
+            st.caption("Density contours are drawn on 2D maps; switch to 2D to see them.")
+        show_inspection(inspection)
+        show_selection(event, word_map, "explore")
+        map_exports(vectors, word_map, fig, "explore")

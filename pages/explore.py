@@ -32,11 +32,11 @@ restore_view(DEFAULTS)  # a view link's settings (checked), then the ones kept a
 st.session_state.setdefault("explore.drawn", set())  # maps this visitor already waited for (no preview again)
 
 
-st.title("Explore")
-st.caption("Maps of word vectors: UMAP or PCA, 2D or 3D. Hover a point for its nearest words; find a word; "
-           "select a region to list its words.")
-view = st.radio("View", [VIEW_MAP, VIEW_COMPARE, VIEW_WORD_AXES, VIEW_AXIS], horizontal=True, key="explore.view",
-                label_visibility="collapsed")
+title_column, view_column = st.columns([1, 3], vertical_alignment="bottom")  # one row: the map comes sooner
+title_column.title("Explore", help="Maps of word vectors: UMAP or PCA, 2D or 3D. Hover a point for its nearest "
+                   "words; find a word; select a region to list its words.")
+view = view_column.radio("View", [VIEW_MAP, VIEW_COMPARE, VIEW_WORD_AXES, VIEW_AXIS], horizontal=True,
+                         key="explore.view", label_visibility="collapsed")
 vectors = None
 try:
     if view == VIEW_COMPARE:
