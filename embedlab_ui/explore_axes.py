@@ -79,9 +79,14 @@ def word_axes_view(vectors) -> None:
 
 
 def _labelled(axes, axis_words: list[str]) -> list[str]:
-    """The axes' own words, then the words furthest toward each end of each axis."""
-    ends = []
+    """The axes' own words, then the framed words furthest toward each end of each axis, none overlapping."""
+    from embedlab.maps.labels import frame, is_telling, labels_in_order
+
+    inside = ~frame(axes.coords).outside
+    rows = {word: i for i, word in enumerate(axes.words)}
+    wanted = [rows[word] for word in axis_words]
     for column in (0, 1):
-        order = np.argsort(axes.coords[:, column], kind="stable")
-        ends += [axes.words[i] for i in list(order[:LABELLED_EACH_END]) + list(order[-LABELLED_EACH_END:])]
-    return list(dict.fromkeys(axis_words + ends))
+        order = [i for i in np.argsort(axes.coords[:, column], kind="stable") if inside[i]
+                 and is_telling(axes.words[i])]
+        wanted += order[:LABELLED_EACH_END] + order[-LABELLED_EACH_END:][::-1]
+    return labels_in_order(axes.words, axes.coords, wanted)

@@ -143,6 +143,28 @@ def readable_labels(words: list[str], coords: np.ndarray, n: int = 30, candidate
     return [words[i] for i in sorted(taken)]
 
 
+def labels_in_order(words: list[str], coords: np.ndarray, rows: list[int], n: int = 40) -> list[str]:
+    """Up to ``n`` words of ``rows``, taken in the order given, skipping any whose label would overlap one already
+    taken or that lies outside the frame of all of ``coords`` (for maps whose telling words are not the frequent
+    ones, such as the ends of an axis made of words)."""
+    points = np.asarray(coords, dtype=np.float64)
+    if len(points) == 0 or n <= 0:
+        return []
+    map_frame = frame(points)
+    scale = pixel_scale(map_frame)
+    taken, boxes = [], []
+    for i in dict.fromkeys(rows):
+        if map_frame.outside[i]:
+            continue
+        box = label_box(words[i], points[i, 0], points[i, 1], scale, map_frame)
+        if not _overlaps(box, boxes):
+            taken.append(words[i])
+            boxes.append(box)
+            if len(taken) == n:
+                break
+    return taken
+
+
 def label_shifts(words: list[str], coords: np.ndarray, map_frame: Frame) -> list[tuple[float, float]]:
     """(xshift, yshift) in pixels for each label, so labels that must all be shown overlap as little as they can.
 

@@ -1,11 +1,16 @@
-"""Explore page in a real browser: a GloVe map, "king" found and labelled on it, two runs compared."""
+"""Explore page in a real browser: a GloVe map, "king" found and labelled on it, two runs compared; the inspector,
+axes made of words, word arithmetic in search, lasso selection, and the largest map the page allows."""
 
 import re
+import time
+from pathlib import Path
 
 import pytest
 
 from tests.browser.conftest import choose_radio, screenshot, wait_until_idle
 from tests.conftest import train_tiny_run
+
+ASSETS = Path(__file__).resolve().parents[2] / "assets"
 
 pytestmark = pytest.mark.browser
 
@@ -95,3 +100,130 @@ def test_map_settings_survive_map_compare_map(app_server, page):
     assert _number_in(page, "How many (most frequent first)") == "10000"  # not reset to 2000
     page.get_by_text("10,000 words, PCA 2D").first.wait_for(state="attached", timeout=SLOW)
     screenshot(page, "explore_settings_kept")
+
+
+def _open_map(page, url: str, workspace: str) -> None:
+    page.goto(f"{url}/explore?workspace={workspace}")
+    wait_until_idle(page, SLOW)
+    page.locator(".js-plotly-plot").first.wait_for(state="visible", timeout=SLOW)
+
+
+def _pca(page) -> None:
+    page.get_by_test_id("stMain").get_by_text("PCA", exact=True).click()
+    wait_until_idle(page, SLOW)
+
+
+def _type(page, label: str, text: str) -> None:
+    box = page.get_by_label(label, exact=True)
+    box.fill(text)
+    box.press("Enter")
+    wait_until_idle(page, SLOW)
+
+
+def _point(page, word: str) -> dict:
+    """Where ``word``'s point is drawn in the window, in pixels (read from plotly's own axes), the chart in view."""
+    return page.evaluate("""(word) => {
+        const plot = document.querySelector('.js-plotly-plot');
+        plot.scrollIntoView({block: 'center'});
+        const xaxis = plot._fullLayout.xaxis, yaxis = plot._fullLayout.yaxis, box = plot.getBoundingClientRect();
+        for (const trace of plot._fullData) {
+            const at = Array.from(trace.customdata || []).indexOf(word);
+            if (at >= 0) return {x: box.left + xaxis._offset + xaxis.l2p(trace.x[at]),
+                                 y: box.top + yaxis._offset + yaxis.l2p(trace.y[at])};
+        }
+        return null;
+    }""", word)
+
+
+def _asset(page, name: str, locator, block: str = "start") -> None:
+    """A 1280×720 picture of the page with ``locator`` at its top (or ``block``), into assets/ for the README."""
+    page.set_viewport_size({"width": 1280, "height": 720})
+    locator.evaluate("(node, block) => node.scrollIntoView({block: block})", block)
+    page.wait_for_timeout(1_000)
+    page.screenshot(path=str(ASSETS / f"{name}.png"))
+
+
+def test_inspector_lists_a_clicked_words_neighbours_in_the_original_space(app_server, page):
+    _open_map(page, app_server.url, "exploreinspector")
+    choose_radio(page, "A pasted list", 0, SLOW)  # 22 words: a click lands on one point
+    _pca(page)
+    page.locator(".js-plotly-plot .annotation-text").first.wait_for(state="attached", timeout=SLOW)
+    where = _point(page, "paris")
+    assert where is not None
+    page.mouse.click(where["x"], where["y"])
+    wait_until_idle(page, SLOW)
+    page.get_by_text("Inspector: the 10 nearest words to “paris” in the original space").wait_for(timeout=SLOW)
+    assert page.get_by_label("Find a word on the map", exact=True).input_value() == "paris"  # the click found it
+    found = page.get_by_test_id("stAlertContentSuccess").first.inner_text()
+    assert "paris — nearest on this map's words: france, london" in found
+    label = page.locator(".js-plotly-plot .annotation-text").filter(has_text=re.compile(r"^paris$"))
+    assert label.count() == 1 and "bold" in label.first.inner_html()  # the clicked word, set apart
+    _asset(page, "explore_inspector_1280x720", page.get_by_text("Inspector: the 10 nearest"), "center")
+    page.get_by_text("Isolate the neighbourhood").click()
+    wait_until_idle(page, SLOW)
+    assert page.evaluate("document.querySelector('.js-plotly-plot')._fullData.length") == 1  # only the neighbourhood
+
+
+def test_word_pair_axes_put_good_words_to_the_right(app_server, page):
+    _open_map(page, app_server.url, "exploreaxes")
+    choose_radio(page, "Axes from words", 0, SLOW)
+    page.locator(".js-plotly-plot").first.wait_for(state="visible", timeout=SLOW)
+    titles = page.locator(".js-plotly-plot .xtitle").all_text_contents()
+    assert titles == ["bad awful terrible poor → good great excellent wonderful"]
+    assert _point(page, "great")["x"] > _point(page, "bad")["x"]  # further toward good
+    assert _point(page, "he")["y"] < _point(page, "she")["y"]  # higher on screen = toward "he"
+    _asset(page, "explore_word_axes_1280x720", page.locator(".js-plotly-plot").first)
+
+
+def test_king_minus_man_plus_woman_highlights_queen(app_server, page):
+    _open_map(page, app_server.url, "explorequery")
+    _pca(page)
+    _type(page, "How many (most frequent first)", "3000")  # "queen" is GloVe's 2,061st word
+    _type(page, "Find a word on the map", "king - man + woman")
+    answer = page.get_by_test_id("stAlertContentSuccess").first
+    answer.wait_for(timeout=SLOW)
+    assert "king − man + woman = queen (cosine" in answer.inner_text()
+    queen = page.locator(".js-plotly-plot .annotation-text").filter(has_text=re.compile(r"^queen$"))
+    assert queen.count() == 1 and "bold" in queen.first.inner_html()  # the answer's label, in bold
+    legend = page.locator(".js-plotly-plot .legendtext").all_text_contents()
+    assert "king − man + woman = queen, and its nearest words" in legend
+
+
+def test_lasso_selection_lists_the_words_inside(app_server, page):
+    _open_map(page, app_server.url, "explorelasso")
+    plot = page.locator(".js-plotly-plot").first
+    plot.hover()
+    plot.locator('.modebar-btn[data-title="Lasso Select"]').click()
+    area = plot.locator(".nsewdrag").first.bounding_box()
+    corners = [(0.3, 0.3), (0.7, 0.3), (0.7, 0.7), (0.3, 0.7), (0.3, 0.31)]
+    page.mouse.move(area["x"] + area["width"] * corners[0][0], area["y"] + area["height"] * corners[0][1])
+    page.mouse.down()
+    for fx, fy in corners[1:]:
+        page.mouse.move(area["x"] + area["width"] * fx, area["y"] + area["height"] * fy, steps=8)
+    page.mouse.up()
+    wait_until_idle(page, SLOW)
+    selected = page.get_by_text(re.compile(r"^[0-9,]+ words selected$"))
+    selected.wait_for(state="visible", timeout=SLOW)
+    assert 0 < int(selected.inner_text().split()[0].replace(",", "")) < 2_000
+    assert page.get_by_text("Download the selection (CSV)").count() == 1
+    assert page.get_by_text("Inspector:").count() == 0  # a lasso is a selection, not a click on one word
+
+
+def test_the_largest_map_is_drawn_and_searched(app_server, page):
+    from embedlab.maps.projection import MAX_WORDS
+
+    size = min(MAX_WORDS, 100_000)
+    _open_map(page, app_server.url, "explorelarge")
+    _pca(page)  # the layout's own speed is the bench's business; here the browser's part: drawing, searching
+    started = time.perf_counter()
+    _type(page, "How many (most frequent first)", str(size))
+    page.get_by_text(f"{size:,} words, PCA 2D").first.wait_for(state="attached", timeout=SLOW)
+    drawn = time.perf_counter() - started
+    assert page.evaluate("document.querySelector('.js-plotly-plot')._fullData[0].customdata.length") == size
+    started = time.perf_counter()
+    _type(page, "Find a word on the map", "king")
+    page.get_by_text("Inspector: the 10 nearest words to “king” in the original space").wait_for(timeout=SLOW)
+    searched = time.perf_counter() - started
+    assert page.locator(".js-plotly-plot .annotation-text").filter(has_text=re.compile(r"^king$")).count() == 1
+    print(f"{size:,}-word map: drawn in {drawn:.1f} s, searched in {searched:.1f} s (browser wall time)")
+    _asset(page, "explore_large_map_1280x720", page.locator(".js-plotly-plot").first)

@@ -92,3 +92,15 @@ def test_the_compare_map_names_the_ten_biggest_moves_and_says_how_large_they_are
     crowded = label_shifts(["superb", "joy", "brilliant", "watch"], np.zeros((4, 2)) + [[0, 0], [0.01, 0], [0, 0.01],
                                                                                    [0.01, 0.01]], frame(first[:, :2]))
     assert len(set(crowded)) == 4  # four words on one spot get four different places
+
+
+def test_labels_in_order_keep_the_order_given_and_skip_overlaps_and_outliers():
+    from embedlab.maps.labels import labels_in_order
+
+    rng = np.random.default_rng(0)
+    coords = np.vstack([rng.normal(size=(200, 2)), [[0.0, 0.0], [0.0, 0.001], [500.0, 500.0]]])
+    words = [f"w{i}" for i in range(200)] + ["centre", "onit", "faraway"]
+    taken = labels_in_order(words, coords, [200, 201, 202, 5, 9], n=10)
+    assert taken[0] == "centre" and "onit" not in taken  # drawn on top of "centre": skipped
+    assert "faraway" not in taken  # outside the frame
+    assert [word for word in taken if word in ("w5", "w9")] == [w for w in ("w5", "w9") if w in taken]
