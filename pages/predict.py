@@ -10,6 +10,7 @@ from st_keyup import st_keyup
 from embedlab.errors import EmbedLabError
 from embedlab.models.explanations import METHOD_LABELS
 from embedlab.models.prediction import read_batch_texts
+from embedlab_ui.numbers import class_label
 from embedlab_ui.runs import (predictor_for_upload, run_label, run_picker, run_predictor, upload_class_names,
                               workspace_runs)
 from embedlab_ui.session import literal, route_through_app, show_error
@@ -63,18 +64,20 @@ def label_badge(label: str, probability: float) -> str:
         '<div style="font-size:1.6rem;font-weight:600;margin:0.2rem 0 0.6rem 0;">'
         f'<span class="embedlab-label" data-label="{html.escape(label, quote=True)}" '
         'style="background:#eef1ff;border-radius:8px;padding:2px 12px;">'
-        f"{html.escape(label)}</span>"
+        f"{html.escape(class_label(label))}</span>"
         f' <span style="font-size:1rem;color:#6b7280;">{probability:.1%}</span></div>'
     )
 
 
-def show_probabilities(prediction, key: str) -> None:
-    """Badge with the predicted label and a bar per class."""
+def show_probabilities(prediction, key: str, badge: bool = True) -> None:
+    """Badge with the predicted label (unless shown already) and a bar per class."""
     import pandas as pd
 
-    st.html(label_badge(prediction.label, prediction.probabilities[prediction.label]))
+    if badge:
+        st.html(label_badge(prediction.label, prediction.probabilities[prediction.label]))
     probabilities = prediction.probabilities
-    table = pd.DataFrame({"class": list(probabilities), "probability": list(probabilities.values())})
+    table = pd.DataFrame({"class": [class_label(name) for name in probabilities],
+                          "probability": list(probabilities.values())})
     st.dataframe(
         table, hide_index=True, key=key, width="stretch",
         column_config={"probability": st.column_config.ProgressColumn("probability", min_value=0.0, max_value=1.0,
@@ -82,8 +85,8 @@ def show_probabilities(prediction, key: str) -> None:
     )
 
 
-def show_explanation(predictor, text: str) -> None:
-    """The tokens coloured by contribution, with the method and class to explain."""
+def show_explanation(predictor, text: str, words) -> None:
+    """The tokens coloured by contribution (drawn in ``words``, under the label), with the method and class."""
     from embedlab.models.explanations import contributions_html, explain
 
     left, right = st.columns(2)
@@ -95,12 +98,13 @@ def show_explanation(predictor, text: str) -> None:
     # than one that flips with the prediction; with more classes the predicted one leads.
     options = list(predictor.class_names) if predictor.binary else [PREDICTED, *predictor.class_names]
     target = right.selectbox("Colour words by their push toward", options, index=1 if predictor.binary else 0,
-                             key="predict.target")
+                             key="predict.target", format_func=class_label)
     explanation = explain(predictor, text, method=method, class_name=None if target == PREDICTED else target)
-    st.html(contributions_html(explanation))
-    st.caption(
-        f"Green words push the prediction toward “{literal(explanation.class_name)}”, red words push away from it; the "
-        "stronger the colour, the bigger the push (relative to the strongest word here). Grey, struck-through "
+    words.html(contributions_html(explanation))
+    words.caption(
+        f"Green words push the prediction toward “{literal(class_label(explanation.class_name))}”, red words push "
+        "away from it; the stronger the colour, the bigger the push (relative to the strongest word here). Grey, "
+        "struck-through "
         "words marked ? are outside the model's vocabulary: it reads them all as the same unknown token. "
         "Hover a word for its number."
     )
@@ -112,7 +116,7 @@ def show_explanation(predictor, text: str) -> None:
         st.dataframe(
             pd.DataFrame(
                 [(t.token, t.in_vocabulary, t.contribution) for t in explanation.tokens[:2_000]],
-                columns=["token", "in vocabulary", f"contribution to p({explanation.class_name})"],
+                columns=["token", "in vocabulary", f"contribution to p({class_label(explanation.class_name)})"],
             ),
             hide_index=True, width="stretch",
         )
@@ -159,10 +163,13 @@ def show_live(predictor, run_id: str | None) -> None:
         st.warning(literal(warning), icon=":material/warning:")
     for note in prediction.notes:
         st.info(literal(note), icon=":material/info:")
-    show_probabilities(prediction, key="predict.probabilities")
-    st.subheader("The words that drove it")
+    # The label and the coloured words first, so both are on the first screen; the numbers and settings below.
+    st.html(label_badge(prediction.label, prediction.probabilities[prediction.label]))
+    words = st.container()
+    show_probabilities(prediction, key="predict.probabilities", badge=False)
+    st.subheader("How the words were scored")
     try:
-        show_explanation(predictor, prediction.text)
+        show_explanation(predictor, prediction.text, words)
     except EmbedLabError as error:
         show_error(error)
     show_comparison(prediction.text, run_id)
@@ -202,15 +209,17 @@ def show_batch(predictor) -> None:
 st.title("Predict")
 st.caption("Type text and watch a trained model's prediction move as you type, with the words that drove it.")
 
-source = st.radio("Model", [SOURCE_RUN, SOURCE_UPLOAD], horizontal=True, key="predict.source")
+source_column, model_column = st.columns([2, 3])  # side by side: the live box and its answer stay on screen one
+source = source_column.radio("Model", [SOURCE_RUN, SOURCE_UPLOAD], key="predict.source")
 predictor, run_id = None, None
 try:
-    if source == SOURCE_RUN:
-        run = run_picker("Run", key="predict.run")
-        if run is not None:
-            predictor, run_id = loaded_predictor(run), run.run_id
-    else:
-        predictor = uploaded_predictor()
+    with model_column:
+        if source == SOURCE_RUN:
+            run = run_picker("Run", key="predict.run")
+            if run is not None:
+                predictor, run_id = loaded_predictor(run), run.run_id
+        else:
+            predictor = uploaded_predictor()
 except EmbedLabError as error:
     show_error(error)
 

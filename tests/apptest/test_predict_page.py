@@ -154,3 +154,19 @@ def test_batch_scores_pasted_lines_and_offers_a_csv(runs_dir, project_root):
     assert table["label"].tolist() == ["positive", "negative"]
     assert list(table.columns) == ["text", "label", "p(negative)", "p(positive)"]
     assert at.get("download_button")
+
+
+def test_labels_0_and_1_read_as_classes_in_the_label_the_bars_and_the_colours(tmp_path, monkeypatch, tiny_run,
+                                                                              project_root):
+    import json
+
+    run = shutil.copytree(tiny_run.path, tmp_path / "runs" / WORKSPACE / tiny_run.run_id)
+    config = json.loads((run / "config.json").read_text())
+    (run / "config.json").write_text(json.dumps({**config, "class_names": ["0", "1"]}))
+    monkeypatch.setenv("EMBEDLAB_RUNS_DIR", str(tmp_path / "runs"))
+    at = _passage(_page(project_root), "a wonderful and beautiful film")
+    assert not at.exception and not at.error
+    markup = _htmls(at)
+    assert 'data-label="1"' in markup and ">class 1</span>" in markup  # the badge names the class
+    assert at.dataframe[0].value["class"].tolist() == ["class 0", "class 1"]
+    assert any("push the prediction toward “class 1”" in caption.value for caption in at.caption)
