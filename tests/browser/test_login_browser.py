@@ -13,7 +13,7 @@ from __future__ import annotations
 import pytest
 
 from embedlab_ui.login import identity_workspace_name
-from tests.browser.conftest import AppServer, wait_until_idle
+from tests.browser.conftest import AppServer, screenshot, wait_until_idle
 from tests.browser.oidc_provider import SECRETS_FILES_ENV, oidc_provider, write_auth_secrets
 
 pytestmark = pytest.mark.browser
@@ -71,6 +71,7 @@ def test_a_login_keeps_runs_to_its_identity(login_server, browser):
         wait_until_idle(ada)
         assert ada.get_by_text("asks you to log in").is_visible()
         assert ada.get_by_role("dialog").count() == 0  # the login screen, not "page not found", at a deep link
+        screenshot(ada, "login_screen")
         assert ada.get_by_role("tab", name="Runs").count() == 0  # no page before the login
         log_in(ada, server.url, "ada")
         assert ada.get_by_text("Logged in as Ada Lovelace (instructor)").is_visible()  # listed in the secrets
@@ -90,6 +91,7 @@ def test_a_login_keeps_runs_to_its_identity(login_server, browser):
         ada.get_by_role("heading", name="Results: random pooling").wait_for(timeout=300_000)
         wait_until_idle(ada)
         assert [path.name for path in (server.runs_dir / ada_workspace).iterdir() if path.is_dir()]
+        screenshot(ada, "login_trained")
 
         ada.get_by_role("button", name="Log out").click()
         ada.get_by_role("button", name="End session").click()  # the provider's own logout form
@@ -108,6 +110,7 @@ def test_a_login_keeps_runs_to_its_identity(login_server, browser):
         open_runs_tab(bob)
         assert bob.get_by_text("No runs yet").first.is_visible()
         assert bob.get_by_label("Name", exact=True).count() == 0  # no run to name
+        screenshot(bob, "login_other_identity")
 
         again = new_page()  # Ada from another browser: her run is there
         log_in(again, f"{server.url}/train", "ada")
