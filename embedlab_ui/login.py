@@ -172,8 +172,9 @@ def identity_workspace(link_param: str) -> str | None:
         st.navigation(_login_pages(), position="hidden").run()
         st.stop()
     if link_param in st.query_params:
+        if st.query_params[link_param] != identity.workspace:  # their own (a view link they copied): nothing to say
+            st.session_state[_LINK_IGNORED_KEY] = True
         del st.query_params[link_param]
-        st.session_state[_LINK_IGNORED_KEY] = True
     if st.session_state.pop(_LINK_IGNORED_KEY, False):
         st.info("You are logged in, so your runs follow your login: the workspace named in the link you opened "
                 "was not opened.", icon=":material/badge:")

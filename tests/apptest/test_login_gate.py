@@ -131,3 +131,12 @@ def test_with_login_only_a_listed_instructor_starts_a_class(project_root, app, l
     assert bool(refused) is not may_start
     if refused:  # says who is logged in and how to become an instructor
         assert "ada" in refused[0] and INSTRUCTORS_ENV in refused[0]
+
+
+def test_a_link_naming_the_visitors_own_workspace_opens_it_without_a_note(app):
+    app.user = ada()
+    app.query_params["workspace"] = identity_workspace_name(ISSUER, "ada-17")  # e.g. a view link they copied
+    at = app.run()
+    assert at.session_state["workspace"] == identity_workspace_name(ISSUER, "ada-17")
+    assert "workspace" not in at.query_params
+    assert not any("was not opened" in info.value for info in at.info)
