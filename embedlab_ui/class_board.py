@@ -16,6 +16,7 @@ from embedlab.classes.records import ClassRecord
 from embedlab.classes.store import ClassStore
 from embedlab.errors import EmbedLabError
 from embedlab_ui.charts import CURVE_COLOURS, TOOLBAR_MARGIN
+from embedlab_ui.class_study import study_panel
 from embedlab_ui.numbers import percent
 from embedlab_ui.session import literal, show_error
 
@@ -48,13 +49,16 @@ def board_panel(record: ClassRecord, presenter: bool) -> None:
     if not rows:
         st.info(f"No runs yet. Students join with the code {record.code} on the Class page, then train.",
                 icon=":material/hourglass_top:")
-        return
-    if presenter:
+    elif presenter:
         presenter_view(rows)
-        return
-    leaderboard(rows)
-    st.dataframe(board_table(rows), hide_index=True, column_config=TABLE_COLUMNS, key="class_board.table")
-    st.plotly_chart(curves_figure(rows), key="class_board.curves")
+    else:
+        leaderboard(rows)
+        st.dataframe(board_table(rows), hide_index=True, column_config=TABLE_COLUMNS, key="class_board.table")
+        st.plotly_chart(curves_figure(rows), key="class_board.curves")
+    try:
+        study_panel(record, presenter)
+    except EmbedLabError as error:
+        show_error(error)
 
 
 def leaderboard(rows: list[BoardRow], places: int = 3) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from embedlab_ui import class_board as board
-from embedlab_ui import classes
+from embedlab_ui import class_study, classes
 from embedlab_ui.session import literal, route_through_app
 
 route_through_app()  # a deep link on a fresh server still gets app.py's frame
@@ -27,4 +27,6 @@ if not presenter:
     st.caption(f"Join with the code {record.code} on the Class page · dataset: {literal(record.dataset_name)}")
 else:
     st.markdown(f"# Join: {record.code}")
+if not presenter:
+    class_study.start_form(record)
 st.fragment(board.board_panel, run_every=board.BOARD_SECONDS)(record, presenter)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from embedlab.errors import EmbedLabError
+from embedlab_ui import class_study
 from embedlab_ui import classes as ui
 from embedlab_ui.session import literal, route_through_app, show_error
 
@@ -83,6 +84,7 @@ left, right = st.columns(2, gap="large")
 with left:
     if joined is not None:
         show_member(*joined)
+        st.fragment(class_study.member_panel, run_every=class_study.WORK_SECONDS)(*joined)
     else:
         join_form()
 with right:

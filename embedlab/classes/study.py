@@ -42,8 +42,9 @@ class Claim:
     study_id: str
 
 
-def _plan_from(raw: dict) -> StudyPlan:
-    plan = dict(raw)
+def plan_of(study: dict) -> StudyPlan:
+    """The ``StudyPlan`` a study's description holds."""
+    plan = dict(study["plan"])
     plan["sizes"] = tuple(plan["sizes"])
     plan["embeddings"] = tuple(plan["embeddings"])
     return StudyPlan(**plan)
@@ -82,7 +83,7 @@ def current_study(record: ClassRecord, store: ClassStore | None = None) -> dict 
 def study_cells(record: ClassRecord, study: dict, store: ClassStore | None = None) -> CellPlan:
     """The study's cells with their rows, planned again from the class dataset (the same every time)."""
     try:
-        plan = _plan_from(study["plan"])
+        plan = plan_of(study)
     except (KeyError, TypeError, ValueError):
         raise EmbedLabError(f"the study of class {record.code} is damaged; the instructor can start it again") from None
     return plan_cells(class_dataset(record, store), plan)
