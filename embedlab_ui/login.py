@@ -240,6 +240,8 @@ def login_screen() -> None:
     if problem is not None:
         st.error(problem, icon=":material/settings:")
         return
+    if st.query_params:  # a class's join link, a shared view …: Streamlit's login returns to the first page
+        st.caption("Logging in brings you to EmbedLab's first page: open the link you came with again afterwards.")
     for provider in auth_providers(auth):
         if provider is None:
             st.button("Log in", key="login.login", type="primary", icon=":material/login:", on_click=st.login)

@@ -140,3 +140,10 @@ def test_a_link_naming_the_visitors_own_workspace_opens_it_without_a_note(app):
     assert at.session_state["workspace"] == identity_workspace_name(ISSUER, "ada-17")
     assert "workspace" not in at.query_params
     assert not any("was not opened" in info.value for info in at.info)
+
+
+def test_a_link_opened_before_logging_in_is_said_to_need_opening_again(app):
+    app.user = {"is_logged_in": False}
+    app.query_params["class"] = "K7Q2MX"  # a class's join link: Streamlit's login returns to the first page
+    at = app.run()
+    assert "open the link you came with again" in at.caption[0].value
