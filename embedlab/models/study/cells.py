@@ -277,7 +277,7 @@ def run_study(dataset: LabelledDataset, plan: StudyPlan, vectors=None, on_update
         _collect(sorted(todo, key=start_order), make_job, window, baselines, result, on_update, stop_event)
     finally:
         baselines.stop()
-    result.seconds = time.monotonic() - started
+    result.seconds += time.monotonic() - started  # a resumed study adds to the time its kept cells took
     return result
 
 
@@ -298,6 +298,7 @@ def _take_kept(kept: dict | None, cell_plan: CellPlan, result: StudyResult) -> l
     result.cells.extend(done.values())
     result.baselines.extend(row for row in kept.get("baselines", []) if (row["size"], row.get("seed")) in pairs)
     result.resumed = len(done)
+    result.seconds = float(kept.get("seconds") or 0.0)
     return [cell for cell in cell_plan.cells if (cell.size, cell.embedding, cell.seed) not in done]
 
 

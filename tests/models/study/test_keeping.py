@@ -74,6 +74,7 @@ def test_a_stopped_study_is_kept_and_resuming_trains_only_the_missing_cells(wher
     assert len(fake_jobs.made) == 4 - done  # the finished cells are not trained again
     assert second.resumed == done and len(second.cells) == 4 and not second.stopped
     assert second.cells[:done] == first.cells
+    assert second.seconds >= first.seconds  # the kept cells' time is counted, not only this run's
     assert sorted((row["size"], row["seed"]) for row in second.baselines) == [(40, 0), (80, 0)]  # none twice
     again = load_study(folder, kept.id)
     assert again.condition == "finished" and again.missing == 0 and len(again.data["cells"]) == 4
