@@ -10,8 +10,9 @@ import argparse
 from dataclasses import dataclass
 
 from embedlab.cli import add_command
-from embedlab.cli.options import add_data_arguments, dataset_from
+from embedlab.cli.options import add_data_arguments, add_vectors_flag, dataset_from, vectors_from
 from embedlab.errors import EmbedLabError
+from embedlab.models.architecture import EMBEDDING_KINDS
 
 
 def _add_runs_flag(parser, flag: str = "--runs") -> None:
@@ -42,6 +43,19 @@ def add_commands(subparsers) -> None:
     _add_runs_flag(parser)
     parser = add_command(commands, "board", board_command, help="the class's runs, best test accuracy first")
     parser.add_argument("code", metavar="CODE")
+    _add_runs_flag(parser)
+    parser = add_command(commands, "study", study_command, help="start the class's study (with --key), or read it",
+                         description="With --key and --sizes: start a study (sizes × embeddings × seeds) whose "
+                                     "cells members' Class pages train. Without: print the study so far and its "
+                                     "reading.")
+    parser.add_argument("code", metavar="CODE")
+    parser.add_argument("--key", default=None, help="the instructor key (needed to start a study)")
+    parser.add_argument("--sizes", default=None, help="training sizes, e.g. 40,120 (starts a study)")
+    parser.add_argument("--embeddings", default=",".join(EMBEDDING_KINDS),
+                        help=f"comma-separated among {', '.join(EMBEDDING_KINDS)} (default: all)")
+    parser.add_argument("--seeds", type=int, default=1, help="(default: 1)")
+    parser.add_argument("--epochs", type=int, default=None, help="per cell (default: the Study tab's)")
+    add_vectors_flag(parser)  # the GloVe of the mean-vector baseline
     _add_runs_flag(parser)
 
 
@@ -132,3 +146,31 @@ def board_command(args: argparse.Namespace) -> tuple[dict, str]:
         accuracy = "—" if row.accuracy is None else f"{row.accuracy:.4f}"
         lines.append(f"{place:>3}. {row.student:<20} {accuracy}  {row.embedding} {row.encoder}  {row.run}")
     return board_json(record, rows), "\n".join(lines)
+
+
+def study_command(args: argparse.Namespace) -> tuple[dict, str]:
+    from embedlab.classes.records import load_class
+    from embedlab.classes.study import start_class_study, study_json
+    from embedlab.models.study.cells import StudyPlan
+    from embedlab.models.study.reading import reading
+
+    store = _store(args)
+    record = load_class(args.code, store=store)
+    if args.sizes is not None:
+        if not record.is_instructor(args.key):
+            raise EmbedLabError(f"starting a study of class {record.code} needs its instructor key: give --key KEY "
+                                "(printed by class create)")
+        try:
+            sizes = tuple(int(part) for part in args.sizes.split(",") if part.strip())
+        except ValueError:
+            raise EmbedLabError(f"--sizes '{args.sizes}' is not a list of whole numbers; write e.g. 40,120") from None
+        embeddings = tuple(part.strip() for part in args.embeddings.split(",") if part.strip())
+        plan = StudyPlan(sizes=sizes, embeddings=embeddings, seeds=args.seeds, encoder="pooling", epochs=args.epochs)
+        start_class_study(record, plan, vectors_from(args), store=store)
+    data = study_json(record, store=store)
+    if data is None:
+        raise EmbedLabError(f"class {record.code} has no study yet; start one with --key KEY --sizes 40,120")
+    sentences = reading(data)
+    text = "\n".join([f"class {record.code} study: {len(data['cells'])} of {data['planned_cells']} cells finished, "
+                      f"{data['training']} training now", *sentences])
+    return {**data, "reading": sentences}, text

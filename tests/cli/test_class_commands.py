@@ -89,3 +89,30 @@ def test_train_refuses_data_that_is_not_the_class_dataset(class_with_three_runs,
     code, _, stderr = run_cli("train", "pang-lee-200", *SMALL, "--class", created["code"],
                               "--class-runs", str(runs), "--out", str(tmp_path / "out"))
     assert code == 2 and "--class needs --student NAME" in stderr
+
+
+def test_the_board_shows_numbers_not_where_the_runs_are(class_with_three_runs):
+    runs, created, summaries = class_with_three_runs
+    _, board, _ = run_cli("class", "board", created["code"], "--runs", str(runs), "--json")
+    text = json.dumps(board)
+    assert all(Path(summary["run"]).parent.name not in text for summary in summaries)  # no student's workspace
+
+
+def test_class_study_starts_with_the_key_and_reads_what_members_trained(class_with_three_runs):
+    from embedlab.classes.records import load_class
+    from embedlab.classes.store import ClassStore
+    from embedlab.classes.study import claim_next, finish_cell
+
+    runs, created, _ = class_with_three_runs
+    start = ["class", "study", created["code"], "--sizes", "40,120", "--embeddings", "random", "--runs", str(runs)]
+    code, _, stderr = run_cli(*start, "--key", "not-the-key")
+    assert code == 2 and "needs its instructor key" in stderr
+    code, study, _ = run_cli(*start, "--key", created["instructor_key"], "--json")
+    assert code == 0 and study["planned_cells"] == 2 and study["cells"] == []
+    assert study["reading"] == ["No cell has finished yet."] and study["baselines"]
+    store = ClassStore(runs)
+    record = load_class(created["code"], store=store)
+    while (claim := claim_next(record, "Ana", store=store)) is not None:
+        finish_cell(record, claim, {"accuracy": 0.6, "f1": 0.6, "seconds": 1.0}, "Ana", store=store)
+    code, study, _ = run_cli("class", "study", created["code"], "--runs", str(runs), "--json")
+    assert code == 0 and len(study["cells"]) == 2 and {cell["student"] for cell in study["cells"]} == {"Ana"}
