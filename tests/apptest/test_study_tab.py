@@ -219,3 +219,33 @@ def test_a_stopped_study_is_resumed_from_the_page_training_only_its_missing_cell
     [kept], _ = kept_studies(_kept_folder(tmp_path))
     assert kept.condition == "finished" and len(kept.data["cells"]) == 4
     assert kept.data["cells"][:done] == first.cells
+
+
+def test_a_study_too_small_to_show_anything_switches_to_rotten_tomatoes_in_one_click(project_root, tmp_path,
+                                                                                      monkeypatch, glove):
+    import embedlab.models.jobs as jobs
+    import embedlab.models.study.baseline_scoring as baseline_scoring
+    from embedlab.data.builtins import builtin_dataset
+    from embedlab.models.study.cells import StudyPlan
+    from embedlab.models.study.keeping import run_kept
+    from embedlab_ui.datasets import builtin
+    from tests.data.test_builtins import fake_vader_sdist
+    from tests.models.study.test_cells import FakeJob
+    from tests.models.study.test_keeping import FakeBaselines
+
+    monkeypatch.setattr(jobs, "new_job", FakeJob)
+    monkeypatch.setattr(baseline_scoring, "BaselineScoring", FakeBaselines)
+    fake_vader_sdist(tmp_path)  # no download: a hand-made sdist stands in for the package index's
+    monkeypatch.setenv("EMBEDLAB_VADER_SDIST", str(tmp_path / "vaderSentiment-3.3.2.tar.gz"))
+    builtin.clear()
+    kept = run_kept(builtin_dataset("pang-lee-200"), StudyPlan(sizes=(100,), embeddings=("random", "glove-frozen"),
+                                                               seeds=1, test_size=40), glove, _kept_folder(tmp_path))
+    assert len(kept.cells) == 2
+    at = _page(project_root, tmp_path, monkeypatch)
+    [headline] = [text for text in _markdown(at) if text.startswith("**This test set is too small")]
+    [use] = [button for button in at.button if button.label.startswith("Use the Rotten Tomatoes dataset")]
+    use.click().run()
+    assert not at.exception and not at.error
+    assert at.session_state["dataset"].name.startswith("Rotten Tomatoes")
+    assert not [button for button in at.button if button.label.startswith("Use the Rotten Tomatoes dataset")]
+    builtin.clear()
