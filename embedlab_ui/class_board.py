@@ -71,7 +71,8 @@ def presenter_view(rows: list[BoardRow], places: int = 8) -> None:
     """Large enough to read from the back of a room: the leaderboard in heading type, then the curves."""
     for place, row in enumerate(rows[:places], 1):
         st.markdown(f"## {place}. {literal(row.student)} — {percent(row.accuracy)}")
-        st.caption(f"{literal(row.run)} · {row.embedding} {row.encoder}")
+        settings = f"{row.embedding} {row.encoder}"
+        st.caption(settings if row.run == settings else f"{literal(row.run)} · {settings}")
     st.plotly_chart(curves_figure(rows, height=560, font=22), key="class_board.presenter_curves")
 
 

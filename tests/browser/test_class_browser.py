@@ -78,6 +78,11 @@ def test_three_students_train_and_the_board_lists_them_live_and_after_a_restart(
         assert values == sorted(values, reverse=True)  # the leaderboard: best first
         assert page.get_by_text("every run tested on the same 40 rows").count() == 1
         screenshot(page, "class_board")
+        page.get_by_text("Presenter view").click()  # large type for a projector, still live
+        wait_until_idle(page)
+        expect(page.get_by_role("heading", name=re.compile(r"^1\. (Ana|Ben|Cy) — \d+\.\d%$"))).to_be_visible()
+        expect(page.get_by_role("heading", name=f"Join: {code}")).to_be_visible()
+        screenshot(page, "class_board_presenter")
         member_link = students[0][1].url
     finally:
         for context, _ in students:
