@@ -26,6 +26,9 @@ from embedlab_ui.session import show_error
 EXPLORE_TOP_WORDS = 2_000
 TRUST_NOTE = ("of each word's 10 nearest neighbours on the map, how many are truly near it in the original space, "
               "with far-off intruders penalised more (1.0 = every map neighbourhood is real; above 0.9 is good)")
+# Share of the progress bar each stage of a map fills ("trust": the sampled trustworthiness, last and quick).
+STAGES = {"neighbours": (0.0, 0.35, "Finding each word's nearest words"), "layout": (0.35, 0.95, "Laying the map out"),
+          "trust": (0.95, 1.0, "Measuring how far to trust it")}
 
 
 @st.cache_resource(show_spinner=False)
@@ -78,11 +81,22 @@ def map_settings(key: str, dimensions: tuple[int, ...] = (2, 3)) -> MapParams:
 
 @st.cache_data(max_entries=24, show_spinner=False)
 def _cached_map(source: str, words_hash: str, params: tuple, topn: int, _vectors: WordVectors, _words: list[str],
-                _params: MapParams) -> WordMap:
+                _params: MapParams, _progress=None) -> WordMap:
     """The map of ``_words`` of ``_vectors`` with ``_params`` (not hashed: the three keys before ``topn`` name them)."""
     from embedlab.maps.pipeline import build_map
 
+    if _progress is not None:  # only passed when build_map takes it (``reports_progress``)
+        return build_map(_vectors, _words, _params, trust=False, topn=topn, progress=_progress)
     return build_map(_vectors, _words, _params, trust=False, topn=topn)
+
+
+def reports_progress() -> bool:
+    """Whether ``build_map`` reports its stages (``progress(stage, done)``) for a progress bar."""
+    import inspect
+
+    from embedlab.maps.pipeline import build_map
+
+    return "progress" in inspect.signature(build_map).parameters
 
 
 @st.cache_data(max_entries=24, show_spinner=False)
@@ -94,13 +108,15 @@ def _cached_trust(source: str, words_hash: str, params: tuple, _vectors: WordVec
     return map_trust(_vectors, _word_map)
 
 
-def cached_map(vectors: WordVectors, words: list[str], params: MapParams, topn: int = NEIGHBOURS_SHOWN) -> WordMap:
+def cached_map(vectors: WordVectors, words: list[str], params: MapParams, topn: int = NEIGHBOURS_SHOWN,
+               progress=None) -> WordMap:
     """``build_map`` of these words, through the cache shared by every visitor.
 
     The cache is keyed by content, so a visitor whose vectors hold the same numbers under
     another name gets the map another visitor drew; the title is this visitor's own.
     """
-    word_map = _cached_map(vectors.fingerprint, words_key(words), params.key(), topn, vectors, words, params)
+    word_map = _cached_map(vectors.fingerprint, words_key(words), params.key(), topn, vectors, words, params,
+                           progress)
     return dataclasses.replace(word_map, title=map_title(vectors.name, len(words), params))
 
 
@@ -164,23 +180,85 @@ def map_with_preview(vectors: WordVectors, words: list[str], params: MapParams, 
         with placeholder.container():
             st.caption(f"PCA preview of {len(words):,} words while UMAP runs…")
             st.plotly_chart(preview.figure(), key=f"{key}.preview")
-    with st.spinner(f"UMAP of {len(words):,} words…"):
-        word_map = cached_map(vectors, words, params, topn)
+    if reports_progress():
+        word_map = with_progress_bar(lambda report: cached_map(vectors, words, params, topn, report))
+    else:
+        with st.spinner(f"UMAP of {len(words):,} words…"):
+            word_map = cached_map(vectors, words, params, topn)
     drawn.add(identity)
     return word_map
 
 
+def with_progress_bar(compute):
+    """``compute(report)``'s result, with a progress bar of its stages while it runs (none when it is quick).
+
+    The work runs in a helper thread and this script's thread draws the bar: a bar updated from
+    inside a cached function would be recorded with it and replayed on every later cache hit.
+    """
+    import time
+
+    from streamlit.runtime.scriptrunner import add_script_run_ctx, get_script_run_ctx
+
+    state, result = {"stage": "neighbours", "done": 0.0}, {}
+
+    def report(stage: str, done: float) -> None:
+        state["stage"], state["done"] = stage, done
+
+    def work() -> None:
+        try:
+            result["value"] = compute(report)
+        except BaseException as error:  # handed to the script's thread, which shows it
+            result["error"] = error
+
+    thread = threading.Thread(target=work, name="embedlab-map", daemon=True)
+    add_script_run_ctx(thread, get_script_run_ctx())
+    thread.start()
+    thread.join(0.3)  # a cached map is back by now: no bar flashes
+    bar, started = None, time.perf_counter()
+    while thread.is_alive():
+        low, high, text = STAGES.get(state["stage"], STAGES["layout"])
+        share = low + (high - low) * min(max(state["done"], 0.0), 1.0)
+        text = f"{text}… ({time.perf_counter() - started:.0f} s)"
+        bar = bar.progress(share, text=text) if bar is not None else st.progress(share, text=text)
+        thread.join(0.25)
+    if bar is not None:
+        bar.empty()
+    if "error" in result:
+        raise result["error"]
+    return result["value"]
+
+
 def trust_caption(slot, vectors: WordVectors, word_map: WordMap, suffix: str = "") -> None:
-    """Fill ``slot`` (above the chart) with a UMAP map's trustworthiness, computed once per map."""
-    if word_map.projection.method != "umap":
-        return
+    """Fill ``slot`` (above the chart) with a UMAP map's trustworthiness, computed once per map.
+
+    Past the size where it is measured over all words (a large or a PCA map), the one measured on a fixed
+    sample when the map was drawn is stated, with the recall of approximate neighbours when they were.
+    """
+    projection = word_map.projection
     count = len(word_map.words)
+    sampled = getattr(projection, "sample_trustworthiness", None)
+    if sampled is not None and (projection.method == "pca" or count > _exact_up_to()):
+        recall = getattr(projection, "neighbour_recall", None)
+        found = ("" if recall is None else f" Nearest words found by NN-descent (approximate): recall "
+                 f"{numbers.score(recall)} of the exact ones on the same sample.")
+        slot.caption(f"Trustworthiness at k=15 on a fixed sample of {projection.trust_sample:,} words: "
+                     f"**{numbers.score(sampled)}** — {TRUST_NOTE.replace('10 nearest', '15 nearest')}.{found}"
+                     f"{suffix}")
+        return
+    if projection.method != "umap":
+        return
     if count <= 20:
         slot.caption(f"Trustworthiness is not measured for {count} words (k=10 needs more than 20).{suffix}")
         return
     with st.spinner("Measuring how far to trust the map…"):
         score = cached_trust(vectors, word_map)
     slot.caption(f"Trustworthiness at k=10: **{numbers.score(score)}** — {TRUST_NOTE}.{suffix}")
+
+
+def _exact_up_to() -> int:
+    import embedlab.maps.projection as projection
+
+    return getattr(projection, "EXACT_NEIGHBOURS_UP_TO", projection.MAX_WORDS)
 
 
 def map_exports(vectors: WordVectors, word_map: WordMap, fig, key: str) -> None:

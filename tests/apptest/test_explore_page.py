@@ -150,7 +150,7 @@ def test_pasted_markdown_and_html_are_shown_as_typed(runs_dir, project_root):
     at.number_input(key="explore.top_n").set_value(300).run()
     at.radio(key="explore.method").set_value("pca").run()
     at.text_input(key="explore.search").input("[zz](http://example.com)").run()
-    assert "“\\[zz\\](http\\:\u2060//example.com)” is not in GloVe 6B 50d" in at.warning[0].value
+    assert "'\\[zz\\](http\\:\u2060//example.com)' is not in the vocabulary of GloVe 6B 50d" in at.warning[0].value
 
 
 def test_map_settings_survive_mistyped_words(runs_dir, project_root):
