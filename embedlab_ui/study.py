@@ -68,7 +68,8 @@ def start_study(dataset: LabelledDataset, sizes: list[int | None], embeddings: l
 def start_plan(dataset: LabelledDataset, plan) -> None:
     """Start ``plan`` on ``dataset`` in the background, kept in the workspace (resumed if it was kept unfinished)."""
     from embedlab.models.study.cells import plan_cells
-    from embedlab.models.study.keeping import load_study, run_kept, study_id
+    from embedlab.models.study.cells import run_study
+    from embedlab.models.study.keeping import load_study, study_id
     from embedlab_ui.session import runs_folder
     from embedlab_ui.vectors import current_vectors
 
@@ -87,8 +88,8 @@ def start_plan(dataset: LabelledDataset, plan) -> None:
 
     def work() -> None:
         try:
-            watch.result = run_kept(dataset, plan, vectors, folder, on_update=watch.update,
-                                    stop_event=watch.stop_event, on_keep_error=watch.kept_failed)
+            watch.result = run_study(dataset, plan, vectors, on_update=watch.update, keep_in=folder,
+                                     stop_event=watch.stop_event, on_keep_error=watch.kept_failed)
         except Exception as error:  # shown in the tab; the server keeps running
             watch.error = error
         finally:

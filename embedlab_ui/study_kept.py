@@ -92,6 +92,8 @@ def _kept_study(study, dataset, vectors, resume) -> None:
 
 
 def _resume_controls(study, dataset, vectors, resume) -> None:
+    from embedlab.models.study.cells import StudyPlan
+
     made_on = study.dataset.get("name") or "another dataset"
     vectors_then = (study.vectors or {}).get("fingerprint")
     if study.dataset.get("fingerprint") != dataset.fingerprint:
@@ -106,7 +108,7 @@ def _resume_controls(study, dataset, vectors, resume) -> None:
     if st.button(f"Resume: train the {study.missing} missing cells", key=f"study.resume.{study.id}", type="primary",
                  help="The finished cells are kept as they are; only the missing ones are trained."):
         try:
-            resume(dataset, study.plan)
+            resume(dataset, StudyPlan.from_json(study.plan))
         except EmbedLabError as error:
             show_error(error)
             return

@@ -110,16 +110,11 @@ def study_command(args):
     for note in cell_plan.notes:
         print(f"note: {note}", file=sys.stderr)
     progress = CellProgress(len(cell_plan.cells))
-    if args.out is None:
-        result = run_study(dataset, plan, vectors, on_update=progress)
-    else:
-        from embedlab.models.study.keeping import run_kept
-
-        result = run_kept(dataset, plan, vectors, args.out, on_update=progress,
-                          on_keep_error=lambda error: print(f"warning: {error}", file=sys.stderr))
-        if result.resumed:
-            print(f"resumed: {result.resumed} cells were kept in {args.out}; trained the other "
-                  f"{len(result.cells) - result.resumed}", file=sys.stderr)
+    result = run_study(dataset, plan, vectors, on_update=progress, keep_in=args.out,
+                       on_keep_error=lambda error: print(f"warning: {error}", file=sys.stderr))
+    if result.resumed:
+        print(f"resumed: {result.resumed} cells were kept in {args.out}; trained the other "
+              f"{len(result.cells) - result.resumed}", file=sys.stderr)
     sentences = reading(result)
     data = {"headline": headline(result), "reading": sentences, **result.to_json()}
     lines = [f"{'rows':>8}  {'embedding':<16} {'accuracy':>8}"]

@@ -191,9 +191,9 @@ def test_a_stopped_study_is_resumed_from_the_page_training_only_its_missing_cell
     from embedlab.data.builtins import builtin_dataset
     from embedlab.models.study import cells as study_module
     from embedlab.models.study.cells import StudyPlan
-    from embedlab.models.study.keeping import kept_studies, run_kept
+    from embedlab.models.study.keeping import kept_studies
     from tests.models.study.test_cells import FakeJob
-    from tests.models.study.test_keeping import FakeBaselines
+    from tests.models.study.test_keeping import FakeBaselines, run_kept
 
     monkeypatch.setattr(jobs, "new_job", FakeJob)
     monkeypatch.setattr(baseline_scoring, "BaselineScoring", FakeBaselines)
@@ -227,11 +227,10 @@ def test_a_study_too_small_to_show_anything_switches_to_rotten_tomatoes_in_one_c
     import embedlab.models.study.baseline_scoring as baseline_scoring
     from embedlab.data.builtins import builtin_dataset
     from embedlab.models.study.cells import StudyPlan
-    from embedlab.models.study.keeping import run_kept
     from embedlab_ui.datasets import builtin
     from tests.data.test_builtins import fake_vader_sdist
     from tests.models.study.test_cells import FakeJob
-    from tests.models.study.test_keeping import FakeBaselines
+    from tests.models.study.test_keeping import FakeBaselines, run_kept
 
     monkeypatch.setattr(jobs, "new_job", FakeJob)
     monkeypatch.setattr(baseline_scoring, "BaselineScoring", FakeBaselines)

@@ -31,10 +31,9 @@ refuses a bigger plan with a message saying how to fit.
 
 from __future__ import annotations
 
-import os
 import threading
 import time
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 
 import numpy as np
 
@@ -42,6 +41,9 @@ from embedlab.data.labelled import LabelledDataset
 from embedlab.errors import EmbedLabError
 from embedlab.models.architecture import EMBEDDING_KINDS, ENCODERS, default_config
 from embedlab.models.training.splits import check_dataset, stratified_split
+from embedlab.models.study.limits import (  # noqa: F401  (max_study_cells and the variable: this module's API too)
+    DEFAULT_MAX_CELLS, MAX_CELLS_VARIABLE, check_cell_count, max_study_cells,
+)
 from embedlab.models.study.reading import convergence, reading, summary  # noqa: F401  (the API, re-exported)
 from embedlab.models.training.options import default_options
 
@@ -54,7 +56,6 @@ TEST_SHARE, TEST_CAP = 0.2, 2_000
 POLL_SECONDS = 0.2
 # After Stop, how long running cells get to end their batch and report; later ones are left to end on their own.
 STOP_GRACE_SECONDS = 1.5
-MAX_CELLS_VARIABLE, DEFAULT_MAX_CELLS = "EMBEDLAB_MAX_STUDY_CELLS", 60
 
 
 @dataclass
@@ -78,6 +79,14 @@ class StudyPlan:
     encoder: str = DEFAULT_ENCODER
     test_size: int | None = None
     epochs: int | None = DEFAULT_EPOCHS
+
+    @classmethod
+    def from_json(cls, values: dict) -> StudyPlan:
+        """The plan of a study's JSON form (``asdict``): lists back to tuples, keys it does not know ignored."""
+        known = {item.name for item in fields(cls)}
+        plan = {key: value for key, value in values.items() if key in known}
+        plan.update({key: tuple(plan[key]) for key in ("sizes", "embeddings") if key in plan})
+        return cls(**plan)
 
     def validate(self) -> StudyPlan:
         if not self.sizes:
@@ -160,39 +169,6 @@ def plan_cells(dataset: LabelledDataset, plan: StudyPlan) -> CellPlan:
     return CellPlan(cells, tuple(int(row) for row in test), sizes, notes)
 
 
-def max_study_cells() -> int:
-    """Cells one study may have: ``EMBEDLAB_MAX_STUDY_CELLS`` (60 unless set)."""
-    text = os.environ.get(MAX_CELLS_VARIABLE, "").strip()
-    if not text:
-        return DEFAULT_MAX_CELLS
-    if not text.isdigit() or int(text) < 1:
-        raise EmbedLabError(f"{MAX_CELLS_VARIABLE} is {text!r}; it must be a whole number, 1 or more (the cells one "
-                            f"study may have). Unset it for the default, {DEFAULT_MAX_CELLS}")
-    return int(text)
-
-
-def _count(number: int, word: str) -> str:
-    return f"{number:,} {word}{'s' if number != 1 else ''}"
-
-
-def check_cell_count(sizes: int, embeddings: int, seeds: int) -> None:
-    """Refuse a study of more cells than ``max_study_cells()``, saying how to fit (EmbedLabError)."""
-    limit, cells = max_study_cells(), sizes * embeddings * seeds
-    if cells <= limit:
-        return
-    if sizes * embeddings <= limit:
-        fit = limit // (sizes * embeddings)
-        hint = f"with {_count(fit, 'seed')} it would be {fit * sizes * embeddings:,} cells"
-    elif embeddings <= limit:
-        fit = limit // embeddings
-        hint = f"with 1 seed and {_count(fit, 'size')} it would be {fit * embeddings:,} cells"
-    else:
-        hint = f"with 1 size, 1 seed and {_count(limit, 'embedding')} it would be {limit:,} cells"
-    raise EmbedLabError(f"This study would train {cells:,} cells ({_count(sizes, 'size')} × "
-                        f"{_count(embeddings, 'embedding')} × {_count(seeds, 'seed')}), more than the {limit:,} one "
-                        f"study may have on this server. Pick fewer sizes, embeddings or seeds to fit: {hint}.")
-
-
 @dataclass
 class StudyResult:
     """What a study measured so far. ``to_json`` is the CLI's ``--json`` and the Study tab's CSV source."""
@@ -235,7 +211,7 @@ def cell_spec(dataset: LabelledDataset, cell: StudyCell, plan: StudyPlan, test_r
 
 def run_study(dataset: LabelledDataset, plan: StudyPlan, vectors=None, on_update=None,
               stop_event: threading.Event | None = None, executor: str | None = None,
-              kept: dict | None = None) -> StudyResult:
+              kept: dict | None = None, keep_in=None, on_keep_error=None) -> StudyResult:
     """Train every cell of ``plan`` as a job, score the baselines, and return what was measured.
 
     Args:
@@ -250,7 +226,23 @@ def run_study(dataset: LabelledDataset, plan: StudyPlan, vectors=None, on_update
         kept: the ``to_json()`` of an earlier, unfinished run of this plan on this dataset: its
             finished cells and scored baselines are taken as they are, and only the missing ones
             are trained (a resumed study).
+        keep_in: a workspace's runs folder (local or s3://): the study is kept there as each cell
+            finishes (``embedlab.models.study.keeping``), and an unfinished one kept there is resumed.
+        on_keep_error: ``callable(EmbedLabError)`` told of a write to ``keep_in`` that failed (the study goes on).
     """
+    if keep_in is None:
+        return _run(dataset, plan, vectors, on_update, stop_event, executor, kept)
+    from embedlab.models.study.keeping import Keeper
+
+    keeper = Keeper(keep_in, dataset, plan, vectors, on_keep_error)
+    kept = keeper.kept() if kept is None else kept  # before this process counts as running it
+    with keeper:
+        result = _run(dataset, plan, vectors, keeper.updating(on_update), stop_event, executor, kept)
+        keeper.write(result, "stopped" if result.stopped else "finished")
+    return result
+
+
+def _run(dataset, plan, vectors, on_update, stop_event, executor, kept) -> StudyResult:
     from embedlab.models.jobs import new_job
     from embedlab.models.jobs.durable import max_queued_per_workspace
     from embedlab.models.study.baseline_scoring import BaselineScoring

@@ -17,6 +17,7 @@ reported with what is wrong and what to do (``DamagedStudy``), never a traceback
     keep(folder, result, vectors, state="running")        # after each cell
     studies, damaged = kept_studies(folder)                # newest first
     kept = load_study(folder, study_id)
+    run_study(dataset, plan, vectors, keep_in=folder)      # kept as it runs, resumed if kept unfinished
 """
 
 from __future__ import annotations
@@ -28,14 +29,13 @@ import os
 import socket
 import threading
 import time
-from dataclasses import asdict, dataclass, fields, is_dataclass
+from dataclasses import asdict, dataclass, is_dataclass
 from pathlib import Path
 
 from embedlab.errors import EmbedLabError
 from embedlab.models.architecture import EMBEDDING_KINDS
 from embedlab.models.runs.files import replace_durably
 from embedlab.models.runs.storage import is_remote, remote_filesystem
-from embedlab.models.study.cells import StudyPlan
 
 STUDIES_FOLDER = ".studies"
 FORMAT = 1
@@ -68,12 +68,9 @@ class KeptStudy:
     data: dict  # StudyResult.to_json()
 
     @property
-    def plan(self) -> StudyPlan:
-        known = {item.name for item in fields(StudyPlan)}
-        values = {key: value for key, value in self.data["plan"].items() if key in known}
-        for key in ("sizes", "embeddings"):
-            values[key] = tuple(values[key])
-        return StudyPlan(**values)
+    def plan(self) -> dict:
+        """The plan as kept (``StudyPlan.from_json`` makes it a StudyPlan again)."""
+        return dict(self.data["plan"])
 
     @property
     def dataset(self) -> dict:
@@ -226,10 +223,17 @@ def _problem(record) -> str | None:
     for index, row in enumerate(data["baselines"]):
         if not isinstance(row, dict) or not isinstance(row.get("size"), int) or not _share(row.get("accuracy")):
             return f"baseline {index + 1}: no size or accuracy"
-    try:
-        KeptStudy("", "finished", 0.0, {}, None, data).plan.validate()
-    except (EmbedLabError, TypeError, ValueError) as error:
-        return f"its plan: {error}"
+    return _plan_problem(data["plan"])
+
+
+def _plan_problem(plan: dict) -> str | None:
+    sizes, embeddings = plan.get("sizes"), plan.get("embeddings")
+    if not isinstance(sizes, list) or not sizes or not all(size is None or isinstance(size, int) for size in sizes):
+        return "its plan has no training sizes"
+    if not isinstance(embeddings, list) or not embeddings or not set(embeddings) <= set(EMBEDDING_KINDS):
+        return "its plan names no known embedding"
+    if not isinstance(plan.get("seeds"), int) or plan["seeds"] < 1 or not isinstance(plan.get("encoder"), str):
+        return "its plan has no seeds or encoder"
     return None
 
 
@@ -302,47 +306,52 @@ def _write(folder, name: str, text: str) -> None:
                             "or make the runs folder writable") from None
 
 
-def run_kept(dataset, plan: StudyPlan, vectors, folder, on_update=None, stop_event=None, executor=None,
-             on_keep_error=None):
-    """``run_study`` whose result is kept in ``folder`` as each cell finishes, resuming a kept unfinished run.
 
-    A kept study with the same id (same data, plan and vectors) that is not running now gives
-    its finished cells; only the missing ones are trained. ``on_keep_error(EmbedLabError)`` hears
-    of a write that failed (the study goes on; only its keeping is lost). Returns the StudyResult.
+class Keeper:
+    """Keeps one study in ``folder`` while ``run_study(..., keep_in=folder)`` runs it.
+
+    ``kept()`` is the earlier, unfinished run of the same study to resume (None: none, or a damaged
+    file the new run replaces; EmbedLabError: it is running now elsewhere); ``updating(on_update)``
+    writes the result after every finished cell, then calls ``on_update``; ``write`` writes it once.
+    Inside ``with keeper:`` this process counts as running the study. ``on_error(EmbedLabError)``
+    hears of a write that failed: the study goes on, only its keeping is lost.
     """
-    from embedlab.models.study.cells import run_study
 
-    identifier = study_id(dataset.fingerprint, plan, getattr(vectors, "fingerprint", None))
-    kept = None
-    try:
-        earlier = load_study(folder, identifier)
+    def __init__(self, folder, dataset, plan, vectors=None, on_error=None) -> None:
+        self.folder, self.vectors, self.on_error = folder, vectors, on_error
+        self.identifier = study_id(dataset.fingerprint, plan, getattr(vectors, "fingerprint", None))
+
+    def kept(self) -> dict | None:
+        try:
+            earlier = load_study(self.folder, self.identifier)
+        except DamagedStudy:
+            return None
+        except EmbedLabError as error:
+            if "no kept study" in str(error):
+                return None
+            raise
         if earlier.running_now:
             raise EmbedLabError("this study is already running (in another tab or process); open it from the list "
                                 "of kept studies to watch it")
-        kept = earlier.data
-    except DamagedStudy:
-        kept = None  # started afresh; the damaged file is replaced by the new one
-    except EmbedLabError as error:
-        if "no kept study" not in str(error):
-            raise
+        return earlier.data
 
-    def write(result, state: str) -> None:
+    def write(self, result, state: str) -> None:
         try:
-            keep(folder, result, vectors, state, identifier)
+            keep(self.folder, result, self.vectors, state, self.identifier)
         except EmbedLabError as error:
-            if on_keep_error is not None:
-                on_keep_error(error)
+            if self.on_error is not None:
+                self.on_error(error)
 
-    def update(result) -> None:
-        write(result, "running")
-        if on_update is not None:
-            on_update(result)
+    def updating(self, on_update):
+        def update(result) -> None:
+            self.write(result, "running")
+            if on_update is not None:
+                on_update(result)
+        return update
 
-    running_here(identifier, True)
-    try:
-        result = run_study(dataset, plan, vectors, on_update=update, stop_event=stop_event, executor=executor,
-                           kept=kept)
-        write(result, "stopped" if result.stopped else "finished")
-        return result
-    finally:
-        running_here(identifier, False)
+    def __enter__(self) -> Keeper:
+        running_here(self.identifier, True)
+        return self
+
+    def __exit__(self, *exc) -> None:
+        running_here(self.identifier, False)

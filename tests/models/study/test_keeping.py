@@ -9,9 +9,9 @@ import pytest
 from embedlab.data.builtins import builtin_dataset
 from embedlab.errors import EmbedLabError
 from embedlab.models.study import cells as study_module
-from embedlab.models.study.cells import StudyPlan
+from embedlab.models.study.cells import StudyPlan, run_study
 from embedlab.models.study.keeping import (
-    STUDIES_FOLDER, DamagedStudy, kept_studies, load_study, run_kept, study_id,
+    STUDIES_FOLDER, DamagedStudy, kept_studies, load_study, study_id,
 )
 from embedlab.vectors.word_vectors import WordVectors
 from tests.models.study.test_cells import FakeJob
@@ -33,6 +33,11 @@ class FakeBaselines:
 
     def stop(self):
         self.finished = True
+
+
+def run_kept(dataset, plan, vectors, folder, **options):
+    """``run_study`` kept in the workspace ``folder``, as the Study tab and ``study --out`` run it."""
+    return run_study(dataset, plan, vectors, keep_in=folder, **options)
 
 
 @pytest.fixture
@@ -67,7 +72,7 @@ def test_a_stopped_study_is_kept_and_resuming_trains_only_the_missing_cells(wher
     [kept], damaged = kept_studies(folder)
     assert not damaged and kept.condition == "stopped" and kept.missing == 4 - done
     assert kept.id == study_id(dataset.fingerprint, PLAN, VECTORS.fingerprint)
-    assert kept.data["cells"] == first.to_json()["cells"] and kept.plan == PLAN
+    assert kept.data["cells"] == first.to_json()["cells"] and StudyPlan.from_json(kept.plan) == PLAN
 
     fake_jobs.made = []
     second = run_kept(dataset, PLAN, VECTORS, folder)
