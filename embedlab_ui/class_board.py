@@ -61,6 +61,20 @@ def board_panel(record: ClassRecord, presenter: bool) -> None:
         show_error(error)
 
 
+def member_board(record: ClassRecord) -> None:
+    """What a member sees of the class's runs: the board's numbers (never another student's run or model)."""
+    try:
+        rows = board_rows(record)
+    except EmbedLabError as error:
+        show_error(error)
+        return
+    st.subheader("The class's runs")
+    if not rows:
+        st.caption("No runs on the class board yet.")
+        return
+    st.dataframe(board_table(rows), hide_index=True, column_config=TABLE_COLUMNS, key="class_board.member_table")
+
+
 def leaderboard(rows: list[BoardRow], places: int = 3) -> None:
     for column, (place, row) in zip(st.columns(places), enumerate(rows[:places], 1)):
         column.metric(f"{place}. {literal(row.student)}", percent(row.accuracy),

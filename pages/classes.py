@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from embedlab.errors import EmbedLabError
-from embedlab_ui import class_study
+from embedlab_ui import class_board, class_study
 from embedlab_ui import classes as ui
 from embedlab_ui.session import literal, route_through_app, show_error
 
@@ -89,3 +89,5 @@ with left:
         join_form()
 with right:
     start_form()
+if joined is not None:  # the class's runs as numbers, refreshed like the instructor's board
+    st.fragment(class_board.member_board, run_every=class_board.BOARD_SECONDS)(joined[0])

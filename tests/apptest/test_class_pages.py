@@ -79,3 +79,17 @@ def test_the_board_needs_the_instructor_key(app, tmp_path):
     at = app("pages/class_board.py", **{"class": record.code, "key": key}).run()
     assert not at.exception and f"Class board · {record.code}" in at.title[0].value
     assert "No runs yet" in at.main.info[0].value
+
+
+def test_a_member_sees_the_class_runs_as_numbers(app, tmp_path):
+    from embedlab.classes.board import BoardRow
+
+    store = ClassStore(tmp_path / "runs")
+    record, _ = create_class(builtin_dataset("pang-lee-200"), store=store)
+    row = BoardRow(student="Ben", run="Ben's run", embedding="random", encoder="pooling", rows=160, accuracy=0.7,
+                   test_rows=40, when="2026-12-07T08:00:00Z", test_fingerprint=record.test_fingerprint)
+    store.write_json(f"{record.code}/board/x.json", row.to_json(curves=True))
+    at = join(app(**{"class": record.code}).run(), "Ana")
+    table = at.dataframe[0].value
+    assert list(table["student"]) == ["Ben"] and list(table["accuracy"]) == [0.7]
+    assert "workspace" not in " ".join(table.columns)
