@@ -187,8 +187,9 @@ def _login_pages() -> list:
     The sidebar then lists no page, and a deep link shows the login screen instead of Streamlit's
     "page not found" dialog, which would cover the Log in button.
     """
-    pages = [st.Page(login_screen, title="Log in", default=True)]
     path = urlparse(st.context.url or "").path.rstrip("/").rsplit("/", 1)[-1]
+    # The default page answers "/" only, so the address asked for gets a twin; two pages may not share a path.
+    pages = [st.Page(login_screen, title="Log in", url_path="log-in" if path == "login" else "login", default=True)]
     if _URL_PATH.fullmatch(path):
         pages.append(st.Page(login_screen, title="Log in", url_path=path, visibility="hidden"))
     return pages
