@@ -27,8 +27,9 @@ def fake_run(folder, record, name: str, accuracy: float, test_rows: int | None =
     return Run(folder, config, history, metrics)
 
 
-def test_the_board_lists_every_members_run_best_first(tmp_path, dataset):
-    store = ClassStore(tmp_path / "runs")
+@pytest.mark.parametrize("where", ["local", "s3"])
+def test_the_board_lists_every_members_run_best_first(tmp_path, dataset, where, request):
+    store = ClassStore(tmp_path / "runs" if where == "local" else request.getfixturevalue("s3_runs"))
     record, _ = create_class(dataset, store=store)
     for student, accuracy in (("Ana", 0.61), ("Ben", 0.74), ("Cy", 0.55)):
         record_run(record, student, fake_run(tmp_path / student, record, f"{student}'s run", accuracy), store=store)
