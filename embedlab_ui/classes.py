@@ -15,12 +15,12 @@ import streamlit as st
 
 from embedlab.classes.board import class_rows, record_run
 from embedlab.classes.records import (
-    ClassRecord, class_dataset, create_class, join_class, load_class, member_by_key, normalise_code,
+    ClassRecord, class_dataset, create_class, join_class, load_class, member_by_key, normalise_code, owned_classes,
 )
 from embedlab.errors import EmbedLabError
 from embedlab_ui.datasets import DATASET_KEY, current_dataset, set_current_dataset
 from embedlab_ui.login import start_class_refusal
-from embedlab_ui.session import literal, show_error
+from embedlab_ui.session import literal, show_error, workspace
 
 MEMBER_KEY = "classes.member"  # {"code", "name", "key"} of the class this visitor joined, or absent
 INSTRUCTING_KEY = "classes.instructing"  # {"code", "key"} of the class this visitor started, or absent
@@ -65,7 +65,7 @@ def start_class(dataset) -> tuple[ClassRecord, str]:
     refusal = start_class_refusal()  # with login on, only the instructors the server lists
     if refusal is not None:
         raise EmbedLabError(refusal)
-    record, key = create_class(dataset)
+    record, key = create_class(dataset, owner=workspace())
     st.session_state.setdefault(RECORDS_KEY, {})[record.code] = record
     st.session_state[INSTRUCTING_KEY] = {"code": record.code, "key": key}
     return record, key
@@ -73,17 +73,22 @@ def start_class(dataset) -> tuple[ClassRecord, str]:
 
 def instructing(code: str | None = None, key: str | None = None) -> tuple[ClassRecord, str] | None:
     """(class, instructor key) when this visitor holds the key of class ``code`` (or of the class they started)."""
-    if code and key:
+    if code:
         try:
             record = class_record(code)
         except EmbedLabError:
             return None
-        if record.is_instructor(key):
-            st.session_state[INSTRUCTING_KEY] = {"code": record.code, "key": key}
-            return record, key
+        if record.is_instructor(key) or record.is_owner(workspace()):  # the key, or the workspace that started it
+            st.session_state[INSTRUCTING_KEY] = {"code": record.code, "key": key or ""}
+            return record, key or ""
         return None
     started = st.session_state.get(INSTRUCTING_KEY)
     return (class_record(started["code"]), started["key"]) if started else None
+
+
+def own_classes() -> list[str]:
+    """Codes of the classes this visitor's workspace (their login's, with login on) started."""
+    return owned_classes(workspace())
 
 
 def join(code: str, name: str) -> ClassRecord:

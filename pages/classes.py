@@ -45,9 +45,15 @@ def join_form() -> None:
             show_error(error)
 
 
+def board_link(code: str, key: str) -> str:
+    """The board's address: with the instructor key, or (for the class's owner) with their own workspace."""
+    proof = f"{ui.KEY_PARAM}={key}" if key else f"workspace={st.session_state.get('workspace', '')}"
+    return f"class-board?{ui.CODE_PARAM}={code}&{proof}"
+
+
 def show_started(record, key: str) -> None:
     join_path = f"class?{ui.CODE_PARAM}={record.code}"
-    board_path = f"class-board?{ui.CODE_PARAM}={record.code}&{ui.KEY_PARAM}={key}"
+    board_path = board_link(record.code, key)
     st.markdown(f"Class code: **{record.code}** · {literal(record.dataset_name)}, {record.dataset_rows:,} rows, "
                 f"{len(record.test_rows):,} shared test rows, up to {record.max_members} students")
     st.markdown(f"<p style='font-size:4rem;font-weight:700;letter-spacing:0.3em;margin:0'>{record.code}</p>",
@@ -64,6 +70,9 @@ def start_form() -> None:
     if started is not None:
         show_started(*started)
         return
+    owned = ui.own_classes()
+    if owned:
+        st.markdown("Your classes: " + " · ".join(f"[{code}]({board_link(code, '')})" for code in owned))
     st.markdown(f"The class works on your current dataset: {ui.current_dataset_line()}. Pick another on the Data "
                 "page first if you want; every student gets a copy, and a fifth of its rows (stratified) become "
                 "the test rows every run is scored on.")

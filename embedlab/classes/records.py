@@ -12,6 +12,7 @@ run storage (``classes.store``)::
     .classes/<CODE>/class.json        the record (code, dataset reference, test rows, limit, key hash)
                     dataset.json      the dataset itself (texts, labels, class names), for members to load
                     members/<id>.json one per member: display name, key hash, when joined
+    .classes/owners/<sha256 of a workspace>/<CODE>.json   the classes a workspace started ("your classes")
 """
 
 from __future__ import annotations
@@ -53,6 +54,7 @@ class ClassRecord:
     test_rows: tuple[int, ...]
     max_members: int
     instructor_key_sha256: str
+    owner_sha256: str = ""  # the SHA-256 of the instructor's workspace name (their login's, with login on)
 
     def to_json(self) -> dict:
         return {"format": FORMAT, **asdict(self), "class_names": list(self.class_names),
@@ -67,6 +69,11 @@ class ClassRecord:
         """Every row of the class dataset that is not a test row."""
         held = set(self.test_rows)
         return tuple(row for row in range(self.dataset_rows) if row not in held)
+
+    def is_owner(self, workspace: str | None) -> bool:
+        """True when ``workspace`` is the one that started the class (so its owner needs no key)."""
+        return bool(workspace) and bool(self.owner_sha256) and secrets.compare_digest(_sha256(workspace),
+                                                                                     self.owner_sha256)
 
     def is_instructor(self, key: str | None) -> bool:
         """True when ``key`` is this class's instructor key (compared in constant time)."""
@@ -127,7 +134,7 @@ def member_id(name: str) -> str:
 
 
 def create_class(dataset: LabelledDataset, max_members: int = DEFAULT_MAX_MEMBERS,
-                 store: ClassStore | None = None) -> tuple[ClassRecord, str]:
+                 store: ClassStore | None = None, owner: str = "") -> tuple[ClassRecord, str]:
     """Make a class on ``dataset``: its code, its test rows, the dataset stored for members; returns the key too.
 
     The instructor key is returned once and stored only as its SHA-256: whoever holds it sees the board.
@@ -143,14 +150,22 @@ def create_class(dataset: LabelledDataset, max_members: int = DEFAULT_MAX_MEMBER
                              dataset_fingerprint=dataset.fingerprint, dataset_rows=len(dataset),
                              class_names=tuple(map(str, dataset.class_names)),
                              test_rows=tuple(int(row) for row in test), max_members=int(max_members),
-                             instructor_key_sha256=_sha256(key))
+                             instructor_key_sha256=_sha256(key), owner_sha256=_sha256(owner) if owner else "")
         # The dataset first: a class.json is never visible without its data.
         store.write_json(f"{record.code}/dataset.json", {"name": dataset.name, "class_names": record.class_names,
                                                         "labels": [int(label) for label in dataset.labels],
                                                         "texts": list(dataset.texts)})
         if store.create_json(f"{record.code}/class.json", record.to_json()):
+            if owner:  # listed for its owner: "your classes", found again from their workspace (or login)
+                store.write_json(f"owners/{record.owner_sha256}/{record.code}.json", {"code": record.code})
             return record, key
     raise EmbedLabError("no free class code was found after 20 tries; try again")
+
+
+def owned_classes(owner: str, store: ClassStore | None = None) -> list[str]:
+    """Codes of the classes the workspace ``owner`` started, newest listing order (by code)."""
+    store = store or ClassStore()
+    return [name.removesuffix(".json") for name in store.names(f"owners/{_sha256(owner)}")] if owner else []
 
 
 def load_class(code: str, store: ClassStore | None = None) -> ClassRecord:
@@ -167,7 +182,8 @@ def load_class(code: str, store: ClassStore | None = None) -> ClassRecord:
                              class_names=tuple(str(name) for name in raw["class_names"]),
                              test_rows=tuple(int(row) for row in raw["test_rows"]),
                              max_members=int(raw["max_members"]),
-                             instructor_key_sha256=str(raw["instructor_key_sha256"]))
+                             instructor_key_sha256=str(raw["instructor_key_sha256"]),
+                             owner_sha256=str(raw.get("owner_sha256", "")))
     except (KeyError, TypeError, ValueError):
         raise EmbedLabError(f"the record of class {code} is damaged (class.json lacks a field or has a wrong one); "
                             "the instructor can start a new class") from None

@@ -93,3 +93,17 @@ def test_a_member_sees_the_class_runs_as_numbers(app, tmp_path):
     table = at.dataframe[0].value
     assert list(table["student"]) == ["Ben"] and list(table["accuracy"]) == [0.7]
     assert "workspace" not in " ".join(table.columns)
+
+
+def test_the_instructor_finds_the_board_again_from_their_workspace(app):
+    at = app().run()
+    at.button(key="classes.start").click().run()
+    code = at.session_state["classes.instructing"]["code"]
+    # Later, in a new session of the same workspace (the same link, or the same login), without the key:
+    again = app().run()
+    assert code in " ".join(block.value for block in again.markdown)
+    board = app("pages/class_board.py", **{"class": code}).run()
+    assert f"Class board · {code}" in board.title[0].value
+    stranger = app("pages/class_board.py", **{"class": code})
+    stranger.session_state["workspace"] = "anotherWorkspace9"
+    assert "for the class's instructor" in stranger.run().main.warning[0].value
