@@ -13,7 +13,8 @@ from embedlab_ui import numbers
 from embedlab_ui.explore_inspector import SEARCH, inspect_clicked, search_highlights, show_inspection
 from embedlab_ui.explore_pickers import COLOUR_CLUSTER, COLOUR_DATASET, COLOUR_LIST, COLOUR_MODEL, COLOUR_NONE
 from embedlab_ui.explore_pickers import pick_colouring, pick_words, value_or_error
-from embedlab_ui.maps import base_figure, map_exports, map_settings, map_with_preview, show_selection, trust_caption
+from embedlab_ui.maps import (base_figure, figure_identity, map_exports, map_settings, map_with_preview, show_selection,
+                              trust_caption)
 
 # This view's own settings and their defaults (the page's ``remember`` keeps them across views).
 MAP_HEIGHT = 520  # pixels: beside its settings, the whole map is on the first screen at 1440×900, most at 1280×720
@@ -63,4 +64,5 @@ def map_view(vectors, run):
             st.caption("Density contours are drawn on 2D maps; switch to 2D to see them.")
         show_inspection(inspection)
         show_selection(event, word_map, "explore")
-        map_exports(vectors, word_map, fig, "explore")
+        figure_id = figure_identity(vectors, word_map, colouring, highlights, isolate, density)
+        map_exports(vectors, word_map, fig, "explore", figure_id)

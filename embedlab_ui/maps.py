@@ -140,13 +140,23 @@ def base_figure(vectors: WordVectors, word_map: WordMap, colouring=None) -> dict
     instead of rebuilding every point: at 100,000 words the figure takes seconds to build. The dict is
     shared read-only; ``with_overlay`` copies what it changes.
     """
+    return _cached_base_figure(*_content_key(vectors, word_map, colouring), word_map, colouring)
+
+
+def figure_identity(vectors: WordVectors, word_map: WordMap, colouring, *overlay) -> str:
+    """A short id of the figure ``base_figure`` plus an overlay of ``overlay`` makes (for the PNG kept per figure),
+    without serialising its points."""
+    identity = repr((_content_key(vectors, word_map, colouring), word_map.title, overlay))
+    return hashlib.sha1(identity.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def _content_key(vectors: WordVectors, word_map: WordMap, colouring) -> tuple:
     import pickle
 
     shown = 0 if word_map.neighbours is None else word_map.neighbours.shape[1]  # nearest words in each hover
     made_by = (word_map.projection.method, shown) + tuple(sorted(word_map.projection.params.items()))
     colour_key = "" if colouring is None else hashlib.sha1(pickle.dumps(colouring)).hexdigest()
-    return _cached_base_figure(vectors.fingerprint, words_key(word_map.words), made_by, colour_key, word_map,
-                               colouring)
+    return vectors.fingerprint, words_key(word_map.words), made_by, colour_key
 
 
 def fill_map_caches(vectors: WordVectors, words: list[str], params: MapParams) -> WordMap:
@@ -261,7 +271,7 @@ def _exact_up_to() -> int:
     return getattr(projection, "EXACT_NEIGHBOURS_UP_TO", projection.MAX_WORDS)
 
 
-def map_exports(vectors: WordVectors, word_map: WordMap, fig, key: str) -> None:
+def map_exports(vectors: WordVectors, word_map: WordMap, fig, key: str, figure_id: str | None = None) -> None:
     """The Export expander of a word map: coordinates, TensorFlow Projector files, the figure."""
     from embedlab.maps.figures import figure_html
     from embedlab.vectors.io import projector_tsv
@@ -279,7 +289,7 @@ def map_exports(vectors: WordVectors, word_map: WordMap, fig, key: str) -> None:
                           mime="text/tab-separated-values", key=f"{key}.export_metadata")
         d.download_button("Figure (HTML, works offline)", lambda: figure_html(fig), file_name="word_map.html",
                           mime="text/html", key=f"{key}.export_html")
-        png_button(fig, key)
+        png_button(fig, key, figure_id=figure_id)
         st.caption("vectors.tsv and metadata.tsv load into projector.tensorflow.org (“Load”). The camera icon in "
                    "the chart's toolbar also saves a PNG of the chart as you see it, zoom included.")
 
@@ -302,7 +312,7 @@ def figure_exports(fig, table, key: str, file_stem: str) -> None:
         png_button(fig, key, file_stem)
 
 
-def png_button(fig, key: str, file_stem: str = "word_map") -> None:
+def png_button(fig, key: str, file_stem: str = "word_map", figure_id: str | None = None) -> None:
     """Draw the figure as a PNG on the server (kaleido + headless Chromium), then offer it.
 
     The PNG is kept for this visitor only while the figure stays the same (any change of
@@ -310,7 +320,8 @@ def png_button(fig, key: str, file_stem: str = "word_map") -> None:
     """
     from embedlab.maps.figures import figure_png
 
-    figure_id = hashlib.sha1(fig.to_json().encode("utf-8")).hexdigest()
+    if figure_id is None:  # a large map's caller names it without serialising every point (``figure_identity``)
+        figure_id = hashlib.sha1(fig.to_json().encode("utf-8")).hexdigest()
     left, right = st.columns([1, 3])
     if left.button("Draw a PNG", key=f"{key}.png_make", help="1200 × 900 at 2× scale, drawn in a headless browser"):
         try:
