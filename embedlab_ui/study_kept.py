@@ -80,8 +80,9 @@ def _progress(study) -> None:
     done, planned = len(study.data["cells"]), study.data.get("planned_cells") or 0
     name = study.dataset.get("name") or "a dataset"
     st.progress(min(1.0, done / max(1, planned)),
-                text=f"Study on {literal(name)}: {done} of {planned} cells, {study.condition}"
-                     f"{', ' + numbers.seconds(study.data['seconds']) if study.data.get('seconds') else ''}")
+                text=f"Study on {literal(name)}: {done} of {planned} cells, "  # as the live study's line reads
+                     f"{numbers.seconds(study.data['seconds']) + ', ' if study.data.get('seconds') else ''}"
+                     f"{study.condition}")
 
 
 def _kept_study(study, dataset, vectors, resume) -> None:
