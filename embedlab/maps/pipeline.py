@@ -13,6 +13,7 @@ Example:
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from functools import cached_property
 
@@ -20,7 +21,8 @@ import numpy as np
 
 from embedlab.errors import EmbedLabError
 from embedlab.maps.colouring import Colouring
-from embedlab.maps.projection import Projection, check_parameters, map_trustworthiness, project
+from embedlab.maps.projection import (EXACT_NEIGHBOURS_UP_TO, Projection, check_parameters, map_trustworthiness,
+                                       project)
 from embedlab.vectors.word_vectors import WordVectors
 
 NEIGHBOURS_SHOWN = 5  # nearest words listed for each point
@@ -123,7 +125,8 @@ class WordMap:
 
 
 def build_map(vectors: WordVectors, words: list[str], params: MapParams = MapParams(), *, trust: bool = True,
-              topn: int = NEIGHBOURS_SHOWN) -> WordMap:
+              topn: int = NEIGHBOURS_SHOWN, progress: Callable[[str, float], None] | None = None,
+              exact_up_to: int = EXACT_NEIGHBOURS_UP_TO) -> WordMap:
     """Map ``words`` of ``vectors`` with ``params``.
 
     Args:
@@ -132,19 +135,42 @@ def build_map(vectors: WordVectors, words: list[str], params: MapParams = MapPar
         params: method and settings.
         trust: measure trustworthiness at k=10 (UMAP maps of more than 20 words).
         topn: nearest words to find for each word; 0 for none (a preview, or a map nobody hovers).
+        progress: ``progress(stage, done)`` while the map is drawn (see ``embedlab.maps.projection.project``:
+            stages "neighbours", "layout", "trust", each from 0.0 to 1.0); None, the default, calls nothing.
+        exact_up_to: maps of more words get approximate neighbours (``project``'s switch), also for the
+            hover lists; a parameter so tests can cross it with small maps.
 
     Returns:
-        a ``WordMap``.
+        a ``WordMap``. ``word_map.projection.sample_trustworthiness`` (k=15, fixed sample) is always there for
+        maps of more than 30 words; ``projection.neighbour_recall`` for maps with approximate neighbours.
     """
     from embedlab.maps.figures import readable_labels
-    from embedlab.maps.umap.neighbours import nearest_neighbours
 
     params.check(len(words))
     subset = vectors.subset(words)
-    projection = project(subset.vectors, **params.arguments(), trust=trust)
-    neighbours = nearest_neighbours(subset.unit_vectors, topn) if topn > 0 else None
+    projection = project(subset.vectors, **params.arguments(), trust=trust, progress=progress,
+                         exact_up_to=exact_up_to)
+    neighbours = hover_neighbours(subset, projection, topn, exact_up_to) if topn > 0 else None
     labelled = readable_labels(subset.words, projection.coords, LABELLED)
     return WordMap(subset.words, projection, neighbours, labelled, map_title(vectors.name, len(words), params))
+
+
+def hover_neighbours(subset: WordVectors, projection: Projection, topn: int, exact_up_to: int) -> np.ndarray:
+    """Each word's ``topn`` nearest words by cosine in the original space: exact, or NN-descent's past the switch.
+
+    Past ``exact_up_to`` words all pairs would cost as much as the map; a cosine UMAP map's own
+    neighbour table already holds them (its first column is the word itself), and other maps search anew.
+    """
+    from embedlab.maps.umap.neighbours import nearest_neighbours
+
+    if len(subset.words) <= exact_up_to:
+        return nearest_neighbours(subset.unit_vectors, topn)
+    table = projection.knn_indices
+    if table is None or projection.params.get("metric") != "cosine" or table.shape[1] <= topn:
+        from embedlab.maps.umap.nn_descent import nn_descent
+
+        table, _ = nn_descent(subset.unit_vectors, min(topn + 1 + 10, len(subset.words) - 1), "cosine")
+    return np.ascontiguousarray(table[:, 1:topn + 1])
 
 
 def map_title(source_name: str, n_words: int, params: MapParams) -> str:
@@ -155,9 +181,13 @@ def map_title(source_name: str, n_words: int, params: MapParams) -> str:
 def map_trust(vectors: WordVectors, word_map: WordMap) -> float | None:
     """Trustworthiness at k=10 of a map drawn with ``trust=False``: the number ``build_map`` would have given.
 
-    None for 20 words or fewer (k=10 neighbourhoods would cover half the map).
+    None for 20 words or fewer (k=10 neighbourhoods would cover half the map). Past the exact-neighbour switch
+    (``EXACT_NEIGHBOURS_UP_TO`` words), where k=10 over all words takes minutes, it is the map's k=15
+    trustworthiness on its fixed sample (``projection.sample_trustworthiness``), already measured.
     """
     if word_map.projection.trustworthiness is not None:
         return word_map.projection.trustworthiness
+    if word_map.projection.neighbour_search == "nn-descent" or len(word_map.words) > EXACT_NEIGHBOURS_UP_TO:
+        return word_map.projection.sample_trustworthiness
     return map_trustworthiness(vectors.subset(word_map.words).vectors, word_map.coords,
                                word_map.projection.params["metric"])

@@ -13,17 +13,26 @@ Example:
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
 
 from embedlab.errors import EmbedLabError
-from embedlab.maps.umap.neighbours import TRUST_NEIGHBOURS, exact_knn, trustworthiness
+from embedlab.maps.umap.neighbours import (SAMPLE_TRUST_NEIGHBOURS, TRUST_NEIGHBOURS, exact_knn, sample_rows,
+                                           sampled_trustworthiness, trustworthiness)
 from embedlab.vectors.word_vectors import unit_rows
 
 METHODS = ("umap", "pca")
 METRICS = ("cosine", "euclidean")
-MAX_WORDS = 20_000
+MAX_WORDS = 100_000
+# Up to this many words a UMAP map's neighbours are exact (all pairs); past it they come from NN-descent, since
+# all pairs grow with n² (about 60 s at 100,000 words here, bench/journal/2026-12-07.md). Today's maps, all of at
+# most 20,000 words, keep their exact neighbours and so stay bit for bit the same (tests/test_same_outputs.py).
+EXACT_NEIGHBOURS_UP_TO = 20_000
+# Columns NN-descent searches beyond n_neighbors: the nearest n_neighbors of a longer list are found more often
+# (recall@15 0.97 with 10 more, 0.96 with 5 more on 100,000 GloVe words).
+EXTRA_SEARCHED = 10
 
 
 @dataclass
@@ -38,6 +47,17 @@ class Projection:
         explained_variance: for PCA, the share of variance each axis holds.
         seconds: wall time of the map, for the record.
         notes: sentences for the reader about the map (vectors of fewer dimensions than the map has axes).
+        sample_trustworthiness: trustworthiness at k=15 measured on a fixed sample of at most 1,000 words
+            (``sample_rows``; all words of smaller maps), the number to state beside a large map, where the
+            k=10 one over all words would take minutes. UMAP and PCA; None for maps of 30 words or fewer.
+        trust_sample: how many words ``sample_trustworthiness`` was measured on.
+        neighbour_search: "exact" (all pairs) or "nn-descent" (approximate, past ``EXACT_NEIGHBOURS_UP_TO``
+            words); None for PCA.
+        neighbour_recall: for "nn-descent", the share of the exact n_neighbors − 1 nearest words (the word
+            itself not counted) that the search found, on the same fixed sample; None when exact.
+        stage_seconds: wall seconds of each stage: "neighbours", "layout" (graph, start and epochs), "trust".
+        knn_indices: ``(n, n_neighbors)`` rows of each word's nearest words in the original space (itself first)
+            that the layout used; None for PCA.
     """
 
     coords: np.ndarray
@@ -47,6 +67,12 @@ class Projection:
     explained_variance: list[float] | None = None
     seconds: float = 0.0
     notes: list[str] = field(default_factory=list)
+    sample_trustworthiness: float | None = None
+    trust_sample: int = 0
+    neighbour_search: str | None = None
+    neighbour_recall: float | None = None
+    stage_seconds: dict[str, float] = field(default_factory=dict)
+    knn_indices: np.ndarray | None = field(default=None, repr=False)
 
 
 def check_parameters(n_points: int, method: str = "umap", n_components: int = 2, n_neighbors: int = 15,
@@ -83,8 +109,9 @@ def check_parameters(n_points: int, method: str = "umap", n_components: int = 2,
 
 def project(vectors: np.ndarray, method: str = "umap", n_components: int = 2, n_neighbors: int = 15,
             min_dist: float = 0.1, metric: str = "cosine", random_state: int = 0, n_epochs: int | None = None,
-            trust: bool = True) -> Projection:
-    """Map ``vectors`` to 2 or 3 dimensions with UMAP (exact neighbours, seeded) or PCA.
+            trust: bool = True, progress: Callable[[str, float], None] | None = None,
+            exact_up_to: int = EXACT_NEIGHBOURS_UP_TO) -> Projection:
+    """Map ``vectors`` to 2 or 3 dimensions with UMAP (seeded) or PCA.
 
     Args:
         vectors: ``(n, dim)`` array, one row per word.
@@ -94,7 +121,13 @@ def project(vectors: np.ndarray, method: str = "umap", n_components: int = 2, n_
         metric: "cosine" (angle only, the usual choice for word vectors) or "euclidean".
         random_state: seed; the same inputs and seed give the same map.
         n_epochs: UMAP's optimisation epochs; None picks ``default_epochs()``.
-        trust: compute trustworthiness at k=10 for UMAP maps.
+        trust: compute trustworthiness at k=10 over all words for UMAP maps of at most ``exact_up_to`` words
+            (the sampled k=15 one, ``Projection.sample_trustworthiness``, is always computed: it is cheap).
+        progress: called as ``progress(stage, done)`` from the calling thread while the map is drawn, with
+            ``stage`` "neighbours", "layout" or "trust" (in that order; PCA: "layout" only) and ``done`` the
+            share of that stage finished, 0.0 to 1.0; for a progress bar. None: no calls.
+        exact_up_to: maps of more words than this get approximate neighbours (NN-descent) and no k=10
+            trustworthiness over all words; a parameter so tests can cross the switch with small maps.
 
     Returns:
         a ``Projection``.
@@ -112,16 +145,73 @@ def project(vectors: np.ndarray, method: str = "umap", n_components: int = 2, n_
     check_finite(data)  # a length that overflowed float32
     params = {"n_components": n_components, "metric": metric, "random_state": random_state}
     notes = few_dimensions_notes(vectors.shape[1], method, n_components, metric)
+    report = progress or (lambda stage, done: None)
     if method == "pca":
+        report("layout", 0.0)
         coords, explained = pca(data, n_components)
-        return Projection(coords, "pca", params, None, explained, time.perf_counter() - started, notes)
+        report("layout", 1.0)
+        stages = {"layout": time.perf_counter() - started}
+        return _with_sampled_trust(
+            Projection(coords, "pca", params, None, explained, time.perf_counter() - started, notes,
+                       stage_seconds=stages), data, metric, report, started)
     from embedlab.maps.umap.layout import umap_layout
 
     n_epochs = n_epochs or default_epochs()
     params.update(n_neighbors=n_neighbors, min_dist=min_dist, n_epochs=n_epochs)
-    coords = umap_layout(data, n_components, n_neighbors, min_dist, metric, random_state, n_epochs)
-    score = _trust(data, coords, metric) if trust else None
-    return Projection(coords, "umap", params, score, None, time.perf_counter() - started, notes)
+    approximate = len(data) > exact_up_to
+    report("neighbours", 0.0)
+    clock = time.perf_counter()
+    indices, distances, recall = umap_neighbours(data, n_neighbors, metric, random_state, approximate,
+                                                 lambda done: report("neighbours", done))
+    report("neighbours", 1.0)
+    stages = {"neighbours": time.perf_counter() - clock}
+    report("layout", 0.0)
+    clock = time.perf_counter()
+    coords = umap_layout(data, n_components, n_neighbors, min_dist, metric, random_state, n_epochs,
+                         neighbours=(indices, distances), progress=lambda done: report("layout", done))
+    report("layout", 1.0)
+    stages["layout"] = time.perf_counter() - clock
+    score = _trust(data, coords, metric) if trust and not approximate else None
+    projection = Projection(coords, "umap", params, score, None, 0.0, notes, stage_seconds=stages,
+                            neighbour_search="nn-descent" if approximate else "exact", neighbour_recall=recall,
+                            knn_indices=indices)
+    return _with_sampled_trust(projection, data, metric, report, started)
+
+
+def umap_neighbours(data: np.ndarray, n_neighbors: int, metric: str, random_state: int | None, approximate: bool,
+                    progress: Callable[[float], None] | None = None) -> tuple[np.ndarray, np.ndarray, float | None]:
+    """The neighbour table a UMAP map is laid out from: exact, or NN-descent's with its recall on the fixed sample.
+
+    Returns ``(indices, distances, recall)`` in ``exact_knn``'s format; recall is None for exact neighbours.
+    """
+    if not approximate:
+        indices, distances = exact_knn(data, n_neighbors, metric)
+        return indices, distances, None
+    from embedlab.maps.umap.nn_descent import neighbour_recall, nn_descent
+
+    searched = min(n_neighbors + EXTRA_SEARCHED, len(data) - 1)
+    seed = 0 if random_state is None else int(random_state)
+    indices, distances = nn_descent(data, searched, metric, seed=seed, progress=progress)
+    indices = np.ascontiguousarray(indices[:, :n_neighbors])
+    distances = np.ascontiguousarray(distances[:, :n_neighbors])
+    return indices, distances, neighbour_recall(data, indices, metric, sample_rows(len(data)))
+
+
+def _with_sampled_trust(projection: Projection, data: np.ndarray, metric: str, report, started: float) -> Projection:
+    """``projection`` with its k=15 trustworthiness on the fixed sample, that stage's time, and the total time."""
+    import time
+
+    report("trust", 0.0)
+    clock = time.perf_counter()
+    if len(data) > 2 * SAMPLE_TRUST_NEIGHBOURS:
+        rows = sample_rows(len(data))
+        projection.sample_trustworthiness = sampled_trustworthiness(data, projection.coords,
+                                                                    SAMPLE_TRUST_NEIGHBOURS, metric, rows)
+        projection.trust_sample = len(rows)
+    projection.stage_seconds["trust"] = time.perf_counter() - clock
+    report("trust", 1.0)
+    projection.seconds = time.perf_counter() - started
+    return projection
 
 
 def few_dimensions_notes(dim: int, method: str, n_components: int, metric: str) -> list[str]:

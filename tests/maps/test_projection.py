@@ -277,8 +277,8 @@ def test_a_sentiment_axis_keeps_the_words_the_model_knows(tiny_run, glove):
 
 def test_word_choices_explain_what_they_did(glove, tiny_vectors):
     assert most_frequent_words(tiny_vectors, 500).notes == ["tiny has only 6 words, so all 6 are mapped (not 500)"]
-    with pytest.raises(EmbedLabError, match="more than the 20,000"):
-        most_frequent_words(glove, 25_000)
+    with pytest.raises(EmbedLabError, match="more than the 100,000"):
+        most_frequent_words(glove, 100_001)
     choice = pasted_words(tiny_vectors, "king, queen\nzebra  king qqq")
     assert choice.words == ["king", "queen"] and choice.unknown == ["zebra", "qqq"]
     with pytest.raises(EmbedLabError, match="none of the 2 pasted words"):

@@ -12,6 +12,7 @@ on one core or many.
 from __future__ import annotations
 
 import warnings
+from collections.abc import Callable
 
 import numpy as np
 
@@ -20,13 +21,19 @@ from embedlab.maps.umap.parallel import in_parallel, one_blas_thread
 
 
 def umap_layout(data: np.ndarray, n_components: int, n_neighbors: int, min_dist: float, metric: str,
-                random_state: int | None, n_epochs: int) -> np.ndarray:
-    """A UMAP map of ``data`` (unit rows for "cosine"): float32 ``(n, n_components)``; seeded, repeatable."""
+                random_state: int | None, n_epochs: int, neighbours: tuple[np.ndarray, np.ndarray] | None = None,
+                progress: Callable[[float], None] | None = None) -> np.ndarray:
+    """A UMAP map of ``data`` (unit rows for "cosine"): float32 ``(n, n_components)``; seeded, repeatable.
+
+    ``neighbours`` is a ``(indices, distances)`` table of ``n_neighbors`` columns in ``exact_knn``'s
+    format (approximate ones for large maps); None computes exact ones. ``progress`` is called
+    with the share of the layout done (0 to 1) as the epochs go.
+    """
     from embedlab.maps.umap.steps import find_ab_params, make_epochs_per_sample, noisy_scale_coords, spectral_layout
 
     seed = int(np.random.default_rng().integers(2**31)) if random_state is None else int(random_state)
     state = np.random.RandomState(seed)
-    indices, distances = exact_knn(data, n_neighbors, metric)
+    indices, distances = exact_knn(data, n_neighbors, metric) if neighbours is None else neighbours
     graph = fuzzy_graph(indices, distances).tocoo()
     graph.sum_duplicates()
     graph.data[graph.data < graph.data.max() / float(n_epochs)] = 0.0
@@ -42,7 +49,7 @@ def umap_layout(data: np.ndarray, n_components: int, n_neighbors: int, min_dist:
     graph = graph.tocoo()
     epochs_per_sample = make_epochs_per_sample(graph.data, n_epochs)
     optimize_layout(embedding, graph.row.astype(np.int64), graph.col.astype(np.int64), epochs_per_sample,
-                    float(a), float(b), int(n_epochs), seed)
+                    float(a), float(b), int(n_epochs), seed, progress=progress)
     return embedding
 
 
@@ -67,7 +74,8 @@ def fuzzy_graph(knn_indices: np.ndarray, knn_distances: np.ndarray):
 
 
 def optimize_layout(embedding: np.ndarray, head: np.ndarray, tail: np.ndarray, epochs_per_sample: np.ndarray,
-                    a: float, b: float, n_epochs: int, seed: int, negative_sample_rate: float = 5.0) -> np.ndarray:
+                    a: float, b: float, n_epochs: int, seed: int, negative_sample_rate: float = 5.0,
+                    progress: Callable[[float], None] | None = None) -> np.ndarray:
     """umap's gradient descent (``optimize_layout_euclidean``, gamma 1, initial alpha 1), on every core.
 
     The points are cut into ``LAYOUT_BLOCKS`` fixed blocks of heads with about equal work;
@@ -90,6 +98,8 @@ def optimize_layout(embedding: np.ndarray, head: np.ndarray, tail: np.ndarray, e
             embedding, snapshot, head, tail, block_starts, np.asarray(numbers, dtype=np.int64), epochs_per_sample,
             epochs_per_negative, next_sample, next_negative, states, a, b, epoch, alpha),  # noqa: B023 (called before the loop moves on)
             range(len(block_starts) - 1))
+        if progress is not None and (epoch + 1) % 10 == 0:
+            progress((epoch + 1) / n_epochs)
     return embedding
 
 

@@ -59,8 +59,15 @@ def nearest(dots, squared, start, k, out_indices, out_keys):
 def map_neighbours(embedded, k, first, stop, result):
     """Into ``result[i]``: the k nearest other points of points ``first``..``stop − 1`` of a 2-D or
     3-D map (exact, Euclidean)."""
+    map_neighbours_of(embedded, k, np.arange(first, stop), result[first:stop])
+
+
+@numba.njit(cache=True, nogil=True)
+def map_neighbours_of(embedded, k, rows, result):
+    """Into ``result[r]``: the k nearest other points of point ``rows[r]`` of a 2-D or 3-D map (exact, Euclidean)."""
     n, dims = embedded.shape
-    for i in range(first, stop):
+    for r in range(rows.shape[0]):
+        i = rows[r]
         keys = np.full(k, np.inf, dtype=np.float64)
         indices = np.full(k, -1, dtype=np.int64)
         for j in range(n):
@@ -72,20 +79,27 @@ def map_neighbours(embedded, k, first, stop, result):
                 distance += difference * difference
             if distance < keys[k - 1]:
                 _insert(keys, indices, k, distance, j)
-        result[i] = indices
+        result[r] = indices
 
 
 @numba.njit(cache=True, nogil=True)
 def penalty(dots, squared, start, neighbours, k):
+    """``penalty_of`` rows ``start``, ``start + 1``, … (one per row of ``dots``)."""
+    return penalty_of(dots, squared, np.arange(start, start + dots.shape[0]), neighbours, k)
+
+
+@numba.njit(cache=True, nogil=True)
+def penalty_of(dots, squared, rows, neighbours, k):
     """Σ over rows r and their map neighbours j of max(rank(j) − k, 0), rank in the original space.
 
-    rank(j) = 1 + how many other points are strictly closer to the row's point than j.
-    One pass per row against the k sorted thresholds. Integer sums, so the total is exact.
+    Row r of ``dots`` is point ``rows[r]`` · every point. rank(j) = 1 + how many other points
+    are strictly closer to the row's point than j. One pass per row against the k sorted
+    thresholds. Integer sums, so the total is exact.
     """
     n = dots.shape[1]
     totals = np.zeros(dots.shape[0], dtype=np.int64)
     for r in range(dots.shape[0]):
-        i = start + r
+        i = rows[r]
         thresholds = np.empty(k, dtype=np.float64)
         for m in range(k):
             j = neighbours[r, m]
