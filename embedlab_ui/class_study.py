@@ -8,6 +8,8 @@ The work stops when they leave the page (the claim then goes silent and is hande
 
 from __future__ import annotations
 
+import time
+
 import streamlit as st
 
 from embedlab.classes.study import claim_next, current_study, finish_cell, renew_claim, start_class_study, study_json
@@ -16,6 +18,7 @@ from embedlab.models.architecture import EMBEDDING_KINDS, EMBEDDING_LABELS
 from embedlab_ui.session import literal, show_error
 
 WORK_SECONDS = 2.0  # how often a member's page looks after its cell: claim, renew, publish
+IDLE_SECONDS = 10.0  # with no cell left, how long before asking again (a silent claim may come free)
 WORK_KEY = "class_study.work"  # {"claim", "job", "done": cells this visitor trained} of this member
 SEEN_KEY = "class_study.seen"  # results read (they never change)
 
@@ -75,9 +78,9 @@ def member_panel(record, student: str) -> None:
     study = current_study(record)
     if study is None:
         return
-    work = st.session_state.setdefault(WORK_KEY, {"claim": None, "job": None, "done": 0})
+    work = st.session_state.setdefault(WORK_KEY, {"claim": None, "job": None, "done": 0, "study": None})
     try:
-        step(record, student, work)
+        step(record, student, work, study)
     except EmbedLabError as error:
         show_error(error)
         return
@@ -91,8 +94,12 @@ def member_panel(record, student: str) -> None:
             icon=":material/groups:")
 
 
-def step(record, student: str, work: dict) -> None:
-    """Publish a finished cell, renew a running one, or claim and queue the next."""
+def step(record, student: str, work: dict, study: dict) -> None:
+    """Publish a finished cell, renew a running one, or claim and queue the next.
+
+    The class dataset and the study's cells are read and planned once per study (kept in ``work``), and
+    with no cell left the next ask waits ``IDLE_SECONDS``: a class of idle pages costs one small read each.
+    """
     from embedlab.classes.records import class_dataset
     from embedlab.classes.study import plan_of, study_cells
     from embedlab.models.jobs import submit
@@ -109,10 +116,14 @@ def step(record, student: str, work: dict) -> None:
             finish_cell(record, claim, status.metrics, student)
             work["done"] += 1
         work["claim"] = work["job"] = None
-    claim = claim_next(record, student)
-    if claim is None:
+    if work["study"] != study["id"]:
+        work.update(study=study["id"], dataset=class_dataset(record), cells=study_cells(record, study), idle=0.0)
+    if time.monotonic() < work["idle"]:
         return
-    study = current_study(record)
+    claim = claim_next(record, student, study=study, cells=work["cells"])
+    if claim is None:
+        work["idle"] = time.monotonic() + IDLE_SECONDS
+        return
     vectors = current_vectors() if claim.cell.embedding != "random" else None
-    spec = cell_spec(class_dataset(record), claim.cell, plan_of(study), study_cells(record, study).test_rows, vectors)
+    spec = cell_spec(work["dataset"], claim.cell, plan_of(study), work["cells"].test_rows, vectors)
     work["claim"], work["job"] = claim, submit(spec)

@@ -94,18 +94,20 @@ def _folder(record: ClassRecord, study: dict) -> str:
 
 
 def claim_next(record: ClassRecord, student: str, store: ClassStore | None = None, now: float | None = None,
-               claim_seconds: float = CLAIM_SECONDS) -> Claim | None:
+               claim_seconds: float = CLAIM_SECONDS, study: dict | None = None,
+               cells: CellPlan | None = None) -> Claim | None:
     """Claim the next cell no one has finished or holds (smallest size first); None when none is left.
 
     A cell whose claim was not renewed for ``claim_seconds`` is claimed again; this member's own
-    earlier claim on an unfinished cell is handed back to them first.
+    earlier claim on an unfinished cell is handed back to them first. ``study`` and ``cells`` (its
+    ``study_cells``) spare a caller that asks often from reading and planning them again.
     """
     store = store or ClassStore()
     student, now = normalise_name(student), time.time() if now is None else now
-    study = current_study(record, store)
+    study = study or current_study(record, store)
     if study is None:
         return None
-    cells = study_cells(record, study, store).cells
+    cells = (cells or study_cells(record, study, store)).cells
     folder = _folder(record, study)
     with store.lock(folder):  # on a local folder, one claimer at a time
         finished = set(store.names(f"{folder}/results"))
