@@ -55,7 +55,7 @@ def text_length_figure(edges, counts, suggested_length: int):
 
 def curves_figure(histories: dict[str, dict], metric: str, live: dict | None = None, height: int = 320,
                   epochs: int | None = None, embeddings: dict[str, str] | None = None,
-                  test_value: float | None = None):
+                  test_value: float | None = None, compact: bool = False):
     """One Plotly chart of ``metric`` per epoch: training (solid) and validation (dashed) for each history.
 
     Args:
@@ -67,6 +67,7 @@ def curves_figure(histories: dict[str, dict], metric: str, live: dict | None = N
         embeddings: ``{label: embedding kind}``: each run takes its embedding's colour (``colours``).
         test_value: one run's score on its held-out test rows, drawn as a dotted level line, so the
             training curve is read beside what the model does on rows it never saw.
+        compact: a narrow chart (the live panel's): a short title, the legend naming training and validation.
     """
     import plotly.graph_objects as go
 
@@ -97,7 +98,10 @@ def curves_figure(histories: dict[str, dict], metric: str, live: dict | None = N
         figure.add_hline(y=test_value, line={"color": "#111827", "dash": "dot", "width": 1.5},
                          annotation_text=f"test (held out): {_format(test_value, metric)}",
                          annotation_position="bottom right")
-    figure.update_layout(title=curves_title(metric, any_validation), height=height,
+    title = curves_title(metric, any_validation)
+    if compact:
+        title = metric.capitalize() if any_validation else f"{metric.capitalize()} (training rows)"
+    figure.update_layout(title=title, height=height,
                          margin={"l": 10, "r": 10, "t": 40, "b": 10},
                          xaxis=epoch_axis(last, planned=epochs), yaxis_title=metric,
                          yaxis_tickformat=".0%" if metric == "accuracy" else None,
@@ -143,7 +147,7 @@ def live_curves_figures(label: str, history: dict, progress=None, embedding: str
         at = progress.epoch - 1 + progress.batch / max(1, progress.batches)
         live = {metric: {label: (at, progress.logs.get(metric))} for metric in live}
     return tuple(curves_figure({label: history}, metric, live[metric], epochs=planned, height=height,
-                               embeddings={label: embedding} if embedding else None)
+                               embeddings={label: embedding} if embedding else None, compact=True)
                  for metric in ("loss", "accuracy"))
 
 

@@ -121,47 +121,55 @@ def mark_page_drawn() -> None:
 
 
 def shown_jobs() -> list[Job]:
-    """The jobs of the live panel: every job of a series under way (finished ones too), and any others running."""
+    """The jobs of the live panel: every job of a series under way (finished ones too), and any others running.
+
+    The running one comes first, so its progress and curves are on the first screen; the rest keep their order.
+    """
     series, active = st.session_state.get(SERIES_KEY), active_jobs()
-    if series is None or series.finished:
-        return active
-    return list(series.jobs) + [job for job in active if job not in series.jobs]
+    jobs = active if series is None or series.finished else (
+        list(series.jobs) + [job for job in active if job not in series.jobs])
+    running = [job for job in jobs if job.snapshot().state == "running"]
+    return running + [job for job in jobs if job not in running]
+
+
+LIVE_CHART_HEIGHT = 290  # with the progress beside the curves, the whole row fits a 1280×720 first screen
 
 
 def show_job(job: Job, index: int) -> None:
-    """One job's state: queue place, progress bars, time left, live curves; a finished one's test result."""
+    """One job's state: queue place, progress bars and time left beside its live curves; a finished one's result."""
     status = job.snapshot()
     label = STATE_LABELS[status.state]
     if status.state == "running" and job.stop_requested:  # said before the run is saved, which takes seconds
         label = STOPPING
-    st.markdown(f"**{literal(job.name)}** — {label}")
+    progress = status.progress if status.state == "running" else None
+    curves_now = status.state == "running" and (status.history or (progress is not None and progress.logs))
+    info, loss_column, accuracy_column = st.columns([1, 1.5, 1.5]) if curves_now else (st.container(), None, None)
+    info.markdown(f"**{literal(job.name)}** — {label}")
     if status.state == "waiting":
         if status.ahead is None:
-            st.caption("Waiting for the training before it in this series.")
+            info.caption("Waiting for the training before it in this series.")
         else:
-            st.info(f"Waiting for a free slot ({count(status.ahead)} training{'s' if status.ahead != 1 else ''} "
-                    "ahead).", icon=":material/hourglass_top:")
+            info.info(f"Waiting for a free slot ({count(status.ahead)} training{'s' if status.ahead != 1 else ''} "
+                      "ahead).", icon=":material/hourglass_top:")
         return
     if status.state == "failed":
-        st.error(literal(status.failure), icon=":material/warning:")
+        info.error(literal(status.failure), icon=":material/warning:")
         return
-    if status.state in ("done", "stopped") and status.metrics:
-        st.caption(result_line(RunMetrics.from_dict(status.metrics)))
-    progress = status.progress if status.state == "running" else None
+    if status.state in ("done", "stopped") and status.metrics:  # its curves are in the Runs and Compare tabs
+        info.caption(result_line(RunMetrics.from_dict(status.metrics)))
     if progress is not None:
-        st.progress(progress.batch / max(1, progress.batches),
-                    text=f"Epoch {progress.epoch}/{progress.epochs}: batch {count(progress.batch)}/"
-                         f"{count(progress.batches)}")
+        info.progress(progress.batch / max(1, progress.batches),
+                      text=f"Epoch {progress.epoch}/{progress.epochs}: batch {count(progress.batch)}/"
+                           f"{count(progress.batches)}")
         left = f" · about {seconds(progress.eta)} left" if progress.eta is not None else ""
-        st.progress(progress.fraction,
-                    text=f"All epochs: {percent(progress.fraction, 0)} · {seconds(progress.elapsed)}{left}")
-    if status.history or (progress is not None and progress.logs):
+        info.progress(progress.fraction,
+                      text=f"All epochs: {percent(progress.fraction, 0)} · {seconds(progress.elapsed)}{left}")
+    if curves_now:
         curves = st.session_state.setdefault(LIVE_CURVES_KEY, {}).setdefault(
-            job, charts.LiveCurves(job.name, embedding=job.spec.config.embedding))
+            job, charts.LiveCurves(job.name, embedding=job.spec.config.embedding, height=LIVE_CHART_HEIGHT))
         loss, accuracy = curves.current(status.history, progress)
-        left, right = st.columns(2)
-        left.plotly_chart(loss, key=f"train.live_loss.{index}")
-        right.plotly_chart(accuracy, key=f"train.live_accuracy.{index}")
+        loss_column.plotly_chart(loss, key=f"train.live_loss.{index}")
+        accuracy_column.plotly_chart(accuracy, key=f"train.live_accuracy.{index}")
 
 
 def result_line(metrics: RunMetrics) -> str:
@@ -177,7 +185,6 @@ def live_panel() -> None:
     Runs and Compare tabs list its run at once (a fragment's rerun redraws only the panel)."""
     if _finished_count() != st.session_state.get(DRAWN_KEY):
         st.rerun()
-    st.caption("Training goes on while you look at other pages; come back here to see it.")
     jobs = shown_jobs()
     curves = st.session_state.setdefault(LIVE_CURVES_KEY, {})
     for job in [job for job in curves if job not in jobs]:  # jobs no longer shown: let them go

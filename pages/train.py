@@ -31,18 +31,25 @@ def queue_note() -> str:
 
 def train_tab(dataset, runs) -> None:
     taken = [run.name for run in runs] + ui.job_names()
+    ui.mark_page_drawn()  # before the live panel's first run: it reruns the page when a job finishes after this
+    busy = bool(ui.active_jobs())
+    if busy:  # the training under way comes first, on the first screen; the settings of the next one below it
+        stop, note = st.columns([1, 6], vertical_alignment="center")
+        stop.button("Stop", key="train.stop", on_click=ui.stop_all,
+                    help="Ends after the current batch; the best epoch's weights are kept and the run is saved.")
+        note.caption("Training goes on while you look at other pages; come back here to see it. The settings for "
+                     "the next training are below.")
+        st.fragment(ui.live_panel, run_every=1.0)()
     try:
         config, options, name = choose_settings(dataset, taken)
     except EmbedLabError as error:
         show_error(error)
         return
-    busy = bool(ui.active_jobs())
     left, right, note = st.columns([1, 2, 4], vertical_alignment="center")
     try:
-        if busy:
-            left.button("Stop", key="train.stop", on_click=ui.stop_all,
-                        help="Ends after the current batch; the best epoch's weights are kept and the run is saved.")
-        elif left.button("Train", type="primary", key="train.start", help=queue_note(), disabled=listing is None):
+        if left.button("Train", type="primary", key="train.start", disabled=busy or listing is None,
+                       help="Stop the training under way, or let it finish, to start another." if busy
+                       else queue_note()):
             ui.start_training(dataset, config, options, name)
             st.rerun()
         if right.button("Compare the three embedding choices", key="train.compare_three",
@@ -54,10 +61,7 @@ def train_tab(dataset, runs) -> None:
     except EmbedLabError as error:
         show_error(error)
     note.caption(estimate_caption(config, options, len(dataset), runs))
-    ui.mark_page_drawn()
-    if ui.active_jobs():
-        st.fragment(ui.live_panel, run_every=1.0)()
-    else:
+    if not busy:
         ui.show_latest()
 
 
@@ -125,9 +129,10 @@ def compare_tab(runs) -> None:
         ui.show_comparison(chosen, key="train.compare_view")
 
 
-st.title("Train")
-st.caption("Train a word-embedding classifier (raw text → vocabulary → embedding → encoder → class) on the "
-           "current dataset, watch it learn, and compare random, GloVe-frozen and GloVe-fine-tuned embeddings.")
+title, intro = st.columns([1, 4], vertical_alignment="center")  # one row: the live panel fits the first screen
+title.title("Train")
+intro.caption("Train a word-embedding classifier (raw text → vocabulary → embedding → encoder → class) on the "
+              "current dataset, watch it learn, and compare random, GloVe-frozen and GloVe-fine-tuned embeddings.")
 dataset = current_dataset()
 counts = ", ".join(f"{name}: {count(int((dataset.labels == i).sum()))}" for i, name in enumerate(dataset.class_names))
 st.markdown(f"Dataset: **{literal(dataset.name)}** — {count(len(dataset))} rows ({literal(counts)}). "

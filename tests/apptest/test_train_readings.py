@@ -102,7 +102,8 @@ def test_each_embedding_has_one_colour_in_compare_and_in_the_study(runs_dir, pro
     assert compare, "the Compare tab's accuracy chart is not drawn"
     compared = {trace["name"].split(" · ")[0]: trace["line"]["color"] for trace in compare[0]["data"]}
     assert compared == EMBEDDING_COLOURS
-    cells = [[100, embedding, 0, 0.6, 0.6, 3, 1.0] for embedding in EMBEDDING_COLOURS]
+    cells = [{"size": 100, "embedding": embedding, "seed": 0, "accuracy": 0.6, "f1": 0.6, "best_epoch": 3,
+              "epochs_run": 3, "seconds": 1.0} for embedding in EMBEDDING_COLOURS]
     study = study_figure(SimpleNamespace(to_json=lambda: {"cells": cells, "baselines": []}))
     drawn = {trace.line.color for trace in study.data if trace.mode == "lines+markers"}
     assert drawn == set(compared.values())
