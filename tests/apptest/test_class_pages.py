@@ -107,3 +107,21 @@ def test_the_instructor_finds_the_board_again_from_their_workspace(app):
     stranger = app("pages/class_board.py", **{"class": code})
     stranger.session_state["workspace"] = "anotherWorkspace9"
     assert "for the class's instructor" in stranger.run().main.warning[0].value
+
+
+def test_the_board_shows_a_hostile_display_name_as_typed(app, tmp_path):
+    from embedlab.classes.board import BoardRow
+
+    store = ClassStore(tmp_path / "runs")
+    record, key = create_class(builtin_dataset("pang-lee-200"), store=store)
+    name = "[x](https://evil.example) **b**"
+    row = BoardRow(student=name, run="run", embedding="random", encoder="pooling", rows=160, accuracy=0.7,
+                   test_rows=40, when="2026-12-07T08:00:00Z", test_fingerprint=record.test_fingerprint)
+    store.write_json(f"{record.code}/board/x.json", row.to_json(curves=True))
+    for presenter in (False, True):
+        at = app("pages/class_board.py", **{"class": record.code, "key": key})
+        at.session_state["class_board.presenter"] = presenter
+        at.run()
+        shown = [metric.label for metric in at.metric] + [block.value for block in at.markdown]
+        assert any("\\[x\\](https\\:\u2060//evil.example) \\*\\*b\\*\\*" in text for text in shown), shown
+        assert not any("[x](https://evil.example)" in text for text in shown)
