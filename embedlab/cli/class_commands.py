@@ -131,7 +131,8 @@ def join_command(args: argparse.Namespace) -> tuple[dict, str]:
     record = load_class(args.code, store=store)
     member, key = join_class(record, args.name, store=store)
     return ({"code": record.code, "student": member.name, "member_key": key},
-            f"joined class {record.code} as {member.name}")
+            f"joined class {record.code} as {member.name}; in the app, open class?class={record.code}&member={key} "
+            "to train as this member")
 
 
 def board_command(args: argparse.Namespace) -> tuple[dict, str]:
