@@ -248,3 +248,26 @@ def test_a_study_too_small_to_show_anything_switches_to_rotten_tomatoes_in_one_c
     assert at.session_state["dataset"].name.startswith("Rotten Tomatoes")
     assert not [button for button in at.button if button.label.startswith("Use the Rotten Tomatoes dataset")]
     builtin.clear()
+
+
+def test_a_stopped_study_of_another_dataset_says_which_to_load_to_resume_it(project_root, tmp_path, monkeypatch,
+                                                                             glove):
+    import threading
+
+    import embedlab.models.jobs as jobs
+    import embedlab.models.study.baseline_scoring as baseline_scoring
+    from embedlab.models.study.cells import StudyPlan
+    from tests.models.study.test_cells import FakeJob, big_dataset
+    from tests.models.study.test_keeping import FakeBaselines, run_kept
+
+    monkeypatch.setattr(jobs, "new_job", FakeJob)
+    monkeypatch.setattr(baseline_scoring, "BaselineScoring", FakeBaselines)
+    stop = threading.Event()
+    other = big_dataset(400)
+    run_kept(other, StudyPlan(sizes=(100,), embeddings=("random", "glove-frozen"), seeds=1, test_size=100), glove,
+             _kept_folder(tmp_path), on_update=lambda partial: stop.set(), stop_event=stop)
+    at = _page(project_root, tmp_path, monkeypatch)  # the built-in 200 sentences are loaded, not that dataset
+    assert not at.exception
+    assert not [button for button in at.button if button.label.startswith("Resume")]
+    [said] = [item.value for item in at.info if "not the dataset loaded now" in item.value]
+    assert f"made on “{other.name}”" in said and "load it on the Data page to resume" in said

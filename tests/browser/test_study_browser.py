@@ -5,7 +5,7 @@ Two datasets, two honest ways:
 - the built-in 200 sentences: a study is trained on the page (1 seed, 3 epochs), and its headline
   must say the test set is too small to tell, offer the larger dataset, and come back after a reload;
 - Rotten Tomatoes (100, 300, 1,000 and all rows × 3 embeddings × 3 seeds, 30 epochs, 2,000 test rows):
-  six minutes of training on 2 cores, too slow for the suite, so the study was trained once with
+  minutes of training on 2 cores, too slow for the suite, so the study was trained once with
   ``python -m embedlab study rotten-tomatoes-10k --sizes 100,300,1000,all --seeds 3 --test-size 2000
   --out …`` and its kept file (``study_rotten_tomatoes.json``, the CLI's numbers unchanged) is put in a
   workspace's run storage; the page opens it through the kept-studies path and computes the headline.

@@ -140,3 +140,20 @@ def test_a_damaged_kept_study_is_replaced_when_the_study_is_run_again(fake_jobs,
 
 def test_an_empty_workspace_has_no_kept_studies(tmp_path):
     assert kept_studies(tmp_path / "nothing") == ([], [])
+
+
+def test_a_study_whose_process_is_gone_reads_as_interrupted_and_can_be_resumed(fake_jobs, tmp_path):
+    folder, dataset = tmp_path / "ws", builtin_dataset("pang-lee-200")
+    stop, on_update = stop_after(1)
+    run_kept(dataset, PLAN, VECTORS, folder, on_update=on_update, stop_event=stop)
+    [path] = (folder / STUDIES_FOLDER).glob("*.json")
+    record = json.loads(path.read_text())
+    record["state"] = "running"  # as a server killed mid-study leaves it
+    path.write_text(json.dumps(record))
+    assert load_study(folder, path.stem).condition == "interrupted"  # this process is not running it
+    record["owner"] = {**record["owner"], "pid": 2 ** 22 + 17, "started": 1.0}  # a process that is gone
+    path.write_text(json.dumps(record))
+    kept = load_study(folder, path.stem)
+    assert kept.condition == "interrupted" and not kept.running_now and kept.missing > 0
+    resumed = run_kept(dataset, PLAN, VECTORS, folder)
+    assert resumed.resumed == len(record["study"]["cells"]) and len(resumed.cells) == 4
