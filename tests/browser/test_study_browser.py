@@ -6,9 +6,11 @@ Two datasets, two honest ways:
   must say the test set is too small to tell, offer the larger dataset, and come back after a reload;
 - Rotten Tomatoes (100, 300, 1,000 and all rows × 3 embeddings × 3 seeds, 30 epochs, 2,000 test rows):
   minutes of training on 2 cores, too slow for the suite, so the study was trained once with
-  ``python -m embedlab study rotten-tomatoes-10k --sizes 100,300,1000,all --seeds 3 --test-size 2000
-  --out …`` and its kept file (``study_rotten_tomatoes.json``, the CLI's numbers unchanged) is put in a
-  workspace's run storage; the page opens it through the kept-studies path and computes the headline.
+  ``python -m embedlab study rotten-tomatoes-10k --sizes 100,300,1000,all --seeds 3 --epochs 30 --test-size
+  2000 --json``; its JSON was kept with ``keeping.keep`` and written again by the same command with ``--out``
+  (which found all 36 cells kept and trained none). That file (``study_rotten_tomatoes.json``, the CLI's
+  numbers unchanged) is put in a workspace's run storage; the page opens it through the kept-studies path
+  and computes the headline itself.
 """
 
 import re
