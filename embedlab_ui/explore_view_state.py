@@ -12,8 +12,6 @@ the page.
 
 from __future__ import annotations
 
-import streamlit as st
-
 from embedlab.maps.projection import MAX_WORDS
 from embedlab.maps.word_axes import SUGGESTED_PAIRS
 from embedlab_ui import shared_views
@@ -21,7 +19,6 @@ from embedlab_ui.explore_axes import OWN
 from embedlab_ui.explore_pickers import (COLOUR_CLUSTER, COLOUR_DATASET, COLOUR_LIST, COLOUR_MODEL, COLOUR_NONE,
                                          SOURCE_RUN, SOURCE_VECTORS, VIEW_AXIS, VIEW_COMPARE, VIEW_MAP, WORDS_DATASET,
                                          WORDS_NEIGHBOURHOOD, WORDS_PASTED, WORDS_TOP)
-from embedlab_ui.session import literal
 from embedlab_ui.view_params import Choice, Flag, Number, Param, Text, Token, Whole
 from embedlab_ui.widget_memory import remember
 
@@ -103,11 +100,7 @@ def explore_source():
     vectors = shared_views.shared_vectors(PAGE)
     if vectors is None:
         return None
-    left, right = st.columns([4, 1], vertical_alignment="center")
-    left.info(f"A read-only view someone shared: {literal(vectors.name)}, {len(vectors):,} words. Your own "
-              "workspace's runs are not shown here, and nothing here changes theirs.", icon=":material/visibility:")
-    with right:
-        shared_views.leave_shared(PAGE)
+    shared_views.shared_banner(PAGE, vectors)
     return vectors, None
 
 

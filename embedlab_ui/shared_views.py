@@ -107,9 +107,12 @@ def shared_vectors(page: str) -> WordVectors | None:
         return None
 
 
-def leave_shared(page: str) -> None:
-    """A button that leaves a read-only view for the visitor's own sources."""
-    if st.button("Use my own sources", key=f"{page}.leave_shared", icon=":material/logout:"):
+def shared_banner(page: str, vectors: WordVectors) -> None:
+    """Say that this is someone's read-only view, with a button back to the visitor's own sources."""
+    left, right = st.columns([3, 1], vertical_alignment="center")
+    left.info(f"A read-only view someone shared: {literal(vectors.name)}, {len(vectors):,} words. Your own "
+              "workspace's runs are not shown here, and nothing here changes theirs.", icon=":material/visibility:")
+    if right.button("Use my own sources", key=f"{page}.leave_shared", icon=":material/logout:"):
         st.session_state.pop(f"{page}.shared", None)
         st.rerun()
 

@@ -13,13 +13,14 @@ import streamlit as st
 from embedlab.errors import EmbedLabError
 from embedlab.vectors.similarity import lookup, similarity
 from embedlab_ui import numbers
+from embedlab_ui.analogies_view_link import apply_view_link, linked_vectors
 from embedlab_ui.analogy_benchmarks import show_benchmarks
 from embedlab_ui.analogy_view import ranked_table, show_analogy
 from embedlab_ui.session import literal, route_through_app, show_error
 from embedlab_ui.vector_queries import nearest_words
-from embedlab_ui.vectors import current_vectors
 
 route_through_app()  # a deep link on a fresh server still gets app.py's frame
+apply_view_link()  # a view link's query, checked, before the widgets are drawn
 
 # Presentation mode: type and tables large enough to read from the back of a room (static CSS, no user text).
 # A backslash at a line's end joins it to the next: the long selector lists are one line in the CSS.
@@ -74,7 +75,7 @@ if large:
     st.html(PRESENTATION_CSS)
 st.caption("Word arithmetic (king − man + woman ≈ queen), nearest neighbours, and how the vectors score on "
            "the standard benchmarks.")
-vectors = current_vectors()
+vectors = linked_vectors()  # a read-only link's vectors, or the sidebar's; the address kept as the view
 analogy_tab, neighbours_tab, benchmark_tab = st.tabs(["Analogy", "Neighbours & similarity", "Benchmarks"])
 with analogy_tab:
     show_analogy(vectors, large)
