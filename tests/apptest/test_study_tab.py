@@ -271,3 +271,33 @@ def test_a_stopped_study_of_another_dataset_says_which_to_load_to_resume_it(proj
     assert not [button for button in at.button if button.label.startswith("Resume")]
     [said] = [item.value for item in at.info if "not the dataset loaded now" in item.value]
     assert f"made on “{other.name}”" in said and "load it on the Data page to resume" in said
+
+
+def test_a_new_tab_shows_a_study_running_in_another_and_will_not_start_it_twice(project_root, tmp_path, monkeypatch):
+    import embedlab.models.jobs as jobs
+    import embedlab.models.study.baseline_scoring as baseline_scoring
+    from tests.models.study.test_cells import HangingJob
+    from tests.models.study.test_keeping import FakeBaselines
+
+    monkeypatch.setattr(jobs, "new_job", HangingJob)  # cells that train until stopped
+    monkeypatch.setattr(baseline_scoring, "BaselineScoring", FakeBaselines)  # their scores are kept at once
+    first = _page(project_root, tmp_path, monkeypatch)
+    first.number_input(key="study.seeds").set_value(1)
+    first.button(key="FormSubmitter:study.form-Start the study").click().run()
+    watch = first.session_state["train.study"]
+    deadline = time.monotonic() + 30
+    while not (_kept_folder(tmp_path) / ".studies").is_dir() and time.monotonic() < deadline:
+        time.sleep(0.2)
+    try:
+        second = _page(project_root, tmp_path, monkeypatch)  # the same address in another tab
+        assert not second.exception
+        assert "running" in second.selectbox(key="study.kept").format_func(watch.study_id)
+        assert any("running in another tab" in caption.value for caption in second.caption)
+        second.number_input(key="study.seeds").set_value(1)
+        second.button(key="FormSubmitter:study.form-Start the study").click().run()
+        assert any("already running in another tab" in error.value for error in second.error)
+        assert "train.study" not in second.session_state
+    finally:
+        first.button(key="study.stop").click().run()
+        while watch.running:
+            time.sleep(0.1)
