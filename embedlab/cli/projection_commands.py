@@ -24,7 +24,8 @@ def add_commands(subparsers) -> None:
     add_vectors_flag(source)
     source.add_argument("--run", metavar="RUN_DIR", help="a run folder: map its learned embedding")
     words = parser.add_mutually_exclusive_group()
-    words.add_argument("--top", type=int, default=None, metavar="N", help="the N most frequent words (default 2000)")
+    words.add_argument("--top", type=int, default=None, metavar="N",
+                       help="the N most frequent words (default 2000, at most 100000)")
     words.add_argument("--words", nargs="+", metavar="W", help="these words (unknown ones are listed and skipped)")
     parser.add_argument("--method", choices=("umap", "pca"), default="umap")
     parser.add_argument("--n-components", type=int, choices=(2, 3), default=2)
@@ -32,6 +33,8 @@ def add_commands(subparsers) -> None:
     parser.add_argument("--min-dist", type=float, default=0.1, help="UMAP: how tightly points pack (default 0.1)")
     parser.add_argument("--metric", choices=("cosine", "euclidean"), default="cosine")
     parser.add_argument("--seed", type=int, default=0, help="random seed; the same seed gives the same map")
+    parser.add_argument("--exact-up-to", type=int, default=None, metavar="N",
+                        help="UMAP: exact neighbours up to N words, NN-descent past it (default 20000)")
     parser.add_argument("--out", required=True, metavar="FILE.csv",
                         help="where to write word,x,y(,z) (a word starting with = + - @ gets a leading ' so a "
                              "spreadsheet shows it as text)")
@@ -59,7 +62,10 @@ def project_command(args: argparse.Namespace) -> tuple[dict, str]:
     if choice.unknown:
         notes.append(choice.unknown_message(vectors.name, limit=None))
     params = MapParams(args.method, args.n_components, args.n_neighbors, args.min_dist, args.metric, args.seed)
-    word_map = build_map(vectors, choice.words, params)
+    if args.exact_up_to is not None and args.exact_up_to < 0:
+        raise EmbedLabError(f"--exact-up-to {args.exact_up_to} is negative; give a number of words, e.g. 20000")
+    switch = {} if args.exact_up_to is None else {"exact_up_to": args.exact_up_to}
+    word_map = build_map(vectors, choice.words, params, **switch)
     projection = word_map.projection
     notes += projection.notes  # e.g. 1-d vectors, put on a line
     out.write_text(word_map.csv(), encoding="utf-8")  # formula-like words (=, +, -, @) stay inert
@@ -77,12 +83,23 @@ def project_command(args: argparse.Namespace) -> tuple[dict, str]:
         "source": vectors.name, "words": len(choice.words), "method": projection.method,
         "params": projection.params, "trustworthiness": projection.trustworthiness,
         "explained_variance": projection.explained_variance, "seconds": round(projection.seconds, 3),
+        "stage_seconds": {stage: round(seconds, 3) for stage, seconds in projection.stage_seconds.items()},
+        "neighbour_search": projection.neighbour_search, "neighbour_recall": projection.neighbour_recall,
+        "sample_trustworthiness": projection.sample_trustworthiness, "trust_sample": projection.trust_sample,
         "out": str(out), "html": args.html, "png": args.png, "unknown": choice.unknown, "notes": notes,
     }
     lines = [f"{len(choice.words):,} words of {vectors.name} → {params.describe()} in {projection.seconds:.1f} s; "
              f"coordinates in {out}"]
+    lines.append("seconds per stage: " + ", ".join(f"{stage} {seconds:.1f}"
+                                                   for stage, seconds in projection.stage_seconds.items()))
+    if projection.neighbour_recall is not None:
+        lines.append(f"neighbours by NN-descent: recall@{args.n_neighbors} {projection.neighbour_recall:.3f} on "
+                     f"{projection.trust_sample:,} sampled words")
     if projection.trustworthiness is not None:
         lines.append(f"trustworthiness (k=10): {projection.trustworthiness:.3f}")
+    if projection.sample_trustworthiness is not None:
+        lines.append(f"trustworthiness (k=15, {projection.trust_sample:,} sampled words): "
+                     f"{projection.sample_trustworthiness:.3f}")
     if projection.explained_variance is not None:
         lines.append("explained variance: " + ", ".join(f"{v:.1%}" for v in projection.explained_variance))
     if args.html:
