@@ -4,6 +4,7 @@ import streamlit as st
 
 st.set_page_config(page_title="EmbedLab", page_icon="🧭", layout="wide")
 
+from embedlab_ui.classes import keep_class_link  # noqa: E402  (set_page_config must come first)
 from embedlab_ui.login import login_sidebar  # noqa: E402  (set_page_config must come first)
 from embedlab_ui.maps import start_warm_up  # noqa: E402  (set_page_config must come first)
 from embedlab_ui.session import workspace  # noqa: E402  (set_page_config must come first)
@@ -15,6 +16,7 @@ from embedlab_ui.welcome import welcome_strip  # noqa: E402  (set_page_config mu
 
 skip_keras_collection_after_runs()  # no full garbage collection after each rerun (the live panel's every second)
 name = workspace()  # give this visitor their workspace before any page lists runs
+keep_class_link()  # a class member stays one on every page and after a reload (embedlab_ui.classes)
 session_ran()  # a session that still runs keeps its uploads' share of the server's budget
 start_warm_up()  # once per server process: compile the map kernels before the first visitor asks
 start_server_warm_up()  # once per server: GloVe, TensorFlow, the default map, a training worker

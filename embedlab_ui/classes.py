@@ -60,6 +60,15 @@ def membership() -> tuple[ClassRecord, str] | None:
     return class_record(member["code"]), member["name"]
 
 
+def keep_class_link() -> None:
+    """On every page: a member's link keeps ``?class=…&member=…`` (a reload anywhere finds them again), and a
+    new session opened by such a link is the member again, with the class dataset, before any page draws."""
+    try:
+        membership()
+    except EmbedLabError:
+        pass  # said on the Class and Train pages, which call membership() themselves
+
+
 def start_class(dataset) -> tuple[ClassRecord, str]:
     """Start a class on ``dataset`` with this visitor as its instructor; EmbedLabError if it cannot be."""
     refusal = start_class_refusal()  # with login on, only the instructors the server lists

@@ -92,7 +92,12 @@ def test_three_students_train_and_the_board_lists_them_live_and_after_a_restart(
     page.goto(board_link)
     wait_until_idle(page)
     expect(page.get_by_text("3 students joined · 3 runs")).to_be_visible(timeout=60_000)
-    page.goto(member_link.replace("/train?", "/class?"))
+    # Ana's link (her Train page's address) in a new session: still a member, on the class dataset at once.
+    assert f"class={code}" in member_link and "member=" in member_link
+    page.goto(member_link)
+    wait_until_idle(page)
+    page.get_by_text("as Ana: your runs train on the class dataset").wait_for()
+    page.get_by_test_id("stSidebarNav").get_by_text("Class", exact=True).click()
     wait_until_idle(page)
     page.get_by_text("You are in class").wait_for()
-    assert "Ana" in page.get_by_test_id("stAlert").first.inner_text()
+    assert "member=" in page.url  # the link still finds her after another reload
