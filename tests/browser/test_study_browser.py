@@ -47,7 +47,7 @@ def _readme_shot(page, name: str) -> None:
     page.screenshot(path=str(ASSETS / name))
 
 
-def test_on_200_rows_the_study_says_it_cannot_tell_offers_more_data_and_survives_a_reload(app_server, page):
+def test_on_200_rows_the_study_cannot_tell_offers_more_data_and_survives_a_reload_and_a_restart(app_server, page):
     page.set_viewport_size({"width": 1400, "height": 1800})
     url = f"{app_server.url}/train?workspace=studyBrowser7q2x"
     _open_study_tab(page, url)
@@ -75,10 +75,13 @@ def test_on_200_rows_the_study_says_it_cannot_tell_offers_more_data_and_survives
     screenshot(page, "study_done")
     _readme_shot(page, "study_pang_lee_200_1280x720.png")
 
-    _open_study_tab(page, url)  # a reload of the same address: the study is kept in the workspace
-    page.locator(HEADLINE).first.wait_for()
-    assert page.locator(HEADLINE).first.inner_text() == headline
-    assert re.search(f"{planned} of {planned} cells, .*finished$", page.get_by_text("Study on").first.inner_text())
+    for restart in (False, True):  # a reload of the same address, then a server restart: the study is kept
+        if restart:
+            app_server.restart()
+        _open_study_tab(page, url)
+        page.locator(HEADLINE).first.wait_for()
+        assert page.locator(HEADLINE).first.inner_text() == headline
+        assert re.search(f"{planned} of {planned} cells, .*finished$", page.get_by_text("Study on").first.inner_text())
 
 
 def test_on_rotten_tomatoes_the_headline_names_where_glove_pays_and_no_sentence_overclaims(app_server, page):
