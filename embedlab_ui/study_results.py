@@ -40,9 +40,15 @@ def show_result(data: dict, running: bool, key: str) -> None:
         for sentence in reading(data):
             st.markdown(f"- {literal(sentence)}")
     st.dataframe(charts.study_table(data), hide_index=True, width="stretch", column_config=charts.STUDY_TABLE_FORMATS)
-    st.markdown("**Convergence** — how soon each embedding reached its best epoch, as measured here")
-    st.dataframe(charts.convergence_table(convergence(data)), hide_index=True, width="stretch",
-                 column_config=charts.CONVERGENCE_FORMATS)
+    st.markdown("**Convergence** — how soon each embedding reached its best epoch by validation loss, over the "
+                "cells large enough to keep validation rows")
+    converging = convergence(data, validated_only=True)
+    if converging:
+        st.dataframe(charts.convergence_table(converging), hide_index=True, width="stretch",
+                     column_config=charts.CONVERGENCE_FORMATS)
+    else:
+        st.caption("No cell kept validation rows (they need 1,000 training rows or more): each trained every epoch "
+                   "allowed and kept the last, so there is no best epoch to compare.")
     st.download_button("Download the cells (.csv)", charts.study_csv(data), "study.csv", "text/csv",
                        key=f"study.csv.{key}", help="The headline, the reading, the plan, every cell and baseline: "
                                                     "what `python -m embedlab study --json` prints")

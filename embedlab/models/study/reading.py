@@ -60,13 +60,17 @@ def summary(result) -> dict:
     return {"cells": _group(data["cells"], "embedding"), "baselines": _group(data["baselines"], "name")}
 
 
-def convergence(result) -> list[dict]:
+def convergence(result, validated_only: bool = False) -> list[dict]:
     """Per embedding: mean epochs and seconds to the best epoch, and mean seconds per training.
 
-    The tutorial's claim that pre-trained vectors "converge faster" is read off these.
+    The tutorial's claim that pre-trained vectors "converge faster" is read off these. With
+    ``validated_only``, only cells large enough to keep validation rows count: the others keep
+    their last epoch, whose number says nothing about convergence.
     """
     rows: dict[str, list[dict]] = {}
     for cell in _as_json(result)["cells"]:
+        if validated_only and not _validates(cell["size"]):
+            continue
         rows.setdefault(cell["embedding"], []).append(cell)
     out = []
     for embedding, cells in rows.items():
@@ -298,7 +302,7 @@ def _epoch_sentences(data: dict) -> list[str]:
         sentences.append(f"{len(at_cap)} of {len(validated)} cells with validation rows ({kinds}) had their best "
                          f"epoch at the last one allowed ({cap}): they were still improving — raise the epochs "
                          f"(e.g. to {cap * 2}) and run the study again.")
-    rows = [row for row in convergence({**data, "cells": validated}) if row["best_epoch"] is not None]
+    rows = [row for row in convergence(data, validated_only=True) if row["best_epoch"] is not None]
     if len(rows) >= 2:
         parts = [f"{LABELS.get(row['embedding'], row['embedding'])} after {row['best_epoch']:.1f} epochs"
                  + (f" ({row['seconds_to_best']:.1f} s)" if row["seconds_to_best"] is not None else "")
