@@ -38,9 +38,9 @@ def map_view(vectors, run):
         k = st.slider("Neighbours to inspect", 1, 50, key="explore.inspect_k",
                       help="Nearest words by cosine in the original space, among the mapped words.")
         b, c = st.columns(2)
-        isolate = b.toggle("Isolate the neighbourhood", key="explore.isolate",
-                           help="Show only the inspected word and its nearest words (the Projector's isolate).")
-        density = c.toggle("Density contours", key="explore.density", help="Where the points crowd (2D maps).")
+        isolate = b.toggle("Isolate", key="explore.isolate", help="Show only the inspected word and its nearest "
+                           "words (the Embedding Projector's isolate).")
+        density = c.toggle("Density", key="explore.density", help="Density contours: where the points crowd (2D maps).")
     if words is None:
         return
     with settings:

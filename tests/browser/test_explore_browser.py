@@ -16,6 +16,8 @@ pytestmark = pytest.mark.browser
 
 WORKSPACE = "explorebrowser"
 SLOW = 240_000  # a first UMAP map on a loaded machine
+# Words of the large map test: 100,000 took 66 s to draw with PCA at a load of 16 on 2 cores, 50,000 took 21 s
+LARGE_MAP = 50_000
 
 
 def test_map_search_and_compare_two_runs(app_server, page):
@@ -48,7 +50,7 @@ def test_map_search_and_compare_two_runs(app_server, page):
     page.wait_for_timeout(1_500)  # the table is a canvas grid; let it paint before the picture
     screenshot(page, "explore_selection")
 
-    search = page.get_by_label("Find a word on the map")
+    search = page.get_by_label("Find a word on the map", exact=True)
     search.fill("king")
     search.press("Enter")
     wait_until_idle(page, SLOW)
@@ -159,7 +161,7 @@ def test_inspector_lists_a_clicked_words_neighbours_in_the_original_space(app_se
     label = page.locator(".js-plotly-plot .annotation-text").filter(has_text=re.compile(r"^paris$"))
     assert label.count() == 1 and "bold" in label.first.inner_html()  # the clicked word, set apart
     _asset(page, "explore_inspector_1280x720", page.get_by_text("Inspector: the 10 nearest"), "center")
-    page.get_by_text("Isolate the neighbourhood").click()
+    page.get_by_text("Isolate", exact=True).click()
     wait_until_idle(page, SLOW)
     assert page.evaluate("document.querySelector('.js-plotly-plot')._fullData.length") == 1  # only the neighbourhood
 
@@ -209,21 +211,24 @@ def test_lasso_selection_lists_the_words_inside(app_server, page):
     assert page.get_by_text("Inspector:").count() == 0  # a lasso is a selection, not a click on one word
 
 
-def test_the_largest_map_is_drawn_and_searched(app_server, page):
-    from embedlab.maps.projection import MAX_WORDS
-
-    size = min(MAX_WORDS, 100_000)
+def test_a_large_map_is_drawn_and_searched(app_server, page):
+    """LARGE_MAP words, drawn with PCA: the browser's part (drawing, searching, the overlay) at a size that keeps
+    this test near 40 s on the 2-core machine; the 100,000-word map is measured and pictured outside the suite."""
     _open_map(page, app_server.url, "explorelarge")
-    _pca(page)  # the layout's own speed is the bench's business; here the browser's part: drawing, searching
+    _pca(page)  # the layout's own speed is the bench's business
     started = time.perf_counter()
-    _type(page, "How many (most frequent first)", str(size))
-    page.get_by_text(f"{size:,} words, PCA 2D").first.wait_for(state="attached", timeout=SLOW)
+    _type(page, "How many (most frequent first)", str(LARGE_MAP))
+    page.get_by_text(f"{LARGE_MAP:,} words, PCA 2D").first.wait_for(state="attached", timeout=SLOW)
     drawn = time.perf_counter() - started
-    assert page.evaluate("document.querySelector('.js-plotly-plot')._fullData[0].customdata.length") == size
+    assert page.evaluate("document.querySelector('.js-plotly-plot')._fullData[0].customdata.length") == LARGE_MAP
+    assert page.get_by_text("Trustworthiness at k=15 on a fixed sample of 1,000 words").count() == 1
     started = time.perf_counter()
     _type(page, "Find a word on the map", "king")
     page.get_by_text("Inspector: the 10 nearest words to “king” in the original space").wait_for(timeout=SLOW)
     searched = time.perf_counter() - started
     assert page.locator(".js-plotly-plot .annotation-text").filter(has_text=re.compile(r"^king$")).count() == 1
-    print(f"{size:,}-word map: drawn in {drawn:.1f} s, searched in {searched:.1f} s (browser wall time)")
-    _asset(page, "explore_large_map_1280x720", page.locator(".js-plotly-plot").first)
+    # the points are the cached base figure's, the highlight one small trace on top
+    traces = page.evaluate("Array.from(document.querySelector('.js-plotly-plot')._fullData, t => t.customdata.length)")
+    assert traces == [LARGE_MAP, 11]
+    print(f"{LARGE_MAP:,}-word map: drawn in {drawn:.1f} s, searched in {searched:.1f} s (browser wall time)")
+    screenshot(page, "explore_large_map")
