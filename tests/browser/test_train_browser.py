@@ -146,7 +146,7 @@ def test_the_run_name_follows_the_settings_and_the_results_and_legend_say_it(app
     page.get_by_role("tab", name="Compare").click()
     wait_until_idle(page)
     legend = page.locator(".legendtext").all_text_contents()
-    assert "GloVe frozen pooling · train" in legend and "GloVe frozen pooling 2 · train" in legend
+    assert "GloVe frozen pooling · training" in legend and "GloVe frozen pooling 2 · training" in legend
 
 
 def test_a_series_shows_each_finished_run_and_lists_it_while_the_next_trains(app_server, page):
