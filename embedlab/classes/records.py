@@ -10,7 +10,8 @@ every member's run is tested on exactly those rows, so accuracies on the board c
 run storage (``classes.store``)::
 
     .classes/<CODE>/class.json        the record (code, dataset reference, test rows, limit, key hash)
-                    dataset.json      the dataset itself (texts, labels, class names), for members to load
+                    dataset-<fingerprint>.json   the dataset itself (texts, labels, class names), for members;
+                                      named by its content, so a code drawn twice never overwrites another's
                     members/<id>.json one per member: display name, key hash, when joined
     .classes/owners/<sha256 of a workspace>/<CODE>.json   the classes a workspace started ("your classes")
 """
@@ -152,7 +153,7 @@ def create_class(dataset: LabelledDataset, max_members: int = DEFAULT_MAX_MEMBER
                              test_rows=tuple(int(row) for row in test), max_members=int(max_members),
                              instructor_key_sha256=_sha256(key), owner_sha256=_sha256(owner) if owner else "")
         # The dataset first: a class.json is never visible without its data.
-        store.write_json(f"{record.code}/dataset.json", {"name": dataset.name, "class_names": record.class_names,
+        store.write_json(dataset_file(record), {"name": dataset.name, "class_names": record.class_names,
                                                         "labels": [int(label) for label in dataset.labels],
                                                         "texts": list(dataset.texts)})
         if store.create_json(f"{record.code}/class.json", record.to_json()):
@@ -166,6 +167,11 @@ def owned_classes(owner: str, store: ClassStore | None = None) -> list[str]:
     """Codes of the classes the workspace ``owner`` started, newest listing order (by code)."""
     store = store or ClassStore()
     return [name.removesuffix(".json") for name in store.names(f"owners/{_sha256(owner)}")] if owner else []
+
+
+def dataset_file(record: ClassRecord) -> str:
+    """Where a class's dataset is stored, relative to the classes folder."""
+    return f"{record.code}/dataset-{record.dataset_fingerprint}.json"
 
 
 def load_class(code: str, store: ClassStore | None = None) -> ClassRecord:
@@ -196,7 +202,7 @@ def load_class(code: str, store: ClassStore | None = None) -> ClassRecord:
 def class_dataset(record: ClassRecord, store: ClassStore | None = None) -> LabelledDataset:
     """The class's dataset as the instructor chose it; EmbedLabError if the stored copy is missing or changed."""
     store = store or ClassStore()
-    raw = store.read_json(f"{record.code}/dataset.json")
+    raw = store.read_json(dataset_file(record))
     problem = f"the dataset of class {record.code} is missing or damaged; the instructor can start a new class"
     if raw is None:
         raise EmbedLabError(problem)

@@ -8,7 +8,8 @@ import numpy as np
 import pytest
 
 from embedlab.classes.records import (
-    CODE_ALPHABET, class_dataset, create_class, join_class, load_class, member_by_key, members, normalise_code,
+    CODE_ALPHABET, class_dataset, create_class, dataset_file, join_class, load_class, member_by_key, members,
+    normalise_code,
 )
 from embedlab.classes.store import ClassStore
 from embedlab.errors import EmbedLabError
@@ -107,9 +108,23 @@ def test_a_damaged_record_says_so(tmp_path, dataset, damage):
 
 def test_a_changed_dataset_copy_is_refused(tmp_path, dataset):
     record, _ = create_class(dataset, store=ClassStore(tmp_path))
-    path = tmp_path / ".classes" / record.code / "dataset.json"
+    path = tmp_path / ".classes" / dataset_file(record)
     raw = json.loads(path.read_text())
     raw["labels"][0] = 1 - raw["labels"][0]
     path.write_text(json.dumps(raw))
     with pytest.raises(EmbedLabError, match="the dataset of class .* is missing or damaged"):
         class_dataset(record, store=ClassStore(tmp_path))
+
+
+def test_a_code_drawn_twice_leaves_the_first_class_whole(tmp_path, dataset, monkeypatch):
+    import embedlab.classes.records as records
+    from embedlab.data.labelled import LabelledDataset
+
+    monkeypatch.setattr(records, "new_code", lambda: "K7QX2M")
+    store = ClassStore(tmp_path)
+    first, _ = create_class(dataset, store=store)
+    other = LabelledDataset(texts=[f"text {i}" for i in range(12)], labels=np.array([0, 1] * 6),
+                            class_names=["a", "b"], name="other")
+    with pytest.raises(EmbedLabError, match="no free class code was found"):
+        create_class(other, store=store)
+    assert class_dataset(load_class("K7QX2M", store=store), store=store).fingerprint == dataset.fingerprint
