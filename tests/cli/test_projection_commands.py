@@ -64,7 +64,7 @@ def test_a_runs_learned_embedding_can_be_mapped(tiny_run, tmp_path, capsys):
     (["--words", "king", "queen", "man", "woman", "prince"], "only 5 word(s) to map but n_neighbors is 15"),
     (["--words", "king", "queen", "man", "--n-neighbors", "2"], "a UMAP map in 2D needs at least 4"),
     (["--words", "zzqx", "qqqz"], "none of the 2 pasted words"),
-    (["--top", "30000"], "more than the 20,000"),
+    (["--top", "100001"], "more than the 100,000"),
 ])
 def test_bad_input_is_one_clear_line(tmp_path, capsys, arguments, message):
     assert main(["project", *arguments, "--out", str(tmp_path / "x.csv")]) == 2
