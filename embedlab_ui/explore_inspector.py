@@ -57,10 +57,9 @@ def search_highlights(vectors, word_map, search: str, k: int) -> tuple[tuple[Hig
         st.success(f"**{literal(word)}** — nearest on this map's words: "
                    + literal(", ".join(neighbour.word for neighbour in inspection.neighbours)),
                    icon=":material/search:")
-    rows = {w: i for i, w in enumerate(word_map.words)}
     hover = ["inspected"] + [f"cosine {numbers.score(n.cosine)} · #{n.map_rank:,} nearest on the map"
                              for n in inspection.neighbours]
-    return (Highlight(name, [rows[w] for w in inspection.words], hover),), inspection
+    return (Highlight(name, [word_map.words.index(w) for w in inspection.words], hover),), inspection
 
 
 def _answer(vectors, word_map, search: str) -> tuple[str | None, str]:

@@ -80,14 +80,16 @@ def inspect_word(vectors: WordVectors, words: list[str], coords: np.ndarray, wor
     """
     if not 1 <= int(k) <= MAX_K:
         raise EmbedLabError(f"k is {k}; the inspector lists 1 to {MAX_K} neighbours — pick a number in that range")
-    rows = {w: i for i, w in enumerate(words)}
-    if word not in rows:
+    if word not in words:
         if word in vectors:
             raise EmbedLabError(f"“{word}” is in the vocabulary but not among the mapped words; map more words, "
                                 "or pick a word on the map")
         raise EmbedLabError(vectors.unknown_word_message(word))
-    row = rows[word]
-    unit = vectors.unit_vectors[[vectors.index(w) for w in words]]
+    row = words.index(word)
+    if vectors.words[:len(words)] == words:  # the most frequent words, the usual map: a view, no copy
+        unit = vectors.unit_vectors[:len(words)]
+    else:
+        unit = vectors.unit_vectors[[vectors.index(w) for w in words]]
     cosines = unit @ unit[row]
     cosines[row] = -np.inf  # a word is not its own neighbour
     k = min(int(k), len(words) - 1)

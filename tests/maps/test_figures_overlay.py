@@ -54,3 +54,13 @@ def test_without_overlay_the_points_are_the_base_ones(base):
     words, coords, figure = base
     fig = with_overlay(figure, words, coords)
     assert len(fig.data) == 1 and fig.data[0].marker.opacity == figure["data"][0]["marker"]["opacity"]
+
+
+def test_a_3d_map_gets_its_highlight_labels_in_the_scene():
+    rng = np.random.default_rng(4)
+    words = [f"w{i}" for i in range(50)]
+    coords = rng.normal(size=(50, 3)).astype(np.float32)
+    figure = word_map(words, coords, labelled=["w1", "w2"]).to_dict()
+    fig = with_overlay(figure, words, coords, (Highlight("w2", [2, 3], ["", ""]),), density=True)
+    assert [trace.type for trace in fig.data] == ["scatter3d", "scatter3d"]  # no density in 3D
+    assert [a.text for a in fig.layout.scene.annotations] == ["w1", "w3", "<b>w2</b>"]
