@@ -170,6 +170,18 @@ def show_job(job: Job, index: int) -> None:
         loss, accuracy = curves.current(status.history, progress)
         loss_column.plotly_chart(loss, key=f"train.live_loss.{index}")
         accuracy_column.plotly_chart(accuracy, key=f"train.live_accuracy.{index}")
+        gap = live_gap(job, status.history)
+        if gap is not None and gap.overfitting:  # said as soon as the gap opens, not only once the run is saved
+            info.warning(gap.sentence(), icon=":material/trending_down:")
+
+
+def live_gap(job: Job, history: dict):
+    """The overfitting finding of a training under way, from its finished epochs' validation curves, or None."""
+    from embedlab.models.training.overfitting import fit_gap
+
+    options = job.spec.options
+    validation_rows = int(len(job.spec.dataset) * (1 - options.test_split) * options.validation_split)
+    return fit_gap(history, held_out_rows=validation_rows or None)
 
 
 def result_line(metrics: RunMetrics) -> str:
