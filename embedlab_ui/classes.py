@@ -111,6 +111,13 @@ def join(code: str, name: str) -> ClassRecord:
     return record
 
 
+def leave() -> None:
+    """Stop being a member in this browser (the name stays taken on the board); the join form shows again."""
+    st.session_state.pop(MEMBER_KEY, None)
+    for param in (MEMBER_PARAM, CODE_PARAM):
+        st.query_params.pop(param, None)
+
+
 def load_class_dataset() -> None:
     """Make the class's dataset this member's current dataset again."""
     joined = membership()

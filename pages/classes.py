@@ -30,6 +30,8 @@ def show_member(record, name: str) -> None:
                f"sidebar): your runs are tested on the class's {len(record.test_rows):,} shared test rows and go "
                "on the class board.",
                icon=":material/school:")
+    st.button("Leave this class", key="classes.leave", on_click=ui.leave,
+              help="Join another class from this browser. Your runs stay on the board under your name.")
 
 
 def join_form() -> None:

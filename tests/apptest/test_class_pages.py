@@ -55,6 +55,9 @@ def test_a_student_joins_by_link_and_gets_the_class_dataset(app, tmp_path):
     # A reload (a new session with the same link) finds the membership again.
     again = app(**{"class": record.code, "member": at.query_params["member"]}).run()
     assert again.session_state["classes.member"]["name"] == "Ana"
+    again.button(key="classes.leave").click().run()
+    assert "classes.member" not in again.session_state and "member" not in again.query_params
+    assert again.button(key="classes.join")  # the join form again, for another class
 
 
 @pytest.mark.parametrize("code, message", [("XYZ", "'XYZ' is not a class code"),
