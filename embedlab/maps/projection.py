@@ -1,9 +1,11 @@
 """Maps of word vectors: UMAP or PCA to 2 or 3 dimensions, with a trust score.
 
 ``project`` checks the settings, lays the rows out the same way in memory, and draws the
-map: PCA here, UMAP in ``embedlab.maps.umap.layout`` (umap's algorithm on exact neighbours,
-seeded and repeatable on any number of cores). A UMAP map comes with its trustworthiness
-(``embedlab.maps.umap.neighbours``): the share of neighbourhoods it keeps.
+map: PCA here, UMAP in ``embedlab.maps.umap.layout`` (umap's algorithm on exact neighbours up
+to ``EXACT_NEIGHBOURS_UP_TO`` words and NN-descent's past it, seeded and repeatable on any
+number of cores). A map comes with its trustworthiness (``embedlab.maps.umap.neighbours``):
+the share of neighbourhoods it keeps, at k=15 on a fixed sample for every map, and at k=10 over
+all words for UMAP maps with exact neighbours.
 
 Example:
     >>> projection = project(glove.head(5_000).vectors, method="umap")   # doctest: +SKIP

@@ -1,4 +1,5 @@
-"""umap-learn's algorithm on exact neighbours: the fuzzy graph, the spectral start, and a layout on every core.
+"""umap-learn's algorithm on a neighbour table (exact, or NN-descent's for large maps): the fuzzy graph,
+the spectral start, and a layout on every core.
 
 The steps are those of ``umap.UMAP.fit`` (fuzzy simplicial set, edges too weak for
 ``n_epochs`` dropped, spectral start with a little noise scaled to [0, 10], the ``a``/``b``
