@@ -99,6 +99,7 @@ with left:
     else:
         join_form()
 with right:
-    start_form()
+    if joined is None or ui.instructing() is not None:  # a student in a class is not offered to start one
+        start_form()
 if joined is not None:  # the class's runs as numbers, refreshed like the instructor's board
     st.fragment(class_board.member_board, run_every=class_board.BOARD_SECONDS)(joined[0])
