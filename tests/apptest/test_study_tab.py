@@ -303,3 +303,16 @@ def test_a_new_tab_shows_a_study_running_in_another_and_will_not_start_it_twice(
         first.button(key="study.stop").click().run()
         while watch.running:
             time.sleep(0.1)
+
+
+def test_the_study_figure_leaves_room_for_its_percent_ticks_and_ticks_only_the_sizes_studied():
+    import json
+
+    from embedlab_ui.study_charts import study_figure
+
+    data = json.loads((Path(__file__).parents[1] / "browser/study_rotten_tomatoes.json").read_text())["study"]
+    figure = study_figure(data)
+    # A 10-pixel left margin cut the PNG's "80.0%" ticks to a lone "%" (issue 29).
+    assert figure.layout.margin.l >= 60 and figure.layout.yaxis.automargin
+    assert list(figure.layout.xaxis.tickvals) == [100, 300, 1000, 8566]
+    assert list(figure.layout.xaxis.ticktext) == ["100", "300", "1,000", "8,566"]
