@@ -103,7 +103,7 @@ def curves_figure(histories: dict[str, dict], metric: str, live: dict | None = N
         title = metric.capitalize() if any_validation else f"{metric.capitalize()} (training rows)"
     figure.update_layout(title=title, height=height,
                          margin={"l": 10, "r": 10, "t": 40, "b": 10},
-                         xaxis=epoch_axis(last, planned=epochs), yaxis_title=metric,
+                         xaxis=epoch_axis(last, planned=epochs, ticks=6 if compact else 12), yaxis_title=metric,
                          yaxis_tickformat=".0%" if metric == "accuracy" else None,
                          legend={"orientation": "h", "y": -0.25})
     return figure
@@ -121,14 +121,14 @@ def _format(value: float, metric: str) -> str:
     return percent(value) if metric == "accuracy" else score(value)
 
 
-def epoch_axis(last: int, planned: int | None = None) -> dict:
+def epoch_axis(last: int, planned: int | None = None, ticks: int = 12) -> dict:
     """An x axis of whole epochs: ticks on integers only, from epoch 1 (or 0, the start, while training).
 
     Plotly's automatic axis puts a lone point in the middle of −0.5…1.5 and ticks on
     half epochs; an epoch is a whole pass, so ticks say 1, 2, 3 (every 2nd or 5th on long runs).
     """
     first, last = (0, max(1, planned)) if planned else (1, max(2, last))
-    step = next(step for step in (1, 2, 5, 10, 20, 50, 100, 200) if (last - first) / step <= 12)
+    step = next(step for step in (1, 2, 5, 10, 20, 50, 100, 200) if (last - first) / step <= ticks)
     return {"title": "epoch", "range": [first, last], "tick0": first if step == 1 else 0, "dtick": step,
             "tickformat": "d"}
 
