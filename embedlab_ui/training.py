@@ -234,7 +234,7 @@ def show_results(run: Run, place: str) -> None:
     test_rows = metrics.test_rows if metrics.test_rows is not None else 0
     average = metrics.average if metrics.average is not None else ""
     class_names = metrics.class_names if metrics.class_names is not None else []
-    of = f" of {class_label(class_names[-1])}" if average == "binary" and class_names else ""
+    of = f" of “{class_label(class_names[-1])}”" if average == "binary" and class_names else ""
     st.caption(f"On {count(test_rows)} held-out test rows (precision, recall and F1{literal(of)}: {average} "
                f"averages); best epoch {metrics.best_epoch} of {metrics.epochs_run} run, its weights "
                f"kept.{stopped} Trained in {seconds(metrics.seconds)}.")

@@ -118,4 +118,4 @@ def test_labels_0_and_1_are_classes_on_categorical_axes(runs_dir, project_root, 
     assert confusion["data"][0]["x"] == ["class 0", "class 1"]
     assert confusion["data"][0]["colorbar"]["title"]["text"] == "test rows"
     assert _titled(at, "ROC curve of class 1")
-    assert any("precision, recall and F1 of class 1: binary averages" in caption.value for caption in at.caption)
+    assert any("precision, recall and F1 of “class 1”: binary averages" in caption.value for caption in at.caption)
