@@ -26,6 +26,7 @@ MEMBER_KEY = "classes.member"  # {"code", "name", "key"} of the class this visit
 INSTRUCTING_KEY = "classes.instructing"  # {"code", "key"} of the class this visitor started, or absent
 SPECS_KEY = "classes.specs"  # [{"spec", "code", "name", "recorded"}]: this visitor's class trainings
 RECORDS_KEY = "classes.records"  # code → ClassRecord, read once per session
+PROBLEMS_KEY = "classes.problems"  # why a class training could not go on the board, until the Train page says it
 CODE_PARAM, MEMBER_PARAM, KEY_PARAM = "class", "member", "key"
 # The Train page's job list (embedlab_ui.training.JOBS_KEY, which imports this module: named here, not imported).
 JOBS_KEY = "train.jobs"
@@ -64,7 +65,8 @@ def keep_class_link() -> None:
     """On every page: a member's link keeps ``?class=…&member=…`` (a reload anywhere finds them again), and a
     new session opened by such a link is the member again, with the class dataset, before any page draws."""
     try:
-        membership()
+        if membership() is not None:  # a class training that ended while another page was open: on the board now
+            st.session_state.setdefault(PROBLEMS_KEY, []).extend(record_finished())
     except EmbedLabError:
         pass  # said on the Class and Train pages, which call membership() themselves
 
@@ -173,7 +175,7 @@ def train_banner(dataset) -> None:
     joined = membership()
     if joined is None:
         return
-    for problem in record_finished():
+    for problem in st.session_state.pop(PROBLEMS_KEY, []) + record_finished():
         st.error(literal(problem), icon=":material/warning:")
     record, name = joined
     if for_class(dataset) is not None:
