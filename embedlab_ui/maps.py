@@ -207,7 +207,7 @@ def with_progress_bar(compute):
     """
     import time
 
-    from streamlit.runtime.scriptrunner import add_script_run_ctx, get_script_run_ctx
+    from embedlab_ui.streamlit_internals import carry_script_context
 
     state, result = {"stage": "neighbours", "done": 0.0}, {}
 
@@ -221,7 +221,7 @@ def with_progress_bar(compute):
             result["error"] = error
 
     thread = threading.Thread(target=work, name="embedlab-map", daemon=True)
-    add_script_run_ctx(thread, get_script_run_ctx())
+    carry_script_context(thread)
     thread.start()
     thread.join(0.3)  # a cached map is back by now: no bar flashes
     bar, started = None, time.perf_counter()

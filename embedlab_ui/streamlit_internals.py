@@ -12,6 +12,10 @@ And once for speed: after every script run, a fragment's included, Streamlit cal
 ``keras.backend.clear_session()`` whenever Keras is imported, and that call runs a full garbage
 collection (``skip_keras_collection_after_runs``).
 
+And once for a thread that draws for a script: Explore computes a large map in a helper thread while
+the script's own thread draws its progress bar, and that helper must carry the script's context
+(``carry_script_context``), or the cached functions it calls run without a session and warn of it.
+
 One more reader, for the benches only: the messages on a page's websocket (``websocket_message_kind``
 for bench_load.py, to time the server's answer apart from the browser's drawing; ``protocol_messages``
 for bench_serve.py, whose visitors speak that protocol without a browser).
@@ -137,6 +141,13 @@ def protocol_messages():
     return BackMsg, ForwardMsg, NumberInput, WidgetState
 
 
+def carry_script_context(thread) -> None:
+    """Give ``thread`` (not started yet) the calling script run's context, as Streamlit's own threads have."""
+    from streamlit.runtime.scriptrunner import add_script_run_ctx, get_script_run_ctx
+
+    add_script_run_ctx(thread, get_script_run_ctx())
+
+
 def missing_internals() -> list[str]:
     """What of the private names above this Streamlit no longer has (empty when all is as expected)."""
     import streamlit
@@ -145,7 +156,7 @@ def missing_internals() -> list[str]:
     try:
         from streamlit.runtime import Runtime
         from streamlit.runtime.pages_manager import PagesManager
-        from streamlit.runtime.scriptrunner import script_runner
+        from streamlit.runtime.scriptrunner import add_script_run_ctx, get_script_run_ctx, script_runner  # noqa: F401
     except ImportError as error:
         return [f"{error} (Streamlit {streamlit.__version__}; read with {TESTED_WITH})"]
     for owner, name in ((Runtime, "_instance"), (PagesManager, "uses_pages_directory"), (script_runner, "_mpa_v1"),
