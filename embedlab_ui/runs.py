@@ -95,6 +95,11 @@ def workspace_runs() -> RunListing | None:
     return None
 
 
+def storage_problem_said() -> bool:
+    """Whether the run storage's problem is on this page already (``workspace_runs`` said it)."""
+    return (str(default_runs_dir()), os.environ.get("AWS_ENDPOINT_URL", "")) in _STORAGE_PROBLEMS
+
+
 def _missing_bucket(folder, endpoint: str) -> str | None:
     """The message for a remote runs folder whose bucket does not exist (it lists as empty), else None."""
     if not is_remote(folder):

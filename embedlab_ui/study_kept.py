@@ -39,7 +39,12 @@ def kept_panel(folder, dataset, vectors, current_id: str | None, resume) -> None
     try:
         studies, damaged = kept_studies(folder)
     except EmbedLabError as error:
-        show_error(error)
+        from embedlab_ui.runs import storage_problem_said
+
+        if storage_problem_said():  # one message for one storage down, at the top of the page
+            st.caption("Kept studies cannot be listed now: see the message at the top of the page.")
+        else:
+            show_error(error)
         return
     for message in damaged:
         st.warning(literal(message))

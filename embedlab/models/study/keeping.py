@@ -268,8 +268,9 @@ def _names(folder) -> list[str]:
         except FileNotFoundError:
             return []
         except Exception as error:  # noqa: BLE001 - botocore and aiohttp raise their own types
-            raise EmbedLabError(f"the kept studies at {folder} could not be listed ({type(error).__name__}: "
-                                f"{error}); check the run storage") from None
+            # The error's type only: its text names the storage's address, which visitors are not shown.
+            raise EmbedLabError(f"the kept studies could not be listed ({type(error).__name__}); check the run "
+                                "storage") from None
         return sorted(path.rsplit("/", 1)[-1] for path in paths)
     local = Path(folder) / STUDIES_FOLDER
     return sorted(path.name for path in local.glob("*.json")) if local.is_dir() else []
