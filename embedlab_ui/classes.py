@@ -20,7 +20,7 @@ from embedlab.classes.records import (
 from embedlab.errors import EmbedLabError
 from embedlab_ui.datasets import DATASET_KEY, current_dataset, set_current_dataset
 from embedlab_ui.login import start_class_refusal
-from embedlab_ui.session import literal, show_error, workspace
+from embedlab_ui.session import literal, show_error, workspace_name
 
 MEMBER_KEY = "classes.member"  # {"code", "name", "key"} of the class this visitor joined, or absent
 INSTRUCTING_KEY = "classes.instructing"  # {"code", "key"} of the class this visitor started, or absent
@@ -76,7 +76,7 @@ def start_class(dataset) -> tuple[ClassRecord, str]:
     refusal = start_class_refusal()  # with login on, only the instructors the server lists
     if refusal is not None:
         raise EmbedLabError(refusal)
-    record, key = create_class(dataset, owner=workspace())
+    record, key = create_class(dataset, owner=workspace_name())
     st.session_state.setdefault(RECORDS_KEY, {})[record.code] = record
     st.session_state[INSTRUCTING_KEY] = {"code": record.code, "key": key}
     return record, key
@@ -89,7 +89,7 @@ def instructing(code: str | None = None, key: str | None = None) -> tuple[ClassR
             record = class_record(code)
         except EmbedLabError:
             return None
-        if record.is_instructor(key) or record.is_owner(workspace()):  # the key, or the workspace that started it
+        if record.is_instructor(key) or record.is_owner(workspace_name()):  # the key, or the workspace that started it
             st.session_state[INSTRUCTING_KEY] = {"code": record.code, "key": key or ""}
             return record, key or ""
         return None
@@ -99,7 +99,7 @@ def instructing(code: str | None = None, key: str | None = None) -> tuple[ClassR
 
 def own_classes() -> list[str]:
     """Codes of the classes this visitor's workspace (their login's, with login on) started."""
-    return owned_classes(workspace())
+    return owned_classes(workspace_name())
 
 
 def join(code: str, name: str) -> ClassRecord:

@@ -30,7 +30,7 @@ COMMON_WORDS = frozenset("""
 
 
 def workspace() -> str:
-    """This visitor's workspace name, kept in the URL (``?workspace=…``).
+    """This visitor's workspace name, kept in the URL (``?workspace=…``), with what is wrong with the link said.
 
     A new visitor gets a fresh random name; the URL is their key to find their runs
     again after a restart. Runs of other workspaces are never listed. A link whose name is
@@ -41,6 +41,32 @@ def workspace() -> str:
 
     With login on (``[auth]`` in the secrets, see ``embedlab_ui.login``) the visitor's identity
     decides instead, and the link's name is never opened.
+
+    app.py calls this once per run; everything else asks ``workspace_name()``, which draws nothing.
+    """
+    name = workspace_name()
+    refused = st.session_state.get(_REFUSED_KEY)
+    if refused is not None:
+        shown = repr(refused[:80]) + ("…" if len(refused) > 80 else "")  # control characters visible, not acted on
+        st.warning(literal(f"The workspace in your link, {shown}, is not a valid name (1-64 letters, digits, '-' or "
+                           f"'_'; a name starting '{IDENTITY_WORKSPACE_PREFIX}' belongs to a login, which no link "
+                           f"opens), so you have a new, empty workspace: {name}. Bookmark "
+                           "this page's address to come back to it; if you expected earlier runs, check the link."),
+                   icon=":material/link_off:")
+    guessable = st.session_state.get(_GUESSABLE_KEY)
+    if guessable is not None:
+        reason, fresh = guessable
+        st.warning(f"The workspace in your link, “{literal(name)}”, {reason}, so anyone "
+                   "can guess it and see, rename and delete its runs. The link still works and keeps its runs; "
+                   f"for work only you can reach, open [a fresh private workspace](?{WORKSPACE_PARAM}={fresh}) "
+                   "and bookmark its address.", icon=":material/lock_open:")
+    return name
+
+
+def workspace_name() -> str:
+    """This visitor's workspace name, as ``workspace()`` decides it, without drawing anything.
+
+    Decided once per session (the identity's, with login on) and kept in the page's address.
     """
     signed_in = identity_workspace(WORKSPACE_PARAM)  # login on: the identity's workspace (not logged in: stops)
     if signed_in is not None:
@@ -60,21 +86,6 @@ def workspace() -> str:
                 st.session_state[_REFUSED_KEY] = requested
         st.session_state["workspace"] = name
     st.query_params[WORKSPACE_PARAM] = st.session_state["workspace"]
-    refused = st.session_state.get(_REFUSED_KEY)
-    if refused is not None:
-        shown = repr(refused[:80]) + ("…" if len(refused) > 80 else "")  # control characters visible, not acted on
-        st.warning(literal(f"The workspace in your link, {shown}, is not a valid name (1-64 letters, digits, '-' or "
-                           f"'_'; a name starting '{IDENTITY_WORKSPACE_PREFIX}' belongs to a login, which no link "
-                           f"opens), so you have a new, empty workspace: {st.session_state['workspace']}. Bookmark "
-                           "this page's address to come back to it; if you expected earlier runs, check the link."),
-                   icon=":material/link_off:")
-    guessable = st.session_state.get(_GUESSABLE_KEY)
-    if guessable is not None:
-        reason, fresh = guessable
-        st.warning(f"The workspace in your link, “{literal(st.session_state['workspace'])}”, {reason}, so anyone "
-                   "can guess it and see, rename and delete its runs. The link still works and keeps its runs; "
-                   f"for work only you can reach, open [a fresh private workspace](?{WORKSPACE_PARAM}={fresh}) "
-                   "and bookmark its address.", icon=":material/lock_open:")
     return st.session_state["workspace"]
 
 
@@ -108,7 +119,7 @@ def valid_workspace_name(name: str) -> bool:
 
 def runs_folder() -> Path:
     """Folder of this visitor's runs."""
-    return workspace_dir(workspace(), default_runs_dir())
+    return workspace_dir(workspace_name(), default_runs_dir())
 
 
 def show_error(error: EmbedLabError) -> None:

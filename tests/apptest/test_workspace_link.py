@@ -77,3 +77,13 @@ def test_a_guessable_name_is_kept_with_a_warning_and_a_fresh_private_link(app, n
 def test_no_workspace_in_the_link_is_a_new_visitor_not_an_error(app):
     at = app.run()
     assert valid_workspace_name(at.session_state["workspace"]) and not _warnings(at)
+
+
+@pytest.mark.parametrize("page", ["pages/train.py", "pages/explore.py", "pages/data.py"])
+def test_a_guessable_link_is_warned_about_once_on_pages_that_read_the_runs_folder(app, page):
+    """Pages that list runs, kept datasets or studies ask the name again; only app.py says what is wrong."""
+    app.query_params["workspace"] = "demo_1"
+    app.run()
+    at = app.switch_page(page).run()
+    assert not at.exception
+    assert _warnings(at).count("anyone can guess it") == 1
