@@ -15,8 +15,9 @@ from embedlab_ui.restart_notes import show_interrupted
 from embedlab_ui.classes import train_banner
 from embedlab_ui.runs import (RUNS_UNLISTED, choose_run, forget_run, run_model_bytes, run_zip, show_damaged,
                               workspace_runs)
-from embedlab_ui.session import literal, route_through_app, show_error
+from embedlab_ui.session import literal, route_through_app, show_error, workspace_name
 from embedlab_ui.train_settings import choose_settings, estimate_caption
+from embedlab_ui.welcome import where_your_work_is_kept
 
 route_through_app()  # a deep link on a fresh server still gets app.py's frame
 
@@ -75,8 +76,8 @@ def runs_tab(runs) -> None:
         ui.show_metrics_table(runs, key="train.runs_table")
     run = choose_run("Run", runs, key="train.run_pick")  # a run deleted in another tab is said, not swapped
     if not runs:
-        st.info("No runs yet: train one in the Train tab. Runs are kept in this workspace (the address of this "
-                "page) and survive a restart of the server.")
+        st.info("No runs yet: train one in the Train tab. " + where_your_work_is_kept(workspace_name())
+                + " Runs survive a restart of the server.")
     if run is None:
         return
     left, middle, right = st.columns([3, 1, 1], vertical_alignment="bottom")
