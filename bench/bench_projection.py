@@ -13,8 +13,16 @@ is measured for both tools' maps, outside the timed part, and its own time is pr
 (``time.process_time``, all threads of the process) are both printed: the machine is
 shared, so wall time moves with the load; compare the ratios, taken in one run.
 
+Past 20,000 words (``EXACT_NEIGHBOURS_UP_TO``: EmbedLab's neighbours come from NN-descent there)
+each tool draws one map in one new process, after an untimed 21,000-word map in another process
+has filled that tool's numba cache (a restarted server): umap-learn's 100,000-word map takes
+minutes, so it is drawn once. Both maps are then measured by trustworthiness at k=15 on the
+same fixed sample of 1,000 words (``sampled_trustworthiness``; k=10 over all words would take
+minutes), and EmbedLab's seconds per stage and neighbour recall@15 are printed.
+
     nice python bench/bench_projection.py                  # several minutes
     nice python bench/bench_projection.py --sizes 10000    # one size
+    nice python bench/bench_projection.py --sizes 100000   # one map per tool, about ten minutes
 """
 
 from __future__ import annotations
@@ -30,6 +38,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+from embedlab.maps.projection import EXACT_NEIGHBOURS_UP_TO  # noqa: E402  (after the path is set)
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
 
@@ -40,20 +49,22 @@ def child(tool: str, n: int, maps: int) -> dict:
 
     import numpy as np
 
-    from embedlab.maps.umap.neighbours import trustworthiness
-    from embedlab.maps.projection import project
+    from embedlab.maps.projection import EXACT_NEIGHBOURS_UP_TO, project
+    from embedlab.maps.umap.neighbours import sampled_trustworthiness, trustworthiness
     from embedlab.maps.umap.library import import_umap
     from embedlab.vectors.io import load_default_vectors
     from embedlab.vectors.word_vectors import unit_rows
 
     warnings.simplefilter("ignore")
     data = np.asarray(load_default_vectors().vectors[:n])
-    results = []
+    results, ours = [], {}
     for _ in range(maps):
         wall, cpu = time.perf_counter(), time.process_time()
         if tool == "embedlab":
             projection = project(data, trust=False)
             coords = projection.coords
+            ours = {"stages": projection.stage_seconds, "recall": projection.neighbour_recall,
+                    "search": projection.neighbour_search}
         else:  # umap-learn's defaults, as a person would call it for cosine word maps
             coords = import_umap().UMAP(metric="cosine").fit_transform(data)
         results.append({"wall": time.perf_counter() - wall, "cpu": time.process_time() - cpu})
@@ -62,10 +73,14 @@ def child(tool: str, n: int, maps: int) -> dict:
             results[0]["cpu_with_imports"] = time.process_time() - started_cpu
     tiny = unit_rows(data[:200])
     trustworthiness(tiny, tiny[:, :2], 10, "cosine")  # loads (or compiles) its kernels outside the timing
+    sampled_trustworthiness(tiny, tiny[:, :2], 15, "cosine")
+    sampled = sampled_trustworthiness(data, coords, 15, "cosine")  # the same fixed sample for both tools
+    if n > EXACT_NEIGHBOURS_UP_TO:
+        return {"maps": results, "trust": None, "sampled_trust": sampled, **ours}
     wall, cpu = time.perf_counter(), time.process_time()
     trust = trustworthiness(unit_rows(data), coords, 10, "cosine")
     return {"maps": results, "trust": trust, "trust_wall": time.perf_counter() - wall,
-            "trust_cpu": time.process_time() - cpu}
+            "trust_cpu": time.process_time() - cpu, "sampled_trust": sampled, **ours}
 
 
 def in_subprocess(tool: str, n: int, maps: int, cache: str) -> dict:
@@ -93,6 +108,9 @@ def main() -> None:
     tools = ["embedlab", "umap-defaults"]
     rows = {}
     for n in args.sizes:
+        if n > EXACT_NEIGHBOURS_UP_TO:
+            large_size(n, tools)
+            continue
         for tool in tools:
             with tempfile.TemporaryDirectory(prefix="numba-cache-") as cache:
                 fresh = in_subprocess(tool, n, 2, cache)
@@ -107,7 +125,7 @@ def main() -> None:
                   f" (trust itself {fresh['trust_wall']:.2f} s / {fresh['trust_cpu']:.2f} s)", flush=True)
     print(f"load average at end: {os.getloadavg()[0]:.2f}")
     print("\nratios, umap defaults ÷ EmbedLab (higher = EmbedLab faster); trust difference EmbedLab − umap")
-    for n in args.sizes:
+    for n in (size for size in args.sizes if size <= EXACT_NEIGHBOURS_UP_TO):
         ours_fresh, ours_restart = rows[("embedlab", n)]
         theirs_fresh, theirs_restart = rows[("umap-defaults", n)]
         for label, key, ours, theirs in (
@@ -119,7 +137,32 @@ def main() -> None:
             print(f"  n={n:>6,} {label:<24} wall ×{theirs[key] / ours[key]:5.2f}   "
                   f"CPU ×{theirs[cpu_key] / ours[cpu_key]:5.2f}")
         print(f"  n={n:>6,} trustworthiness {ours_fresh['trust']:.4f} vs {theirs_fresh['trust']:.4f} "
-              f"({ours_fresh['trust'] - theirs_fresh['trust']:+.4f})")
+              f"({ours_fresh['trust'] - theirs_fresh['trust']:+.4f}); k=15 on the fixed sample "
+              f"{ours_fresh['sampled_trust']:.4f} vs {theirs_fresh['sampled_trust']:.4f}")
+
+
+def large_size(n: int, tools: list[str]) -> None:
+    """One map per tool in a new process whose numba cache an untimed 21,000-word map filled; the ratio."""
+    drawn = {}
+    for tool in tools:
+        with tempfile.TemporaryDirectory(prefix="numba-cache-") as cache:
+            in_subprocess(tool, EXACT_NEIGHBOURS_UP_TO + 1_000, 1, cache)  # both tools' approximate search compiled
+            drawn[tool] = in_subprocess(tool, n, 1, cache)
+        first = drawn[tool]["maps"][0]
+        stages = ", ".join(f"{stage} {seconds:.1f} s" for stage, seconds in drawn[tool].get("stages", {}).items())
+        recall = drawn[tool].get("recall")
+        print(f"{tool:>17} n={n:>7,}: map in a new process (cache filled, with imports) "
+              f"{first['wall_with_imports']:6.1f} s wall / {first['cpu_with_imports']:6.1f} s CPU · "
+              f"trust k=15 on the sample {drawn[tool]['sampled_trust']:.4f}"
+              + (f" · {stages} · neighbours {drawn[tool]['search']}" if stages else "")
+              + (f", recall@15 {recall:.4f}" if recall is not None else ""), flush=True)
+    ours, theirs = drawn["embedlab"], drawn["umap-defaults"]
+    print(f"load average now: {os.getloadavg()[0]:.2f}")
+    print(f"  n={n:>7,} umap defaults ÷ EmbedLab: wall ×"
+          f"{theirs['maps'][0]['wall_with_imports'] / ours['maps'][0]['wall_with_imports']:5.2f}   CPU ×"
+          f"{theirs['maps'][0]['cpu_with_imports'] / ours['maps'][0]['cpu_with_imports']:5.2f} · trust k=15 "
+          f"{ours['sampled_trust']:.4f} vs {theirs['sampled_trust']:.4f} "
+          f"({ours['sampled_trust'] - theirs['sampled_trust']:+.4f})", flush=True)
 
 
 if __name__ == "__main__":
