@@ -8,7 +8,7 @@ from embedlab.maps.projection import MAX_WORDS
 from embedlab_ui import numbers
 from embedlab_ui.explore_pickers import pick_source, show_notes, value_or_error
 from embedlab_ui.maps import figure_exports, map_settings, map_with_preview, trust_caption
-from embedlab_ui.runs import learned_vectors, run_picker, run_word_scores
+from embedlab_ui.runs import learned_vectors, run_picker, run_scored_class, run_word_scores
 from embedlab_ui.session import literal
 
 
@@ -77,7 +77,7 @@ def axis_view(vectors, run):
     st.caption(f"x: the direction from the quarter of words {literal(scoring_run.name)}'s model scores most "
                "negative to the quarter it scores most positive, each word scored **alone** as a one-word text "
                f"(difference of their mean unit vectors in {literal(vectors.name)}); y: the first principal component "
-               "orthogonal to it. Colour: the model's p(positive) for the word alone.")
+               f"orthogonal to it. Colour: the model's p({literal(run_scored_class(scoring_run))}) for the word alone.")
     fig = axis.figure()
     st.plotly_chart(fig, key="explore.axis_chart")
     figure_exports(fig, axis.table(), "explore.axis", "sentiment_axis")

@@ -7,7 +7,7 @@ import streamlit as st
 from embedlab.errors import EmbedLabError
 from embedlab.maps.projection import MAX_WORDS
 from embedlab_ui.datasets import current_dataset
-from embedlab_ui.runs import learned_vectors, run_picker, run_word_scores
+from embedlab_ui.runs import learned_vectors, run_picker, run_scored_class, run_word_scores
 from embedlab_ui.session import literal, show_error
 from embedlab_ui.vectors import current_vectors
 
@@ -81,7 +81,8 @@ def pick_colouring(mode, words, vectors, run):
         if scoring_run is None:
             return None
         with st.spinner(f"Scoring {len(words):,} words with {literal(scoring_run.name)}…"):
-            chosen = colouring.score_colouring(run_word_scores(scoring_run, words), scoring_run.name)
+            chosen = colouring.score_colouring(run_word_scores(scoring_run, words), scoring_run.name,
+                                               run_scored_class(scoring_run))
     elif mode == COLOUR_DATASET:
         dataset = current_dataset()
         chosen = colouring.log_odds_colouring(dataset.texts, dataset.labels, dataset.class_names, words, dataset.name)

@@ -292,6 +292,16 @@ def run_word_scores(run: Run, words: list[str]) -> np.ndarray:
     return remembered(("scores", run.fingerprint, words_key(words)), lambda: word_scores(run_predictor(run), words))
 
 
+def run_scored_class(run: Run) -> str:
+    """The class ``run_word_scores`` gives the probability of, as a reader sees it ("positive", "class 1")."""
+    from embedlab.data.labelled import positive_class
+
+    from embedlab_ui.numbers import class_label
+
+    names = run.config.get("class_names") or run.metrics_.class_names or ["positive"]
+    return class_label(positive_class([str(name) for name in names]))
+
+
 def upload_class_names(data: bytes, model) -> str:
     """The class-names box's starting text for an uploaded .keras: the names kept in the file, else a guess."""
     from embedlab.models.model_files import stored_class_names
