@@ -4,11 +4,16 @@ A member is kept in the session and in the page's link (``?class=CODE&member=KEY
 restart of the server finds them again; the instructor's key rides in the board's link
 (``?class=CODE&key=KEY``). A training this visitor starts while they are a member and the class
 dataset is their current dataset is the class's (``class_spec``): trained on every row but the class's
-test rows, tested on those, and put on the board once saved (``record_finished``), with its numbers only.
+test rows, tested on those, and put on the board once saved, with its numbers only: by a thread that
+waits for the job on the server (``board_when_saved``), so a student who closes the tab mid-training is
+still on the board, and again by the member's next page run (``record_finished``, which says what failed).
 """
 
 from __future__ import annotations
 
+import logging
+import threading
+import time
 from dataclasses import replace
 
 import streamlit as st
@@ -145,6 +150,36 @@ def class_spec(spec):
     st.session_state.setdefault(SPECS_KEY, []).append({"spec": spec, "code": record.code, "name": name,
                                                        "recorded": False})
     return spec
+
+
+_LOGGER = logging.getLogger(__name__)
+
+
+def board_when_saved(jobs) -> None:
+    """For each of ``jobs`` that is this member's class training: put its run on the board when it is saved.
+
+    One daemon thread per such job waits on the server, so the board fills whether or not the
+    student's browser is still open. Putting a run on the board twice writes the same file.
+    """
+    entries = {id(entry["spec"]): entry for entry in st.session_state.get(SPECS_KEY, [])}
+    for job in jobs:
+        entry = entries.get(id(job.spec))
+        if entry is not None:
+            threading.Thread(target=_board_after, args=(job, entry["code"], entry["name"]),
+                             name=f"embedlab-class-{entry['code']}", daemon=True).start()
+
+
+def _board_after(job, code: str, name: str) -> None:
+    while not job.finished:  # a queued job has no thread to join yet: wait in short steps
+        job.join(1.0)
+        time.sleep(0.5)
+    run = job.snapshot().run
+    if run is None:
+        return  # stopped before an epoch, failed or cancelled: nothing to put on the board
+    try:
+        record_run(load_class(code), name, run)
+    except Exception:  # the member's page says it on their next run (record_finished)
+        _LOGGER.warning("class %s: %s's run could not go on the board", code, name, exc_info=True)
 
 
 def record_finished() -> list[str]:

@@ -21,7 +21,7 @@ from embedlab.models.runs.metrics import RunMetrics
 from embedlab.models.runs.pending import PendingRun, retry_upload
 from embedlab.models.training.options import TrainingOptions
 from embedlab_ui import charts
-from embedlab_ui.classes import class_spec
+from embedlab_ui.classes import board_when_saved, class_spec
 from embedlab_ui.numbers import class_label, count, percent, score, seconds
 from embedlab_ui.session import literal, runs_folder, show_error
 from embedlab_ui.train_settings import settings_name, unique_name
@@ -86,6 +86,7 @@ def start_series(dataset: LabelledDataset, config: ModelConfig, options: Trainin
 def _keep_jobs(jobs: list[Job]) -> None:
     kept = [job for job in st.session_state[JOBS_KEY] if not job.finished][-KEPT_JOBS:]
     st.session_state[JOBS_KEY] = kept + list(jobs)
+    board_when_saved(jobs)  # a class member's runs reach the board even if they close the tab
 
 
 def active_jobs() -> list[Job]:
