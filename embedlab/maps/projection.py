@@ -35,6 +35,10 @@ EXACT_NEIGHBOURS_UP_TO = 20_000
 # Columns NN-descent searches beyond n_neighbors: the nearest n_neighbors of a longer list are found more often
 # (recall@15 0.97 with 10 more, 0.96 with 5 more on 100,000 GloVe words).
 EXTRA_SEARCHED = 10
+# Past the switch the layout refreshes the positions its blocks read this many times per epoch
+# (``embedlab.maps.umap.layout.optimize_layout``): at once per epoch, 100,000 words kept about 0.012 less
+# trustworthiness (k=15, fixed sample) than with 16 (bench/journal/2026-12-07.md). Maps up to the switch keep 1.
+LAYOUT_SUB_STEPS = 16
 
 
 @dataclass
@@ -170,7 +174,8 @@ def project(vectors: np.ndarray, method: str = "umap", n_components: int = 2, n_
     report("layout", 0.0)
     clock = time.perf_counter()
     coords = umap_layout(data, n_components, n_neighbors, min_dist, metric, random_state, n_epochs,
-                         neighbours=(indices, distances), progress=lambda done: report("layout", done))
+                         neighbours=(indices, distances), progress=lambda done: report("layout", done),
+                         sub_steps=LAYOUT_SUB_STEPS if approximate else 1)
     report("layout", 1.0)
     stages["layout"] = time.perf_counter() - clock
     score = _trust(data, coords, metric) if trust and not approximate else None
