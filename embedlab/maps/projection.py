@@ -175,7 +175,7 @@ def project(vectors: np.ndarray, method: str = "umap", n_components: int = 2, n_
     clock = time.perf_counter()
     coords = umap_layout(data, n_components, n_neighbors, min_dist, metric, random_state, n_epochs,
                          neighbours=(indices, distances), progress=lambda done: report("layout", done),
-                         sub_steps=LAYOUT_SUB_STEPS if approximate else 1)
+                         sub_steps=LAYOUT_SUB_STEPS if approximate else 1, quick_start=approximate)
     report("layout", 1.0)
     stages["layout"] = time.perf_counter() - clock
     score = _trust(data, coords, metric) if trust and not approximate else None

@@ -25,14 +25,16 @@ STEP_BLOCKS = 8  # blocks moving at once in a step of a sub-stepped epoch (``opt
 
 def umap_layout(data: np.ndarray, n_components: int, n_neighbors: int, min_dist: float, metric: str,
                 random_state: int | None, n_epochs: int, neighbours: tuple[np.ndarray, np.ndarray] | None = None,
-                progress: Callable[[float], None] | None = None, sub_steps: int = 1) -> np.ndarray:
+                progress: Callable[[float], None] | None = None, sub_steps: int = 1,
+                quick_start: bool = False) -> np.ndarray:
     """A UMAP map of ``data`` (unit rows for "cosine"): float32 ``(n, n_components)``; seeded, repeatable.
 
     ``neighbours`` is a ``(indices, distances)`` table of ``n_neighbors`` columns in ``exact_knn``'s
     format (approximate ones for large maps); None computes exact ones. ``progress`` is called
     with the share of the layout done (0 to 1) as the epochs go.
     """
-    from embedlab.maps.umap.steps import find_ab_params, make_epochs_per_sample, noisy_scale_coords, spectral_layout
+    from embedlab.maps.umap.steps import (find_ab_params, make_epochs_per_sample, noisy_scale_coords,
+                                          quick_spectral_layout, spectral_layout)
 
     seed = int(np.random.default_rng().integers(2**31)) if random_state is None else int(random_state)
     state = np.random.RandomState(seed)
@@ -44,7 +46,8 @@ def umap_layout(data: np.ndarray, n_components: int, n_neighbors: int, min_dist:
     graph = graph.tocsr()  # edges sorted by head, as the blocks of the layout need
     with one_blas_thread(), warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        start = spectral_layout(data, graph, n_components, state, metric=metric)
+        start = (quick_spectral_layout if quick_start else spectral_layout)(data, graph, n_components, state,
+                                                                          metric=metric)
     start = noisy_scale_coords(start, state, max_coord=10, noise=0.0001)
     span = np.maximum(start.max(axis=0) - start.min(axis=0), np.finfo(np.float32).tiny)
     embedding = np.ascontiguousarray(10.0 * (start - start.min(axis=0)) / span, dtype=np.float32)
@@ -78,7 +81,8 @@ def fuzzy_graph(knn_indices: np.ndarray, knn_distances: np.ndarray):
 
 def optimize_layout(embedding: np.ndarray, head: np.ndarray, tail: np.ndarray, epochs_per_sample: np.ndarray,
                     a: float, b: float, n_epochs: int, seed: int, negative_sample_rate: float = 5.0,
-                    progress: Callable[[float], None] | None = None, sub_steps: int = 1) -> np.ndarray:
+                    progress: Callable[[float], None] | None = None, sub_steps: int = 1,
+                quick_start: bool = False) -> np.ndarray:
     """umap's gradient descent (``optimize_layout_euclidean``, gamma 1, initial alpha 1), on every core.
 
     The points are cut into fixed blocks of heads with about equal work; every block moves

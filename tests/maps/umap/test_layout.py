@@ -71,3 +71,20 @@ def test_every_edge_is_sampled_as_often_whatever_the_steps(glove, sub_steps):
                                    epochs_per_sample, 1.58, 0.9, 2, 0, sub_steps=sub_steps)
     heads = np.unique(graph.row)
     assert (np.abs(moved[heads] - start[heads]).sum(axis=1) > 0).all()
+
+
+@pytest.mark.parametrize("dim", [2, 3])
+def test_the_quick_spectral_start_finds_umaps_eigenvectors(glove, dim):
+    """The same start as umap's (each vector up to its sign), and the same draws taken for the noise after it."""
+    from embedlab.maps.umap.neighbours import exact_knn
+    from embedlab.maps.umap.steps import quick_spectral_layout, spectral_layout
+
+    data = unit_rows(glove.head(3_000).vectors)
+    graph = layout.fuzzy_graph(*exact_knn(data, 15)).tocsr()
+    quick_state, umaps_state = np.random.RandomState(5), np.random.RandomState(5)
+    quick = quick_spectral_layout(data, graph, dim, quick_state, metric="cosine")
+    umaps = spectral_layout(data, graph, dim, umaps_state, metric="cosine")
+    assert quick.shape == umaps.shape == (3_000, dim)
+    for column in range(dim):
+        assert abs(np.corrcoef(quick[:, column], umaps[:, column])[0, 1]) > 0.999
+    assert quick_state.normal() == umaps_state.normal()
