@@ -147,6 +147,22 @@ def choose_radio(page, option: str, nth: int = 0, timeout: float = 60_000) -> No
     raise AssertionError(f"the radio option {option!r} (#{nth}) did not stay picked after three clicks")
 
 
+def set_number(page, label: str, value: int) -> None:
+    """Type ``value`` into the number box labelled ``label`` and wait for the rerun it starts."""
+    box = page.get_by_label(label, exact=True)
+    box.fill(str(value))
+    box.press("Enter")
+    wait_until_idle(page)
+
+
+def choose_option(page, label: str, option: str) -> None:
+    """Pick ``option`` in the select box labelled ``label`` and wait for the rerun it starts."""
+    page.get_by_label(label).first.click()
+    page.get_by_role("option", name=option, exact=True).click()
+    page.wait_for_timeout(1_000)  # the rerun starts a moment after the menu closes
+    wait_until_idle(page)
+
+
 def upload_file(page, path) -> None:
     """Hand ``path`` to the page's first file uploader and wait until Streamlit shows it.
 

@@ -7,58 +7,28 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import screenshot, wait_until_idle
+from tests.browser.classroom import join_class, start_class
+from tests.browser.conftest import choose_option, screenshot, set_number, wait_until_idle
 
 pytestmark = pytest.mark.browser
 
 STUDENTS = ("Ana", "Ben", "Cy")
 
 
-def _set_number(page, label: str, value: int) -> None:
-    box = page.get_by_label(label, exact=True)
-    box.fill(str(value))
-    box.press("Enter")
-    wait_until_idle(page)
-
-
-def _choose(page, label: str, option: str) -> None:
-    page.get_by_label(label).first.click()
-    page.get_by_role("option", name=option, exact=True).click()
-    page.wait_for_timeout(1_000)  # the rerun starts a moment after the menu closes
-    wait_until_idle(page)
-
-
 def _student_trains(browser, join_link: str, name: str, epochs: int):
-    context = browser.new_context(viewport={"width": 1400, "height": 1400})
-    page = context.new_page()
-    page.set_default_timeout(60_000)
-    page.goto(join_link)
-    wait_until_idle(page)
-    page.get_by_label("Your display name (the class sees it)").fill(name)
-    page.get_by_label("Your display name (the class sees it)").press("Enter")
-    wait_until_idle(page)
-    page.get_by_role("button", name="Join", exact=True).click()
-    wait_until_idle(page)
-    page.get_by_text("You are in class").wait_for()
+    context, page = join_class(browser, join_link, name, height=1400)
     page.get_by_test_id("stSidebarNav").get_by_text("Train", exact=True).click()
     wait_until_idle(page)
     page.get_by_text(f"as {name}: your runs train on the class dataset").wait_for()
-    _choose(page, "Encoder", "Average pooling")
-    _set_number(page, "Epochs", epochs)
+    choose_option(page, "Encoder", "Average pooling")
+    set_number(page, "Epochs", epochs)
     page.get_by_role("button", name="Train", exact=True).click()
     wait_until_idle(page)
     return context, page
 
 
 def test_three_students_train_and_the_board_lists_them_live_and_after_a_restart(app_server, browser, page):
-    page.goto(app_server.url)  # a fresh server's first request at a deep link shows "Page not found" once
-    wait_until_idle(page)
-    page.goto(f"{app_server.url}/class")
-    wait_until_idle(page)
-    page.get_by_role("button", name="Start a class").click()
-    wait_until_idle(page)
-    join_link = page.get_by_label("Join link for students").input_value()
-    board_link = page.get_by_label(re.compile("Your instructor link")).input_value()
+    join_link, board_link = start_class(page, app_server.url)
     code = re.search(r"class=([A-Z0-9]{6})", join_link).group(1)
     assert join_link.startswith(app_server.url) and f"class-board?class={code}&key=" in board_link
     page.goto(board_link)

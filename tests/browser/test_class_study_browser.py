@@ -6,35 +6,15 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from tests.browser.classroom import join_class, start_class
 from tests.browser.conftest import screenshot, wait_until_idle
 
 pytestmark = pytest.mark.browser
 
 
-def _student_joins(browser, join_link: str, name: str):
-    context = browser.new_context(viewport={"width": 1400, "height": 1000})
-    page = context.new_page()
-    page.set_default_timeout(60_000)
-    page.goto(join_link)
-    wait_until_idle(page)
-    box = page.get_by_label("Your display name (the class sees it)")
-    box.fill(name)
-    box.press("Enter")
-    wait_until_idle(page)
-    page.get_by_role("button", name="Join", exact=True).click()
-    page.get_by_text("You are in class").wait_for()
-    return context, page
-
-
 def test_two_students_fill_the_class_study_and_the_board_reads_it(app_server, browser, page):
-    page.goto(app_server.url)  # a fresh server's first request at a deep link shows "Page not found" once
-    wait_until_idle(page)
-    page.goto(f"{app_server.url}/class")
-    wait_until_idle(page)
-    page.get_by_role("button", name="Start a class").click()
-    wait_until_idle(page)
-    join_link = page.get_by_label("Join link for students").input_value()
-    page.goto(page.get_by_label(re.compile("Your instructor link")).input_value())
+    join_link, board_link = start_class(page, app_server.url)
+    page.goto(board_link)
     wait_until_idle(page)
     page.get_by_label("Epochs per cell").fill("1")
     page.get_by_label("Epochs per cell").press("Enter")
@@ -43,7 +23,7 @@ def test_two_students_fill_the_class_study_and_the_board_reads_it(app_server, br
     wait_until_idle(page)
     page.get_by_text("0 of 6 cells finished").wait_for()
 
-    students = [_student_joins(browser, join_link, name) for name in ("Ana", "Ben")]
+    students = [join_class(browser, join_link, name) for name in ("Ana", "Ben")]
     try:
         for _, student in students:
             student.get_by_text("Class study: training").wait_for(timeout=30_000)

@@ -4,26 +4,12 @@ a run name that follows the settings; a series whose finished runs show at once;
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import screenshot, upload_file, wait_until_idle
+from tests.browser.conftest import choose_option, screenshot, set_number, upload_file, wait_until_idle
 from tests.conftest import NEGATIVE_SENTENCES, POSITIVE_SENTENCES
 
 pytestmark = pytest.mark.browser
 
 WORKSPACE = "trainbrowser"
-
-
-def _set_number(page, label: str, value: int) -> None:
-    box = page.get_by_label(label, exact=True)
-    box.fill(str(value))
-    box.press("Enter")
-    wait_until_idle(page)
-
-
-def _choose(page, label: str, option: str) -> None:
-    page.get_by_label(label).first.click()
-    page.get_by_role("option", name=option, exact=True).click()
-    page.wait_for_timeout(1_000)  # the rerun starts a moment after the menu closes
-    wait_until_idle(page)
 
 
 def _open_settings(page, which: str = "Model settings") -> None:
@@ -70,11 +56,11 @@ def test_an_uploaded_csv_trains_with_live_curves_then_metrics_and_the_run_surviv
     wait_until_idle(page)
     page.get_by_text("my_reviews.csv").first.wait_for()
     assert "32 rows" in page.get_by_text("Dataset:").first.inner_text()
-    _set_number(page, "Epochs", 20)  # long enough (a few seconds) to be watched while it trains
+    set_number(page, "Epochs", 20)  # long enough (a few seconds) to be watched while it trains
     _open_settings(page)
-    _set_number(page, "Sequence length (tokens)", 16)
-    _set_number(page, "Vocabulary size", 1000)
-    _set_number(page, "Encoder size (units / filters)", 8)
+    set_number(page, "Sequence length (tokens)", 16)
+    set_number(page, "Vocabulary size", 1000)
+    set_number(page, "Encoder size (units / filters)", 8)
     name = _name_box(page)
     name.fill("browser run")
     name.press("Enter")
@@ -118,18 +104,18 @@ def test_the_run_name_follows_the_settings_and_the_results_and_legend_say_it(app
     # The Study tab's embedding choices carry the same words: pick the Train tab's radio button.
     page.get_by_test_id("stRadio").get_by_text("GloVe, frozen", exact=True).click()
     wait_until_idle(page)
-    _choose(page, "Encoder", "GRU")
+    choose_option(page, "Encoder", "GRU")
     expect(_name_box(page)).to_have_value("GloVe frozen gru", timeout=30_000)
     _name_box(page).fill("my own name")
     _name_box(page).press("Enter")
     wait_until_idle(page)
-    _choose(page, "Encoder", "Average pooling")
+    choose_option(page, "Encoder", "Average pooling")
     expect(_name_box(page)).to_have_value("my own name", timeout=30_000)  # typed by the visitor: kept
     _name_box(page).fill("")
     _name_box(page).press("Enter")
     wait_until_idle(page)
     expect(_name_box(page)).to_have_value("GloVe frozen pooling", timeout=30_000)
-    _set_number(page, "Epochs", 2)
+    set_number(page, "Epochs", 2)
 
     # At 1440x900 the Train button is on the first screen (the series test checks the live progress).
     train = page.get_by_role("button", name="Train", exact=True)
@@ -153,7 +139,7 @@ def test_a_series_shows_each_finished_run_and_lists_it_while_the_next_trains(app
     page.set_viewport_size({"width": 1440, "height": 900})
     page.goto(f"{app_server.url}/train?workspace=trainseries")
     wait_until_idle(page)
-    _set_number(page, "Epochs", 30)
+    set_number(page, "Epochs", 30)
     _open_settings(page, "Training settings")
     page.get_by_text("Early stopping", exact=True).click()  # all 30 epochs of small batches: each run takes a while
     wait_until_idle(page)
