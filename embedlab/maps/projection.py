@@ -36,9 +36,12 @@ EXACT_NEIGHBOURS_UP_TO = 20_000
 # (recall@15 0.97 with 10 more, 0.96 with 5 more on 100,000 GloVe words).
 EXTRA_SEARCHED = 10
 # Past the switch the layout refreshes the positions its blocks read this many times per epoch
-# (``embedlab.maps.umap.layout.optimize_layout``): at once per epoch, 100,000 words kept about 0.012 less
+# (``embedlab.maps.umap.layout.optimize_layout``): at once per epoch, 100,000 words kept about 0.01 less
 # trustworthiness (k=15, fixed sample) than with 16 (bench/journal/2026-12-07.md). Maps up to the switch keep 1.
 LAYOUT_SUB_STEPS = 16
+# Epochs past the switch: 100,000 GloVe words kept sampled trust 0.872 / 0.880 / 0.884 / 0.890 at 200 / 250 / 300 /
+# 400 (umap-learn's defaults 0.8897), each 50 epochs about 2.5 s of a ~21 s map (bench/journal/2026-12-07.md).
+LARGE_MAP_EPOCHS = 300
 
 
 @dataclass
@@ -126,7 +129,7 @@ def project(vectors: np.ndarray, method: str = "umap", n_components: int = 2, n_
         n_neighbors, min_dist: UMAP's own parameters (local vs global structure; packing).
         metric: "cosine" (angle only, the usual choice for word vectors) or "euclidean".
         random_state: seed; the same inputs and seed give the same map.
-        n_epochs: UMAP's optimisation epochs; None picks ``default_epochs()``.
+        n_epochs: UMAP's optimisation epochs; None picks ``default_epochs()`` (``LARGE_MAP_EPOCHS`` past the switch).
         trust: compute trustworthiness at k=10 over all words for UMAP maps of at most ``exact_up_to`` words
             (the sampled k=15 one, ``Projection.sample_trustworthiness``, is always computed: it is cheap).
         progress: called as ``progress(stage, done)`` from the calling thread while the map is drawn, with
@@ -162,9 +165,9 @@ def project(vectors: np.ndarray, method: str = "umap", n_components: int = 2, n_
                        stage_seconds=stages), data, metric, report, started)
     from embedlab.maps.umap.layout import umap_layout
 
-    n_epochs = n_epochs or default_epochs()
-    params.update(n_neighbors=n_neighbors, min_dist=min_dist, n_epochs=n_epochs)
     approximate = len(data) > exact_up_to
+    n_epochs = n_epochs or (LARGE_MAP_EPOCHS if approximate else default_epochs())
+    params.update(n_neighbors=n_neighbors, min_dist=min_dist, n_epochs=n_epochs)
     report("neighbours", 0.0)
     clock = time.perf_counter()
     indices, distances, recall = umap_neighbours(data, n_neighbors, metric, random_state, approximate,
@@ -273,7 +276,8 @@ def _trust(data: np.ndarray, coords: np.ndarray, metric: str) -> float | None:
 
 
 def default_epochs() -> int:
-    """Epochs for a map: 250 at every size, where umap's defaults are 500 up to 10,000 points and 200 above.
+    """Epochs for a map up to the exact-neighbour switch: 250 at every size, where umap's defaults are 500 up to
+    10,000 points and 200 above (past the switch: ``LARGE_MAP_EPOCHS``).
 
     Chosen on the most frequent GloVe 50d words (spectral start, exact neighbours, k=10
     cosine trustworthiness, seeds 0-2) against umap-learn's defaults: fewer epochs lose

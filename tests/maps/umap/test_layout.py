@@ -88,3 +88,12 @@ def test_the_quick_spectral_start_finds_umaps_eigenvectors(glove, dim):
     for column in range(dim):
         assert abs(np.corrcoef(quick[:, column], umaps[:, column])[0, 1]) > 0.999
     assert quick_state.normal() == umaps_state.normal()
+
+
+def test_maps_past_the_switch_take_more_epochs_and_maps_up_to_it_keep_theirs(glove):
+    """Past the switch a map settles more slowly (its graph is larger): more epochs keep umap's trustworthiness."""
+    from embedlab.maps.projection import LARGE_MAP_EPOCHS, default_epochs
+
+    data = glove.head(400).vectors
+    assert project(data, trust=False, exact_up_to=400).params["n_epochs"] == default_epochs() == 250
+    assert project(data, trust=False, exact_up_to=399).params["n_epochs"] == LARGE_MAP_EPOCHS > default_epochs()
