@@ -7,7 +7,9 @@ curve for ``min_dist``), with umap's own small steps copied into ``umap_steps`` 
 (and the compilation of its NN-descent) is never imported. umap runs its seeded layout on
 one core; ``optimize_layout`` here is umap's gradient descent split into fixed blocks of
 points, so it uses every core and still gives the same map for the same inputs and seed,
-on one core or many.
+on one core or many. Past the exact-neighbour switch (``embedlab.maps.projection``) the blocks
+read positions refreshed 16 times per epoch instead of once, and the spectral start's
+eigenvectors are found by a faster route (``steps.quick_spectral_layout``).
 """
 
 from __future__ import annotations
