@@ -20,8 +20,6 @@ from __future__ import annotations
 
 import hashlib
 import itertools
-import math
-import os
 import threading
 import time
 import weakref
@@ -33,6 +31,7 @@ import streamlit as st
 
 from embedlab.errors import EmbedLabError
 from embedlab_ui.session import literal
+from embedlab.settings import megabytes_setting
 
 UPLOADS_MB_ENV = "EMBEDLAB_UPLOADS_MB"
 DEFAULT_UPLOADS_MB = 1000
@@ -57,17 +56,7 @@ _LAST_RUN: dict[int, float] = {}  # holder number → when its session last ran 
 
 def uploads_budget() -> int:
     """The bytes of uploads all sessions together may hold (``EMBEDLAB_UPLOADS_MB``, in megabytes)."""
-    text = os.environ.get(UPLOADS_MB_ENV, "").strip()
-    if not text:
-        return DEFAULT_UPLOADS_MB * 1_000_000
-    try:
-        megabytes = float(text)
-    except ValueError:
-        megabytes = math.nan
-    if not megabytes >= 0 or math.isinf(megabytes):
-        raise EmbedLabError(f"the server's {UPLOADS_MB_ENV} is {text!r}, not a number of megabytes; uploads are "
-                            f"refused until whoever runs the server sets it (the default is {DEFAULT_UPLOADS_MB})")
-    return int(megabytes * 1_000_000)
+    return megabytes_setting(UPLOADS_MB_ENV, DEFAULT_UPLOADS_MB, "uploads are refused")
 
 
 def _megabytes(size: int) -> str:

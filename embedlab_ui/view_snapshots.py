@@ -28,6 +28,7 @@ import embedlab.models.runs.storage as run_storage
 from embedlab.errors import EmbedLabError
 from embedlab.models.runs.catalog import default_runs_dir
 from embedlab.vectors.word_vectors import WordVectors
+from embedlab.settings import megabytes_setting
 
 FOLDER = ".views"
 FINGERPRINT = re.compile(r"[0-9a-f]{32}")  # WordVectors.fingerprint: blake2b, 16 bytes
@@ -104,15 +105,10 @@ def load_snapshot(fingerprint: str, root: Path | str | None = None) -> WordVecto
 
 
 def _budget() -> int:
-    text = os.environ.get(BUDGET_ENV, "").strip() or str(DEFAULT_BUDGET_MB)
     try:
-        megabytes = float(text)
-    except ValueError:
-        megabytes = -1.0
-    if not 0 <= megabytes < float("inf"):
-        raise SnapshotError(f"the server's {BUDGET_ENV} is {text!r}, not a number ≥ 0; read-only links are not "
-                            f"made until whoever runs the server fixes it (the default is {DEFAULT_BUDGET_MB})")
-    return int(megabytes * 1_000_000)
+        return megabytes_setting(BUDGET_ENV, DEFAULT_BUDGET_MB, "read-only links are not made")
+    except EmbedLabError as error:
+        raise SnapshotError(str(error)) from None
 
 
 def _size(path: str) -> int | None:

@@ -16,7 +16,7 @@ ROOT = Path(__file__).resolve().parent.parent
 # Lower layers never import higher ones; packages in one layer never import each other.
 LAYERS = {
     "embedlab.errors": 0, "embedlab.text": 0, "embedlab.cache": 0, "embedlab.jsonable": 0,
-    "embedlab.vectors": 1, "embedlab.data": 1,
+    "embedlab.settings": 1, "embedlab.vectors": 1, "embedlab.data": 1,
     "embedlab.models": 2, "embedlab.maps": 2,  # siblings: a map of a model's embedding gets the vectors from the UI
     "embedlab.classes": 3,  # a class's records, board and study, over the models' runs and splits
     "embedlab.cli": 4, "embedlab_ui": 4,

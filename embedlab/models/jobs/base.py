@@ -272,7 +272,7 @@ def training_nice() -> int:
     text = os.environ.get(TRAINING_NICE_VARIABLE, "").strip()
     if not text:
         return DEFAULT_TRAINING_NICE
-    if not (text.isdigit() and 0 <= int(text) <= 19):
+    if not (text.isascii() and text.isdigit() and 0 <= int(text) <= 19):  # "²".isdigit(), but int() refuses it
         raise EmbedLabError(f"{TRAINING_NICE_VARIABLE} is {text!r}; it must be a whole number from 0 (trainings at "
                             f"a server's usual CPU priority) to 19 (the lowest). Unset it for the default, "
                             f"{DEFAULT_TRAINING_NICE}")

@@ -47,6 +47,7 @@ from embedlab.models.architecture import ModelConfig
 from embedlab.models.runs.storage import is_remote
 from embedlab.models.runs.writing import sync_path, write_durably
 from embedlab.models.training.options import TrainingOptions
+from embedlab.settings import whole_number_setting
 
 QUEUE_FOLDER = ".queue"
 MAX_QUEUED_VARIABLE, DEFAULT_MAX_QUEUED = "EMBEDLAB_MAX_QUEUED_PER_WORKSPACE", 6
@@ -84,14 +85,8 @@ class Note:
 
 def max_queued_per_workspace() -> int:
     """Trainings one workspace may have queued or running at once: ``EMBEDLAB_MAX_QUEUED_PER_WORKSPACE`` (6)."""
-    text = os.environ.get(MAX_QUEUED_VARIABLE, "").strip()
-    if not text:
-        return DEFAULT_MAX_QUEUED
-    if not text.isdigit() or int(text) < 1:
-        raise EmbedLabError(f"{MAX_QUEUED_VARIABLE} is {text!r}; it must be a whole number, 1 or more (the "
-                            f"trainings one workspace may have queued or running at once). Unset it for the "
-                            f"default, {DEFAULT_MAX_QUEUED}")
-    return int(text)
+    return whole_number_setting(MAX_QUEUED_VARIABLE, DEFAULT_MAX_QUEUED,
+                                "the trainings one workspace may have queued or running at once")
 
 
 def queue_folder(runs_folder) -> Path:

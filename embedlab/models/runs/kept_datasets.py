@@ -20,7 +20,6 @@ one workspace saving at the same instant may lose one index entry (its file stay
 from __future__ import annotations
 
 import json
-import os
 import re
 import time
 from contextlib import nullcontext
@@ -34,6 +33,7 @@ import embedlab.models.runs.storage as run_storage
 from embedlab.data.builtins import BUILTIN_DATASETS
 from embedlab.data.labelled import LabelledDataset
 from embedlab.errors import EmbedLabError
+from embedlab.settings import whole_number_setting, megabytes_setting
 
 FOLDER = ".datasets"
 INDEX = "index.json"
@@ -90,18 +90,11 @@ class KeptIndex:
 
 def limits() -> tuple[int, int]:
     """``(datasets, bytes)`` one workspace may keep: ``EMBEDLAB_KEPT_DATASETS`` and ``EMBEDLAB_KEPT_DATASETS_MB``."""
-    values = []
-    for name, default, scale in ((COUNT_ENV, DEFAULT_COUNT, 1), (MEGABYTES_ENV, DEFAULT_MEGABYTES, 1_000_000)):
-        text = os.environ.get(name, "").strip() or str(default)
-        try:
-            value = float(text)
-        except ValueError:
-            value = -1.0
-        if not 0 <= value < float("inf"):
-            raise KeptDatasetError(f"the server's {name} is {text!r}, not a number ≥ 0; uploads are not kept until "
-                                   f"whoever runs the server fixes it (the default is {default})")
-        values.append(int(value * scale))
-    return values[0], values[1]
+    try:
+        return (whole_number_setting(COUNT_ENV, DEFAULT_COUNT, "the uploaded datasets one workspace keeps", low=0),
+                megabytes_setting(MEGABYTES_ENV, DEFAULT_MEGABYTES, "uploads are not kept"))
+    except EmbedLabError as error:
+        raise KeptDatasetError(str(error)) from None
 
 
 def _folder(location: Path | str) -> str:

@@ -5,22 +5,16 @@
 
 from __future__ import annotations
 
-import os
 
 from embedlab.errors import EmbedLabError
+from embedlab.settings import whole_number_setting
 
 MAX_CELLS_VARIABLE, DEFAULT_MAX_CELLS = "EMBEDLAB_MAX_STUDY_CELLS", 60
 
 
 def max_study_cells() -> int:
     """Cells one study may have: ``EMBEDLAB_MAX_STUDY_CELLS`` (60 unless set)."""
-    text = os.environ.get(MAX_CELLS_VARIABLE, "").strip()
-    if not text:
-        return DEFAULT_MAX_CELLS
-    if not text.isdigit() or int(text) < 1:
-        raise EmbedLabError(f"{MAX_CELLS_VARIABLE} is {text!r}; it must be a whole number, 1 or more (the cells one "
-                            f"study may have). Unset it for the default, {DEFAULT_MAX_CELLS}")
-    return int(text)
+    return whole_number_setting(MAX_CELLS_VARIABLE, DEFAULT_MAX_CELLS, "the cells one study may have")
 
 
 def _count(number: int, word: str) -> str:

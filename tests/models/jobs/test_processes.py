@@ -87,9 +87,10 @@ def test_a_worker_trains_at_a_lower_cpu_priority_than_the_server_so_pages_answer
     assert os.getpriority(os.PRIO_PROCESS, 0) == server_nice  # the server itself is left as it was
 
 
-def test_a_training_priority_that_is_not_a_nice_increment_is_refused_with_how_to_fix_it(monkeypatch):
-    monkeypatch.setenv("EMBEDLAB_TRAINING_NICE", "low")
-    with pytest.raises(EmbedLabError, match=r"EMBEDLAB_TRAINING_NICE is 'low'; it must be a whole number from 0"):
+@pytest.mark.parametrize("value", ["low", "²", "20"])  # "²" passes str.isdigit() but not int()
+def test_a_training_priority_that_is_not_a_nice_increment_is_refused_with_how_to_fix_it(monkeypatch, value):
+    monkeypatch.setenv("EMBEDLAB_TRAINING_NICE", value)
+    with pytest.raises(EmbedLabError, match=rf"EMBEDLAB_TRAINING_NICE is '{value}'; it must be a whole number from 0"):
         new_job(TrainingSpec(tiny_dataset(), tiny_config(), TrainingOptions()))
 
 
