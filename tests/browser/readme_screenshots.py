@@ -65,7 +65,7 @@ def explore(page, url: str) -> None:
     wait_until_idle(page, SLOW)
     page.get_by_text("Trustworthiness at k=10").wait_for(timeout=SLOW)
     wait_until_idle(page, SLOW)
-    scroll_to(page, page.get_by_text("Trustworthiness at k=10"), above=16)
+    scroll_to(page, page.locator(".js-plotly-plot").first, above=90)  # the map and its title, beside the settings
 
 
 def analogies(page, url: str) -> None:
