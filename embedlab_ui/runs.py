@@ -39,6 +39,26 @@ def stopped(run: Run) -> bool:
     return bool(run.metrics_.stopped)
 
 
+def forget_deleted_picks(key: str, runs: dict, offered) -> None:
+    """Before the multiselect ``key`` is drawn: drop picked runs no longer listed, saying which, by name.
+
+    ``runs`` is every run of the workspace (run id → Run), ``offered`` the ids the picker offers now.
+    A run deleted in another tab leaves the picker with a note instead of vanishing unsaid; one that
+    is only not offered (the page's own run, in Predict) leaves quietly.
+    """
+    names = st.session_state.setdefault(f"{key}.names", {})
+    picked = st.session_state.get(key) or []
+    gone = [run_id for run_id in picked if run_id not in runs]
+    if gone:
+        listed = ", ".join(f"“{literal(names.get(run_id, run_id))}”" for run_id in gone)
+        st.warning(f"{listed} {'was' if len(gone) == 1 else 'were'} deleted (in another tab?), so no longer "
+                   "compared here.", icon=":material/delete:")
+    if key in st.session_state:
+        offered = set(offered)
+        st.session_state[key] = [run_id for run_id in picked if run_id in offered]
+    names.update({run_id: run.name for run_id, run in runs.items()})
+
+
 def run_label(run: Run) -> str:
     """One line that tells runs apart: name, embedding, encoder, test accuracy, and whether it was stopped."""
     model = run.config.get("model", {})

@@ -297,17 +297,16 @@ def compare_picker(runs: list[Run]) -> list[Run]:
 
     A run trained (or listed) since the picker was last drawn resets it to the newest runs, so a
     third training is in the comparison at once; a choice of the visitor's stays while the list
-    does not grow, and a run deleted meanwhile simply leaves it.
+    does not grow, and a run deleted meanwhile leaves it with a note naming it.
     """
-    from embedlab_ui.runs import default_runs, run_label
+    from embedlab_ui.runs import default_runs, forget_deleted_picks, run_label
 
     by_id = {run.run_id: run for run in runs}
     newest = [run.run_id for run in default_runs(runs, COMPARED_BY_DEFAULT)]
     seen = st.session_state.get(COMPARE_SEEN_KEY)
+    forget_deleted_picks(COMPARE_KEY, by_id, by_id)
     if COMPARE_KEY not in st.session_state or (seen is not None and set(by_id) - seen):
         st.session_state[COMPARE_KEY] = newest
-    else:
-        st.session_state[COMPARE_KEY] = [run_id for run_id in st.session_state[COMPARE_KEY] if run_id in by_id]
     st.session_state[COMPARE_SEEN_KEY] = set(by_id)
     chosen = st.multiselect("Runs to compare", list(by_id), format_func=lambda run_id: run_label(by_id[run_id]),
                             key=COMPARE_KEY, help="The newest runs are picked for you each time a run is added.")

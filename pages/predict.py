@@ -11,8 +11,8 @@ from embedlab.errors import EmbedLabError
 from embedlab.models.explanations import METHOD_LABELS
 from embedlab.models.prediction import read_batch_texts
 from embedlab_ui.numbers import class_label
-from embedlab_ui.runs import (predictor_for_upload, run_label, run_picker, run_predictor, upload_class_names,
-                              workspace_runs)
+from embedlab_ui.runs import (forget_deleted_picks, predictor_for_upload, run_label, run_picker, run_predictor,
+                              upload_class_names, workspace_runs)
 from embedlab_ui.session import literal, route_through_app, show_error
 from embedlab_ui.uploads import hold, parsed_upload, release
 
@@ -125,7 +125,9 @@ def show_explanation(predictor, text: str, words) -> None:
 def show_comparison(text: str, current_run_id: str | None) -> None:
     """The same text scored by up to three other runs, side by side."""
     listing = workspace_runs()
-    runs = {run.run_id: run for run in (listing.runs if listing else []) if run.run_id != current_run_id}
+    every_run = {run.run_id: run for run in (listing.runs if listing else [])}
+    runs = {run_id: run for run_id, run in every_run.items() if run_id != current_run_id}
+    forget_deleted_picks("predict.compare", every_run, runs)
     if not runs:
         return
     st.subheader("Side by side")

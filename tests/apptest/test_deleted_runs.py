@@ -43,6 +43,19 @@ def _page(project_root, page: str) -> AppTest:
     return at
 
 
+def _third_run(folder) -> None:
+    path = shutil.copytree(folder / "run-older", folder / "run-third")
+    config = json.loads((path / "config.json").read_text())
+    (path / "config.json").write_text(json.dumps({**config, "name": "third", "created": "2026-01-01T12:00:00"}))
+
+
+def _passage(at: AppTest, text: str) -> AppTest:
+    """Predict scoring ``text`` typed into the multi-line box (the live box is a component AppTest cannot type in)."""
+    if at.toggle(key="predict.live").value:
+        at.toggle(key="predict.live").set_value(False).run()
+    return at.text_area(key="predict.passage").input(text).run()
+
+
 def _deleted_notes(at: AppTest) -> list[str]:
     return [warning.value for warning in at.warning if "was deleted" in warning.value]
 
@@ -106,3 +119,31 @@ def test_a_stale_runs_tabs_downloads_refuse_a_deleted_run(workspace, project_roo
     for label in ("Download .zip", "Download .keras"):
         with pytest.raises(EmbedLabError, match="the run “newest” was deleted \\(in another tab\\?\\)"):
             downloads[label]()
+
+
+@pytest.mark.parametrize(("page", "picker"), [("train", "train.compare"), ("predict", "predict.compare")])
+def test_a_compared_run_deleted_in_another_tab_leaves_the_comparison_by_name(workspace, project_root, page, picker):
+    _third_run(workspace)  # so two are left to compare after the delete
+    at = _page(project_root, page)
+    if page == "predict":
+        _passage(at.selectbox(key="predict.run").set_value("run-older").run(), "a fine film")
+        at.multiselect(key=picker).set_value(["run-newest", "run-third"]).run()
+    assert "run-newest" in at.multiselect(key=picker).value
+    shutil.rmtree(workspace / "run-newest")  # another tab's Delete
+    at.run()
+    assert not at.exception
+    assert [warning.value for warning in at.warning if "compared" in warning.value] == [
+        "“newest” was deleted (in another tab?), so no longer compared here."]
+    assert "run-newest" not in at.multiselect(key=picker).value and "run-third" in at.multiselect(key=picker).value
+    at.run()
+    assert not [warning.value for warning in at.warning if "compared" in warning.value]  # said once
+
+
+def test_the_run_predict_shows_is_not_offered_beside_itself_and_is_not_called_deleted(workspace, project_root):
+    _third_run(workspace)
+    at = _passage(_page(project_root, "predict").selectbox(key="predict.run").set_value("run-older").run(), "a fine film")
+    at.multiselect(key="predict.compare").set_value(["run-newest"]).run()
+    at.selectbox(key="predict.run").set_value("run-newest").run()  # the compared run becomes the page's own
+    assert not at.exception
+    assert at.multiselect(key="predict.compare").value == []
+    assert not [warning.value for warning in at.warning if "deleted" in warning.value]
