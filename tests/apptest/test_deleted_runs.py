@@ -141,7 +141,8 @@ def test_a_compared_run_deleted_in_another_tab_leaves_the_comparison_by_name(wor
 
 def test_the_run_predict_shows_is_not_offered_beside_itself_and_is_not_called_deleted(workspace, project_root):
     _third_run(workspace)
-    at = _passage(_page(project_root, "predict").selectbox(key="predict.run").set_value("run-older").run(), "a fine film")
+    at = _page(project_root, "predict")
+    at = _passage(at.selectbox(key="predict.run").set_value("run-older").run(), "a fine film")
     at.multiselect(key="predict.compare").set_value(["run-newest"]).run()
     at.selectbox(key="predict.run").set_value("run-newest").run()  # the compared run becomes the page's own
     assert not at.exception
