@@ -20,7 +20,7 @@ from collections.abc import Callable
 import numpy as np
 
 from embedlab.maps.umap.neighbours import exact_knn
-from embedlab.maps.umap.parallel import in_parallel, one_blas_thread
+from embedlab.maps.umap.parallel import in_parallel, in_turns, one_blas_thread
 
 STEP_BLOCKS = 8  # blocks moving at once in a step of a sub-stepped epoch (``optimize_layout``): a few per core
 
@@ -107,6 +107,8 @@ def optimize_layout(embedding: np.ndarray, head: np.ndarray, tail: np.ndarray, e
     n_blocks = len(block_starts) - 1
     # block i runs in step i % sub_steps: the blocks of a step are spread along the points, with equal work
     steps = [list(range(step, n_blocks, sub_steps)) for step in range(min(sub_steps, n_blocks))]
+    if sub_steps > 1:  # one block per call, as the kernel takes them
+        steps = [[np.array([number], dtype=np.int64) for number in step] for step in steps]
     epochs_per_negative = epochs_per_sample / negative_sample_rate
     next_sample, next_negative = epochs_per_sample.copy(), epochs_per_negative.copy()
     states = kernels.block_random_states(np.uint64(seed), n_blocks)
@@ -116,10 +118,16 @@ def optimize_layout(embedding: np.ndarray, head: np.ndarray, tail: np.ndarray, e
         alpha = float(np.float32(1.0 - epoch / n_epochs))
         for step in steps:
             snapshot[:] = embedding
-            in_parallel(lambda numbers: kernels.layout_epoch(
-                embedding, snapshot, head, tail, block_starts, np.asarray(numbers, dtype=np.int64),
-                epochs_per_sample, epochs_per_negative, next_sample, next_negative, states, a, b, epoch, alpha),  # noqa: B023 (called before the loop moves on)
-                step)
+            if sub_steps == 1:
+                in_parallel(lambda numbers: kernels.layout_epoch(
+                    embedding, snapshot, head, tail, block_starts, np.asarray(numbers, dtype=np.int64),
+                    epochs_per_sample, epochs_per_negative, next_sample, next_negative, states, a, b, epoch, alpha),  # noqa: B023 (called before the loop moves on)
+                    step)
+            else:  # short steps: a thread slowed by other work takes fewer blocks rather than hold the step up
+                in_turns(lambda number: kernels.layout_epoch(
+                    embedding, snapshot, head, tail, block_starts, number, epochs_per_sample, epochs_per_negative,
+                    next_sample, next_negative, states, a, b, epoch, alpha),  # noqa: B023 (called before the loop moves on)
+                    step)
         if progress is not None and (epoch + 1) % 10 == 0:
             progress((epoch + 1) / n_epochs)
     return embedding

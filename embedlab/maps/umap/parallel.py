@@ -71,3 +71,38 @@ def one_blas_thread():
 
     with _BLAS_LOCK, threadpool_limits(1, user_api="blas"):
         yield
+
+
+def in_turns(work, items) -> None:
+    """``work(item)`` for every one of ``items``, each thread (one per core) taking the next item left when free.
+
+    For items whose work is independent of the thread that does it and of the others' order (the blocks of a
+    layout step): a thread slowed by another process on its core takes fewer items, instead of the other
+    waiting for its fixed share. Results are the same as ``in_parallel``'s; only the timing differs.
+    """
+    import numba
+
+    items = list(items)
+    threads = min(max(1, numba.get_num_threads()), len(items))
+    if threads <= 1:
+        for item in items:
+            work(item)
+        return
+    queue = iter(items)
+    lock = threading.Lock()
+
+    def worker():
+        while True:
+            with lock:
+                item = next(queue, None)
+            if item is None:
+                return
+            work(item)
+
+    try:
+        futures = [_pool().submit(worker) for _ in range(threads - 1)]
+    except RuntimeError:  # the interpreter is shutting down: finish here
+        futures = []
+    worker()
+    for future in futures:
+        future.result()

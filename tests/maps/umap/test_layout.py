@@ -97,3 +97,11 @@ def test_maps_past_the_switch_take_more_epochs_and_maps_up_to_it_keep_theirs(glo
     data = glove.head(400).vectors
     assert project(data, trust=False, exact_up_to=400).params["n_epochs"] == default_epochs() == 250
     assert project(data, trust=False, exact_up_to=399).params["n_epochs"] == LARGE_MAP_EPOCHS > default_epochs()
+
+
+def test_blocks_taken_in_turns_are_each_done_once():
+    from embedlab.maps.umap.parallel import in_turns
+
+    done = []
+    in_turns(done.append, range(100))
+    assert sorted(done) == list(range(100))
