@@ -28,7 +28,10 @@ from tests.conftest import NEGATIVE_SENTENCES, POSITIVE_SENTENCES
 
 pytestmark = [pytest.mark.browser, needs_nginx]
 
-WORKSPACE = "serve"
+WORKSPACE = "serveClassroom7q"
+# Two students of one class: the same network address, each in their own workspace. (In one workspace the
+# uploader's dataset is kept for that workspace, so a tab whose first run comes after the upload opens on it.)
+UPLOADER, TRAINER = "serveUploader7q", "serveTrainer7q"
 COOKIE = "embedlab_server"
 
 
@@ -92,8 +95,8 @@ def _reviews_csv(folder: Path) -> Path:
 
 def test_two_visitors_from_one_address_on_two_processes_keep_their_own_sessions(served, browser, tmp_path):
     # Two browsers on one machine: one address, as a class behind NAT; one after the other, as a class arrives.
-    uploader, data_page, uploader_server = _visitor(browser, f"{served.url}/data?workspace={WORKSPACE}")
-    trainer, train_page, trainer_server = _visitor(browser, f"{served.url}/train?workspace={WORKSPACE}")
+    uploader, data_page, uploader_server = _visitor(browser, f"{served.url}/data?workspace={UPLOADER}")
+    trainer, train_page, trainer_server = _visitor(browser, f"{served.url}/train?workspace={TRAINER}")
     try:
         assert uploader_server != trainer_server
 
