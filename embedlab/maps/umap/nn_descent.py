@@ -11,8 +11,10 @@ Why not call pynndescent itself: its index compiles dozens of uncached numba fun
 every new process (about 50 s of CPU on this machine, bench/journal/2026-12-07.md), which a
 server restart or a CLI run would pay before each first large map; these kernels are cached on
 disk like the rest of the map's. And its parallel rounds depend on the number of threads,
-where here the rounds are cut into fixed blocks (``ROUND_BLOCKS``), so the same words and seed
-give the same neighbours, and the same map, on one core or many.
+where here the rounds are cut into fixed blocks (``ROUND_BLOCKS``), and the writes into the
+tables are shared by row (``owned_ranges``: each thread writes only its rows, in the order one
+thread alone would), so the same words and seed give the same neighbours, and the same map, on
+one core or many.
 
 Example:
     >>> indices, distances = nn_descent(unit_rows(vectors), k=15, metric="cosine", seed=0)  # doctest: +SKIP
@@ -59,23 +61,33 @@ def nn_descent(data: np.ndarray, k: int, metric: str = "cosine", seed: int = 0, 
     indices = np.full((n, k), -1, dtype=np.int64)
     keys = np.full((n, k), np.inf, dtype=np.float32)
     flags = np.zeros((n, k), dtype=np.bool_)
-    kernels.apply_updates(indices, keys, flags, np.arange(n), np.arange(n), np.full(n, -1.0, np.float32), n)
+    kernels.apply_updates(indices, keys, flags, np.arange(n), np.arange(n), np.full(n, -1.0, np.float32), n, 0, n)
+    ranges = owned_ranges(n)
     tree_seeds = np.random.default_rng(seed).integers(2**63, size=n_trees)
     forest = in_parallel(lambda numbers: [(number, *random_projection_leaves(
         data, np.random.default_rng(tree_seeds[number]), cosine)) for number in numbers], range(n_trees))
-    for _, leaves, leaf_starts in sorted((tree for share in forest for tree in share), key=lambda tree: tree[0]):
-        kernels.join_leaves(data, leaves, leaf_starts, indices, keys, flags, cosine)  # in tree order: repeatable
+    forest = sorted((tree for share in forest for tree in share), key=lambda tree: tree[0])
+    # the trees one after another (their order is the order of the pushes into each table: repeatable)
+    leaves = np.concatenate([tree_leaves for _, tree_leaves, _ in forest])
+    leaf_starts = np.concatenate([starts[:-1] + number * n for number, (_, _, starts) in enumerate(forest)]
+                                 + [np.array([len(forest) * n], dtype=np.int64)])
+    by_rows(ranges, lambda lo, hi: kernels.join_leaves(data, leaves, leaf_starts, indices, keys, flags, cosine, lo, hi))
     if progress is not None:
         progress(1.0 / (max_rounds + 1))
     new_candidates = np.empty((n, max_candidates), dtype=np.int64)
     old_candidates = np.empty((n, max_candidates), dtype=np.int64)
+    new_priorities = np.empty((n, max_candidates), dtype=np.uint64)  # scratch of the sampling, reused every round
+    old_priorities = np.empty((n, max_candidates), dtype=np.uint64)
     pairs = max_candidates * (max_candidates - 1) // 2 + max_candidates * max_candidates
     size = BLOCK * pairs  # room for every pair a block can join
     buffers = [(np.empty(size, np.int64), np.empty(size, np.int64), np.empty(size, np.float32))
                for _ in range(ROUND_BLOCKS)]
     for round_number in range(max_rounds):
         round_seed = np.uint64(seed * 1_000 + round_number)
-        kernels.sample_candidates(indices, flags, new_candidates, old_candidates, round_seed)
+        by_rows(ranges, lambda lo, hi, round_seed=round_seed: kernels.sample_candidates(
+            indices, flags, new_candidates, old_candidates, new_priorities, old_priorities, round_seed, lo, hi))
+        # only once every thread's sampling is done: it read the flags of rows that are not its own
+        by_rows(ranges, lambda lo, hi: kernels.mark_sampled_old(indices, flags, new_candidates, lo, hi))
         changed = 0
         for round_start in range(0, n, BLOCK * ROUND_BLOCKS):
             thresholds = np.ascontiguousarray(keys[:, -1])
@@ -90,8 +102,13 @@ def nn_descent(data: np.ndarray, k: int, metric: str = "cosine", seed: int = 0, 
                 return counts
 
             blocks = [b for b in range(ROUND_BLOCKS) if round_start + b * BLOCK < n]
-            for number, count in sorted(pair for share in in_parallel(join, blocks) for pair in share):
-                changed += kernels.apply_updates(indices, keys, flags, *buffers[number], count)
+            counts = sorted(pair for share in in_parallel(join, blocks) for pair in share)
+
+            def apply(lo, hi, counts=counts):  # the blocks in order, as one thread alone would apply them
+                return sum(kernels.apply_updates(indices, keys, flags, *buffers[number], count, lo, hi)
+                           for number, count in counts)
+
+            changed += sum(by_rows(ranges, apply))
         if progress is not None:
             progress((round_number + 2) / (max_rounds + 1))
         if changed < STOP_SHARE * n * k:
@@ -101,6 +118,24 @@ def nn_descent(data: np.ndarray, k: int, metric: str = "cosine", seed: int = 0, 
     keys[:, 0] = 0.0  # each row's own entry (key −1 above, to stay first)
     distances = keys if cosine else np.sqrt(np.maximum(keys, 0.0))
     return indices, np.maximum(distances, 0.0).astype(np.float32)
+
+
+def owned_ranges(n: int) -> list[tuple[int, int]]:
+    """One range of rows per thread: the rows whose tables that thread writes (``nn_descent_kernels``)."""
+    import numba
+
+    parts = max(1, min(numba.get_num_threads(), n))
+    return [(n * part // parts, n * (part + 1) // parts) for part in range(parts)]
+
+
+def by_rows(ranges: list[tuple[int, int]], work: Callable[[int, int], object]) -> list:
+    """``work(lo, hi)`` for every range, the ranges shared among the threads; the results, all ranges together.
+
+    Each range is a whole pass over the kernel's input writing only that range's rows, so
+    how the rows are split changes nothing but the time.
+    """
+    return [result for share in in_parallel(lambda part: [work(lo, hi) for lo, hi in part], ranges)
+            for result in share]
 
 
 def random_projection_leaves(data: np.ndarray, rng: np.random.Generator, cosine: bool) -> tuple[np.ndarray, np.ndarray]:

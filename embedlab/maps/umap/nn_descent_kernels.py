@@ -4,8 +4,12 @@
 rows for "cosine", the squared distance for "euclidean" (its square root is taken at the end).
 Each point's table is a row of ``k`` slots kept sorted by key, with a flag saying whether the
 entry is new since the point's candidates were last sampled. Every kernel is serial and
-releases the GIL; the one that costs (``join_block``) only reads the tables, so threads can
-run it on separate rows and the updates are applied afterwards in a fixed order.
+releases the GIL, so Python threads run them at once. ``join_block`` only reads the tables, so
+threads run it on separate rows. The kernels that write tables or candidate lists take the
+rows ``[lo, hi)`` a thread owns: each thread scans the same pairs or entries in the same order
+as one thread alone would, but writes only into its own rows. Every row then receives the
+same writes in the same order whatever the split, so the result does not depend on the
+number of threads, and no two threads ever write (or read a write into) the same row.
 """
 
 from __future__ import annotations
@@ -102,17 +106,29 @@ def tree_leaves(data, cosine, randoms, leaf_size, order, leaf_starts):
 
 
 @numba.njit(cache=True, nogil=True)
-def join_leaves(data, leaves, leaf_starts, indices, keys, flags, cosine):
-    """Every pair of points sharing a leaf of a random-projection tree goes into both tables (the start)."""
+def join_leaves(data, leaves, leaf_starts, indices, keys, flags, cosine, lo, hi):
+    """Every pair of points sharing a leaf of a random-projection tree goes into both tables (the start).
+
+    ``leaves`` and ``leaf_starts`` hold every tree's leaves one tree after another, so the trees
+    are joined in order. Only the tables of rows ``[lo, hi)`` are written: ``push`` reads and
+    writes only the row it puts into, so a thread needs nothing from the others' rows and can
+    go through all the trees without waiting for them.
+    """
     for leaf in range(leaf_starts.shape[0] - 1):
         first, stop = leaf_starts[leaf], leaf_starts[leaf + 1]
         for a in range(first, stop):
             p = leaves[a]
+            p_owned = lo <= p < hi
             for b in range(a + 1, stop):
                 q = leaves[b]
+                q_owned = lo <= q < hi
+                if not (p_owned or q_owned):
+                    continue  # neither table is this thread's: skip the distance too
                 key = distance(data, p, q, cosine)
-                push(indices, keys, flags, p, q, key)
-                push(indices, keys, flags, q, p, key)
+                if p_owned:
+                    push(indices, keys, flags, p, q, key)
+                if q_owned:
+                    push(indices, keys, flags, q, p, key)
 
 
 @numba.njit(cache=True, nogil=True, inline="always")
@@ -145,32 +161,51 @@ def _offer(candidates, priorities, row, index, priority):
 
 
 @numba.njit(cache=True, nogil=True)
-def sample_candidates(indices, flags, new_candidates, old_candidates, seed):
-    """Each point's candidates: its neighbours and the points that list it, new ones and old ones apart.
+def sample_candidates(indices, flags, new_candidates, old_candidates, new_priorities, old_priorities, seed, lo, hi):
+    """Rows ``[lo, hi)``'s candidates: their neighbours and the points that list them, new ones and old ones apart.
 
     As in Dong et al.'s NN-descent (and pynndescent), at most ``max_candidates`` of each kind are
-    kept, chosen at random (by a priority fixed by the pair and ``seed``); the new neighbours
-    kept are then marked old, so the next round joins each pair once.
+    kept, chosen at random (by a priority fixed by the pair and ``seed``). The points that list
+    a row are spread over every row's table, so every entry is scanned, but offers go only to
+    owned rows. Reads every row's ``flags``: ``mark_sampled_old``, which clears them, must wait
+    until every thread is done here. The priority arrays are scratch space, reset here.
     """
     n, k = indices.shape
-    new_candidates[:] = -1
-    old_candidates[:] = -1
     maximum = np.iinfo(np.uint64).max
-    new_priorities = np.full(new_candidates.shape, maximum, dtype=np.uint64)
-    old_priorities = np.full(old_candidates.shape, maximum, dtype=np.uint64)
+    new_candidates[lo:hi] = -1
+    old_candidates[lo:hi] = -1
+    new_priorities[lo:hi] = maximum
+    old_priorities[lo:hi] = maximum
     for i in range(n):
+        i_owned = lo <= i < hi
         for m in range(k):
             j = indices[i, m]
             if j < 0 or j == i:
                 continue
+            j_owned = lo <= j < hi
+            if not (i_owned or j_owned):
+                continue
             priority = _priority(min(i, j), max(i, j), seed)
             if flags[i, m]:
-                _offer(new_candidates, new_priorities, i, j, priority)
-                _offer(new_candidates, new_priorities, j, i, priority)
+                if i_owned:
+                    _offer(new_candidates, new_priorities, i, j, priority)
+                if j_owned:
+                    _offer(new_candidates, new_priorities, j, i, priority)
             else:
-                _offer(old_candidates, old_priorities, i, j, priority)
-                _offer(old_candidates, old_priorities, j, i, priority)
-    for i in range(n):
+                if i_owned:
+                    _offer(old_candidates, old_priorities, i, j, priority)
+                if j_owned:
+                    _offer(old_candidates, old_priorities, j, i, priority)
+
+
+@numba.njit(cache=True, nogil=True)
+def mark_sampled_old(indices, flags, new_candidates, lo, hi):
+    """Rows ``[lo, hi)``'s new neighbours that were sampled as candidates are marked old.
+
+    So the next round joins each pair once.
+    """
+    k = indices.shape[1]
+    for i in range(lo, hi):
         for m in range(k):
             j = indices[i, m]
             if j < 0 or not flags[i, m]:
@@ -212,10 +247,17 @@ def join_block(data, rows, new_candidates, old_candidates, thresholds, cosine, o
 
 
 @numba.njit(cache=True, nogil=True)
-def apply_updates(indices, keys, flags, out_p, out_q, out_key, count):
-    """Put the joined pairs into both ends' tables, in the order given; how many entries changed."""
+def apply_updates(indices, keys, flags, out_p, out_q, out_key, count, lo, hi):
+    """Put the joined pairs into both ends' tables, in the order given; how many entries changed.
+
+    Only the ends in ``[lo, hi)`` are written (and counted): each row still receives its pushes
+    in the order given, whichever thread owns it.
+    """
     changed = 0
     for u in range(count):
-        changed += push(indices, keys, flags, out_p[u], out_q[u], out_key[u])
-        changed += push(indices, keys, flags, out_q[u], out_p[u], out_key[u])
+        p, q = out_p[u], out_q[u]
+        if lo <= p < hi:
+            changed += push(indices, keys, flags, p, q, out_key[u])
+        if lo <= q < hi:
+            changed += push(indices, keys, flags, q, p, out_key[u])
     return changed

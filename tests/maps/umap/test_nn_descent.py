@@ -60,3 +60,15 @@ def test_the_same_seed_gives_the_same_neighbours_on_one_core_as_on_two():
         numba.set_num_threads(threads)
     np.testing.assert_array_equal(first, alone)
     np.testing.assert_array_equal(first_distances, alone_distances)
+
+
+def test_how_the_rows_are_shared_among_the_threads_does_not_change_the_neighbours(monkeypatch):
+    import embedlab.maps.umap.nn_descent as module
+
+    data = clustered_points(2_000)
+    first, first_distances = nn_descent(data, 10, "euclidean", seed=5)
+    # more owners than threads, of uneven sizes (one owning no row): each range is its own pass
+    monkeypatch.setattr(module, "owned_ranges", lambda n: [(0, 1), (1, 700), (700, 700), (700, 1_234), (1_234, n)])
+    shared, shared_distances = nn_descent(data, 10, "euclidean", seed=5)
+    np.testing.assert_array_equal(first, shared)
+    np.testing.assert_array_equal(first_distances, shared_distances)
