@@ -39,9 +39,10 @@ EXTRA_SEARCHED = 10
 # (``embedlab.maps.umap.layout.optimize_layout``): at once per epoch, 100,000 words kept about 0.01 less
 # trustworthiness (k=15, fixed sample) than with 16 (bench/journal/2026-12-07.md). Maps up to the switch keep 1.
 LAYOUT_SUB_STEPS = 16
-# Epochs past the switch: 100,000 GloVe words kept sampled trust 0.872 / 0.880 / 0.884 / 0.890 at 200 / 250 / 300 /
-# 400 (umap-learn's defaults 0.8897), each 50 epochs about 2.5 s of a ~21 s map (bench/journal/2026-12-07.md).
-LARGE_MAP_EPOCHS = 300
+# Epochs past the switch: umap-learn's own for more than 10,000 points. With tails pulled as umap pulls them
+# (``layout_kernels.layout_block``), 100,000 GloVe words keep as much trustworthiness in 200 epochs as umap's map
+# (about 0.88 on the fixed sample for both; more epochs did not keep more: bench/journal/2026-12-07.md).
+LARGE_MAP_EPOCHS = 200
 
 
 @dataclass

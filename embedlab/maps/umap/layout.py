@@ -83,8 +83,7 @@ def fuzzy_graph(knn_indices: np.ndarray, knn_distances: np.ndarray):
 
 def optimize_layout(embedding: np.ndarray, head: np.ndarray, tail: np.ndarray, epochs_per_sample: np.ndarray,
                     a: float, b: float, n_epochs: int, seed: int, negative_sample_rate: float = 5.0,
-                    progress: Callable[[float], None] | None = None, sub_steps: int = 1,
-                quick_start: bool = False) -> np.ndarray:
+                    progress: Callable[[float], None] | None = None, sub_steps: int = 1) -> np.ndarray:
     """umap's gradient descent (``optimize_layout_euclidean``, gamma 1, initial alpha 1), on every core.
 
     The points are cut into fixed blocks of heads with about equal work; every block moves
@@ -99,6 +98,8 @@ def optimize_layout(embedding: np.ndarray, head: np.ndarray, tail: np.ndarray, e
     With ``sub_steps`` s > 1 the points are cut into ``STEP_BLOCKS`` × s blocks; each epoch
     runs in s steps, step r moving the r-th block of each of ``STEP_BLOCKS`` runs, and the
     copy is refreshed after every step, so a point reads positions at most 1/s epoch old.
+    There, as in umap, a sampled edge also pulls its tail (recorded by the block, applied after
+    the step), and an edge's negative samples push from one position (``layout_kernels.layout_block``).
     """
     from embedlab.maps.umap import layout_kernels as kernels
 
@@ -107,30 +108,56 @@ def optimize_layout(embedding: np.ndarray, head: np.ndarray, tail: np.ndarray, e
     n_blocks = len(block_starts) - 1
     # block i runs in step i % sub_steps: the blocks of a step are spread along the points, with equal work
     steps = [list(range(step, n_blocks, sub_steps)) for step in range(min(sub_steps, n_blocks))]
-    if sub_steps > 1:  # one block per call, as the kernel takes them
-        steps = [[np.array([number], dtype=np.int64) for number in step] for step in steps]
     epochs_per_negative = epochs_per_sample / negative_sample_rate
     next_sample, next_negative = epochs_per_sample.copy(), epochs_per_negative.copy()
     states = kernels.block_random_states(np.uint64(seed), n_blocks)
     snapshot = embedding.copy()
+    if sub_steps > 1:
+        _sub_stepped_epochs(embedding, snapshot, head, tail, block_starts, steps, epochs_per_sample,
+                            epochs_per_negative, next_sample, next_negative, states, a, b, n_epochs, progress)
+        return embedding
 
     for epoch in range(n_epochs):
         alpha = float(np.float32(1.0 - epoch / n_epochs))
         for step in steps:
             snapshot[:] = embedding
-            if sub_steps == 1:
-                in_parallel(lambda numbers: kernels.layout_epoch(
-                    embedding, snapshot, head, tail, block_starts, np.asarray(numbers, dtype=np.int64),
-                    epochs_per_sample, epochs_per_negative, next_sample, next_negative, states, a, b, epoch, alpha),  # noqa: B023 (called before the loop moves on)
-                    step)
-            else:  # short steps: a thread slowed by other work takes fewer blocks rather than hold the step up
-                in_turns(lambda number: kernels.layout_epoch(
-                    embedding, snapshot, head, tail, block_starts, number, epochs_per_sample, epochs_per_negative,
-                    next_sample, next_negative, states, a, b, epoch, alpha),  # noqa: B023 (called before the loop moves on)
-                    step)
+            in_parallel(lambda numbers: kernels.layout_epoch(
+                embedding, snapshot, head, tail, block_starts, np.asarray(numbers, dtype=np.int64),
+                epochs_per_sample, epochs_per_negative, next_sample, next_negative, states, a, b, epoch, alpha),  # noqa: B023 (called before the loop moves on)
+                step)
         if progress is not None and (epoch + 1) % 10 == 0:
             progress((epoch + 1) / n_epochs)
     return embedding
+
+
+def _sub_stepped_epochs(embedding, snapshot, head, tail, block_starts, steps, epochs_per_sample, epochs_per_negative,
+                        next_sample, next_negative, states, a, b, n_epochs, progress) -> None:
+    """The epochs of a large map: in each step its blocks move their heads (``layout_kernels.layout_block``),
+    then the pulls they recorded on tails are applied in block order, so the map does not depend on the cores."""
+    from embedlab.maps.umap import layout_kernels as kernels
+
+    sizes = np.diff(block_starts)
+    pulled = [np.empty(size, dtype=np.int64) for size in sizes]
+    pulls = [np.empty((size, embedding.shape[1]), dtype=np.float32) for size in sizes]
+    counts = np.zeros(len(sizes), dtype=np.int64)
+    b_powers = kernels.power_table(b)
+    for epoch in range(n_epochs):
+        alpha = float(np.float32(1.0 - epoch / n_epochs))
+        for step in steps:
+            snapshot[:] = embedding
+
+            def move(number, epoch=epoch, alpha=alpha):
+                counts[number] = kernels.layout_block(
+                    embedding, snapshot, head, tail, block_starts[number], block_starts[number + 1],
+                    epochs_per_sample, epochs_per_negative, next_sample, next_negative, states[number], a, b, b_powers,
+                    epoch, alpha, pulled[number], pulls[number])
+
+            # short steps: a thread slowed by other work takes fewer blocks rather than hold the step up
+            in_turns(move, step)
+            for number in step:
+                kernels.apply_tail_pulls(embedding, pulled[number], pulls[number], counts[number])
+        if progress is not None and (epoch + 1) % 10 == 0:
+            progress((epoch + 1) / n_epochs)
 
 
 def _layout_blocks(heads: np.ndarray, epochs_per_sample: np.ndarray, blocks: int) -> np.ndarray:
