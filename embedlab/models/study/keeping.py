@@ -14,6 +14,14 @@ therefore resuming it: ``run_study(..., kept=kept.data)`` trains only the missin
 A file is checked when it is read (format, fields, every cell's numbers); one that fails is
 reported with what is wrong and what to do (``DamagedStudy``), never a traceback.
 
+The Study tab lists the kept studies on every run of every visitor, so a listing reads and parses
+only the files whose version changed since this process last parsed them (``study_files``: a local
+file's inode, size and times; an object's ETag and size, from the listing call itself). The parsed
+study, or the damaged file's message, is kept per process by the file's full path and version, so a
+rewritten file is read again at once and a deleted one drops out. The studies returned are shared
+by every session of the process: read them, never change them (``Keeper.kept`` hands a copy to
+the study that resumes one).
+
     keep(folder, result, vectors, state="running")        # after each cell
     studies, damaged = kept_studies(folder)                # newest first
     kept = load_study(folder, study_id)
@@ -22,6 +30,7 @@ reported with what is wrong and what to do (``DamagedStudy``), never a traceback
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import json
 import math
@@ -30,18 +39,17 @@ import socket
 import threading
 import time
 from dataclasses import asdict, dataclass, is_dataclass
-from pathlib import Path
 
 from embedlab.errors import EmbedLabError
 from embedlab.models.architecture import EMBEDDING_KINDS
-from embedlab.models.runs.files import replace_durably
-from embedlab.models.runs.storage import is_remote, remote_filesystem
+from embedlab.models.study import study_files
+from embedlab.models.study.study_files import ParsedFiles
 
-STUDIES_FOLDER = ".studies"
 FORMAT = 1
 STATES = ("running", "finished", "stopped", "failed")
 _here: set[str] = set()  # ids of the studies this process is running now
 _here_lock = threading.Lock()
+_parsed = ParsedFiles(256)  # KeptStudy or a damaged file's message; a class's workspaces, a few studies each
 
 
 class DamagedStudy(EmbedLabError):
@@ -58,7 +66,10 @@ def study_id(dataset_fingerprint: str, plan, vectors_fingerprint: str | None) ->
 
 @dataclass(frozen=True)
 class KeptStudy:
-    """A study as its file keeps it."""
+    """A study as its file keeps it; shared by the sessions that list it, so read-only (dicts included).
+
+    ``running_now`` and ``condition`` are worked out each time they are read, never kept.
+    """
 
     id: str
     state: str  # as written: "running" | "finished" | "stopped" | "failed"
@@ -132,8 +143,8 @@ def keep(folder, result, vectors=None, state: str = "running", identifier: str |
     record = {"format": FORMAT, "id": identifier, "state": state, "updated": time.time(), "owner": _this_owner(),
               "vectors": vectors_info, "study": data}
     text = json.dumps(record, indent=1, default=_plain)
-    _write(folder, f"{identifier}.json", text)
-    if _read(folder, f"{identifier}.json") != text:
+    study_files.write(folder, f"{identifier}.json", text)
+    if study_files.read(folder, f"{identifier}.json") != text:
         raise EmbedLabError(f"the study kept in {folder} did not read back as written; check the run storage")
     return _checked(json.loads(text), f"{identifier}.json")
 
@@ -147,21 +158,26 @@ def _plain(value):
 
 
 def load_study(folder, identifier: str) -> KeptStudy:
-    """The kept study ``identifier`` of ``folder``, checked (DamagedStudy when it cannot be read as one)."""
+    """The kept study ``identifier`` of ``folder``, checked (DamagedStudy when it cannot be read as one).
+
+    One stat (local) or HEAD (s3://); the file is read and parsed again only when it changed.
+    """
     name = f"{identifier}.json"
     try:
-        text = _read(folder, name)
+        return _study(folder, name, study_files.version(folder, name))
     except FileNotFoundError:
         raise EmbedLabError(f"no kept study {identifier} in this workspace; it may have been deleted") from None
-    return _parse(text, name)
 
 
 def kept_studies(folder) -> tuple[list[KeptStudy], list[str]]:
-    """The workspace's kept studies, newest first, and one message per file that is damaged."""
+    """The workspace's kept studies, newest first, and one message per file that is damaged.
+
+    One listing; only the files changed since this process last parsed them are read.
+    """
     studies, damaged = [], []
-    for name in _names(folder):
+    for name, version in study_files.listed_versions(folder).items():
         try:
-            studies.append(_parse(_read(folder, name), name))
+            studies.append(_study(folder, name, version))
         except DamagedStudy as error:
             damaged.append(str(error))
         except FileNotFoundError:
@@ -169,16 +185,25 @@ def kept_studies(folder) -> tuple[list[KeptStudy], list[str]]:
     return sorted(studies, key=lambda study: study.updated, reverse=True), damaged
 
 
+def _study(folder, name: str, version: tuple | None) -> KeptStudy:
+    """The study in the file ``name`` at ``version`` (None: no version yet), parsed once per version."""
+    path = study_files.full_path(folder, name)
+    known = _parsed.get(path, version)
+    if known is None:
+        text = study_files.read(folder, name)
+        try:
+            known = _parse(text, name)
+        except DamagedStudy as error:
+            known = str(error)  # kept too: a damaged file is read again only once it is rewritten
+        _parsed.remember(path, study_files.version_read(folder, version, text), known)
+    if isinstance(known, str):
+        raise DamagedStudy(known)
+    return known
+
+
 def delete_study(folder, identifier: str) -> None:
     """Remove a kept study (its file); a study not there is no error."""
-    if is_remote(folder):
-        filesystem, root = remote_filesystem(str(folder))
-        try:
-            filesystem.rm(f"{root}/{STUDIES_FOLDER}/{identifier}.json")
-        except FileNotFoundError:
-            pass
-        return
-    (Path(folder) / STUDIES_FOLDER / f"{identifier}.json").unlink(missing_ok=True)
+    study_files.remove(folder, f"{identifier}.json")
 
 
 def _parse(text: str, name: str) -> KeptStudy:
@@ -256,58 +281,6 @@ def _cell_problem(cell) -> str | None:
     return None
 
 
-# ---------------------------------------------------------------------------------------------
-# Storage: a local folder, or an s3:// prefix through the runs' storage layer.
-
-def _names(folder) -> list[str]:
-    if is_remote(folder):
-        filesystem, root = remote_filesystem(str(folder))
-        try:
-            filesystem.invalidate_cache()
-            paths = filesystem.glob(f"{root}/{STUDIES_FOLDER}/*.json")
-        except FileNotFoundError:
-            return []
-        except Exception as error:  # noqa: BLE001 - botocore and aiohttp raise their own types
-            # The error's type only: its text names the storage's address, which visitors are not shown.
-            raise EmbedLabError(f"the kept studies could not be listed ({type(error).__name__}); check the run "
-                                "storage") from None
-        return sorted(path.rsplit("/", 1)[-1] for path in paths)
-    local = Path(folder) / STUDIES_FOLDER
-    return sorted(path.name for path in local.glob("*.json")) if local.is_dir() else []
-
-
-def _read(folder, name: str) -> str:
-    if is_remote(folder):
-        filesystem, root = remote_filesystem(str(folder))
-        try:
-            return filesystem.cat_file(f"{root}/{STUDIES_FOLDER}/{name}").decode("utf-8", "replace")
-        except FileNotFoundError:
-            raise
-        except Exception as error:  # noqa: BLE001
-            raise EmbedLabError(f"the kept study {name} could not be read from {folder} ({type(error).__name__}: "
-                                f"{error}); check the run storage") from None
-    return (Path(folder) / STUDIES_FOLDER / name).read_text(encoding="utf-8", errors="replace")
-
-
-def _write(folder, name: str, text: str) -> None:
-    if is_remote(folder):
-        filesystem, root = remote_filesystem(str(folder))
-        try:
-            filesystem.pipe(f"{root}/{STUDIES_FOLDER}/{name}", text.encode("utf-8"))
-        except Exception as error:  # noqa: BLE001
-            raise EmbedLabError(f"the study could not be kept in {folder} ({type(error).__name__}: {error}); "
-                                "check the run storage") from None
-        return
-    local = Path(folder) / STUDIES_FOLDER
-    try:
-        local.mkdir(parents=True, exist_ok=True)
-        replace_durably(local / name, text)
-    except OSError as error:
-        raise EmbedLabError(f"the study could not be kept in {local} ({error.strerror or error}); free some space "
-                            "or make the runs folder writable") from None
-
-
-
 class Keeper:
     """Keeps one study in ``folder`` while ``run_study(..., keep_in=folder)`` runs it.
 
@@ -334,7 +307,7 @@ class Keeper:
         if earlier.running_now:
             raise EmbedLabError("this study is already running (in another tab or process); open it from the list "
                                 "of kept studies to watch it")
-        return earlier.data
+        return copy.deepcopy(earlier.data)  # the resumed result takes its cells: never the shared parsed ones
 
     def write(self, result, state: str) -> None:
         try:
