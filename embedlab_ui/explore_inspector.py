@@ -18,21 +18,41 @@ from embedlab_ui import numbers
 from embedlab_ui.session import literal
 
 SEARCH, CHART = "explore.search", "explore.chart"
+# A box or lasso's words, one per line. The page keeps them itself: the rings and labels it draws for them change
+# the figure, and Streamlit then mounts a fresh chart whose own selection starts empty.
+SELECTION = "explore.selection"
+SELECTION_IN_LINK = 4_000  # characters of selected words a view link carries (explore_view_state.TABLE)
 ANSWERS = 10  # answers of a typed query listed, as the Analogies page lists by default
 
 
 def inspect_clicked() -> None:
-    """``st.plotly_chart``'s on_select: a click on one point (not a box or lasso) puts its word in the search box."""
+    """``st.plotly_chart``'s on_select: a click on one point puts its word in the search box; a box or lasso
+    replaces the kept selection (``SELECTION``) with the words inside it (none: the selection is cleared)."""
     event = st.session_state.get(CHART) or {}
     selection = event.get("selection", {}) if isinstance(event, dict) else {}
-    if selection.get("box") or selection.get("lasso"):
-        return
     points = selection.get("points") or []
-    if len(points) == 1:
-        word = points[0].get("customdata")  # as a one-item list when plotly wraps it
-        word = word[0] if isinstance(word, list) and word else word
-        if isinstance(word, str):
-            st.session_state[SEARCH] = word
+    words = [_point_word(point) for point in points]
+    if selection.get("box") or selection.get("lasso"):
+        st.session_state[SELECTION] = "\n".join(dict.fromkeys(word for word in words if word is not None))
+    elif len(words) == 1 and words[0] is not None:
+        st.session_state[SEARCH] = words[0]
+
+
+def clear_selection() -> None:
+    st.session_state[SELECTION] = ""
+
+
+def kept_selection(word_map) -> tuple[int, ...]:
+    """The rows of the map's words in the kept selection, in the selection's order (words not on this map left out)."""
+    rows = {word: row for row, word in enumerate(word_map.words)}
+    chosen = (rows.get(word) for word in str(st.session_state.get(SELECTION) or "").split("\n"))
+    return tuple(dict.fromkeys(row for row in chosen if row is not None))
+
+
+def _point_word(point) -> str | None:
+    word = point.get("customdata") if isinstance(point, dict) else None  # the word (a one-item list when wrapped)
+    word = word[0] if isinstance(word, list) and word else word
+    return word if isinstance(word, str) else None
 
 
 def search_highlights(vectors, word_map, search: str, k: int) -> tuple[tuple[Highlight, ...], Inspection | None]:

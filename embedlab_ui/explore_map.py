@@ -10,7 +10,8 @@ from __future__ import annotations
 import streamlit as st
 
 from embedlab_ui import numbers
-from embedlab_ui.explore_inspector import SEARCH, inspect_clicked, search_highlights, show_inspection
+from embedlab_ui.explore_inspector import (SEARCH, SELECTION, SELECTION_IN_LINK, clear_selection, inspect_clicked,
+                                           kept_selection, search_highlights, show_inspection)
 from embedlab_ui.explore_pickers import COLOUR_CLUSTER, COLOUR_DATASET, COLOUR_LIST, COLOUR_MODEL, COLOUR_NONE
 from embedlab_ui.explore_pickers import pick_colouring, pick_words, value_or_error
 from embedlab_ui.maps import (base_figure, figure_identity, map_exports, map_settings, map_with_preview, show_selection,
@@ -18,7 +19,7 @@ from embedlab_ui.maps import (base_figure, figure_identity, map_exports, map_set
 
 # This view's own settings and their defaults (the page's ``remember`` keeps them across views).
 MAP_HEIGHT = 520  # pixels: beside its settings, the whole map is on the first screen at 1440×900, most at 1280×720
-MAP_VIEW_DEFAULTS = {"explore.inspect_k": 10, "explore.isolate": False, "explore.density": False}
+MAP_VIEW_DEFAULTS = {"explore.inspect_k": 10, "explore.isolate": False, "explore.density": False, SELECTION: ""}
 
 
 def map_view(vectors, run):
@@ -49,11 +50,12 @@ def map_view(vectors, run):
         placeholder = st.empty()
         word_map = map_with_preview(vectors, words, params, placeholder, "explore")
         highlights, inspection = search_highlights(vectors, word_map, search, k)
+        selected = kept_selection(word_map)
         fig = with_overlay(base_figure(vectors, word_map, colouring), word_map.words, word_map.coords, highlights,
-                           title=word_map.title, isolate=isolate, density=density)
+                           title=word_map.title, isolate=isolate, density=density, selected=selected)
         with placeholder.container():  # replaces the PCA preview
-            event = st.plotly_chart(fig, key="explore.chart", on_select=inspect_clicked, height=MAP_HEIGHT,
-                                    selection_mode=("points", "box", "lasso"))
+            st.plotly_chart(fig, key="explore.chart", on_select=inspect_clicked, height=MAP_HEIGHT,
+                            selection_mode=("points", "box", "lasso"))
             trust_slot = st.empty()  # under the map, which comes first on the screen
             if word_map.projection.explained_variance is not None:
                 st.caption("PCA: the axes hold "
@@ -63,6 +65,9 @@ def map_view(vectors, run):
         if density and word_map.coords.shape[1] == 3:
             st.caption("Density contours are drawn on 2D maps; switch to 2D to see them.")
         show_inspection(inspection)
-        show_selection(event, word_map, "explore")
-        figure_id = figure_identity(vectors, word_map, colouring, highlights, isolate, density)
+        show_selection([word_map.words[row] for row in selected], word_map, "explore", clear=clear_selection)
+        if len(st.session_state.get(SELECTION) or "") > SELECTION_IN_LINK:
+            st.caption(f"A selection this long (over {SELECTION_IN_LINK:,} characters of words) is not carried in "
+                       "the view link; the link opens the map without it.")
+        figure_id = figure_identity(vectors, word_map, colouring, highlights, isolate, density, selected)
         map_exports(vectors, word_map, fig, "explore", figure_id)

@@ -16,6 +16,7 @@ from embedlab.maps.projection import MAX_WORDS
 from embedlab.maps.word_axes import SUGGESTED_PAIRS
 from embedlab_ui import shared_views
 from embedlab_ui.explore_axes import OWN
+from embedlab_ui.explore_inspector import SELECTION_IN_LINK
 from embedlab_ui.explore_pickers import (COLOUR_CLUSTER, COLOUR_DATASET, COLOUR_LIST, COLOUR_MODEL, COLOUR_NONE,
                                          SOURCE_RUN, SOURCE_VECTORS, VIEW_AXIS, VIEW_COMPARE, VIEW_MAP, WORDS_DATASET,
                                          WORDS_NEIGHBOURHOOD, WORDS_PASTED, WORDS_TOP)
@@ -57,6 +58,7 @@ PARAMS: list[Param] = [
                       "dataset": COLOUR_DATASET, "list": COLOUR_LIST}),
     Whole("clusters", 2, 20), Text("mark", 1_000), _run("score_run"),
     Text("search", 200), Whole("inspect_k", 1, 50), Flag("isolate"), Flag("density"),  # G1's inspector and density
+    Text("selection", SELECTION_IN_LINK, lines=True),  # a box or lasso's words, one per line
     Choice("compare_first.source", SOURCES), _run("compare_first.run"),
     Choice("compare_second.source", SOURCES), _run("compare_second.run"),
     Whole("compare_n", 10, MAX_WORDS // 2), *_map_settings("compare.", {"2": 2}),

@@ -335,28 +335,19 @@ def png_button(fig, key: str, file_stem: str = "word_map", figure_id: str | None
                               key=f"{key}.export_png")
 
 
-def selected_words(event) -> list[str]:
-    """The words inside a box or lasso drawn on a map (``st.plotly_chart(on_select="rerun")``'s event)."""
-    points = getattr(getattr(event, "selection", None), "points", None) or []
-    # customdata holds the word (as a one-item list when plotly wraps it)
-    data = [point.get("customdata") for point in points]
-    data = [item[0] if isinstance(item, list) and item else item for item in data]
-    return list(dict.fromkeys(item for item in data if isinstance(item, str)))
-
-
-def show_selection(event, word_map: WordMap, key: str) -> None:
-    """Words inside a box or lasso: a table and a CSV download."""
-    if word_map.coords.shape[1] == 3:
-        st.caption("Box and lasso selection work on 2D maps (Plotly's 3D charts have none); switch to 2D to "
-                   "list the words in a region.")
-        return
-    selected = selected_words(event)
+def show_selection(selected: list[str], word_map: WordMap, key: str, clear=None) -> None:
+    """Words inside a box or lasso: a table, a CSV download, and ``clear`` (a callback) as a button."""
     if not selected:
-        st.caption("Draw a box or lasso on the map (toolbar, top right) to list the words inside.")
+        st.caption("Box and lasso selection work on 2D maps (Plotly's 3D charts have none); switch to 2D to list the "
+                   "words in a region." if word_map.coords.shape[1] == 3 else
+                   "Draw a box or lasso on the map (toolbar, top right) to list the words inside.")
         return
     table = word_map.table()
     chosen = table[table["word"].isin(selected)]
     st.write(f"**{len(chosen):,} words selected**")
     st.dataframe(chosen, hide_index=True, width="stretch", height=240, key=f"{key}.selection_table")
-    st.download_button("Download the selection (CSV)", csv_bytes(chosen),
-                       file_name="selected_words.csv", mime="text/csv", key=f"{key}.selection_download")
+    left, right = st.columns(2)
+    left.download_button("Download the selection (CSV)", csv_bytes(chosen),
+                         file_name="selected_words.csv", mime="text/csv", key=f"{key}.selection_download")
+    if clear is not None:
+        right.button("Clear the selection", on_click=clear, key=f"{key}.clear_selection")

@@ -21,6 +21,7 @@ QUALITATIVE = [
     "#9D755D", "#BAB0AC", "#1F77B4", "#2CA02C", "#D62728", "#9467BD", "#8C564B", "#17BECF",
 ]
 DIM = "rgba(150,150,150,0.35)"
+SELECTED_LABELS = 15  # a box or lasso's words labelled on the map; all of them are listed under it
 # Red → grey → blue: a diverging scale whose middle (no lean) stays visible on a white page,
 # where Plotly's RdBu fades to white and most of a sentiment-coloured map disappeared.
 DIVERGING = [[0.0, "#b2182b"], [0.25, "#e0826a"], [0.5, "#b4b4b4"], [0.75, "#6fa4cf"], [1.0, "#2166ac"]]
@@ -253,8 +254,10 @@ class Highlight:
 
 
 def with_overlay(base: dict, words: list[str], coords: np.ndarray, highlights: tuple[Highlight, ...] = (),
-                 title: str = "", isolate: bool = False, density: bool = False):
+                 title: str = "", isolate: bool = False, density: bool = False, selected: tuple[int, ...] = ()):
     """A drawn map (``base``: a ``word_map`` figure's ``to_dict()``) with highlights, labels and density over it.
+
+    ``selected`` rows (a box or lasso kept by the page) are ringed, and the first ``SELECTED_LABELS`` labelled.
 
     Only the small overlay is built here: ``base`` is shared read-only (a cache holds it), so its
     dicts are copied shallowly where they change and never written to. A search or a click then
@@ -266,10 +269,15 @@ def with_overlay(base: dict, words: list[str], coords: np.ndarray, highlights: t
     coords = np.asarray(coords)
     three_d = coords.shape[1] == 3
     marked = [row for highlight in highlights for row in highlight.rows]
-    data = [] if isolate and marked else [_dimmed(trace) if marked else trace for trace in base["data"]]
+    data = [] if isolate and marked else [_dimmed(trace) if marked or selected else trace for trace in base["data"]]
     if density and not three_d and len(coords) > 2:
         data.insert(0, density_trace(coords))
     layout = dict(base["layout"])
+    if selected:  # under the highlights, so a searched word's star stays on top
+        ring = dict(size=9, color="rgba(0,0,0,0)", line=dict(width=1.5, color="#1f4e9c"))
+        name = f"{len(selected):,} selected word" + "s" * (len(selected) != 1)
+        data.append(_scatter(coords[list(selected)], [_escape(words[row]) for row in selected],
+                             [words[row] for row in selected], ring, name, three_d, showlegend=True).to_plotly_json())
     for highlight in highlights:
         sizes = [16] + [11] * (len(highlight.rows) - 1)
         marker = dict(size=sizes, color=["#d62728"] + ["#ff7f0e"] * (len(highlight.rows) - 1), opacity=1.0,
@@ -279,7 +287,8 @@ def with_overlay(base: dict, words: list[str], coords: np.ndarray, highlights: t
         trace = _scatter(coords[highlight.rows], hover, [words[row] for row in highlight.rows], marker,
                          highlight.name, three_d, showlegend=True)
         data.append(trace.to_plotly_json())
-    layout = _overlay_labels(layout, words, coords, highlights, three_d, keep_base=not (isolate and marked))
+    layout = _overlay_labels(layout, words, coords, highlights, three_d, keep_base=not (isolate and marked),
+                             selected=selected)
     if isolate and marked and not three_d:  # frame the neighbourhood, not the whole map's bulk
         layout["xaxis"] = {**layout.get("xaxis", {}), "range": None, "autorange": True}
         layout["yaxis"] = {**layout.get("yaxis", {}), "range": None, "autorange": True}
@@ -294,18 +303,20 @@ def _dimmed(trace: dict) -> dict:
     return {**trace, "marker": {**trace.get("marker", {}), "opacity": 0.25}}
 
 
-def _overlay_labels(layout: dict, words, coords, highlights, three_d: bool, keep_base: bool) -> dict:
-    """``layout`` with the highlighted words' labels added (the centre's on top); base labels of those words dropped."""
-    if not highlights:
+def _overlay_labels(layout: dict, words, coords, highlights, three_d: bool, keep_base: bool, selected=()) -> dict:
+    """``layout`` with the highlighted and first selected words' labels added (the centre's on top); base labels of
+    those words dropped."""
+    if not highlights and not selected:
         return layout
-    rows = list(dict.fromkeys(row for highlight in highlights for row in highlight.rows))
+    marked = list(dict.fromkeys(row for highlight in highlights for row in highlight.rows))
+    rows = list(dict.fromkeys(marked + list(selected[:SELECTED_LABELS])))
     centres = {highlight.rows[0] for highlight in highlights if highlight.rows}
     texts = {_escape(words[row]) for row in rows} | {f"<b>{_escape(words[row])}</b>" for row in rows}
     base = (layout.get("scene", {}) if three_d else layout).get("annotations", []) if keep_base else []
     kept = [annotation for annotation in base if annotation.get("text") not in texts]
-    added = _annotations(words, coords, [row for row in rows if row not in centres], set(rows), three_d)
+    added = _annotations(words, coords, [row for row in rows if row not in centres], set(marked), three_d)
     added += [annotation for centre in centres
-              for annotation in _annotations(words, coords, [centre], set(rows), three_d, centre)]
+              for annotation in _annotations(words, coords, [centre], set(marked), three_d, centre)]
     if three_d:
         return {**layout, "scene": {**layout.get("scene", {}), "annotations": kept + added}}
     return {**layout, "annotations": kept + added}

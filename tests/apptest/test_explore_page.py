@@ -265,3 +265,41 @@ def test_axes_from_words_place_good_words_right_and_say_which_words_are_unknown(
     assert at.text_input(key="explore.axes.y.end").value == "old elderly aged ancient"
     at.text_input(key="explore.axes.x.end").input("good zzqx").run()
     assert "1 word(s) of the axis" in at.error[0].value and "zzqx" in at.error[0].value
+
+
+def test_a_box_or_lasso_selection_is_kept_ringed_labelled_listed_and_cleared(runs_dir, project_root):
+    at = _page(project_root)
+    at.number_input(key="explore.top_n").set_value(800).run()
+    at.radio(key="explore.method").set_value("pca").run()
+    at.session_state["explore.selection"] = "king\nfrance\nqueen"  # as a lasso's on_select keeps it
+    at.run()
+    figure = _map(at)
+    ring = figure["data"][-1]  # queen is not among the 800 most frequent words: left out
+    assert ring["name"] == "2 selected words" and ring["customdata"] == ["king", "france"]
+    assert {"king", "france"} <= {annotation["text"] for annotation in figure["layout"]["annotations"]}
+    assert any(markdown.value == "**2 words selected**" for markdown in at.markdown)
+    at.text_input(key="explore.search").input("war").run()  # a search keeps the selection
+    assert [trace["name"] for trace in _map(at)["data"][-2:]] == ["2 selected words", "“war” and its nearest words"]
+    at.button(key="explore.clear_selection").click().run()
+    assert at.session_state["explore.selection"] == ""
+    assert all(trace.get("name") != "2 selected words" for trace in _map(at)["data"])
+
+
+def test_a_lasso_keeps_the_words_inside_and_a_click_searches_its_word(monkeypatch):
+    """``st.plotly_chart``'s on_select callback, given the events Streamlit hands it."""
+    from types import SimpleNamespace
+
+    import embedlab_ui.explore_inspector as inspector
+
+    state = {}
+    monkeypatch.setattr(inspector, "st", SimpleNamespace(session_state=state))
+    points = [{"customdata": ["king"]}, {"customdata": "queen"}, {"customdata": ["king"]}, {"x": 1}]
+    state[inspector.CHART] = {"selection": {"points": points, "box": [], "lasso": [{"x": [0, 1, 1], "y": [0, 0, 1]}]}}
+    inspector.inspect_clicked()
+    assert state[inspector.SELECTION] == "king\nqueen" and inspector.SEARCH not in state
+    state[inspector.CHART] = {"selection": {"points": [{"customdata": ["paris"]}], "box": [], "lasso": []}}
+    inspector.inspect_clicked()
+    assert state[inspector.SEARCH] == "paris" and state[inspector.SELECTION] == "king\nqueen"
+    state[inspector.CHART] = {"selection": {"points": [], "box": [{"x": [5, 6], "y": [5, 6]}], "lasso": []}}
+    inspector.inspect_clicked()
+    assert state[inspector.SELECTION] == ""  # a box around nothing clears it

@@ -192,13 +192,13 @@ def test_king_minus_man_plus_woman_highlights_queen(app_server, page):
     assert "king − man + woman = queen, and its nearest words" in legend
 
 
-def test_lasso_selection_lists_the_words_inside(app_server, page):
+def test_lasso_selection_lists_the_words_inside_labels_them_and_goes_into_the_view_link(app_server, browser, page):
     _open_map(page, app_server.url, "explorelasso")
     plot = page.locator(".js-plotly-plot").first
     plot.hover()
     plot.locator('.modebar-btn[data-title="Lasso Select"]').click()
     area = plot.locator(".nsewdrag").first.bounding_box()
-    corners = [(0.3, 0.3), (0.7, 0.3), (0.7, 0.7), (0.3, 0.7), (0.3, 0.31)]
+    corners = [(0.4, 0.4), (0.6, 0.4), (0.6, 0.6), (0.4, 0.6), (0.4, 0.41)]  # few enough words for a link
     page.mouse.move(area["x"] + area["width"] * corners[0][0], area["y"] + area["height"] * corners[0][1])
     page.mouse.down()
     for fx, fy in corners[1:]:
@@ -210,6 +210,29 @@ def test_lasso_selection_lists_the_words_inside(app_server, page):
     assert 0 < int(selected.inner_text().split()[0].replace(",", "")) < 2_000
     assert page.get_by_text("Download the selection (CSV)").count() == 1
     assert page.get_by_text("Inspector:").count() == 0  # a lasso is a selection, not a click on one word
+    count = int(selected.inner_text().split()[0].replace(",", ""))
+    # ringed and labelled on the map (the first 15), and still there after a search
+    legend = page.locator(".js-plotly-plot .legendtext").all_text_contents()
+    assert f"{count:,} selected word" + "s" * (count != 1) in legend
+    listed = page.evaluate("document.querySelector('.js-plotly-plot')._fullData.at(-1).customdata")
+    labels = {text.strip() for text in page.locator(".js-plotly-plot .annotation-text").all_text_contents()}
+    assert set(listed[:15]) <= labels
+    _type(page, "Find a word on the map", "king")
+    page.get_by_text(f"{count:,} words selected", exact=True).wait_for(state="visible", timeout=SLOW)
+    screenshot(page, "explore_lasso_selection")
+    if "selection=" not in page.url:  # more words than a link carries: the page says so
+        assert page.get_by_text("is not carried in the view link").count() == 1
+    else:  # the same words selected in someone else's browser
+        context = browser.new_context(viewport={"width": 1400, "height": 1000})
+        other = context.new_page()
+        other.set_default_timeout(60_000)
+        other.goto(page.url)
+        other.get_by_text(f"{count:,} words selected", exact=True).wait_for(state="visible", timeout=SLOW)
+        context.close()
+    page.get_by_role("button", name="Clear the selection").click()
+    wait_until_idle(page, SLOW)
+    page.get_by_text("Draw a box or lasso on the map").wait_for(state="visible", timeout=SLOW)
+    assert "selection=" not in page.url
 
 
 def test_a_large_map_is_drawn_and_searched(app_server, page):

@@ -64,3 +64,24 @@ def test_a_3d_map_gets_its_highlight_labels_in_the_scene():
     fig = with_overlay(figure, words, coords, (Highlight("w2", [2, 3], ["", ""]),), density=True)
     assert [trace.type for trace in fig.data] == ["scatter3d", "scatter3d"]  # no density in 3D
     assert [a.text for a in fig.layout.scene.annotations] == ["w1", "w3", "<b>w2</b>"]
+
+
+def test_a_kept_selection_is_ringed_over_the_dimmed_map_and_its_first_words_labelled(base):
+    from embedlab.maps.figures import SELECTED_LABELS
+
+    words, coords, figure = base
+    selected = tuple(range(10, 10 + SELECTED_LABELS + 5))
+    fig = with_overlay(figure, words, coords, selected=selected)
+    ring = fig.data[-1]
+    assert ring.name == f"{len(selected)} selected words" and list(ring.customdata) == [words[row] for row in selected]
+    assert fig.data[0].marker.opacity < 0.5
+    texts = [annotation.text for annotation in fig.layout.annotations]
+    assert [words[row] for row in selected[:SELECTED_LABELS]] == [t for t in texts if t not in ("w0", "w5", "w9")]
+    assert words[selected[-1]] not in texts  # past the first SELECTED_LABELS: listed under the map, not labelled
+
+
+def test_a_selected_word_that_is_also_searched_is_labelled_once_as_the_search(base):
+    words, coords, figure = base
+    fig = with_overlay(figure, words, coords, (Highlight("w5", [5, 7], ["", "a"]),), selected=(5, 7, 11))
+    texts = [annotation.text for annotation in fig.layout.annotations]
+    assert texts.count("<b>w5</b>") == 1 and "w5" not in texts and texts.count("w7") == 1 and "w11" in texts
