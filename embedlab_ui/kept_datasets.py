@@ -20,7 +20,7 @@ import embedlab.models.runs.kept_datasets as kept
 from embedlab.data.builtins import BUILTIN_DATASETS, DEFAULT_DATASET
 from embedlab.data.labelled import LabelledDataset
 from embedlab.errors import EmbedLabError
-from embedlab.models.runs.catalog import default_runs_dir, workspace_dir
+from embedlab.models.runs.catalog import default_runs_dir
 from embedlab_ui.session import literal, runs_folder
 from embedlab_ui.uploads import hold
 
@@ -42,16 +42,6 @@ class KeptUpload:
     name: str
 
 
-def _location():
-    """This visitor's workspace folder in the run storage.
-
-    ``session.workspace()`` (which app.py calls first) keeps the name in the session; asking it again here
-    would show its warnings about the link a second time, so the kept name is read when there is one.
-    """
-    name = st.session_state.get("workspace")
-    return workspace_dir(name, default_runs_dir()) if name else runs_folder()
-
-
 def kept_upload(entry: kept.KeptDataset) -> KeptUpload:
     return KeptUpload("kept:" + entry.fingerprint, entry.size, entry.name)
 
@@ -69,7 +59,7 @@ def kept_index(refresh: bool = False) -> kept.KeptIndex:
             index = kept.KeptIndex(problem=failed[1])
         else:
             try:
-                index = kept.read_index(_location())
+                index = kept.read_index(runs_folder())
                 _STORAGE_FAILED.pop(where, None)
             except EmbedLabError as error:
                 index = kept.KeptIndex(problem=said(error))
@@ -90,7 +80,7 @@ def said(error: EmbedLabError) -> str:
 
 def load_kept(entry: kept.KeptDataset) -> LabelledDataset:
     """A kept dataset read back and checked, counted in the server's uploads budget as the current dataset."""
-    dataset = kept.load_kept(_location(), entry.fingerprint)
+    dataset = kept.load_kept(runs_folder(), entry.fingerprint)
     upload = kept_upload(entry)
     hold(BUDGET_SLOT, upload.file_id, upload.size, upload.name)
     return dataset
@@ -132,7 +122,7 @@ def remember(dataset: LabelledDataset, upload) -> None:
     An upload is stored once per content; a built-in is recorded by its key. When the storage
     does not take it, a warning says the dataset is in use here but the address will not bring it back.
     """
-    location = _location()
+    location = runs_folder()
     try:
         if upload is not None:
             kept.keep_dataset(location, dataset)
@@ -153,7 +143,7 @@ def forget(entry: kept.KeptDataset) -> None:
     The next run of the Data page says it was deleted (``DELETED_KEY``).
     """
     try:
-        kept.delete_kept(_location(), entry.fingerprint)
+        kept.delete_kept(runs_folder(), entry.fingerprint)
         st.session_state[DELETED_KEY] = entry.name
     finally:
         kept_index(refresh=True)
