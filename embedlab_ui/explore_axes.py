@@ -18,8 +18,9 @@ from embedlab_ui.session import literal
 
 OWN = "(your own words)"
 LABELLED_EACH_END = 6
+AXES_SEARCH, AXES_CHART = "explore.axes.search", "explore.axes_chart"
 WORD_AXES_DEFAULTS = {
-    "explore.axes.n": 2_000,
+    "explore.axes.n": 2_000, AXES_SEARCH: "",
     "explore.axes.x.pair": "bad → good", "explore.axes.x.start": SUGGESTED_PAIRS["bad → good"][0],
     "explore.axes.x.end": SUGGESTED_PAIRS["bad → good"][1],
     "explore.axes.y.pair": "she → he", "explore.axes.y.start": SUGGESTED_PAIRS["she → he"][0],
@@ -47,8 +48,19 @@ def pick_axis(name: str) -> Axis:
     return Axis.from_text(start, end)
 
 
+def _clicked() -> None:
+    """The chart's on_select: a clicked point's word goes into this view's search box, as on the map."""
+    event = st.session_state.get(AXES_CHART) or {}
+    points = (event.get("selection", {}) if isinstance(event, dict) else {}).get("points") or []
+    word = points[0].get("customdata") if len(points) == 1 else None
+    word = word[0] if isinstance(word, list) and word else word
+    if isinstance(word, str):
+        st.session_state[AXES_SEARCH] = word
+
+
 def word_axes_view(vectors) -> None:
-    from embedlab.maps.figures import word_axes_map
+    from embedlab.maps.figures import with_overlay, word_axes_map
+    from embedlab_ui.explore_inspector import search_highlights, show_inspection
     from embedlab.maps.word_axes import word_axes
     from embedlab.maps.words import most_frequent_words
 
@@ -60,7 +72,12 @@ def word_axes_view(vectors) -> None:
         x = pick_axis("x")
     with right:
         y = pick_axis("y")
-    n = st.number_input("Most frequent words", 10, MAX_WORDS, step=500, key="explore.axes.n")
+    count, search_column = st.columns(2)
+    n = count.number_input("Most frequent words", 10, MAX_WORDS, step=500, key="explore.axes.n")
+    search = search_column.text_input("Find a word on the axes", key=AXES_SEARCH,
+                                      placeholder="e.g. excellent, or king - man + woman",
+                                      help="A word, or word arithmetic; its nearest words in the original space are "
+                                           "highlighted and listed. Clicking a point finds its word.").strip()
     choice = most_frequent_words(vectors, n)
     show_notes(choice)
     axis_words = [word for word in x.start + x.end + y.start + y.end if word in vectors]
@@ -72,9 +89,14 @@ def word_axes_view(vectors) -> None:
                    icon=":material/warning:")
     fig = word_axes_map(axes.words, axes.coords, _labelled(axes, axis_words), x.label(), y.label(),
                         f"{vectors.name}: {len(axes.words):,} words on axes made of words")
-    st.plotly_chart(fig, key="explore.axes_chart")
+    highlights, inspection = search_highlights(vectors, axes, search, st.session_state.get("explore.inspect_k", 10))
+    if highlights:
+        fig = with_overlay(fig.to_dict(), axes.words, axes.coords, highlights)
+    st.plotly_chart(fig, key=AXES_CHART, on_select=_clicked, selection_mode="points")
     st.caption(f"x: {literal(x.label())}; y: {literal(y.label())}. Cosine between the two directions: "
                f"{numbers.score(axes.cosine_between)} (0 = independent).")
+    if search:
+        show_inspection(inspection)
     figure_exports(fig, axes.table(), "explore.axes", "word_axes")
 
 

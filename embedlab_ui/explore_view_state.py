@@ -64,6 +64,7 @@ PARAMS: list[Param] = [
     Whole("compare_n", 10, MAX_WORDS // 2), *_map_settings("compare.", {"2": 2}),
     Whole("axis_n", 10, MAX_WORDS), _run("axis_run"),
     Whole("axes.n", 10, MAX_WORDS), *_word_axis("x"), *_word_axis("y"),  # G1's axes from words
+    Text("axes.search", 200),
 ]
 TABLE: dict[str, Param] = {f"{PAGE}.{param.name}": param for param in PARAMS}
 RUN_KEYS = [key for key, param in TABLE.items() if isinstance(param, Token)]

@@ -289,6 +289,8 @@ def with_overlay(base: dict, words: list[str], coords: np.ndarray, highlights: t
         data.append(trace.to_plotly_json())
     layout = _overlay_labels(layout, words, coords, highlights, three_d, keep_base=not (isolate and marked),
                              selected=selected)
+    if marked and not isolate and not three_d:  # a found word outside the bulk's frame (an axis's end word, say)
+        layout = _framed_to_show(layout, coords[marked])
     if isolate and marked and not three_d:  # frame the neighbourhood, not the whole map's bulk
         layout["xaxis"] = {**layout.get("xaxis", {}), "range": None, "autorange": True}
         layout["yaxis"] = {**layout.get("yaxis", {}), "range": None, "autorange": True}
@@ -297,6 +299,21 @@ def with_overlay(base: dict, words: list[str], coords: np.ndarray, highlights: t
     # The base was validated when it was built; the overlay traces just now (go.Scatter*). Validating the
     # whole dict again would walk every point (about 0.4 s at 100,000) on each search.
     return go.Figure(dict(data=data, layout=layout), _validate=False)
+
+
+def _framed_to_show(layout: dict, points: np.ndarray) -> dict:
+    """``layout`` with each axis's set range widened (a little beyond) to take in ``points``; unchanged if it does."""
+    for axis, column in (("xaxis", 0), ("yaxis", 1)):
+        shown = (layout.get(axis) or {}).get("range")
+        if not shown:
+            continue
+        low, high = float(points[:, column].min()), float(points[:, column].max())
+        pad = 0.04 * (max(high, shown[1]) - min(low, shown[0]))
+        wanted = [min(shown[0], low - pad) if low < shown[0] else shown[0],
+                  max(shown[1], high + pad) if high > shown[1] else shown[1]]
+        if wanted != list(shown):
+            layout = {**layout, axis: {**layout[axis], "range": wanted}}
+    return layout
 
 
 def _dimmed(trace: dict) -> dict:

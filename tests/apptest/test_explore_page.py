@@ -252,7 +252,7 @@ def test_settings_survive_a_change_of_view(runs_dir, project_root):
                                                                   for trace in _map(at)["data"])
 
 
-def test_axes_from_words_place_good_words_right_and_say_which_words_are_unknown(runs_dir, project_root):
+def test_axes_from_words_place_good_words_right_find_a_word_and_say_which_words_are_unknown(runs_dir, project_root):
     at = _page(project_root)
     at.radio(key="explore.view").set_value("Axes from words").run()
     assert not at.exception and not at.error
@@ -261,6 +261,13 @@ def test_axes_from_words_place_good_words_right_and_say_which_words_are_unknown(
     points = figure["data"][0]
     x = dict(zip(points["customdata"], _numbers(points["x"])))
     assert min(x["great"], x["excellent"]) > max(x["bad"], x["terrible"])
+    at.text_input(key="explore.axes.search").input("excellent").run()  # found, inspected and highlighted, as on maps
+    figure = _figures(at)[0]
+    assert figure["data"][-1]["customdata"][0] == "excellent" and len(figure["data"][-1]["customdata"]) == 11
+    assert figure["data"][0]["marker"]["opacity"] < 0.5
+    assert figure["layout"]["xaxis"]["title"]["text"].endswith("→ good great excellent wonderful")  # axes kept
+    table = next(frame.value for frame in at.dataframe if "cosine" in frame.value.columns)
+    assert len(table) == 10 and table["cosine"].is_monotonic_decreasing
     at.selectbox(key="explore.axes.y.pair").set_value("young → old").run()
     assert at.text_input(key="explore.axes.y.end").value == "old elderly aged ancient"
     at.text_input(key="explore.axes.x.end").input("good zzqx").run()

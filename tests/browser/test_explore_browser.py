@@ -167,7 +167,7 @@ def test_inspector_lists_a_clicked_words_neighbours_in_the_original_space(app_se
     assert page.evaluate("document.querySelector('.js-plotly-plot')._fullData.length") == 1  # only the neighbourhood
 
 
-def test_word_pair_axes_put_good_words_to_the_right(app_server, page):
+def test_word_pair_axes_put_good_words_to_the_right_and_a_word_is_found_on_them(app_server, page):
     _open_map(page, app_server.url, "exploreaxes")
     choose_radio(page, "Axes from words", 0, SLOW)
     page.locator(".js-plotly-plot").first.wait_for(state="visible", timeout=SLOW)
@@ -176,6 +176,14 @@ def test_word_pair_axes_put_good_words_to_the_right(app_server, page):
     assert _point(page, "great")["x"] > _point(page, "bad")["x"]  # further toward good
     assert _point(page, "he")["y"] < _point(page, "she")["y"]  # higher on screen = toward "he"
     _asset(page, "explore_word_axes_1280x720", page.locator(".js-plotly-plot").first)
+    page.set_viewport_size({"width": 1400, "height": 1000})
+    _type(page, "Find a word on the axes", "excellent")  # found and inspected on the axes, as on a map
+    page.get_by_text("Inspector: the 10 nearest words to “excellent” in the original space").wait_for(timeout=SLOW)
+    legend = page.locator(".js-plotly-plot .legendtext").filter(has_text="“excellent” and its nearest words")
+    legend.wait_for(state="attached", timeout=SLOW)  # the chart is redrawn with the highlight
+    label = page.locator(".js-plotly-plot .annotation-text").filter(has_text=re.compile(r"^excellent$"))
+    assert label.count() == 1 and "bold" in label.first.inner_html()
+    assert page.locator(".js-plotly-plot .xtitle").all_text_contents() == titles  # still the word axes
 
 
 def test_king_minus_man_plus_woman_highlights_queen(app_server, page):

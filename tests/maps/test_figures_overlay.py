@@ -85,3 +85,17 @@ def test_a_selected_word_that_is_also_searched_is_labelled_once_as_the_search(ba
     fig = with_overlay(figure, words, coords, (Highlight("w5", [5, 7], ["", "a"]),), selected=(5, 7, 11))
     texts = [annotation.text for annotation in fig.layout.annotations]
     assert texts.count("<b>w5</b>") == 1 and "w5" not in texts and texts.count("w7") == 1 and "w11" in texts
+
+
+def test_a_found_word_outside_the_frame_widens_it_and_one_inside_leaves_it(base):
+    words, coords, figure = base
+    shown = figure["layout"]["xaxis"]["range"]
+    coords = coords.copy()
+    outside = 3
+    coords[outside, 0] = shown[1] + 5.0  # beyond the bulk's frame, as an axis's end word can be
+    fig = with_overlay(figure, words, coords, (Highlight("far", [outside], [""]),))
+    assert fig.layout.xaxis.range[0] == shown[0] and fig.layout.xaxis.range[1] > coords[outside, 0]
+    assert list(fig.layout.yaxis.range) == list(figure["layout"]["yaxis"]["range"])
+    inside = int(np.argmin(np.abs(coords[:, 0]) + np.abs(coords[:, 1])))
+    fig = with_overlay(figure, words, coords, (Highlight("near", [inside], [""]),))
+    assert list(fig.layout.xaxis.range) == list(shown)
