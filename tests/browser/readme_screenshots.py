@@ -3,6 +3,7 @@
 Run against a running server (``streamlit run app.py``) with an empty workspace:
 
     python -m tests.browser.readme_screenshots http://127.0.0.1:8501
+    python -m tests.browser.readme_screenshots http://127.0.0.1:8501 1280x720 explore_100000_words
 
 It trains one short run on Rotten Tomatoes (average pooling, 2 epochs) so the Train page has
 results to show, then takes each page as a visitor first sees its result, into ``assets/``.
@@ -68,6 +69,16 @@ def explore(page, url: str) -> None:
     scroll_to(page, page.locator(".js-plotly-plot").first, above=90)  # the map and its title, beside the settings
 
 
+def large_map(page, url: str) -> None:
+    """Explore's largest map, by its view link: the 100,000 most frequent GloVe words by UMAP, "queen" found on it."""
+    page.goto(f"{url}/explore?workspace={WORKSPACE}&top_n=100000&search=queen")
+    wait_until_idle(page, SLOW)
+    page.get_by_text("Trustworthiness at k=15 on a fixed sample").wait_for(timeout=SLOW)
+    wait_until_idle(page, SLOW)
+    page.wait_for_timeout(2_000)  # 100,000 WebGL points: let them paint
+    scroll_to(page, page.locator(".js-plotly-plot").first, above=90)
+
+
 def analogies(page, url: str) -> None:
     page.goto(f"{url}/analogies?workspace={WORKSPACE}")
     wait_until_idle(page, SLOW)
@@ -93,9 +104,13 @@ def shoot(url: str, pages: dict) -> None:
         browser.close()
 
 
+PAGES = {"train": train, "explore": explore, "analogies": analogies, "explore_100000_words": large_map}
+README_PAGES = ["train", "explore", "analogies"]
+
 if __name__ == "__main__":
-    # An optional second argument, e.g. 1280x720, takes one screen size only.
+    # An optional second argument, e.g. 1280x720, takes one screen size only; a third names the pictures
+    # (comma-separated, from PAGES), e.g. explore_100000_words for the issue's largest map.
     if len(sys.argv) > 2:
         SIZES[:] = [tuple(int(part) for part in sys.argv[2].split("x"))]
-    shoot(sys.argv[1] if len(sys.argv) > 1 else "http://127.0.0.1:8501",
-          {"train": train, "explore": explore, "analogies": analogies})
+    names = sys.argv[3].split(",") if len(sys.argv) > 3 else README_PAGES
+    shoot(sys.argv[1] if len(sys.argv) > 1 else "http://127.0.0.1:8501", {name: PAGES[name] for name in names})
