@@ -143,6 +143,10 @@ def layout_epoch(embedding, snapshot, head, tail, block_starts, blocks, epochs_p
 # of dependent arithmetic, and ``d2 ** b`` (a libm call) was most of each link: the cores waited
 # on it. ``table_power`` reads d^b from a small table instead (``power_table``), which took the
 # 100,000-word layout from about 10 s to 6.5 s at the same trustworthiness (same journal).
+#
+# ``layout_block`` repeats ``layout_epoch``'s loop over negative samples rather than share a helper with it:
+# maps up to the switch must stay bit for bit the same (tests/test_same_outputs.py), and a shared, branching
+# helper could change how the compiler fuses ``layout_epoch``'s arithmetic.
 
 TABLE_SHIFT = 19  # float32 bits dropped for the table's index: 8 exponent and 4 mantissa bits are kept
 
