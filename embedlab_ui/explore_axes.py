@@ -50,11 +50,12 @@ def pick_axis(name: str) -> Axis:
 
 def _clicked() -> None:
     """The chart's on_select: a clicked point's word goes into this view's search box, as on the map."""
+    from embedlab_ui.explore_inspector import point_word
+
     event = st.session_state.get(AXES_CHART) or {}
     points = (event.get("selection", {}) if isinstance(event, dict) else {}).get("points") or []
-    word = points[0].get("customdata") if len(points) == 1 else None
-    word = word[0] if isinstance(word, list) and word else word
-    if isinstance(word, str):
+    word = point_word(points[0]) if len(points) == 1 else None
+    if word is not None:
         st.session_state[AXES_SEARCH] = word
 
 

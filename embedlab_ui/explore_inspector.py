@@ -31,7 +31,7 @@ def inspect_clicked() -> None:
     event = st.session_state.get(CHART) or {}
     selection = event.get("selection", {}) if isinstance(event, dict) else {}
     points = selection.get("points") or []
-    words = [_point_word(point) for point in points]
+    words = [point_word(point) for point in points]
     if selection.get("box") or selection.get("lasso"):
         st.session_state[SELECTION] = "\n".join(dict.fromkeys(word for word in words if word is not None))
     elif len(words) == 1 and words[0] is not None:
@@ -49,7 +49,8 @@ def kept_selection(word_map) -> tuple[int, ...]:
     return tuple(dict.fromkeys(row for row in chosen if row is not None))
 
 
-def _point_word(point) -> str | None:
+def point_word(point) -> str | None:
+    """The word of a point in a chart's selection event (its customdata), or None."""
     word = point.get("customdata") if isinstance(point, dict) else None  # the word (a one-item list when wrapped)
     word = word[0] if isinstance(word, list) and word else word
     return word if isinstance(word, str) else None

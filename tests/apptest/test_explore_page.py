@@ -310,3 +310,17 @@ def test_a_lasso_keeps_the_words_inside_and_a_click_searches_its_word(monkeypatc
     state[inspector.CHART] = {"selection": {"points": [], "box": [{"x": [5, 6], "y": [5, 6]}], "lasso": []}}
     inspector.inspect_clicked()
     assert state[inspector.SELECTION] == ""  # a box around nothing clears it
+
+
+def test_a_click_on_the_word_axes_finds_its_word(monkeypatch):
+    from types import SimpleNamespace
+
+    import embedlab_ui.explore_axes as axes_view
+
+    state = {axes_view.AXES_CHART: {"selection": {"points": [{"customdata": ["superb"]}], "box": [], "lasso": []}}}
+    monkeypatch.setattr(axes_view, "st", SimpleNamespace(session_state=state))
+    axes_view._clicked()
+    assert state[axes_view.AXES_SEARCH] == "superb"
+    state[axes_view.AXES_CHART] = {"selection": {"points": [{"customdata": ["a"]}, {"customdata": ["b"]}]}}
+    axes_view._clicked()  # not one point: not a click
+    assert state[axes_view.AXES_SEARCH] == "superb"
