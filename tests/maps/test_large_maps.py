@@ -85,3 +85,16 @@ def test_past_the_switch_a_word_map_lists_hover_neighbours_and_states_sampled_tr
     found = np.mean([len(set(a) & set(b)) / 5 for a, b in zip(word_map.neighbours, exact)])
     assert word_map.neighbours.shape == (1_200, 5) and found >= 0.95
     assert map_trust(glove, word_map) == word_map.projection.sample_trustworthiness
+
+
+def test_the_warm_up_readies_the_kernels_of_maps_past_the_switch():
+    """In a new process (a server starting), so kernels other tests compiled do not count."""
+    import subprocess
+    import sys
+
+    check = ("from embedlab.maps.projection import warm_up; warm_up(); "
+             "from embedlab.maps.umap import layout_kernels, nn_descent_kernels; "
+             "print(len(layout_kernels.layout_block.signatures), len(layout_kernels.apply_tail_pulls.signatures), "
+             "len(nn_descent_kernels.join_block.signatures))")
+    ready = subprocess.run([sys.executable, "-c", check], capture_output=True, text=True, timeout=300, check=True)
+    assert all(int(count) >= 1 for count in ready.stdout.split())
